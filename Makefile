@@ -1,0 +1,53 @@
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+RAW ?= data/raw
+OUT ?= data/processed
+SHARED ?= ../shared
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-z][a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+.PHONY: setup
+setup: $(VENV)/.installed ## Create the virtual environment and install the package
+
+.PHONY: data
+data: | $(VENV)/.installed ## Build data/processed/ from data/raw/, validate, publish Parquet
+	$(PY) -m pipeline build --raw $(RAW) --out $(OUT)
+
+.PHONY: validate
+validate: | $(VENV)/.installed ## Validate the published tables in data/processed/
+	$(PY) -m pipeline validate --out $(OUT)
+
+.PHONY: test
+test: | $(VENV)/.installed ## Run the test suite
+	$(PY) -m pytest -q
+
+.PHONY: lint
+lint: | $(VENV)/.installed ## Run ruff
+	$(PY) -m ruff check pipeline tests
+
+.PHONY: evaluate
+evaluate: | $(VENV)/.installed ## Score extraction on the seed article and the dev set
+	$(PY) -m pipeline evaluate --gold $(SHARED)/seeds
+	$(PY) -m pipeline evaluate --gold $(SHARED)/devset
+
+.PHONY: bench
+bench: | $(VENV)/.installed ## Run the benchmarks
+	$(PY) -m pipeline.bench
+
+.PHONY: clean
+clean: ## Remove built outputs (keeps the virtual environment)
+	rm -rf $(OUT) data/cache

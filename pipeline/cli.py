@@ -1,0 +1,91 @@
+"""Command line: `python -m pipeline build|validate|evaluate|geocode`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from pipeline import config
+
+
+def _build(args: argparse.Namespace) -> int:
+    from pipeline.build import BuildFailed, build
+
+    try:
+        summary = build(Path(args.raw), Path(args.out))
+    except BuildFailed as exc:
+        print(f"build failed: {exc}", file=sys.stderr)
+        return 1
+    print(summary)
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from pipeline.validate import validate_folder
+
+    report = validate_folder(Path(args.out))
+    print(report.render())
+    return 0 if report.success else 1
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from pipeline.evaluate import run_evaluation
+
+    return run_evaluation(
+        Path(args.gold),
+        events_file=Path(args.events) if args.events else None,
+        min_f1=args.min_f1,
+        verbose=args.verbose,
+    )
+
+
+def _geocode(args: argparse.Namespace) -> int:
+    from pipeline.geocode import GeocodeNotFound, geocode_command
+
+    try:
+        result = geocode_command(args.name, country=args.country, near=args.near)
+    except GeocodeNotFound as exc:
+        print(f"no match: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
+    p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build the tables from raw reports, validate and publish")
+    b.add_argument("--raw", default=str(config.RAW_DIR))
+    b.add_argument("--out", default=str(config.PROCESSED_DIR))
+    b.set_defaults(func=_build)
+
+    v = sub.add_parser("validate", help="run the expectation suites on a published folder")
+    v.add_argument("--out", default=str(config.PROCESSED_DIR))
+    v.set_defaults(func=_validate)
+
+    e = sub.add_parser("evaluate", help="score extraction against a gold folder")
+    e.add_argument("--gold", required=True, help="folder with reports/ and gold.jsonl")
+    e.add_argument("--events", help="events.parquet to score instead of building from the gold reports")
+    e.add_argument("--min-f1", type=float, default=None, help="exit non-zero when strict F1 is below this")
+    e.add_argument("--verbose", action="store_true", help="list missed, extra and miscoded events")
+    e.set_defaults(func=_evaluate)
+
+    g = sub.add_parser("geocode", help="look a place name up in the offline gazetteer")
+    g.add_argument("name")
+    g.add_argument("--country", help="ISO3 of the country the report is about")
+    g.add_argument("--near", action="append", default=[], help="another place named in the same context")
+    g.set_defaults(func=_geocode)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    return args.func(args)

@@ -1,0 +1,639 @@
+"""Extraction: one report's text -> coded event mentions.
+
+The rules work on sentences and their clauses:
+
+1. A clause is an event clause when it names a place and an act (a cue of
+   data/reference/cues.csv, or a weapon beside an impact verb), and the act is
+   neither negated nor a threat, and the sentence is neither a denial nor a
+   cumulative tally.
+2. Each place of the clause is one event; list qualifiers ("the regions of",
+   "X districts", "in the direction of", "near") set precision 2.
+3. Perpetrator, target, claimants, figures and dates come from the clause,
+   then the sentence, then the surrounding text (the previous statement, the
+   live-blog entry, the report).
+
+Everything here is pure: a report dict in, a list of mention dicts out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, timezone
+
+from pipeline import config, dates
+from pipeline.casualties import Figures, parse_figures
+from pipeline.lexicon import Actor, Lexicon
+from pipeline.schema import EVENT_TYPES
+from pipeline.text import Sentence, dateline_length, split_lines, split_sentences
+
+REMOTE = "Explosions/Remote violence"
+EVENT_TYPE_OF = {sub: etype for etype, subs in EVENT_TYPES.items() for sub in subs}
+SHELLING = "Shelling/artillery/missile attack"
+CLASH = "Armed clash"
+GROUND_AGENTS = re.compile(r"\b(troops|soldiers|units?|fighters|gunmen|armed groups?|commandos?|raiders|saboteurs|infantry|special forces)\b", re.I)
+
+CLAUSE_BREAK = re.compile(r";|\s[-–—]\s|,\s+(?=(?:and|after|before|while|whereas|but)\s)(?!and\s+(?:the|a|an)\s+\w+\s+(?:of|in)\b)", re.I)
+PREFIX_PRECISION2 = re.compile(
+    r"(\b(regions|districts|rayons|provinces)\s+of\b|\b(territory|directions?|outskirts|vicinity|environs|suburbs)\s+of\b"
+    r"|\b(near|around|close to|outside|nearby)\b|\bdistricts?,)[\w\s'’-]{0,40}$",
+    re.I,
+)
+SUFFIX_PRECISION2 = re.compile(r"^\s*(\([^)]*\)\s*)?(districts?|regions?|rayons?|provinces?|marz|direction|front|sector)\b", re.I)
+LIST_JOINER = re.compile(r"^\s*(\([^)]*\))?\s*(,\s*(and\s+)?|and\s+|&\s+)(the\s+)?((town|city|village|villages|towns|district|region)\s+of\s+)?$", re.I)
+CONTAINER_GAP = re.compile(r"^\s*(\([^)]*\))?,?\s+in\s+(the\s+|its\s+)?([\w'’-]+\s+){0,3}$", re.I)
+ORIGIN_BEFORE = re.compile(
+    r"\bfrom\s+(the\s+)?((direction|territory|side|area|positions?)\s+of\s+(the\s+)?)?((town|city|village|district|region)\s+of\s+)?([\w'’-]+\s+)?$", re.I
+)
+GOVERNMENT_AFTER = re.compile(
+    r"^(’s|'s)?\s+(said|says|say|rejected|denied|denies|insisted|accused|accuses|blamed|blames|claimed|claims|vowed|dismissed|"
+    r"announced|responded|reported|warned|wanted|has said|had said)\b|^(’s|'s)\s+(\w+\s+)?(defen[cs]e|foreign|government|ministry|military|army|"
+    r"officials?|authorities|version|account|claim|name|leadership|forces|troops)\b",
+    re.I,
+)
+ANAPHORA = re.compile(
+    r"\b(the|this|that|the same)\s+(two\s+)?(town|city|village|area|settlement|place|capital|villages|towns)\b|\bthere\b"
+    r"|\bits\s+([\w-]+\s+)?(cathedral|church|centre|center|outskirts|streets|hospital|school|market|residents|houses|homes)\b",
+    re.I,
+)
+SPEAKER_ANAPHORA = re.compile(
+    r"\b(it|he|she|they|the (ministry|office|statement|agency|service|spokes(man|woman|person)|prosecutors|officials|army|military))\b", re.I
+)
+SIDE_AGENT_NOUNS = (
+    r"(armed\s+forces|forces|army|artillery|troops|units?|military|missiles?|rockets?|fire|shelling|attacks?|side|commandos?|"
+    r"soldiers|fighters|armed\s+groups?|drones?|warplanes|aviation|aircraft|mlrs|grads?|smerch|shells?|mortars?|gunners|heavy\s+artillery)"
+)
+SIDE_TARGET_NOUNS = r"(positions?|civilians?|villages?|settlements?|territory|army\s+units|military\s+units|soldiers|servicem[ae]n|border|towns?|cities|people|residents)"
+ACT_VERBS = r"(launched|fired|shelled|attacked|struck|hit|pounded|bombed|used|stormed|seized|targeted|opened\s+fire)"
+
+
+@dataclass(frozen=True)
+class PlaceRef:
+    start: int
+    end: int
+    surface: str
+    precision: int = 1
+
+
+@dataclass(frozen=True)
+class Act:
+    start: int
+    end: int
+    sub_event_type: str  # or "generic" / "violation"
+
+
+@dataclass
+class Clause:
+    start: int  # offsets within the sentence
+    end: int
+    text: str
+    places: list[PlaceRef] = field(default_factory=list)
+    acts: list[Act] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    """What carries from sentence to sentence within a report."""
+
+    reference: datetime
+    entry: int = 0
+    last_speaker: list[Actor] = field(default_factory=list)
+    paragraph_claimants: dict[int, list[Actor]] = field(default_factory=dict)
+    dated: tuple[date, date, str] | None = None
+    truce_timing: str | None = None
+    recent_places: list[tuple[int, int, list[PlaceRef], str]] = field(default_factory=list)  # (sentence no, entry, places, sentence)
+    recent_mentions: list[dict] = field(default_factory=list)
+    recent_sentence: int = -10
+
+
+def _local_date(instant: datetime) -> date:
+    return instant.astimezone(timezone(timedelta(minutes=config.DEFAULT_EVENT_UTC_OFFSET_MINUTES))).date()
+
+
+# ---------------------------------------------------------------- places
+
+def find_places(sentence: str, gazetteer, skip_until: int = 0) -> list[PlaceRef]:
+    """Places in the sentence that can be where an event happened."""
+    found = []
+    for m in gazetteer.find_mentions(sentence):
+        if m.start < skip_until or not _is_event_area(m):
+            continue
+        found.append(PlaceRef(m.start, m.end, sentence[m.start:m.end]))
+    found = _drop_non_sites(sentence, found)
+    return _set_precision(sentence, found)
+
+
+def _is_event_area(mention) -> bool:
+    place = getattr(mention, "place", None)
+    feature = getattr(mention, "feature", None) or getattr(place, "feature", None) or ""
+    if feature in ("country", "region", "continent") or getattr(mention, "is_region", False):
+        return False
+    country = getattr(mention, "country_iso3", None) or getattr(place, "country_iso3", None)
+    return country is None or country in config.EVENT_COUNTRIES
+
+
+def _drop_non_sites(sentence: str, places: list[PlaceRef]) -> list[PlaceRef]:
+    """Drop launch sites, capitals standing for governments, aliases in brackets and containers."""
+    observer = bool(re.search(r"\bheard\b|\bsounds?\s+of\b", sentence, re.I))
+    kept: list[PlaceRef] = []
+    for i, p in enumerate(places):
+        before, after = sentence[: p.start], sentence[p.end :]
+        prev = places[i - 1] if i else None
+        from_origin = ORIGIN_BEFORE.search(before[-60:])
+        if from_origin and not observer:
+            continue
+        if observer and not re.search(r"\bfrom\b[\w\s'’-]{0,60}$", before, re.I):
+            continue
+        if GOVERNMENT_AFTER.search(after):
+            continue
+        if prev and _inside_brackets_after(sentence, prev, p):
+            continue
+        if prev and CONTAINER_GAP.match(sentence[prev.end : p.start]) and SUFFIX_PRECISION2.match(after):
+            continue
+        kept.append(p)
+    return kept
+
+
+def _inside_brackets_after(sentence: str, prev: PlaceRef, p: PlaceRef) -> bool:
+    gap = sentence[prev.end : p.start]
+    return bool(re.match(r"^\s*\(", gap)) and ")" not in gap
+
+
+def _groups(sentence: str, places: list[PlaceRef]) -> list[list[PlaceRef]]:
+    groups: list[list[PlaceRef]] = []
+    for p in places:
+        if groups and LIST_JOINER.match(sentence[groups[-1][-1].end : p.start]):
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    return groups
+
+
+def _set_precision(sentence: str, places: list[PlaceRef]) -> list[PlaceRef]:
+    out = []
+    for group in _groups(sentence, places):
+        prefix = sentence[max(0, group[0].start - 60) : group[0].start]
+        suffix = sentence[group[-1].end :]
+        wide = bool(PREFIX_PRECISION2.search(prefix) or SUFFIX_PRECISION2.match(suffix))
+        for p in group:
+            own_suffix = SUFFIX_PRECISION2.match(sentence[p.end :])
+            out.append(replace(p, precision=2 if wide or own_suffix else 1))
+    return out
+
+
+# ---------------------------------------------------------------- acts
+
+def find_acts(text: str, lexicon: Lexicon) -> list[Act]:
+    acts = [Act(s, e, v) for s, e, v in lexicon.matches("act", text)]
+    impacts = lexicon.matches("impact", text)
+    for s, e, v in lexicon.matches("weapon", text):
+        if any(abs(s - i_s) < 60 for i_s, _, _ in impacts):
+            acts.append(Act(s, e, v))
+    return _drop_overlaps(acts)
+
+
+def _drop_overlaps(acts: list[Act]) -> list[Act]:
+    """Where cues overlap, the longer (more specific) one wins."""
+    kept: list[Act] = []
+    for a in sorted(acts, key=lambda a: (-(a.end - a.start), a.start)):
+        if not any(a.start < k.end and k.start < a.end for k in kept):
+            kept.append(a)
+    return sorted(kept, key=lambda a: a.start)
+
+
+def _act_is_real(text: str, act: Act, lexicon: Lexicon) -> bool:
+    window = text[max(0, act.start - 45) : act.end + 5]
+    return not (lexicon.has("negation", window) or lexicon.has("modality", text[max(0, act.start - 35) : act.start]))
+
+
+def _nearest(items, pos: int):
+    return min(items, key=lambda it: min(abs(it.start - pos), abs(it.end - pos))) if items else None
+
+
+def _sub_event_type(clause: Clause, place: PlaceRef, sentence: str) -> tuple[str, bool]:
+    """(sub_event_type, generic) for the act nearest to the place."""
+    specific = [a for a in clause.acts if a.sub_event_type not in ("generic", "violation")]
+    act = _nearest(specific, place.start)
+    if act:
+        return act.sub_event_type, False
+    act = _nearest(clause.acts, place.start)
+    if act and act.sub_event_type == "violation":
+        return CLASH, True
+    if GROUND_AGENTS.search(clause.text) and not re.search(r"\b(fire|shell|missile|rocket|artillery)", clause.text, re.I):
+        return CLASH, True
+    return SHELLING, True
+
+
+# ---------------------------------------------------------------- actors
+
+def find_speakers(sentence: str, lexicon: Lexicon) -> list[tuple[int, int, Actor]]:
+    found = []
+    for actor in lexicon.actors:
+        if actor.kind != "claimant":
+            continue
+        found += [(m.start(), m.end(), actor) for m in actor.pattern.finditer(sentence)]
+    m = re.search(r"\baccording to (armenia|azerbaijan)\b", sentence, re.I)
+    if m:
+        side = "ARM" if m.group(1).lower() == "armenia" else "AZE"
+        gov = next((a for a in lexicon.actors if a.kind == "claimant" and a.side == side and a.name.startswith("Government")), None)
+        if gov:
+            found.append((m.start(1), m.end(1), gov))
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    out: list[tuple[int, int, Actor]] = []
+    for f in found:
+        if not any(f[0] < o[1] and o[0] < f[1] for o in out):
+            out.append(f)
+    return out
+
+
+def attributed_claimants(sentence: str, lexicon: Lexicon) -> list[Actor]:
+    """Speakers the sentence attributes its content to."""
+    verbs = lexicon.matches("attribution", sentence)
+    claimants = []
+    for s, e, actor in find_speakers(sentence, lexicon):
+        near_verb = any(0 <= vs - e <= 90 or 0 <= s - ve <= 40 for vs, ve, _ in verbs)
+        if near_verb and actor not in claimants:
+            claimants.append(actor)
+    return claimants
+
+
+def _sides(sentence: str, lexicon: Lexicon, speakers: list[tuple[int, int, Actor]]) -> list[tuple[int, int, str]]:
+    spans = []
+    for actor in lexicon.actors:
+        if actor.kind == "side":
+            spans += [(m.start(), m.end(), actor.side) for m in actor.pattern.finditer(sentence)]
+    return [s for s in sorted(spans) if not any(s[0] >= a and s[1] <= b for a, b, _ in speakers)]
+
+
+def _side_roles(text: str, sides: list[tuple[int, int, str]], acts: list[Act]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Split side mentions of a clause into agents and targets."""
+    agents, targets = [], []
+    first_act = min((a.start for a in acts), default=len(text))
+    passive = bool(re.search(r"\b(came|come|comes|was|were|been|is|are)\s+(\w+\s+){0,3}(under|hit|shelled|struck|targeted|attacked)\b", text, re.I))
+    for s, e, side in sides:
+        before, after = text[:s], text[e:]
+        if re.search(r"\b(blamed|accused|accuses|blames)\s+(the\s+)?$", before, re.I) or re.search(r"\bby\s+(the\s+)?$", before, re.I):
+            agents.append((s, side))
+        elif re.search(r"\b(forces|army|troops|military|artillery|units)\s+of\s+(the\s+)?(republic\s+of\s+)?$", before, re.I):
+            agents.append((s, side))
+        elif re.search(r"\bfrom\s+(the\s+)?$", before, re.I) and re.match(r"^\s+(territory|side|positions)", after, re.I):
+            agents.append((s, side))
+        elif any(a.start <= s < a.end for a in acts):
+            agents.append((s, side))
+        elif re.match(r"^(\s+[\w-]+){0,2}?\s+" + SIDE_TARGET_NOUNS + r"\b", after, re.I) and (s > first_act or passive):
+            targets.append((s, side))
+        elif re.match(r"^('s|’s)?(\s+[\w-]+){0,2}?\s+" + SIDE_AGENT_NOUNS + r"\b", after, re.I) and (
+            s < first_act or re.match(r"^(\s+[\w-]+){0,3}?\s+" + ACT_VERBS, after, re.I)
+        ):
+            agents.append((s, side))
+        elif s < first_act and re.match(r"^\s+(has\s+|had\s+)?" + ACT_VERBS, after, re.I):
+            agents.append((s, side))
+    return agents, targets
+
+
+def _other(side: str | None) -> str | None:
+    return {"ARM": "AZE", "AZE": "ARM"}.get(side or "")
+
+
+def _claimant_side(claimants: list[Actor]) -> str | None:
+    sides = {a.side for a in claimants}
+    if not sides:
+        return None
+    if len(sides) == 1:
+        return sides.pop()
+    return "multiple"
+
+
+# ---------------------------------------------------------------- targets
+
+def _target(clause: Clause, place: PlaceRef, acts: list[Act], lexicon: Lexicon, sub_event_type: str, generic: bool) -> str:
+    first_act = min((a.start for a in acts), default=0)
+    passive = bool(re.search(r"\b(came|come|was|were|been|is|are)\s+(\w+\s+){0,3}(under|hit|shelled|struck|targeted|attacked)\b", clause.text, re.I))
+    cues = [(s, e, v) for s, e, v in lexicon.matches("target", clause.text) if s > first_act or passive]
+    if cues:
+        best = min(cues, key=lambda c: min(abs(c[0] - place.start), abs(c[1] - place.end)))
+        return {"civilians": "civilians", "military": "military"}.get(best[2], "unknown")
+    if place.precision == 1 and EVENT_TYPE_OF[sub_event_type] == REMOTE:
+        return "civilians"
+    return "unknown"
+
+
+# ---------------------------------------------------------------- dates
+
+def _clauses(sentence: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for m in CLAUSE_BREAK.finditer(sentence):
+        bounds.append((start, m.start()))
+        start = m.end()
+    bounds.append((start, len(sentence)))
+    return [(s, e) for s, e in bounds if sentence[s:e].strip()]
+
+
+def _resolve_date(text: str, reference: datetime) -> dates.SentenceDate:
+    return dates.resolve_sentence(text, reference, local_offset_minutes=config.DEFAULT_EVENT_UTC_OFFSET_MINUTES)
+
+
+# ---------------------------------------------------------------- the report
+
+@dataclass
+class ReportFacts:
+    """Denials seen in a report: (side of the denier, entry, sentence number, places named)."""
+
+    denials: list[tuple[str, int, int, set[str]]] = field(default_factory=list)
+
+
+def extract_report(article: dict, gazetteer, lexicon: Lexicon) -> list[dict]:
+    """All event mentions of one report, in text order."""
+    text: str = article["text"]
+    published: datetime = article["published"].to_pydatetime() if hasattr(article["published"], "to_pydatetime") else article["published"]
+    outlet_claimant = _outlet_claimant(article.get("outlet") or "", lexicon)
+    ctx = Context(reference=published)
+    facts = ReportFacts()
+    mentions: list[dict] = []
+    day_header: datetime | None = None
+    sentence_no = 0
+    for line in split_lines(text):
+        stamp = dates.parse_entry_stamp(line.text, day_header or published, local_offset_minutes=config.DEFAULT_EVENT_UTC_OFFSET_MINUTES)
+        if stamp is not None and stamp <= published + timedelta(days=1):
+            day_header = stamp
+            ctx = _new_entry(ctx, stamp)
+        if not line.is_prose:
+            continue
+        skip = dateline_length(line.text)
+        for sentence in split_sentences(line):
+            sentence_no += 1
+            mentions += _sentence_mentions(sentence, sentence_no, skip if sentence.start == line.start else 0, ctx, facts, gazetteer, lexicon, outlet_claimant, article)
+    _apply_denials(mentions, facts)
+    return mentions
+
+
+def _new_entry(ctx: Context, stamp: datetime) -> Context:
+    return Context(reference=stamp, entry=ctx.entry + 1, last_speaker=ctx.last_speaker, recent_places=[])
+
+
+def _outlet_claimant(outlet: str, lexicon: Lexicon) -> list[Actor]:
+    for actor in lexicon.actors:
+        if actor.kind == "claimant" and actor.side in ("ARM", "AZE") and actor.pattern.search(outlet):
+            return [actor]
+    return []
+
+
+def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, facts: ReportFacts, gazetteer, lexicon: Lexicon, outlet_claimant: list[Actor], article: dict) -> list[dict]:
+    text = sentence.text
+    speakers = find_speakers(text, lexicon)
+    if speakers:
+        ctx.last_speaker = [a for _, _, a in speakers[:1]]
+    places = find_places(text, gazetteer, skip_until=skip)
+    is_denial = lexicon.has("denial", text)
+    if is_denial:
+        side = next((a.side for _, _, a in speakers if a.side in ("ARM", "AZE")), None)
+        if side is None:
+            side_marks = _sides(text, lexicon, [])
+            side = side_marks[0][2] if side_marks else None
+        if side:
+            facts.denials.append((side, ctx.entry, number, {p.surface.lower() for p in places}))
+        _remember_places(ctx, number, places, text)
+        return []
+    claimants = _claimants_for(text, sentence.line, ctx, lexicon, outlet_claimant)
+    tally = lexicon.has("tally", text)
+    acts = [a for a in find_acts(text, lexicon) if _act_is_real(text, a, lexicon)]
+    figures = parse_figures(text)
+    own_timing = _truce_timing(text, lexicon)
+    if acts and not places and not tally:
+        places = _anaphoric_places(text, ctx)
+    if not places or not acts or tally:
+        if figures.any() and not tally:
+            _attach_figures(figures, text, places, ctx, number)
+        _remember_places(ctx, number, places, text)
+        return []
+    clauses = _build_clauses(text, places, acts)
+    sentence_date = _resolve_date(text, ctx.reference)
+    out = []
+    distinct = {p.surface.lower() for p in places}
+    for clause in clauses:
+        if not clause.places:
+            continue
+        if not clause.acts:
+            clause.acts = acts
+        clause_date = _resolve_date(clause.text, ctx.reference) if len(clauses) > 1 else sentence_date
+        for place in clause.places:
+            mention = _code_mention(sentence, clause, place, text, lexicon, speakers, claimants, ctx, clause_date, sentence_date, own_timing, article)
+            if len(distinct) == 1:
+                mention.update(figures.as_row())
+            elif len(clauses) > 1 and len({p.surface.lower() for p in clause.places}) == 1:
+                mention.update(parse_figures(clause.text).as_row())
+            out.append(mention)
+    _update_dated(ctx, out, sentence_date, clause_dates_seen=True)
+    if out:
+        ctx.truce_timing = out[-1]["truce_timing"]
+        ctx.recent_mentions = out
+        ctx.recent_sentence = number
+    _remember_places(ctx, number, places, text)
+    return out
+
+
+def _remember_places(ctx: Context, number: int, places: list[PlaceRef], text: str) -> None:
+    if places:
+        ctx.recent_places.append((number, ctx.entry, places, text))
+        del ctx.recent_places[:-4]
+
+
+def _claimants_for(text: str, line: int, ctx: Context, lexicon: Lexicon, outlet_claimant: list[Actor]) -> list[Actor]:
+    claimants = attributed_claimants(text, lexicon)
+    attribution = lexicon.has("attribution", text)
+    if not claimants and attribution and SPEAKER_ANAPHORA.search(text):
+        claimants = list(ctx.last_speaker)
+    if not claimants:
+        claimants = list(ctx.paragraph_claimants.get(line, [])) or ([] if attribution else [])
+    if not claimants and attribution:
+        claimants = list(ctx.last_speaker)
+    if not claimants:
+        claimants = list(outlet_claimant)
+    if claimants:
+        ctx.paragraph_claimants[line] = claimants
+    return claimants
+
+
+def _truce_timing(text: str, lexicon: Lexicon) -> str | None:
+    if lexicon.has("before_truce", text):
+        return "before_start"
+    if lexicon.has("after_truce", text):
+        return "after_start"
+    return None
+
+
+def _anaphoric_places(text: str, ctx: Context) -> list[PlaceRef]:
+    m = ANAPHORA.search(text)
+    if not m or not ctx.recent_places:
+        return []
+    noun = (m.group(3) or "").lower().rstrip("s")
+    candidates = [r for r in reversed(ctx.recent_places) if r[1] == ctx.entry][:3]
+    if not candidates:
+        return []
+    if noun:
+        for _, _, places, sentence in candidates:
+            for p in places:
+                if re.search(rf"\b{noun}s?\b[\w\s'’-]{{0,30}}$", sentence[: p.start], re.I) or re.search(rf"^[\w\s'’-]{{0,12}}\b{noun}", sentence[p.end :], re.I):
+                    return [PlaceRef(m.start(), m.end(), p.surface, p.precision)]
+    first = candidates[0][2][0]
+    precision = 2 if re.search(r"\b(near|around|close to|outskirts)\b", text[: m.start()][-20:], re.I) else first.precision
+    return [PlaceRef(m.start(), m.end(), first.surface, precision)]
+
+
+def _attach_figures(figures: Figures, text: str, places: list[PlaceRef], ctx: Context, number: int) -> None:
+    """Figures in a sentence with no act belong to the event just told."""
+    recent = ctx.recent_mentions
+    if not recent or number - ctx.recent_sentence > 3:
+        return
+    if places:
+        verbs = [m.start() for m in re.finditer(r"\b(died|killed|dead|wounded|injured|hurt)\b", text, re.I)]
+        nearest = min(places, key=lambda p: min((abs(v - p.start) for v in verbs), default=0))
+        targets = [m for m in recent if m["location_mention"].lower() == nearest.surface.lower()]
+    elif figures.killed == 0 or figures.injured == 0:
+        targets = recent
+    else:
+        targets = recent if len({m["location_mention"].lower() for m in recent}) == 1 else []
+    row = figures.as_row()
+    for mention in targets:
+        for key, value in row.items():
+            if value is None:
+                continue
+            current = mention.get(key)
+            if current is None or (key in ("killed", "injured") and value > current):
+                mention[key] = value
+                if key in ("killed", "injured"):
+                    mention[f"{key}_low"] = min(v for v in (mention.get(f"{key}_low"), row[f"{key}_low"]) if v is not None) if row[f"{key}_low"] is not None or mention.get(f"{key}_low") is not None else None
+                    mention[f"{key}_high"] = row[f"{key}_high"] if row[f"{key}_high"] is not None else mention.get(f"{key}_high")
+
+
+def _build_clauses(text: str, places: list[PlaceRef], acts: list[Act]) -> list[Clause]:
+    clauses = [Clause(s, e, text[s:e]) for s, e in _clauses(text)]
+    for p in places:
+        clause = next((c for c in clauses if c.start <= p.start < c.end), clauses[-1])
+        clause.places.append(replace(p, start=p.start - clause.start, end=p.end - clause.start))
+    for a in acts:
+        clause = next((c for c in clauses if c.start <= a.start < c.end), clauses[-1])
+        clause.acts.append(replace(a, start=a.start - clause.start, end=a.end - clause.start))
+    return clauses
+
+
+def _update_dated(ctx: Context, mentions: list[dict], sentence_date, clause_dates_seen: bool) -> None:
+    for m in mentions:
+        if m["date_expression"]:
+            ctx.dated = (m["date_start"], m["date_end"], m["date_precision"])
+
+
+def _event_date(clause_date, sentence_date, ctx: Context) -> tuple[date, date, str, datetime | None, str | None]:
+    day = clause_date.day or sentence_date.day
+    clock = clause_date.clock or sentence_date.clock
+    if day is not None:
+        start, end, precision, expression = day.date_start, day.date_end, day.precision, day.expression
+    elif ctx.dated is not None:
+        start, end, precision = ctx.dated
+        expression = None
+    else:
+        start = end = _local_date(ctx.reference)
+        precision, expression = "day", None
+    time_utc = None
+    if clock is not None and precision == "day":
+        local_day, time_utc = dates.event_instant(start, clock, local_offset_minutes=config.DEFAULT_EVENT_UTC_OFFSET_MINUTES)
+        start = end = local_day
+        expression = expression or clock.expression
+    return start, end, precision, time_utc, expression
+
+
+def _code_mention(sentence: Sentence, clause: Clause, place: PlaceRef, text: str, lexicon: Lexicon, speakers, claimants: list[Actor], ctx: Context, clause_date, sentence_date, own_timing: str | None, article: dict) -> dict:
+    sub_event_type, generic = _sub_event_type(clause, place, text)
+    sides = _sides(clause.text, lexicon, [(s - clause.start, e - clause.start, a) for s, e, a in speakers])
+    agents, targets = _side_roles(clause.text, sides, clause.acts)
+    if not agents and clause.text != text:
+        sentence_sides = _sides(text, lexicon, speakers)
+        agents, more_targets = _side_roles(text, sentence_sides, find_acts(text, lexicon))
+        targets = targets or more_targets
+    perpetrator_side = _nearest_side(agents, place.start)
+    target_side = _nearest_side(targets, place.start)
+    claimant_side = _claimant_side(claimants)
+    if perpetrator_side is None and target_side:
+        perpetrator_side = _other(target_side)
+    if perpetrator_side is None and sub_event_type != CLASH and claimant_side in ("ARM", "AZE"):
+        perpetrator_side = _other(claimant_side)
+    target = _target(clause, place, clause.acts, lexicon, sub_event_type, generic)
+    if target_side is None and perpetrator_side:
+        target_side = _other(perpetrator_side)
+    start, end, precision, time_utc, expression = _event_date(clause_date, sentence_date, ctx)
+    timing = own_timing
+    if timing is None and not (clause_date.day or sentence_date.day or clause_date.clock or sentence_date.clock):
+        timing = ctx.truce_timing
+    return {
+        "report_id": article["report_id"],
+        "outlet": article.get("outlet"),
+        "published": article["published"],
+        "sentence": text,
+        "char_start": sentence.start,
+        "char_end": sentence.end,
+        "date_expression": expression,
+        "event_date": start,
+        "date_start": start,
+        "date_end": end,
+        "date_precision": precision,
+        "time_utc": time_utc,
+        "event_type": EVENT_TYPE_OF[sub_event_type],
+        "sub_event_type": sub_event_type,
+        "act_generic": generic,
+        "perpetrator": _force_name(perpetrator_side),
+        "perpetrator_side": perpetrator_side,
+        "target": target,
+        "target_actor": _target_actor(target, target_side),
+        "target_side": target_side,
+        "civilian_targeting": target == "civilians",
+        "claimants": sorted({a.name for a in claimants}),
+        "claimant_side": claimant_side,
+        "claim_status": _claim_status(claimants),
+        "location_mention": place.surface,
+        "geo_precision": place.precision,
+        "truce_timing": timing,
+        "killed": None, "killed_low": None, "killed_high": None,
+        "injured": None, "injured_low": None, "injured_high": None,
+        "killed_women": None, "killed_children": None, "injured_women": None, "injured_children": None,
+        "_entry": ctx.entry,
+        "_claimant_sides": sorted({a.side for a in claimants}),
+        "_near": [],
+    }
+
+
+def _claim_status(claimants: list[Actor]) -> str:
+    sides = {a.side for a in claimants}
+    if {"ARM", "AZE"} <= sides:
+        return "contested"
+    if sides == {"independent"}:
+        return "observed"
+    return "alleged"
+
+
+def _nearest_side(found: list[tuple[int, str]], pos: int) -> str | None:
+    if not found:
+        return None
+    return min(found, key=lambda f: abs(f[0] - pos))[1]
+
+
+def _force_name(side: str | None) -> str | None:
+    return {"ARM": "Military Forces of Armenia", "AZE": "Military Forces of Azerbaijan"}.get(side or "")
+
+
+def _target_actor(target: str, side: str | None) -> str | None:
+    country = {"ARM": "Armenia", "AZE": "Azerbaijan"}.get(side or "")
+    if not country:
+        return None
+    if target == "civilians":
+        return f"Civilians ({country})"
+    if target == "military":
+        return f"Military Forces of {country}"
+    return None
+
+
+def _apply_denials(mentions: list[dict], facts: ReportFacts) -> None:
+    for side, entry, _, places in facts.denials:
+        named = [m for m in mentions if m["perpetrator_side"] == side and m["location_mention"].lower() in places]
+        scoped = named or [m for m in mentions if m["perpetrator_side"] == side and m["_entry"] == entry]
+        for m in scoped:
+            m["claim_status"] = "denied"

@@ -1,0 +1,264 @@
+"""Merge: mentions -> events, one row per incident (coding rules §2 and §6).
+
+Mentions of one incident share the local date, the place, the kind of act and
+the perpetrator side. A mention whose act is generic ("attacked", "struck") or
+whose perpetrator is not stated joins the one incident it can belong to.
+Figures are reconciled across reports: low is the smallest figure reported,
+high the largest, best the figure of the latest-published report that gives
+one (tolls are revised upward).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+
+import pandas as pd
+
+from pipeline.schema import column_names
+
+FIGURES = ("killed", "injured")
+BREAKDOWNS = ("killed_women", "killed_children", "injured_women", "injured_children")
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha1("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:12]
+
+
+def place_key(m: dict) -> str:
+    return str(m["geonameid"]) if m.get("geonameid") is not None and not pd.isna(m.get("geonameid")) else str(m["location"]).casefold()
+
+
+def mention_ids(mentions: list[dict]) -> list[dict]:
+    """Give each mention a stable id and drop exact repeats (same sentence, place and act)."""
+    seen, out = set(), []
+    for m in mentions:
+        mid = "mn-" + _digest(m["report_id"], m["char_start"], place_key(m), m["sub_event_type"], m["perpetrator_side"])
+        if mid in seen:
+            continue
+        seen.add(mid)
+        out.append({**m, "mention_id": mid})
+    return out
+
+
+def group_mentions(mentions: list[dict]) -> dict[tuple, list[dict]]:
+    """Group mentions into incidents; generic and side-less mentions join an existing incident where one fits."""
+    specific = [m for m in mentions if not m.get("act_generic") and m["perpetrator_side"] is not None]
+    vague = [m for m in mentions if m.get("act_generic") or m["perpetrator_side"] is None]
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for m in specific:
+        groups[_key(m)].append(m)
+    # Specific acts with no side first, then generic acts.
+    vague.sort(key=lambda m: (bool(m.get("act_generic")), m["report_id"], m["char_start"]))
+    for m in vague:
+        target = _absorbing_group(m, groups)
+        groups[target or _key(m)].append(m)
+    return groups
+
+
+def _key(m: dict) -> tuple:
+    return (m["event_date"], place_key(m), m["sub_event_type"], m["perpetrator_side"])
+
+
+def _absorbing_group(m: dict, groups: dict[tuple, list[dict]]) -> tuple | None:
+    same_place = [k for k in groups if k[0] == m["event_date"] and k[1] == place_key(m)]
+    if m["perpetrator_side"] is not None:
+        same_place = [k for k in same_place if k[3] in (m["perpetrator_side"], None)]
+    if not m.get("act_generic"):
+        same_place = [k for k in same_place if k[2] == m["sub_event_type"]]
+    if not same_place:
+        return None
+    kinds = [k for k in same_place if k[2] == m["sub_event_type"]]
+    candidates = kinds or same_place
+    sided = {k[3] for k in candidates if k[3] is not None}
+    if len(sided) > 1 and m["perpetrator_side"] is None:
+        return None
+    return sorted(candidates, key=lambda k: (k[3] is None, str(k[2])))[0]
+
+
+def _reconcile(mentions: list[dict], what: str) -> dict[str, int | None]:
+    per_report: dict[str, tuple[pd.Timestamp, int]] = {}
+    lows, highs = [], []
+    for m in mentions:
+        best = m.get(what)
+        if best is None or pd.isna(best):
+            continue
+        best = int(best)
+        published = pd.Timestamp(m["published"])
+        if m["report_id"] not in per_report or best > per_report[m["report_id"]][1]:
+            per_report[m["report_id"]] = (published, best)
+        lows.append(int(m[f"{what}_low"]) if m.get(f"{what}_low") is not None and not pd.isna(m.get(f"{what}_low")) else best)
+        highs.append(int(m[f"{what}_high"]) if m.get(f"{what}_high") is not None and not pd.isna(m.get(f"{what}_high")) else best)
+    if not per_report:
+        return {what: None, f"{what}_low": None, f"{what}_high": None}
+    latest = max(per_report.items(), key=lambda kv: (kv[1][0], kv[1][1], kv[0]))
+    best = latest[1][1]
+    return {what: best, f"{what}_low": min(lows + [best]), f"{what}_high": max(highs + [best])}
+
+
+def _latest_breakdown(mentions: list[dict], key: str) -> int | None:
+    given = [(pd.Timestamp(m["published"]), m["report_id"], int(m[key])) for m in mentions if m.get(key) is not None and not pd.isna(m.get(key))]
+    return max(given)[2] if given else None
+
+
+def _claim_status(mentions: list[dict], claimant_sides: set[str]) -> str:
+    if any(m["claim_status"] == "denied" for m in mentions):
+        return "denied"
+    if {"ARM", "AZE"} <= claimant_sides:
+        return "contested"
+    if claimant_sides == {"independent"}:
+        return "observed"
+    return "alleged"
+
+
+def _claimant_side(sides: set[str]) -> str | None:
+    if not sides:
+        return None
+    return sides.pop() if len(sides) == 1 else "multiple"
+
+
+def _target(mentions: list[dict]) -> str:
+    targets = {m["target"] for m in mentions}
+    for t in ("civilians", "military"):
+        if t in targets:
+            return t
+    return "unknown"
+
+
+def _first(mentions: list[dict], key: str):
+    for m in mentions:
+        value = m.get(key)
+        if value is not None and not (isinstance(value, float) and pd.isna(value)) and value is not pd.NaT:
+            return value
+    return None
+
+
+def _event_row(mentions: list[dict]) -> dict:
+    mentions = sorted(mentions, key=lambda m: (pd.Timestamp(m["published"]), m["report_id"], m["char_start"]))
+    specific = [m for m in mentions if not m.get("act_generic")] or mentions
+    sided = [m for m in mentions if m["perpetrator_side"] is not None]
+    lead = (sided and [m for m in specific if m["perpetrator_side"] is not None] or specific or mentions)[0]
+    claimants = sorted({c for m in mentions for c in m["claimants"]})
+    claimant_sides = {s for m in mentions for s in m.get("_claimant_sides", [])}
+    target = _target(mentions)
+    target_side = _first([m for m in mentions if m["target_side"]], "target_side")
+    timed = [m for m in mentions if m.get("time_utc") is not None and not pd.isna(m.get("time_utc"))]
+    row = {
+        "event_date": lead["event_date"],
+        "date_start": lead["date_start"],
+        "date_end": lead["date_end"],
+        "date_precision": lead["date_precision"],
+        "time_utc": min(m["time_utc"] for m in timed) if timed else None,
+        "event_type": lead["event_type"],
+        "sub_event_type": lead["sub_event_type"],
+        "perpetrator": lead["perpetrator"],
+        "perpetrator_side": lead["perpetrator_side"],
+        "target": target,
+        "target_actor": _target_actor(target, target_side),
+        "target_side": target_side,
+        "civilian_targeting": target == "civilians",
+        "claimants": claimants,
+        "claimant_side": _claimant_side(set(claimant_sides)),
+        "claim_status": _claim_status(mentions, claimant_sides),
+        "location": lead["location"],
+        "location_mention": lead["location_mention"],
+        "admin1": lead["admin1"],
+        "country_iso3": lead["country_iso3"],
+        "geonameid": lead["geonameid"],
+        "latitude": lead["latitude"],
+        "longitude": lead["longitude"],
+        "geo_precision": min(int(m["geo_precision"]) for m in mentions),
+        "truce_timing": _truce_timing(mentions),
+        "source_count": len({m["report_id"] for m in mentions}),
+        "report_ids": sorted({m["report_id"] for m in mentions}),
+        "outlets": sorted({m["outlet"] for m in mentions if m.get("outlet")}),
+        "evidence": _evidence(mentions),
+    }
+    for what in FIGURES:
+        row.update(_reconcile(mentions, what))
+    for key in BREAKDOWNS:
+        row[key] = _latest_breakdown(mentions, key)
+    row["event_id"] = "ev-" + _digest(row["event_date"], place_key(lead), row["sub_event_type"], row["perpetrator_side"])
+    row["notes"] = summary_sentence(row)
+    return row
+
+
+def _truce_timing(mentions: list[dict]) -> str | None:
+    timings = {m.get("truce_timing") for m in mentions}
+    if "after_start" in timings:
+        return "after_start"
+    if "before_start" in timings:
+        return "before_start"
+    return None
+
+
+def _target_actor(target: str, side: str | None) -> str | None:
+    country = {"ARM": "Armenia", "AZE": "Azerbaijan"}.get(side or "")
+    if not country or target == "unknown":
+        return None
+    return f"Civilians ({country})" if target == "civilians" else f"Military Forces of {country}"
+
+
+def _evidence(mentions: list[dict]) -> str:
+    lines, seen = [], set()
+    for m in mentions:
+        key = (m["report_id"], m["char_start"])
+        if key in seen:
+            continue
+        seen.add(key)
+        lines.append(f"[{m['report_id']}:{m['char_start']}-{m['char_end']}] {m['sentence']}")
+    return "\n".join(lines)
+
+
+VERBS = {
+    "Shelling/artillery/missile attack": "shelled",
+    "Air/drone strike": "carried out an air or drone strike on",
+    "Armed clash": "clashed with opposing forces at",
+    "Attack": "attacked civilians in",
+}
+
+
+def summary_sentence(row: dict) -> str:
+    day = pd.Timestamp(row["event_date"]).strftime("%-d %B %Y")
+    actor = row["perpetrator"] or "Unidentified forces"
+    verb = VERBS.get(row["sub_event_type"], "attacked")
+    if row["sub_event_type"] == "Armed clash" and row["perpetrator"] is None:
+        actor, verb = "Armed forces of both sides", "clashed at"
+    where = f"{row['location']} ({', '.join(x for x in (row['admin1'], row['country_iso3']) if x)})"
+    parts = [f"On {day}, {actor} {verb} {where}"]
+    if row["target"] != "unknown":
+        parts.append(f"targeting {row['target']}")
+    figures = []
+    if row["killed"] is not None:
+        figures.append(f"{row['killed']} killed")
+    if row["injured"] is not None:
+        figures.append(f"{row['injured']} injured")
+    sentence = ", ".join(parts)
+    if figures:
+        sentence += f" ({', '.join(figures)})"
+    claim = "; ".join(row["claimants"]) or "the reporting outlet"
+    status = {"denied": "; denied by the accused side", "contested": "; both sides make claims", "observed": ""}.get(row["claim_status"], "")
+    return f"{sentence}. According to {claim}{status}."
+
+
+def merge_mentions(mentions: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mentions (geocoded dicts) -> (events, mentions) DataFrames with stable ids, sorted."""
+    mentions = mention_ids(mentions)
+    events, coded = [], []
+    for group in group_mentions(mentions).values():
+        event = _event_row(group)
+        events.append(event)
+        coded += [{**m, "event_id": event["event_id"]} for m in group]
+    events_df = _frame(events, "events", sort=["event_date", "location", "sub_event_type", "event_id"])
+    mentions_df = _frame(coded, "mentions", sort=["report_id", "char_start", "mention_id"])
+    return events_df, mentions_df
+
+
+def _frame(rows: list[dict], table: str, sort: list[str]) -> pd.DataFrame:
+    extra = {"ceasefire_id", "during_ceasefire", "hours_since_ceasefire_start"}
+    columns = [c for c in column_names(table) if c not in extra or table != "events"]
+    df = pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
+    if table == "events":
+        # Duplicate ids would mean two incidents share date, place, act and side after absorption.
+        df = df.drop_duplicates("event_id")
+    return df.sort_values(sort, kind="stable").reset_index(drop=True)

@@ -1,0 +1,90 @@
+"""Sentence segmentation with character offsets.
+
+spaCy's blank English pipeline gives a tokenizer that knows abbreviations
+("Oct.", "a.m.", "Gen.") and a rule-based sentencizer; no trained model is
+needed. Lines are segmented one by one, so a heading, a caption or a live-blog
+stamp never runs into the prose that follows it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+PROSE_END = re.compile(r"""[.!?]["'”’)]*\s*$""")
+DATELINE = re.compile(
+    r"^(?P<dateline>[A-Z][A-Z .'-]{1,30}(?:,\s*[A-Z][a-z]{2,4}\.?\s+\d{1,2}(?:,\s*\d{4})?)?\s*(?:\([^)]{1,40}\))?\s*[-–—]{1,2}\s+)"
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    index: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def is_prose(self) -> bool:
+        """Prose lines end like sentences; headings, captions and stamps do not."""
+        return bool(PROSE_END.search(self.text)) and len(self.text.split()) >= 4
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    line: int
+
+
+@lru_cache(maxsize=1)
+def _nlp():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def split_lines(text: str) -> list[Line]:
+    lines, offset = [], 0
+    for index, raw in enumerate(text.split("\n")):
+        stripped = raw.rstrip()
+        lead = len(stripped) - len(stripped.lstrip())
+        if stripped.strip():
+            lines.append(Line(index, offset + lead, offset + len(stripped), stripped.strip()))
+        offset += len(raw) + 1
+    return lines
+
+
+def dateline_length(line: str) -> int:
+    """Length of a wire dateline such as 'BAKU, Oct. 12 (Trend) - ' at the start of a line."""
+    m = DATELINE.match(line)
+    return len(m.group("dateline")) if m else 0
+
+
+def split_sentences(line: Line) -> list[Sentence]:
+    doc = _nlp()(line.text)
+    sentences = []
+    for sent in doc.sents:
+        text = sent.text.strip()
+        if not text:
+            continue
+        start = line.start + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        sentences.append(Sentence(start, start + len(text), text, line.index))
+    return _rejoin_short(sentences)
+
+
+def _rejoin_short(sentences: list[Sentence]) -> list[Sentence]:
+    """Glue a fragment such as a lone closing quote or 'he said.' back onto its sentence."""
+    out: list[Sentence] = []
+    for s in sentences:
+        if out and (len(s.text) < 3 or s.text[0].islower()):
+            prev = out.pop()
+            joined = prev.text + " " * (s.start - prev.end) + s.text
+            out.append(Sentence(prev.start, s.end, joined, prev.line))
+        else:
+            out.append(s)
+    return out

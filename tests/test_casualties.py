@@ -1,0 +1,68 @@
+"""Casualty phrases: figures, hedges, zeros, breakdowns and what is not a casualty."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.casualties import parse_figures
+
+# sentence, killed (best, low, high), injured (best, low, high), breakdowns
+CASES = [
+    ("The barrage killed eleven people in the market.", (11, 11, 11), None, {}),
+    ("Five villagers were killed when shells hit the square.", (5, 5, 5), None, {}),
+    ("The rocket left three residents dead.", (3, 3, 3), None, {}),
+    ("At least 8 civilians were killed overnight.", (8, 8, None), None, {}),
+    ("As many as 20 people may have died in the strike.", (20, None, 20), None, {}),
+    ("More than 14 people were killed, officials said.", (14, 14, None), None, {}),
+    ("Officials said twenty-two civilians were wounded.", None, (22, 22, 22), {}),
+    ("Shelling wounded 17 people in the town.", None, (17, 17, 17), {}),
+    ("Two soldiers died and four were hurt.", (2, 2, 2), (4, 4, 4), {}),
+    ("The attack killed 6 and wounded 30 others.", (6, 6, 6), (30, 30, 30), {}),
+    ("Seven people were killed and at least 25 others injured.", (7, 7, 7), (25, 25, None), {}),
+    ("The toll has risen to 15, the ministry said.", (15, 15, 15), None, {}),
+    ("The death toll climbed to thirty on Tuesday.", (30, 30, 30), None, {}),
+    ("A second victim died in hospital, bringing the toll to 2.", (2, 2, 2), None, {}),
+    ("Nobody was killed, the ministry said.", (0, 0, 0), None, {}),
+    ("No one was injured in the blast.", None, (0, 0, 0), {}),
+    ("Rescuers said no one had been killed or wounded.", (0, 0, 0), (0, 0, 0), {}),
+    ("There were no casualties, according to the mayor.", (0, 0, 0), (0, 0, 0), {}),
+    ("An elderly woman was killed in her garden.", (1, 1, 1), None, {}),
+    ("A 12-year-old girl died when the shell exploded.", (1, 1, 1), None, {"killed_children": 1}),
+    ("One soldier was wounded by shrapnel.", None, (1, 1, 1), {}),
+    ("The strike killed a shepherd.", (1, 1, 1), None, {}),
+    ("Nine people died, including three children.", (9, 9, 9), None, {"killed_children": 3}),
+    ("Twelve were hurt, among them five women and two children.", None, None, {}),
+    ("Fourteen people were injured, among them five women and two children.", None, (14, 14, 14), {"injured_women": 5, "injured_children": 2}),
+    ("Six people, two of them women, were killed.", (6, 6, 6), None, {"killed_women": 2}),
+    ("Thirty people were hurt, ten of them children.", None, (30, 30, 30), {"injured_children": 10}),
+    ("Among the dead were four children.", None, None, {"killed_children": 4}),
+    ("The shelling killed three women, a man and a boy.", (3, 3, 3), None, {"killed_women": 3, "killed_children": 1}),
+    ("Hundreds of people have died since the war began.", None, None, {}),
+    ("Dozens were wounded across the region.", None, None, {}),
+    ("The army said it destroyed four T-72 tanks and two BM-21 launchers.", None, None, {}),
+    ("Troops destroyed 12 armoured vehicles and 3 howitzers.", None, None, {}),
+    ("A man aged 70 and his wife were wounded.", None, (2, 2, 2), {}),
+    ("Two farmers, aged 50 and 61, and a teacher were injured.", None, (3, 3, 3), {}),
+    ("Four foreign nationals, two reporters and their driver, were wounded.", None, (4, 4, 4), {}),
+    ("Nothing is known yet about casualties.", None, None, {}),
+    ("Residents said about 40 houses were damaged.", None, None, {}),
+    ("The blast killed 4 people and injured 9, the governor said.", (4, 4, 4), (9, 9, 9), {}),
+    ("Eighteen civilians have now died of their wounds.", (18, 18, 18), None, {}),
+    ("The strike claimed the lives of 3 people.", (3, 3, 3), None, {}),
+    ("Some 25 people were injured by flying glass.", None, (25, 25, 25), {}),
+    ("Up to 40 people were killed in the explosion.", (40, None, 40), None, {}),
+    ("A nurse was seriously wounded when a shell hit the clinic.", None, (1, 1, 1), {}),
+    ("A soldier who had been wounded last week died on Monday, raising the toll to 6.", (6, 6, 6), None, {}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "killed", "injured", "breakdown"), CASES, ids=[c[0][:40] for c in CASES])
+def test_casualty_phrases(sentence, killed, injured, breakdown):
+    figures = parse_figures(sentence)
+    assert (figures.killed, figures.killed_low, figures.killed_high) == (killed or (None, None, None))
+    assert (figures.injured, figures.injured_low, figures.injured_high) == (injured or (None, None, None))
+    assert figures.breakdown == breakdown
+
+
+def test_at_least_forty_cases():
+    assert len(CASES) >= 40
