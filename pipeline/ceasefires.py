@@ -10,12 +10,13 @@ Linkage (coding rules §7 and §9):
   ``conflict``; filtering by conflict (one ceasefire sequence per conflict) is a possible
   extension and would be a filter applied to the table before linking.
 * An event with a clock time (``time_utc``) belongs to the latest ceasefire whose start is at or
-  before that instant.
+  before that instant; the time wins over any ``truce_timing`` cue.
 * An event without a time is placed by its local date (UTC+4 by default): it is under a ceasefire
   when its date is on or after the local date of the start. On a ceasefire's first local day it
   counts as after the start only when ``truce_timing == "after_start"`` (the report says the act
-  came after the truce took effect); otherwise it belongs to the ceasefire in force before that
-  day, if any.
+  came after the truce took effect); otherwise ("before_start" or no cue) it belongs to the
+  ceasefire in force before that day, if any. The cue is ignored on other days. When several
+  ceasefires start on one local day, the cue places the event after the latest of them.
 * ``hours_since_ceasefire_start`` is measured from the start to the event's time, or to the local
   midnight that begins its date when there is no time, floored at zero (a no-time first-day event
   placed after the start by the text's cue gets 0).
@@ -107,7 +108,9 @@ def parse_ceasefires(text: str, path_label: str) -> pd.DataFrame:
         if root is None:
             raise _error(path_label, None, "the file holds no list of ceasefires")
         if not isinstance(root, yaml.SequenceNode):
-            raise _error(path_label, root.start_mark.line + 1, "expected a YAML list of ceasefires (entries starting with '- ')")
+            raise _error(
+                path_label, root.start_mark.line + 1, "expected a YAML list of ceasefires (entries starting with '- ')"
+            )
         entries: list[tuple[int, Any]] = []
         for item in root.value:
             line = item.start_mark.line + 1
@@ -149,7 +152,9 @@ def _check_duplicate_keys(node: yaml.MappingNode, path_label: str) -> None:
     for key_node, value_node in node.value:
         if isinstance(key_node, yaml.ScalarNode):
             if key_node.value in seen:
-                raise _error(path_label, key_node.start_mark.line + 1, f"key {key_node.value!r} appears twice in one entry")
+                raise _error(
+                    path_label, key_node.start_mark.line + 1, f"key {key_node.value!r} appears twice in one entry"
+                )
             seen.add(key_node.value)
         if isinstance(value_node, yaml.SequenceNode):
             for sub in value_node.value:
@@ -193,7 +198,11 @@ def _parse_entry(entry: dict, path_label: str, line: int) -> dict:
     except ValueError as exc:
         raise _error(path_label, line, f"{label}: start {start_text!r} is not an ISO 8601 date-time") from exc
     if start.tzinfo is None or start.utcoffset() is None:
-        raise _error(path_label, line, f"{label}: start {start_text!r} has no UTC offset (write e.g. '2020-10-10T12:00:00+04:00')")
+        raise _error(
+            path_label,
+            line,
+            f"{label}: start {start_text!r} has no UTC offset (write e.g. '2020-10-10T12:00:00+04:00')",
+        )
 
     parties = entry.get("parties")
     if parties is None:
@@ -234,7 +243,9 @@ def _source_text(sources: Any, path_label: str, line: int, label: str) -> str:
             raise _error(path_label, line, f"{where} must be a mapping with 'outlet' (and optional 'url', 'date')")
         unknown = sorted(str(k) for k in src if k not in SOURCE_KEYS)
         if unknown:
-            raise _error(path_label, line, f"{where}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(SOURCE_KEYS)})")
+            raise _error(
+                path_label, line, f"{where}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(SOURCE_KEYS)})"
+            )
         outlet = _text(src, "outlet", path_label, line, where, required=True)
         url = _text(src, "url", path_label, line, where, required=False)
         date = _text(src, "date", path_label, line, where, required=False)
@@ -481,11 +492,18 @@ def daily_violations(events: pd.DataFrame) -> pd.DataFrame:
     )
     daily = (
         frame.groupby(["event_date", "ceasefire_id", "perpetrator_side"], sort=True)
-        .agg(events=("killed", "size"), killed=("killed", "sum"), injured=("injured", "sum"), civilian_events=("civilian", "sum"))
+        .agg(
+            events=("killed", "size"),
+            killed=("killed", "sum"),
+            injured=("injured", "sum"),
+            civilian_events=("civilian", "sum"),
+        )
         .reset_index()
     )
     daily["event_date"] = daily["event_date"].astype(object)
-    daily["ceasefire_id"] = pd.Series([None if c == "" else c for c in daily["ceasefire_id"]], index=daily.index, dtype=object)
+    daily["ceasefire_id"] = pd.Series(
+        [None if c == "" else c for c in daily["ceasefire_id"]], index=daily.index, dtype=object
+    )
     daily["perpetrator_side"] = daily["perpetrator_side"].astype(object)
     for col in ("events", "killed", "injured", "civilian_events"):
         daily[col] = daily[col].astype("Int32")

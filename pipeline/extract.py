@@ -33,7 +33,7 @@ SHELLING = "Shelling/artillery/missile attack"
 CLASH = "Armed clash"
 GROUND_AGENTS = re.compile(r"\b(troops|soldiers|units?|fighters|gunmen|armed groups?|commandos?|raiders|saboteurs|infantry|special forces)\b", re.I)
 
-CLAUSE_BREAK = re.compile(r";|\s[-–—]\s|,\s+(?=(?:and|after|before|while|whereas|but)\s)(?!and\s+(?:the|a|an)\s+\w+\s+(?:of|in)\b)", re.I)
+CLAUSE_BREAK = re.compile(r";|\s[-–—]\s|,\s+(?=(?:and|after|before|while|whereas|but|according|which|who)\s)(?!and\s+(?:the|a|an)\s+\w+\s+(?:of|in)\b)", re.I)
 PREFIX_PRECISION2 = re.compile(
     r"(\b(regions|districts|rayons|provinces)\s+of\b|\b(territory|directions?|outskirts|vicinity|environs|suburbs)\s+of\b"
     r"|\b(near|around|close to|outside|nearby)\b|\bdistricts?,)[\w\s'’-]{0,40}$",
@@ -51,11 +51,14 @@ GOVERNMENT_AFTER = re.compile(
     r"officials?|authorities|version|account|claim|name|leadership|forces|troops)\b",
     re.I,
 )
+TRUCE_WORD = re.compile(r"\b(truce|ceasefire|cease-fire|armistice)\b", re.I)
+GOVERNMENT_BEFORE = re.compile(r"\b(accused|accuses|blamed|blames|urged|urges|called on|told|warned|according to)\s+$", re.I)
 ANAPHORA = re.compile(
     r"\b(the|this|that|the same)\s+(two\s+)?(town|city|village|area|settlement|place|capital|villages|towns)\b|\bthere\b"
     r"|\bits\s+([\w-]+\s+)?(cathedral|church|centre|center|outskirts|streets|hospital|school|market|residents|houses|homes)\b",
     re.I,
 )
+
 SPEAKER_ANAPHORA = re.compile(
     r"\b(it|he|she|they|the (ministry|office|statement|agency|service|spokes(man|woman|person)|prosecutors|officials|army|military))\b", re.I
 )
@@ -73,6 +76,7 @@ class PlaceRef:
     end: int
     surface: str
     precision: int = 1
+    anaphoric: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,9 +105,10 @@ class Context:
     paragraph_claimants: dict[int, list[Actor]] = field(default_factory=dict)
     dated: tuple[date, date, str] | None = None
     truce_timing: str | None = None
-    recent_places: list[tuple[int, int, list[PlaceRef], str]] = field(default_factory=list)  # (sentence no, entry, places, sentence)
+    recent_places: list[tuple[int, int, list[PlaceRef], str, int]] = field(default_factory=list)  # (sentence no, entry, places, sentence, line)
     recent_mentions: list[dict] = field(default_factory=list)
     recent_sentence: int = -10
+    paragraph_mentions: dict[int, list[dict]] = field(default_factory=dict)
 
 
 def _local_date(instant: datetime) -> date:
@@ -144,7 +149,7 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef]) -> list[PlaceRef]:
             continue
         if observer and not re.search(r"\bfrom\b[\w\s'’-]{0,60}$", before, re.I):
             continue
-        if GOVERNMENT_AFTER.search(after):
+        if GOVERNMENT_AFTER.search(after) or GOVERNMENT_BEFORE.search(before[-40:]):
             continue
         if prev and _inside_brackets_after(sentence, prev, p):
             continue
@@ -251,6 +256,8 @@ def attributed_claimants(sentence: str, lexicon: Lexicon) -> list[Actor]:
     verbs = lexicon.matches("attribution", sentence)
     claimants = []
     for s, e, actor in find_speakers(sentence, lexicon):
+        if re.search(r"\b(of|in|near|at|from|to|on|into|around)\s+$", sentence[:s], re.I):
+            continue  # "the city of Stepanakert": a place, not a speaker
         near_verb = any(0 <= vs - e <= 90 or 0 <= s - ve <= 40 for vs, ve, _ in verbs)
         if near_verb and actor not in claimants:
             claimants.append(actor)
@@ -309,13 +316,36 @@ def _claimant_side(claimants: list[Actor]) -> str | None:
 def _target(clause: Clause, place: PlaceRef, acts: list[Act], lexicon: Lexicon, sub_event_type: str, generic: bool) -> str:
     first_act = min((a.start for a in acts), default=0)
     passive = bool(re.search(r"\b(came|come|was|were|been|is|are)\s+(\w+\s+){0,3}(under|hit|shelled|struck|targeted|attacked)\b", clause.text, re.I))
-    cues = [(s, e, v) for s, e, v in lexicon.matches("target", clause.text) if s > first_act or passive]
+    cues = [(s, e, v) for s, e, v in lexicon.matches("target", clause.text) if (s > first_act or passive) and not (s < place.end and place.start < e)]
+    cues = [c for c in cues if not _in_agent_phrase(clause.text, c)]
+    descriptors = [c for c in cues if _describes_a_place(clause, c)]
+    cues = [c for c in cues if c not in descriptors] or descriptors
     if cues:
         best = min(cues, key=lambda c: min(abs(c[0] - place.start), abs(c[1] - place.end)))
         return {"civilians": "civilians", "military": "military"}.get(best[2], "unknown")
     if place.precision == 1 and EVENT_TYPE_OF[sub_event_type] == REMOTE:
         return "civilians"
     return "unknown"
+
+
+def _in_agent_phrase(text: str, cue: tuple[int, int, str]) -> bool:
+    """'fire from the armed forces of Armenia', 'fired by Azerbaijani units': the shooter, not the target."""
+    before, after = text[: cue[0]], text[cue[1] :]
+    return bool(
+        re.search(r"\b(by|from)\s+(the\s+)?([\w'’-]+\s+){0,2}$", before, re.I)
+        or re.match(r"^\s+of\s+(the\s+)?(republic\s+of\s+)?(armenia|azerbaijan|karabakh)\b", after, re.I)
+    )
+
+
+def _describes_a_place(clause: Clause, cue: tuple[int, int, str]) -> bool:
+    """'the village of Safiyan', 'a village in the Barda district': a word naming the kind of place, not the target."""
+    if not re.fullmatch(r"(the\s+)?(villages?|towns?|city|city of|settlements?)", clause.text[cue[0] : cue[1]], re.I):
+        return False
+    return any(
+        re.match(r"^\s*(of|in)?\s+(the\s+)?([\w'’-]+\s+){0,2}$", clause.text[cue[1] : p.start], re.I)
+        for p in clause.places
+        if 0 <= p.start - cue[1] <= 30
+    )
 
 
 # ---------------------------------------------------------------- dates
@@ -346,7 +376,8 @@ def extract_report(article: dict, gazetteer, lexicon: Lexicon) -> list[dict]:
     """All event mentions of one report, in text order."""
     text: str = article["text"]
     published: datetime = article["published"].to_pydatetime() if hasattr(article["published"], "to_pydatetime") else article["published"]
-    outlet_claimant = _outlet_claimant(article.get("outlet") or "", lexicon)
+    outlet = article.get("outlet")
+    outlet_claimant = _outlet_claimant(outlet if isinstance(outlet, str) else "", lexicon)
     ctx = Context(reference=published)
     facts = ReportFacts()
     mentions: list[dict] = []
@@ -392,7 +423,7 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
             side = side_marks[0][2] if side_marks else None
         if side:
             facts.denials.append((side, ctx.entry, number, {p.surface.lower() for p in places}))
-        _remember_places(ctx, number, places, text)
+        _remember_places(ctx, number, places, text, sentence.line)
         return []
     claimants = _claimants_for(text, sentence.line, ctx, lexicon, outlet_claimant)
     tally = lexicon.has("tally", text)
@@ -400,21 +431,22 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
     figures = parse_figures(text)
     own_timing = _truce_timing(text, lexicon)
     if acts and not places and not tally:
-        places = _anaphoric_places(text, ctx)
+        places = _anaphoric_places(text, ctx, number, sentence.line)
     if not places or not acts or tally:
-        if figures.any() and not tally:
-            _attach_figures(figures, text, places, ctx, number)
-        _remember_places(ctx, number, places, text)
+        if not tally and (acts or TRUCE_WORD.search(text)):
+            _remember_date(ctx, text)
+        figures = _figures_outside_tally(text, lexicon) if tally else figures
+        if figures.any():
+            _attach_figures(figures, text, places, ctx, number, sentence.line)
+        _remember_places(ctx, number, places, text, sentence.line)
         return []
     clauses = _build_clauses(text, places, acts)
     sentence_date = _resolve_date(text, ctx.reference)
     out = []
     distinct = {p.surface.lower() for p in places}
     for clause in clauses:
-        if not clause.places:
+        if not clause.places or not clause.acts:
             continue
-        if not clause.acts:
-            clause.acts = acts
         clause_date = _resolve_date(clause.text, ctx.reference) if len(clauses) > 1 else sentence_date
         for place in clause.places:
             mention = _code_mention(sentence, clause, place, text, lexicon, speakers, claimants, ctx, clause_date, sentence_date, own_timing, article)
@@ -425,16 +457,30 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
             out.append(mention)
     _update_dated(ctx, out, sentence_date, clause_dates_seen=True)
     if out:
+        ctx.paragraph_mentions.setdefault(sentence.line, []).extend(out)
         ctx.truce_timing = out[-1]["truce_timing"]
         ctx.recent_mentions = out
         ctx.recent_sentence = number
-    _remember_places(ctx, number, places, text)
+    _remember_places(ctx, number, places, text, sentence.line)
     return out
 
 
-def _remember_places(ctx: Context, number: int, places: list[PlaceRef], text: str) -> None:
+def _remember_date(ctx: Context, text: str) -> None:
+    """A dated sentence about the fighting or a truce sets the date that following undated event sentences take."""
+    day = _resolve_date(text, ctx.reference).day
+    if day is not None:
+        ctx.dated = (day.date_start, day.date_end, day.precision)
+
+
+def _figures_outside_tally(text: str, lexicon: Lexicon) -> Figures:
+    """Figures told before a running tally in the same sentence ("34 were hurt, adding that attacks have so far ...")."""
+    first_tally = min(s for s, _, _ in lexicon.matches("tally", text))
+    return parse_figures(text[:first_tally])
+
+
+def _remember_places(ctx: Context, number: int, places: list[PlaceRef], text: str, line: int) -> None:
     if places:
-        ctx.recent_places.append((number, ctx.entry, places, text))
+        ctx.recent_places.append((number, ctx.entry, [p for p in places if not p.anaphoric], text, line))
         del ctx.recent_places[:-4]
 
 
@@ -462,25 +508,26 @@ def _truce_timing(text: str, lexicon: Lexicon) -> str | None:
     return None
 
 
-def _anaphoric_places(text: str, ctx: Context) -> list[PlaceRef]:
+def _anaphoric_places(text: str, ctx: Context, number: int, line: int) -> list[PlaceRef]:
+    """'the town', 'there', 'its cathedral': the place named in the previous sentence or earlier in the paragraph."""
     m = ANAPHORA.search(text)
     if not m or not ctx.recent_places:
         return []
     noun = (m.group(3) or "").lower().rstrip("s")
-    candidates = [r for r in reversed(ctx.recent_places) if r[1] == ctx.entry][:3]
+    candidates = [r for r in reversed(ctx.recent_places) if r[1] == ctx.entry and r[2] and (r[0] == number - 1 or r[4] == line)][:3]
     if not candidates:
         return []
     if noun:
-        for _, _, places, sentence in candidates:
+        for _, _, places, sentence, _ in candidates:
             for p in places:
                 if re.search(rf"\b{noun}s?\b[\w\s'’-]{{0,30}}$", sentence[: p.start], re.I) or re.search(rf"^[\w\s'’-]{{0,12}}\b{noun}", sentence[p.end :], re.I):
-                    return [PlaceRef(m.start(), m.end(), p.surface, p.precision)]
+                    return [PlaceRef(m.start(), m.end(), p.surface, p.precision, anaphoric=True)]
     first = candidates[0][2][0]
     precision = 2 if re.search(r"\b(near|around|close to|outskirts)\b", text[: m.start()][-20:], re.I) else first.precision
-    return [PlaceRef(m.start(), m.end(), first.surface, precision)]
+    return [PlaceRef(m.start(), m.end(), first.surface, precision, anaphoric=True)]
 
 
-def _attach_figures(figures: Figures, text: str, places: list[PlaceRef], ctx: Context, number: int) -> None:
+def _attach_figures(figures: Figures, text: str, places: list[PlaceRef], ctx: Context, number: int, line: int) -> None:
     """Figures in a sentence with no act belong to the event just told."""
     recent = ctx.recent_mentions
     if not recent or number - ctx.recent_sentence > 3:
@@ -490,7 +537,7 @@ def _attach_figures(figures: Figures, text: str, places: list[PlaceRef], ctx: Co
         nearest = min(places, key=lambda p: min((abs(v - p.start) for v in verbs), default=0))
         targets = [m for m in recent if m["location_mention"].lower() == nearest.surface.lower()]
     elif figures.killed == 0 or figures.injured == 0:
-        targets = recent
+        targets = ctx.paragraph_mentions.get(line, recent)
     else:
         targets = recent if len({m["location_mention"].lower() for m in recent}) == 1 else []
     row = figures.as_row()
@@ -508,12 +555,15 @@ def _attach_figures(figures: Figures, text: str, places: list[PlaceRef], ctx: Co
 
 def _build_clauses(text: str, places: list[PlaceRef], acts: list[Act]) -> list[Clause]:
     clauses = [Clause(s, e, text[s:e]) for s, e in _clauses(text)]
-    for p in places:
-        clause = next((c for c in clauses if c.start <= p.start < c.end), clauses[-1])
-        clause.places.append(replace(p, start=p.start - clause.start, end=p.end - clause.start))
     for a in acts:
         clause = next((c for c in clauses if c.start <= a.start < c.end), clauses[-1])
         clause.acts.append(replace(a, start=a.start - clause.start, end=a.end - clause.start))
+    for p in places:
+        clause = next((c for c in clauses if c.start <= p.start < c.end), clauses[-1])
+        if p.anaphoric and not clause.acts:
+            clause = next((c for c in clauses if c.acts), clause)
+            p = replace(p, start=clause.start + clause.acts[0].end, end=clause.start + clause.acts[0].end) if clause.acts else p
+        clause.places.append(replace(p, start=p.start - clause.start, end=p.end - clause.start))
     return clauses
 
 

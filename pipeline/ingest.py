@@ -224,8 +224,10 @@ def parse_published(value: object) -> tuple[pd.Timestamp | None, int]:
         parsed = value
     elif isinstance(value, date):
         parsed = datetime(value.year, value.month, value.day)
-    else:
+    elif isinstance(value, (int, float, bool)):
         raise ReportError(f"cannot parse published value {_quote(value)}")
+    else:  # containers: name the type only (their repr can be huge)
+        raise ReportError(f"cannot parse published value of type {type(value).__name__}")
     offset = parsed.utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
     if offset is None:
@@ -260,6 +262,10 @@ def _metadata(mapping: dict) -> dict[str, Any]:
     return found
 
 
+def _one_line_or_none(value: str | None) -> str | None:
+    return " ".join(value.split()) or None if value is not None else None
+
+
 def _first_line_title(text: str) -> str | None:
     for line in text.split("\n"):
         title = line.strip().lstrip("#").strip()
@@ -275,23 +281,22 @@ def _article(
     raw_path: str,
     default_id: str,
     raw_line: int | None = None,
-    patterns: Iterable[re.Pattern[str]] | None = None,
 ) -> dict:
     """Build one article row from metadata and the body; raises ReportError."""
     published, offset = parse_published(meta.get("published"))
     if "\x00" in body:
         raise ReportError("binary text: contains NUL characters")
-    text = remove_boilerplate(body, default_boilerplate_patterns() if patterns is None else patterns)
+    text = remove_boilerplate(body, default_boilerplate_patterns())
     if not text.strip():
         raise ReportError("no text: the body is empty" + (" after removing boilerplate" if body.strip() else ""))
     report_id = _scalar("id", meta.get("id")) or default_id
     if any(ch in report_id for ch in "\n\r\t"):
         raise ReportError(f"report id {_quote(report_id)} contains line breaks or tabs")
-    title = _scalar("title", meta.get("title")) or _first_line_title(text)
+    title = _one_line_or_none(_scalar("title", meta.get("title"))) or _first_line_title(text)
     row = {
         "report_id": report_id,
         "title": title,
-        "outlet": _scalar("outlet", meta.get("outlet")),
+        "outlet": _one_line_or_none(_scalar("outlet", meta.get("outlet"))),
         "url": _scalar("url", meta.get("url")),
         "published": published,
         "published_utc_offset_minutes": offset,
@@ -519,7 +524,8 @@ def _parse_html(data: bytes, raw_path: str, stem: str) -> dict:
     from selectolax.lexbor import LexborHTMLParser
 
     declared = _CHARSET.search(data[:4096])
-    html = _decode(data, fallback=declared.group(1).decode("ascii") if declared else None)
+    fallback = declared.group(1).decode("ascii").lower() if declared else None
+    html = _decode(data, fallback=None if fallback in (None, "utf-8", "utf8") else fallback)
     if not html.strip():
         raise ReportError("empty file")
     tree = LexborHTMLParser(html)

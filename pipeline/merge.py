@@ -15,7 +15,9 @@ from collections import defaultdict
 
 import pandas as pd
 
-from pipeline.schema import column_names
+from pipeline.schema import EVENT_TYPES, column_names
+
+EVENT_TYPE_OF = {sub: etype for etype, subs in EVENT_TYPES.items() for sub in subs}
 
 FIGURES = ("killed", "injured")
 BREAKDOWNS = ("killed_women", "killed_children", "injured_women", "injured_children")
@@ -66,6 +68,9 @@ def _absorbing_group(m: dict, groups: dict[tuple, list[dict]]) -> tuple | None:
         same_place = [k for k in same_place if k[3] in (m["perpetrator_side"], None)]
     if not m.get("act_generic"):
         same_place = [k for k in same_place if k[2] == m["sub_event_type"]]
+    else:
+        # A generic act ("hit", "attacked") joins an incident of its own kind: remote with remote, ground with ground.
+        same_place = [k for k in same_place if EVENT_TYPE_OF[k[2]] == EVENT_TYPE_OF[m["sub_event_type"]]]
     if not same_place:
         return None
     kinds = [k for k in same_place if k[2] == m["sub_event_type"]]

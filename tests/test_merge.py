@@ -63,7 +63,7 @@ def test_hedged_figures_keep_their_bounds():
         (dict(side="AZE"), 2),  # another perpetrator
         (dict(side=None), 1),  # side not stated joins the one incident there
         (dict(generic=True), 1),  # "attacked" joins the shelling
-        (dict(generic=True, sub="Armed clash", side=None), 1),
+        (dict(generic=True, sub="Armed clash", side=None), 2),  # a generic ground act does not join a shelling
     ],
 )
 def test_identity_of_an_incident(second, expected_events):

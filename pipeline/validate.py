@@ -1,0 +1,609 @@
+"""Validation gate: the published tables checked against expectation suites derived from the schema.
+
+The suites are JSON files in ``expectations/`` (one per table), generated from
+:mod:`pipeline.schema` by :func:`generate_suites` plus the rules below, and
+committed; ``python -m pipeline.validate --write-suites`` regenerates them.
+
+A run (:func:`validate_tables`) has two steps:
+
+1. Checks in our own code: every table is present, and every column holds values
+   of its pyarrow type (Great Expectations' type expectations misread pandas 3
+   dtypes). They are reported like failed expectations
+   (``expect_table_to_exist``, ``expect_column_values_to_match_arrow_type``).
+2. Great Expectations runs each table's suite on the table as it reads back from
+   Parquet, plus derived columns (names starting with ``_``) that carry the
+   cross-table facts a single-table suite cannot see: the unknown ids a column
+   refers to, and the latest publication date (event-zone local) of an event's
+   reports. Expectations on a missing or mistyped column are not evaluated; the
+   report lists them.
+
+Great Expectations is imported inside the functions that need it (it costs seconds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import re
+import shutil
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline import config, publish, schema
+
+MAX_SHOWN = 5
+DOCS_SITE = "pipeline"
+TYPE_CHECK = "expect_column_values_to_match_arrow_type"
+TABLE_CHECK = "expect_table_to_exist"
+
+# --- Rules beyond the field lists of schema.py -------------------------------------------
+
+# Tables a good build never leaves empty.
+NON_EMPTY_TABLES = ("articles", "mentions", "events", "ceasefires")
+
+# Bounding boxes (lat_min, lat_max, lon_min, lon_max) of the event countries: Natural Earth
+# admin-0 extents widened by about 0.25 degree (Azerbaijan's includes Nakhchivan and the
+# Caspian platforms). Places in any other country only need valid coordinates.
+COUNTRY_BBOXES = {
+    "AZE": (38.1, 42.2, 44.5, 51.0),
+    "ARM": (38.6, 41.6, 43.2, 46.9),
+}
+WORLD_BBOX = (-90.0, 90.0, -180.0, 180.0)
+
+# Rows in failure reports are named by the table's unique field, else by these columns.
+ROW_KEYS = {"rejects": ["raw_path", "line"], "daily_violations": ["event_date", "ceasefire_id", "perpetrator_side"]}
+
+
+def _exp(type_: str, *, notes: str | None = None, **kwargs: object) -> dict:
+    out: dict = {"type": type_, "kwargs": kwargs}
+    if notes:
+        out["notes"] = notes
+    return out
+
+
+def _pair(a: str, b: str, notes: str, *, or_equal: bool = True) -> dict:
+    """``a >= b`` (``a > b`` without ``or_equal``) wherever both are given."""
+    return _exp(
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        notes=notes,
+        column_A=a,
+        column_B=b,
+        or_equal=or_equal,
+        ignore_row_if="either_value_is_missing",
+    )
+
+
+def _when(condition: str) -> dict:
+    return {"row_condition": condition, "condition_parser": "pandas"}
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A column computed before validation from other columns, possibly of other tables."""
+
+    name: str
+    inputs: tuple[tuple[str, str], ...]  # (table, column) pairs it is computed from
+    compute: Callable[[dict[str, pd.DataFrame]], list]
+    expectation: dict
+    description: str
+
+
+def _event_zone_dates(published: pd.Series) -> list:
+    """Local calendar dates, in the event zone, of UTC publication instants."""
+    local = published + pd.Timedelta(minutes=config.DEFAULT_EVENT_UTC_OFFSET_MINUTES)
+    return [None if publish.is_missing(t) else t.date() for t in local]
+
+
+def _latest_report_dates(tables: dict[str, pd.DataFrame]) -> list:
+    articles = tables["articles"]
+    published = dict(zip(articles["report_id"], _event_zone_dates(articles["published"]), strict=True))
+    return [
+        max((published[r] for r in _ids(ids) if published.get(r) is not None), default=None)
+        for ids in tables["events"]["report_ids"]
+    ]
+
+
+def _ids(value: object) -> list:
+    return [] if value is None or publish.is_missing(value) else list(value)
+
+
+def _unknown(table: str, column: str, target: str, target_column: str) -> Callable[[dict[str, pd.DataFrame]], list]:
+    """For each row, the ids in ``table.column`` (a scalar or a list) missing from ``target.target_column``."""
+
+    def compute(tables: dict[str, pd.DataFrame]) -> list:
+        known = set(tables[target][target_column].dropna())
+        values = tables[table][column]
+        if pa.types.is_list(schema.arrow_schema(table).field(column).type):
+            return [", ".join(v for v in _ids(ids) if v not in known) or None for ids in values]
+        return [None if publish.is_missing(v) or v in known else v for v in values]
+
+    return compute
+
+
+def _reference(table: str, column: str, target: str, target_column: str) -> Derived:
+    name = f"_unknown_{column}"
+    return Derived(
+        name,
+        ((table, column), (target, target_column)),
+        _unknown(table, column, target, target_column),
+        _exp("expect_column_values_to_be_null", notes=f"Every {table}.{column} value is a {target}.{target_column}.", column=name),
+        f"the values of {column} that are not in {target}.{target_column}, else null",
+    )
+
+
+def _published_bound(table: str, compute: Callable, inputs: tuple, what: str) -> Derived:
+    return Derived(
+        "_published_local_date",
+        ((table, "event_date"), *inputs),
+        compute,
+        _exp(
+            "expect_column_pair_values_a_to_be_greater_than_b",
+            notes=f"No {table} date after {what} (local date, UTC{config.DEFAULT_EVENT_UTC_OFFSET_MINUTES / 60:+g}).",
+            column_A="_published_local_date",
+            column_B="event_date",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+        ),
+        f"{what}, as a local date of the event zone",
+    )
+
+
+DERIVED: dict[str, list[Derived]] = {
+    "events": [
+        _published_bound("events", _latest_report_dates, (("events", "report_ids"), ("articles", "report_id"), ("articles", "published")), "the latest publication of its reports"),
+        _reference("events", "report_ids", "articles", "report_id"),
+        _reference("events", "ceasefire_id", "ceasefires", "ceasefire_id"),
+    ],
+    "mentions": [
+        _published_bound("mentions", lambda t: _event_zone_dates(t["mentions"]["published"]), (("mentions", "published"),), "the publication of its report"),
+        _reference("mentions", "event_id", "events", "event_id"),
+        _reference("mentions", "report_id", "articles", "report_id"),
+    ],
+    "ceasefire_summary": [_reference("ceasefire_summary", "ceasefire_id", "ceasefires", "ceasefire_id")],
+    "daily_violations": [_reference("daily_violations", "ceasefire_id", "ceasefires", "ceasefire_id")],
+}
+
+
+# --- Suites -------------------------------------------------------------------------------
+
+
+def _field_expectations(f: schema.Field) -> list[dict]:
+    out = []
+    if not f.nullable:
+        out.append(_exp("expect_column_values_to_not_be_null", column=f.name))
+    if f.unique:
+        out.append(_exp("expect_column_values_to_be_unique", column=f.name))
+    if f.allowed is not None:
+        out.append(_exp("expect_column_values_to_be_in_set", column=f.name, value_set=list(f.allowed)))
+    return out
+
+
+def _cross_column_expectations(columns: set[str]) -> list[dict]:
+    """Rules between columns of one table, for every table that has the columns."""
+    out = []
+    if {"event_date", "date_start", "date_end"} <= columns:
+        out.append(_pair("event_date", "date_start", "date_start <= event_date"))
+        out.append(_pair("date_end", "event_date", "event_date <= date_end"))
+    for what in ("killed", "injured"):
+        figures = [what, f"{what}_low", f"{what}_high", f"{what}_women", f"{what}_children"]
+        if not set(figures) <= columns:
+            continue
+        out += [_exp("expect_column_values_to_be_between", notes="A count of people.", column=c, min_value=0) for c in figures]
+        out.append(_pair(what, f"{what}_low", f"{what}_low <= {what}"))
+        out.append(_pair(f"{what}_high", what, f"{what} <= {what}_high"))
+        out.append(_pair(f"{what}_high", f"{what}_low", f"{what}_low <= {what}_high"))
+        out += [_pair(what, f"{what}_{who}", f"{what}_{who} is not above {what}") for who in ("women", "children")]
+    if {"latitude", "longitude", "country_iso3"} <= columns:
+        for iso3, (lat_min, lat_max, lon_min, lon_max) in COUNTRY_BBOXES.items():
+            note = f"Coordinates inside the bounding box of {iso3}."
+            out.append(_exp("expect_column_values_to_be_between", notes=note, column="latitude", min_value=lat_min, max_value=lat_max, **_when(f'country_iso3 == "{iso3}"')))
+            out.append(_exp("expect_column_values_to_be_between", notes=note, column="longitude", min_value=lon_min, max_value=lon_max, **_when(f'country_iso3 == "{iso3}"')))
+        others = _when(f"country_iso3 not in {json.dumps(list(COUNTRY_BBOXES))}")
+        lat_min, lat_max, lon_min, lon_max = WORLD_BBOX
+        out.append(_exp("expect_column_values_to_be_between", notes="Valid WGS84 coordinates.", column="latitude", min_value=lat_min, max_value=lat_max, **others))
+        out.append(_exp("expect_column_values_to_be_between", notes="Valid WGS84 coordinates.", column="longitude", min_value=lon_min, max_value=lon_max, **others))
+    if {"during_ceasefire", "ceasefire_id"} <= columns:
+        out.append(_exp("expect_column_values_to_not_be_null", notes="An event during a ceasefire names it.", column="ceasefire_id", **_when("during_ceasefire == True")))
+    if {"civilian_targeting", "target"} <= columns:
+        out.append(_exp("expect_column_values_to_be_in_set", notes="civilian_targeting == (target == 'civilians')", column="civilian_targeting", value_set=[True], **_when('target == "civilians"')))
+        out.append(_exp("expect_column_values_to_be_in_set", notes="civilian_targeting == (target == 'civilians')", column="civilian_targeting", value_set=[False], **_when('target != "civilians"')))
+    if {"char_start", "char_end"} <= columns:
+        out.append(_pair("char_end", "char_start", "char_start < char_end", or_equal=False))
+    return out
+
+
+def generate_suites() -> dict[str, dict]:
+    """One suite (as JSON data) per table, derived from :mod:`pipeline.schema` and the rules of this module."""
+    suites = {}
+    for table, fields in schema.TABLES.items():
+        derived = DERIVED.get(table, [])
+        columns = [f.name for f in fields] + [d.name for d in derived]
+        expectations = [_exp("expect_table_columns_to_match_ordered_list", column_list=columns)]
+        if table in NON_EMPTY_TABLES:
+            expectations.append(_exp("expect_table_row_count_to_be_between", min_value=1))
+        for f in fields:
+            expectations += _field_expectations(f)
+        expectations += _cross_column_expectations(set(columns))
+        expectations += [d.expectation for d in derived]
+        suites[table] = {
+            "name": table,
+            "meta": {
+                "generated_by": "python -m pipeline.validate --write-suites (from pipeline/schema.py)",
+                "description": schema.TABLE_DESCRIPTIONS[table],
+                "derived_columns": {d.name: d.description for d in derived},
+            },
+            "expectations": expectations,
+        }
+    return suites
+
+
+def write_suites(folder: Path = config.EXPECTATIONS_DIR) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for table, suite in generate_suites().items():
+        (folder / f"{table}.json").write_text(json.dumps(suite, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+class SuiteError(RuntimeError):
+    """A suite file is missing or holds expectations Great Expectations does not know."""
+
+
+def _gx():
+    os.environ["GX_ANALYTICS_ENABLED"] = "False"
+    import great_expectations as gx
+
+    return gx
+
+
+def _gx_suite(data: dict, expectations: list[dict]):
+    """A Great Expectations suite; fail loudly where it dropped an expectation (it does so for unknown types)."""
+    gx = _gx()
+    suite = gx.ExpectationSuite(**{**data, "expectations": expectations})
+    if len(suite.expectations) != len(expectations):
+        dropped = Counter(e["type"] for e in expectations) - Counter(e.expectation_type for e in suite.expectations)
+        raise SuiteError(
+            f"suite {data['name']}: {len(expectations)} expectations given, {len(suite.expectations)} loaded; "
+            f"dropped (unknown to Great Expectations {gx.__version__}?): {sorted(dropped)}"
+        )
+    return suite
+
+
+def load_suites(folder: Path = config.EXPECTATIONS_DIR) -> dict[str, dict]:
+    """The suites' JSON data, each checked to load completely into Great Expectations."""
+    suites = {}
+    for table in schema.TABLES:
+        path = folder / f"{table}.json"
+        if not path.is_file():
+            raise SuiteError(f"no suite for table {table}: {path} (run python -m pipeline.validate --write-suites)")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        _gx_suite(data, data["expectations"])
+        suites[table] = data
+    return suites
+
+
+# --- Report -------------------------------------------------------------------------------
+
+
+@dataclass
+class Failure:
+    """One failed expectation (or failed check of our own code, reported the same way)."""
+
+    table: str
+    expectation: str
+    columns: list[str]
+    kwargs: dict
+    unexpected: list = field(default_factory=list)  # a few offending values
+    rows: list[dict] = field(default_factory=list)  # a few offending rows (key and checked columns)
+    unexpected_count: int | None = None
+    observed: object = None  # for table-level expectations
+    raised_exception: bool = False  # the expectation itself broke: a bug in the suite, not in the data
+    message: str = ""
+
+    def render(self) -> str:
+        where = f"{self.table}.{', '.join(self.columns)}" if self.columns else self.table
+        shown = {k: v for k, v in self.kwargs.items() if k not in ("column", "column_A", "column_B", "condition_parser", "batch_id")}
+        if "value_set" in shown and len(shown["value_set"]) > 10:
+            shown["value_set"] = [*shown["value_set"][:10], "..."]
+        args = ", ".join(f"{k}={v!r}" for k, v in shown.items())
+        line = f"{where}: {self.expectation}({args})"
+        if self.raised_exception:
+            return f"{line}: raised {self.message}"
+        if self.unexpected_count is not None:
+            line += f": {self.unexpected_count} unexpected"
+        if self.unexpected:
+            line += f", e.g. {_short(self.unexpected[:MAX_SHOWN])}"
+        if self.rows:
+            line += "; rows: " + " | ".join(", ".join(f"{k}={_short(v)}" for k, v in row.items()) for row in self.rows[:MAX_SHOWN])
+        if self.observed is not None:
+            line += f": observed {_short(self.observed, 300)}"
+        if self.message:
+            line += f" ({self.message})"
+        return line
+
+
+def _short(value: object, limit: int = 80) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+@dataclass
+class ValidationReport:
+    success: bool
+    failures: list[Failure]
+    evaluated: int = 0
+    not_evaluated: list[str] = field(default_factory=list)  # "table: expectation(column)" skipped for missing/mistyped columns
+    seconds: float = 0.0
+    docs_index: Path | None = None
+
+    def render(self) -> str:
+        data = [f for f in self.failures if not f.raised_exception]
+        broken = [f for f in self.failures if f.raised_exception]
+        head = "validation passed" if self.success else f"validation failed: {len(data)} failed expectation(s), {len(broken)} suite error(s)"
+        lines = [f"{head} ({self.evaluated} expectations evaluated on {len(schema.TABLES)} tables in {self.seconds:.1f}s)"]
+        lines += [f"  {f.render()}" for f in data]
+        if broken:
+            lines.append("suite errors (an expectation raised: fix the suite, not the data):")
+            lines += [f"  {f.render()}" for f in broken]
+        if self.not_evaluated:
+            lines.append(f"not evaluated ({len(self.not_evaluated)}: their columns are missing or mistyped): " + "; ".join(self.not_evaluated))
+        if self.docs_index is not None:
+            lines.append(f"data docs: {self.docs_index}")
+        return "\n".join(lines)
+
+
+# --- Validation ---------------------------------------------------------------------------
+
+
+def _check_structure(
+    tables: dict[str, pd.DataFrame], mistyped: dict[str, set[str]]
+) -> tuple[dict[str, pd.DataFrame], dict[str, set[str]], list[Failure]]:
+    """Tables present, columns of their Arrow types.
+
+    Returns the tables as published (typed columns converted), the unusable columns of each
+    (missing or mistyped; ``mistyped`` are known to be so already) and the failures.
+    """
+    frames, unusable, failures = {}, {}, []
+    for table in schema.TABLES:
+        df = tables.get(table)
+        target = schema.arrow_schema(table)
+        if df is None:
+            failures.append(Failure(table, TABLE_CHECK, [], {}, message="table missing"))
+            unusable[table] = set(target.names)
+            continue
+        if df.columns.duplicated().any():
+            failures.append(Failure(table, TABLE_CHECK, [], {}, message=f"duplicate columns {sorted(set(df.columns[df.columns.duplicated()]))}"))
+            df = df.loc[:, ~df.columns.duplicated()]
+        unusable[table] = {name for name in target.names if name not in df.columns} | mistyped.get(table, set())
+        arrays = {}
+        for f in target:
+            if f.name in df.columns and f.name not in unusable[table]:
+                try:
+                    arrays[f.name] = publish.column_to_arrow(df[f.name], f.type)
+                except publish.ColumnTypeError as exc:
+                    failures.append(Failure(table, TYPE_CHECK, [f.name], {"type": str(f.type)}, unexpected=exc.values, message=str(exc)))
+                    unusable[table].add(f.name)
+        typed = publish.arrow_to_pandas(pa.table(arrays)) if arrays else pd.DataFrame(index=range(len(df)))
+        frames[table] = pd.DataFrame({c: typed[c] if c in arrays else df[c].reset_index(drop=True) for c in df.columns}, index=typed.index)
+    return frames, unusable, failures
+
+
+def _add_derived(frames: dict[str, pd.DataFrame], unusable: dict[str, set[str]]) -> None:
+    """Append the derived columns; one whose inputs are unusable is null and itself unusable."""
+    for table, derived in DERIVED.items():
+        if table not in frames:
+            continue
+        for d in derived:
+            usable = all(col not in unusable[t] for t, col in d.inputs)
+            frames[table][d.name] = pd.Series(d.compute(frames) if usable else None, index=frames[table].index, dtype=object)
+            if not usable:
+                unusable[table].add(d.name)
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _columns_of(expectation: dict) -> list[str]:
+    """Columns an expectation reads (its column arguments and those named in its row condition)."""
+    kwargs = expectation["kwargs"]
+    cols = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
+    if not expectation["type"].startswith("expect_table_"):
+        cols += kwargs.get("column_list", [])
+    return cols + _IDENTIFIER.findall(kwargs.get("row_condition", ""))
+
+
+def _row_keys(table: str, unusable: set[str]) -> list[str]:
+    keys = ROW_KEYS.get(table) or [f.name for f in schema.TABLES[table] if f.unique][:1]
+    return [k for k in keys if k not in unusable]
+
+
+def _kwargs(expectation_config) -> dict:
+    return {k: v for k, v in dict(expectation_config.kwargs).items() if k != "batch_id"}
+
+
+def _failure_from_result(table: str, result) -> Failure:
+    config_ = result.expectation_config
+    kwargs = _kwargs(config_)
+    exc = result.exception_info or {}
+    if exc and "raised_exception" not in exc:  # keyed by metric
+        exc = next((e for e in exc.values() if isinstance(e, dict) and e.get("raised_exception")), {})
+    columns = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
+    if exc.get("raised_exception"):
+        return Failure(table, config_.type, columns, kwargs, raised_exception=True, message=str(exc.get("exception_message", "")).strip()[:500])
+    res = result.result or {}
+    unexpected = [_plain(v) for v in res.get("partial_unexpected_list", [])[:MAX_SHOWN]]
+    rows = [{k: _plain(v) for k, v in row.items()} if isinstance(row, dict) else {"row": _plain(row)} for row in res.get("partial_unexpected_index_list", [])[:MAX_SHOWN]]
+    observed = res.get("observed_value")
+    details = res.get("details", {})
+    message = ""
+    if details.get("mismatched"):
+        message = f"mismatched: {_short(_plain(details['mismatched']), 300)}"
+    return Failure(table, config_.type, columns, kwargs, unexpected, rows, res.get("unexpected_count"), _plain(observed), message=message)
+
+
+def _plain(value: object) -> object:
+    """Numpy scalars inside values as plain Python values, for messages."""
+    if isinstance(value, tuple | list):
+        return type(value)(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _run_gx(frames: dict[str, pd.DataFrame], runs: dict[str, tuple[dict, list[dict], list[str]]], docs_dir: Path | None) -> list[Failure]:
+    """Run each table's suite in one ephemeral context, with Data Docs if ``docs_dir`` is given.
+
+    Without Data Docs, a first pass only says which expectations fail (half the time of a
+    full one), and only those are run again for their offending values and rows.
+    """
+    gx = _gx()
+    from great_expectations.checkpoint import UpdateDataDocsAction
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    actions = []
+    if docs_dir is not None:
+        context.add_data_docs_site(
+            DOCS_SITE,
+            {
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir.resolve())},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+        actions = [UpdateDataDocsAction(name="update_data_docs", site_names=[DOCS_SITE])]
+    source = context.data_sources.add_pandas("tables")
+
+    def run(name: str, batch, frame: pd.DataFrame, data: dict, expectations: list[dict], result_format: dict, actions: list) -> list:
+        suite = context.suites.add(_gx_suite({**data, "name": name}, expectations))
+        definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+        checkpoint = context.checkpoints.add(gx.Checkpoint(name=name, validation_definitions=[definition], actions=actions, result_format=result_format))
+        outcome = checkpoint.run(batch_parameters={"dataframe": frame})
+        return [r for run in outcome.run_results.values() for r in run.results if not r.success]
+
+    failures = []
+    for table, (data, expectations, keys) in runs.items():
+        batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe(table)
+        detailed = {"result_format": "SUMMARY", "partial_unexpected_count": MAX_SHOWN}
+        if keys:
+            detailed["unexpected_index_column_names"] = keys
+        if docs_dir is not None:
+            failed = run(table, batch, frames[table], data, expectations, detailed, actions)
+        else:
+            failed = run(table, batch, frames[table], data, expectations, {"result_format": "BOOLEAN_ONLY"}, [])
+            if failed:
+                again = [{"type": r.expectation_config.type, "kwargs": _kwargs(r.expectation_config)} for r in failed]
+                failed = run(f"{table}.failed", batch, frames[table], data, again, detailed, [])
+        failures += [_failure_from_result(table, r) for r in failed]
+    return failures
+
+
+def validate_tables(tables: dict[str, pd.DataFrame], *, docs_dir: Path | None = None, suites_dir: Path = config.EXPECTATIONS_DIR) -> ValidationReport:
+    """Run the checks of our own code, then every table's suite; build Data Docs into ``docs_dir`` if given."""
+    return _validate(tables, docs_dir=docs_dir, suites_dir=suites_dir)
+
+
+def _validate(
+    tables: dict[str, pd.DataFrame],
+    *,
+    docs_dir: Path | None,
+    suites_dir: Path,
+    failures: list[Failure] | None = None,
+    mistyped: dict[str, set[str]] | None = None,
+) -> ValidationReport:
+    started = time.perf_counter()
+    suites = load_suites(suites_dir)
+    frames, unusable, found = _check_structure(tables, mistyped or {})
+    failures = (failures or []) + found
+    _add_derived(frames, unusable)
+    runs, skipped, evaluated = {}, [], 0
+    for table, frame in frames.items():
+        data = suites[table]
+        keep = []
+        for e in data["expectations"]:
+            missing = [c for c in _columns_of(e) if c in unusable[table]]
+            if missing:
+                skipped.append(f"{table}: {e['type']}({', '.join(dict.fromkeys(missing))})")
+            else:
+                keep.append(e)
+        runs[table] = (data, keep, _row_keys(table, unusable[table]) if len(frame) else [])
+        evaluated += len(keep)
+    if docs_dir is not None and docs_dir.exists():
+        shutil.rmtree(docs_dir)
+    failures += _run_gx(frames, runs, docs_dir)
+    report = ValidationReport(not failures, failures, evaluated, skipped)
+    if docs_dir is not None:
+        report.docs_index = docs_dir / "index.html"
+        _write_summary(docs_dir, report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write_summary(docs_dir: Path, report: ValidationReport) -> None:
+    """A script-free page beside the Data Docs (whose index table needs JavaScript from a CDN)."""
+    items = []
+    for table in schema.TABLES:
+        pages = sorted((docs_dir / "validations" / table).rglob("*.html"))
+        link = f'<a href="{html.escape(pages[-1].relative_to(docs_dir).as_posix())}">validation result</a>' if pages else "not run"
+        failed = [f for f in report.failures if f.table == table]
+        status = "passed" if not failed else f"{len(failed)} failed"
+        suite = f'<a href="expectations/{table}.html">suite</a>' if (docs_dir / "expectations" / f"{table}.html").exists() else ""
+        details = "".join(f"<li><code>{html.escape(f.render())}</code></li>" for f in failed)
+        items.append(f"<li><b>{table}</b>: {status} ({link} {suite})<ul>{details}</ul></li>")
+    text = html.escape(report.render().splitlines()[0])
+    page = f'<!doctype html><html><head><meta charset="utf-8"><title>Validation</title></head><body><h1>Validation</h1><p>{text}</p><ul>{"".join(items)}</ul><p><a href="index.html">Great Expectations Data Docs</a></p></body></html>\n'
+    (docs_dir / "summary.html").write_text(page, encoding="utf-8")
+
+
+def validate_folder(out_dir: Path, *, docs: bool = True, suites_dir: Path = config.EXPECTATIONS_DIR) -> ValidationReport:
+    """Validate the Parquet files in ``out_dir``; Data Docs go to ``out_dir / "validation"`` (``index.html``, ``summary.html``).
+
+    Each file's Arrow schema must equal the table's (names, order, types); a field that differs is
+    reported as a type failure and its column is not checked further.
+    """
+    tables: dict[str, pd.DataFrame] = {}
+    failures, mistyped = [], {}
+    for table in schema.TABLES:
+        path = out_dir / f"{table}.parquet"
+        if not path.is_file():
+            continue
+        tables[table] = publish.read_table(out_dir, table)
+        expected = schema.arrow_schema(table)
+        for f in pq.read_schema(path):
+            if f.name in expected.names and not f.type.equals(expected.field(f.name).type):
+                failures.append(Failure(table, TYPE_CHECK, [f.name], {"type": str(expected.field(f.name).type)}, message=f"the file has {f.type}"))
+                mistyped.setdefault(table, set()).add(f.name)
+    docs_dir = out_dir / "validation" if docs else None
+    return _validate(tables, docs_dir=docs_dir, suites_dir=suites_dir, failures=failures, mistyped=mistyped)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.validate", description="Expectation suites: regenerate them, or validate a folder.")
+    parser.add_argument("--write-suites", action="store_true", help=f"regenerate {config.EXPECTATIONS_DIR} from pipeline/schema.py")
+    parser.add_argument("--out", help="validate the Parquet files in this folder")
+    args = parser.parse_args(argv)
+    if args.write_suites:
+        write_suites()
+        print(f"wrote {len(schema.TABLES)} suites to {config.EXPECTATIONS_DIR}")
+    if args.out:
+        report = validate_folder(Path(args.out))
+        print(report.render())
+        return 0 if report.success else 1
+    if not args.write_suites:
+        parser.print_usage(sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,516 @@
+"""The validation gate: each check, fed a good small table set corrupted in exactly one way."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from pipeline import config, publish, schema, validate
+
+D = dt.date
+UTC = "datetime64[us, UTC]"
+REPORT_A, REPORT_B = "caspian-2020-10-11-tartar", "ridge-2020-10-12-vardenis"
+TRUCE = "2020-10-10-moscow"
+
+
+def ts(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text).tz_convert("UTC")
+
+
+def frame(table: str, rows: list[dict]) -> pd.DataFrame:
+    """Rows in schema order, with the pandas types the stages produce (nullable ints, UTC timestamps, str)."""
+    df = pd.DataFrame(rows, columns=schema.column_names(table))
+    for f in schema.arrow_schema(table):
+        if pa.types.is_integer(f.type):
+            df[f.name] = df[f.name].astype(publish.PANDAS_INT_DTYPES[f.type])
+        elif pa.types.is_timestamp(f.type):
+            df[f.name] = pd.to_datetime(df[f.name], utc=True).astype(UTC)
+        elif pa.types.is_string(f.type):
+            df[f.name] = df[f.name].astype("str")
+    return df
+
+
+ARTICLES = [
+    {
+        "report_id": REPORT_A,
+        "title": "Shells land on Tartar overnight",
+        "outlet": "Caspian Wire",
+        "url": "https://example.org/caspian/tartar",
+        "published": ts("2020-10-11T13:30:00+04:00"),
+        "published_utc_offset_minutes": 240,
+        "published_inferred": False,
+        "language": "en",
+        "text": "Shells landed on houses in Tartar on Sunday morning, killing two residents.",
+        "raw_path": "caspian-wire/2020-10-11.txt",
+        "raw_line": None,
+        "content_sha1": "0b1f5d0c3e2a4c6b8d9e0f1a2b3c4d5e6f708192",
+    },
+    {
+        "report_id": REPORT_B,
+        "title": "Clash near Vardenis",
+        "outlet": "Ridge Daily",
+        "url": None,
+        "published": ts("2020-10-12T19:00:00Z"),
+        "published_utc_offset_minutes": 0,
+        "published_inferred": True,
+        "language": "en",
+        "text": "Troops exchanged fire near Vardenis on Monday.",
+        "raw_path": "feeds/ridge.jsonl",
+        "raw_line": 2,
+        "content_sha1": "9a8b7c6d5e4f30211a2b3c4d5e6f708192a3b4c5",
+    },
+]
+
+EVENT_A = {
+    "event_id": "ev-000000000001",
+    "event_date": D(2020, 10, 11),
+    "date_start": D(2020, 10, 11),
+    "date_end": D(2020, 10, 11),
+    "date_precision": "day",
+    "time_utc": ts("2020-10-11T04:00:00Z"),
+    "event_type": "Explosions/Remote violence",
+    "sub_event_type": "Shelling/artillery/missile attack",
+    "perpetrator": "Military Forces of Armenia",
+    "perpetrator_side": "ARM",
+    "target": "civilians",
+    "target_actor": "Civilians (Azerbaijan)",
+    "target_side": "AZE",
+    "civilian_targeting": True,
+    "claimants": ["Ministry of Defence of Azerbaijan"],
+    "claimant_side": "AZE",
+    "claim_status": "denied",
+    "location": "Tartar",
+    "location_mention": "Tartar",
+    "admin1": "Tartar",
+    "country_iso3": "AZE",
+    "geonameid": 585170,
+    "latitude": 40.3419,
+    "longitude": 46.9322,
+    "geo_precision": 1,
+    "killed": 2,
+    "killed_low": 1,
+    "killed_high": 3,
+    "injured": 5,
+    "injured_low": 5,
+    "injured_high": 5,
+    "killed_women": 1,
+    "killed_children": 0,
+    "injured_women": None,
+    "injured_children": None,
+    "truce_timing": "after_start",
+    "ceasefire_id": TRUCE,
+    "during_ceasefire": True,
+    "hours_since_ceasefire_start": 20.0,
+    "source_count": 1,
+    "report_ids": [REPORT_A],
+    "outlets": ["Caspian Wire"],
+    "evidence": f"[{REPORT_A} 0-75] Shells landed on houses in Tartar.",
+    "notes": "Shelling hit homes in Tartar; two residents were killed.",
+}
+EVENT_B = {
+    **EVENT_A,
+    "event_id": "ev-000000000002",
+    "event_date": D(2020, 10, 12),
+    "date_start": D(2020, 10, 12),
+    "date_end": D(2020, 10, 12),
+    "time_utc": None,
+    "event_type": "Battles",
+    "sub_event_type": "Armed clash",
+    "perpetrator": "Military Forces of Azerbaijan",
+    "perpetrator_side": "AZE",
+    "target": "military",
+    "target_actor": "Military Forces of Armenia",
+    "target_side": "ARM",
+    "civilian_targeting": False,
+    "claimants": ["Ministry of Defence of Armenia", "Ridge Daily"],
+    "claimant_side": "multiple",
+    "claim_status": "contested",
+    "location": "Vardenis",
+    "location_mention": "near Vardenis",
+    "admin1": "Gegharkunik",
+    "country_iso3": "ARM",
+    "geonameid": 616052,
+    "latitude": 40.1833,
+    "longitude": 45.7333,
+    "geo_precision": 2,
+    "killed": 4,
+    "killed_low": None,
+    "killed_high": None,
+    "injured": None,
+    "injured_low": None,
+    "injured_high": None,
+    "killed_women": None,
+    "killed_children": None,
+    "truce_timing": None,
+    "hours_since_ceasefire_start": 40.0,
+    "source_count": 2,
+    "report_ids": [REPORT_A, REPORT_B],
+    "outlets": ["Caspian Wire", "Ridge Daily"],
+    "evidence": f"[{REPORT_B} 0-47] Troops exchanged fire near Vardenis.",
+    "notes": "Armenian and Azerbaijani troops clashed near Vardenis.",
+}
+
+MENTION_KEYS = [f.name for f in schema.MENTIONS if f.name in EVENT_A]
+
+
+def mention(event: dict, report: dict, mention_id: str, sentence: str) -> dict:
+    return {
+        **{k: event[k] for k in MENTION_KEYS},
+        "mention_id": mention_id,
+        "report_id": report["report_id"],
+        "outlet": report["outlet"],
+        "published": report["published"],
+        "sentence": sentence,
+        "char_start": 0,
+        "char_end": len(sentence),
+        "date_expression": "on Sunday",
+    }
+
+
+def good_tables() -> dict[str, pd.DataFrame]:
+    """Two articles, two events (one per event country), their mentions, one ceasefire and its aggregates."""
+    return {
+        "articles": frame("articles", ARTICLES),
+        "mentions": frame(
+            "mentions",
+            [
+                mention(EVENT_A, ARTICLES[0], "mn-00000000000a", "Shells landed on houses in Tartar."),
+                mention(EVENT_B, ARTICLES[1], "mn-00000000000b", "Troops exchanged fire near Vardenis."),
+            ],
+        ),
+        "events": frame("events", [EVENT_A, EVENT_B]),
+        "ceasefires": frame(
+            "ceasefires",
+            [
+                {
+                    "ceasefire_id": TRUCE,
+                    "name": "Moscow humanitarian ceasefire",
+                    "conflict": "Nagorno-Karabakh 2020",
+                    "start_utc": ts("2020-10-10T08:00:00Z"),
+                    "start_local": "2020-10-10T12:00:00+04:00",
+                    "parties": ["ARM", "AZE"],
+                    "mediator": "Russia",
+                    "terms": "exchange of prisoners and bodies",
+                    "source": "statement of the foreign ministers, 10 October 2020",
+                }
+            ],
+        ),
+        "rejects": frame("rejects", [{"raw_path": "feeds/ridge.jsonl", "line": 5, "stage": "ingest", "error": "line has no text"}]),
+        "ceasefire_summary": frame(
+            "ceasefire_summary",
+            [
+                {
+                    "ceasefire_id": TRUCE,
+                    "start_utc": ts("2020-10-10T08:00:00Z"),
+                    "events_total": 2,
+                    "first_event_utc": ts("2020-10-11T04:00:00Z"),
+                    "hours_to_first_event": 20.0,
+                    "events_perpetrator_arm": 1,
+                    "events_perpetrator_aze": 1,
+                    "events_perpetrator_unknown": 0,
+                    "events_contested": 2,
+                    "killed_total": 6,
+                    "injured_total": 5,
+                    "civilian_events": 1,
+                    "days_in_force": 2.0,
+                }
+            ],
+        ),
+        "daily_violations": frame(
+            "daily_violations",
+            [
+                {"event_date": D(2020, 10, 11), "ceasefire_id": TRUCE, "perpetrator_side": "ARM", "events": 1, "killed": 2, "injured": 5, "civilian_events": 1},
+                {"event_date": D(2020, 10, 12), "ceasefire_id": TRUCE, "perpetrator_side": "AZE", "events": 1, "killed": 4, "injured": 0, "civilian_events": 0},
+            ],
+        ),
+    }
+
+
+@pytest.fixture(scope="module")
+def good() -> dict[str, pd.DataFrame]:
+    return good_tables()
+
+
+# --- Corruptions -------------------------------------------------------------------------
+
+Mutation = Callable[[dict[str, pd.DataFrame]], None]
+
+
+def put(table: str, row: int, **values: object) -> Mutation:
+    def mutate(tables: dict[str, pd.DataFrame]) -> None:
+        df = tables[table]
+        for column, value in values.items():
+            if isinstance(value, list):
+                df[column] = df[column].astype(object)
+                df.at[row, column] = value
+            else:
+                df.loc[row, column] = value
+
+    return mutate
+
+
+def replace_column(table: str, column: str, values: list) -> Mutation:
+    def mutate(tables: dict[str, pd.DataFrame]) -> None:
+        tables[table][column] = pd.Series(values, dtype=object)
+
+    return mutate
+
+
+def empty(*names: str) -> Mutation:
+    def mutate(tables: dict[str, pd.DataFrame]) -> None:
+        for name in names:
+            tables[name] = tables[name].iloc[0:0].reset_index(drop=True)
+
+    return mutate
+
+
+def drop_table(name: str) -> Mutation:
+    return lambda tables: tables.pop(name)
+
+
+def edit(table: str, fn: Callable[[pd.DataFrame], pd.DataFrame]) -> Mutation:
+    def mutate(tables: dict[str, pd.DataFrame]) -> None:
+        tables[table] = fn(tables[table])
+
+    return mutate
+
+
+COLUMNS = "expect_table_columns_to_match_ordered_list"
+NOT_NULL = "expect_column_values_to_not_be_null"
+UNIQUE = "expect_column_values_to_be_unique"
+IN_SET = "expect_column_values_to_be_in_set"
+BETWEEN = "expect_column_values_to_be_between"
+PAIR = "expect_column_pair_values_a_to_be_greater_than_b"
+ROWS = "expect_table_row_count_to_be_between"
+NULL = "expect_column_values_to_be_null"
+TYPE = validate.TYPE_CHECK
+PRESENT = validate.TABLE_CHECK
+LATE = D(2020, 10, 13)
+
+# (id, corruption, expected failures as (table, expectation, columns))
+CASES: list[tuple[str, Mutation, set[tuple]]] = [
+    # column set
+    ("column-missing", edit("events", lambda df: df.drop(columns="notes")), {("events", COLUMNS, ())}),
+    ("column-extra", edit("articles", lambda df: df.assign(section="world")), {("articles", COLUMNS, ())}),
+    ("column-order", edit("ceasefires", lambda df: df[list(reversed(df.columns))]), {("ceasefires", COLUMNS, ())}),
+    ("table-missing", drop_table("rejects"), {("rejects", PRESENT, ())}),
+    # types, checked against the Arrow schema
+    ("type-int-as-text", replace_column("events", "killed", ["two", None]), {("events", TYPE, ("killed",))}),
+    ("type-fraction-in-int", replace_column("events", "source_count", [1.5, 2]), {("events", TYPE, ("source_count",))}),
+    ("type-date-garbage", replace_column("events", "event_date", ["last Sunday", D(2020, 10, 12)]), {("events", TYPE, ("event_date",))}),
+    ("type-naive-timestamp", edit("articles", lambda df: df.assign(published=df["published"].dt.tz_localize(None))), {("articles", TYPE, ("published",))}),
+    ("type-text-as-list", replace_column("events", "claimants", ["Ministry of Defence of Azerbaijan", ["x"]]), {("events", TYPE, ("claimants",))}),
+    ("type-number-as-text", replace_column("events", "latitude", ["40.34", "40.18"]), {("events", TYPE, ("latitude",))}),
+    ("type-int-as-bool", replace_column("events", "civilian_targeting", [1, 0]), {("events", TYPE, ("civilian_targeting",))}),
+    # non-null fields
+    ("null-location", put("events", 1, location=None), {("events", NOT_NULL, ("location",))}),
+    ("null-claimants", put("events", 0, claimants=None), {("events", NOT_NULL, ("claimants",))}),
+    ("null-mention-sentence", put("mentions", 0, sentence=None), {("mentions", NOT_NULL, ("sentence",))}),
+    ("null-article-text", put("articles", 1, text=None), {("articles", NOT_NULL, ("text",))}),
+    ("null-reject-error", put("rejects", 0, error=None), {("rejects", NOT_NULL, ("error",))}),
+    ("null-summary-count", put("ceasefire_summary", 0, events_total=None), {("ceasefire_summary", NOT_NULL, ("events_total",))}),
+    # unique fields
+    ("duplicate-event-id", put("events", 1, event_id="ev-000000000001"), {("events", UNIQUE, ("event_id",))}),
+    ("duplicate-mention-id", put("mentions", 1, mention_id="mn-00000000000a"), {("mentions", UNIQUE, ("mention_id",))}),
+    ("duplicate-report-id", edit("articles", lambda df: pd.concat([df, df.iloc[[0]]], ignore_index=True)), {("articles", UNIQUE, ("report_id",))}),
+    ("duplicate-ceasefire-id", edit("ceasefires", lambda df: pd.concat([df, df], ignore_index=True)), {("ceasefires", UNIQUE, ("ceasefire_id",))}),
+    # allowed values
+    ("set-event-type", put("events", 0, event_type="Riots"), {("events", IN_SET, ("event_type",))}),
+    ("set-date-precision", put("mentions", 1, date_precision="decade"), {("mentions", IN_SET, ("date_precision",))}),
+    ("set-geo-precision", put("events", 0, geo_precision=4), {("events", IN_SET, ("geo_precision",))}),
+    ("set-claim-status", put("events", 1, claim_status="rumoured"), {("events", IN_SET, ("claim_status",))}),
+    ("set-side", put("events", 0, perpetrator_side="RUS"), {("events", IN_SET, ("perpetrator_side",))}),
+    ("set-reject-stage", put("rejects", 0, stage="load"), {("rejects", IN_SET, ("stage",))}),
+    ("set-daily-side", put("daily_violations", 1, perpetrator_side="both"), {("daily_violations", IN_SET, ("perpetrator_side",))}),
+    # coordinates inside the country's bounding box
+    ("bbox-aze-latitude", put("events", 0, latitude=44.5), {("events", BETWEEN, ("latitude",))}),
+    ("bbox-arm-longitude", put("events", 1, longitude=49.9), {("events", BETWEEN, ("longitude",))}),
+    ("bbox-mention-latitude", put("mentions", 0, latitude=-40.34), {("mentions", BETWEEN, ("latitude",))}),
+    ("bbox-world", put("events", 1, country_iso3="GEO", latitude=141.7, longitude=44.8), {("events", BETWEEN, ("latitude",))}),
+    # dates
+    ("date-start-after-event", put("events", 0, date_start=D(2020, 10, 12)), {("events", PAIR, ("event_date", "date_start"))}),
+    ("date-end-before-event", put("mentions", 1, date_end=D(2020, 10, 11)), {("mentions", PAIR, ("date_end", "event_date"))}),
+    ("date-after-reports", put("events", 0, event_date=LATE, date_start=LATE, date_end=LATE), {("events", PAIR, ("_published_local_date", "event_date"))}),
+    ("date-after-report", put("mentions", 0, event_date=LATE, date_start=LATE, date_end=LATE), {("mentions", PAIR, ("_published_local_date", "event_date"))}),
+    # casualty figures
+    ("killed-negative", put("events", 1, killed=-4), {("events", BETWEEN, ("killed",))}),
+    ("killed-low-above-best", put("events", 0, killed_low=3, killed_high=4), {("events", PAIR, ("killed", "killed_low"))}),
+    ("killed-high-below-best", put("events", 0, killed_high=1), {("events", PAIR, ("killed_high", "killed"))}),
+    ("injured-low-above-high", put("events", 1, injured_low=6, injured_high=3), {("events", PAIR, ("injured_high", "injured_low"))}),
+    ("killed-women-above-total", put("events", 0, killed_women=3, killed_high=3), {("events", PAIR, ("killed", "killed_women"))}),
+    ("injured-children-above-total", put("mentions", 0, injured_children=6), {("mentions", PAIR, ("injured", "injured_children"))}),
+    # ceasefire and target consistency
+    ("during-without-ceasefire", put("events", 1, ceasefire_id=None), {("events", NOT_NULL, ("ceasefire_id",))}),
+    ("civilian-flag-missing", put("events", 0, civilian_targeting=False), {("events", IN_SET, ("civilian_targeting",))}),
+    ("civilian-flag-wrong", put("mentions", 1, civilian_targeting=True), {("mentions", IN_SET, ("civilian_targeting",))}),
+    ("char-offsets-reversed", put("mentions", 0, char_start=40, char_end=12), {("mentions", PAIR, ("char_end", "char_start"))}),
+    # references between tables
+    ("unknown-report-id", put("events", 1, report_ids=[REPORT_B, "nowhere-2020-10-12"]), {("events", NULL, ("_unknown_report_ids",))}),
+    ("unknown-event-id", put("mentions", 1, event_id="ev-ffffffffffff"), {("mentions", NULL, ("_unknown_event_id",))}),
+    ("unknown-mention-report", put("mentions", 0, report_id="nowhere-2020-10-11"), {("mentions", NULL, ("_unknown_report_id",))}),
+    ("unknown-ceasefire", put("events", 0, ceasefire_id="2020-10-11-nowhere"), {("events", NULL, ("_unknown_ceasefire_id",))}),
+    ("unknown-summary-ceasefire", put("ceasefire_summary", 0, ceasefire_id="2020-10-11-nowhere"), {("ceasefire_summary", NULL, ("_unknown_ceasefire_id",))}),
+    ("unknown-daily-ceasefire", put("daily_violations", 0, ceasefire_id="2020-10-11-nowhere"), {("daily_violations", NULL, ("_unknown_ceasefire_id",))}),
+    # row counts
+    ("mentions-empty", empty("mentions"), {("mentions", ROWS, ())}),
+    ("all-empty", empty(*schema.TABLES), {(t, ROWS, ()) for t in validate.NON_EMPTY_TABLES}),
+]
+
+
+def failed(report: validate.ValidationReport) -> set[tuple]:
+    return {(f.table, f.expectation, tuple(f.columns)) for f in report.failures}
+
+
+def test_good_tables_pass(good):
+    report = validate.validate_tables(good)
+    assert report.success, report.render()
+    assert report.failures == [] and report.not_evaluated == []
+    assert report.evaluated == sum(len(s["expectations"]) for s in validate.generate_suites().values())
+    assert report.render().startswith("validation passed")
+
+
+@pytest.mark.parametrize(("mutate", "expected"), [pytest.param(m, e, id=i) for i, m, e in CASES])
+def test_one_corruption_fails_one_expectation(good, mutate, expected):
+    tables = copy.deepcopy(good)
+    mutate(tables)
+    report = validate.validate_tables(tables)
+    assert not report.success
+    assert failed(report) == expected, report.render()
+    assert not any(f.raised_exception for f in report.failures), report.render()
+
+
+def test_every_generated_expectation_kind_is_exercised():
+    kinds = {e["type"] for suite in validate.generate_suites().values() for e in suite["expectations"]}
+    assert kinds <= {expected[1] for _, _, cases in CASES for expected in cases}
+
+
+def test_render_names_table_column_expectation_and_five_values(good):
+    tables = copy.deepcopy(good)
+    tables["events"] = pd.concat([tables["events"]] * 4, ignore_index=True)  # 8 rows: event_id repeated
+    tables["events"]["location"] = None
+    report = validate.validate_tables(tables)
+    lines = {line.split(":")[0].strip(): line for line in report.render().splitlines()[1:]}
+    assert "events.location" in lines
+    assert NOT_NULL in lines["events.location"] and "8 unexpected" in lines["events.location"]
+    unique_line = lines["events.event_id"]
+    assert UNIQUE in unique_line and "8 unexpected" in unique_line
+    assert unique_line.split("; rows: ")[1].count("event_id=") == 5
+
+
+def test_offending_rows_carry_the_row_key(good):
+    tables = copy.deepcopy(good)
+    put("events", 1, latitude=47.0)(tables)
+    [failure] = validate.validate_tables(tables).failures
+    assert failure.unexpected == [47.0]
+    assert failure.rows == [{"latitude": 47.0, "event_id": "ev-000000000002"}]
+    assert failure.kwargs["row_condition"] == 'country_iso3 == "ARM"'
+
+
+def test_mistyped_column_skips_its_expectations(good):
+    tables = copy.deepcopy(good)
+    replace_column("events", "event_date", [None, "soon"])(tables)
+    report = validate.validate_tables(tables)
+    assert failed(report) == {("events", TYPE, ("event_date",))}
+    assert report.failures[0].unexpected == ["soon"]
+    skipped = " ".join(report.not_evaluated)
+    assert f"events: {NOT_NULL}(event_date)" in skipped and "_published_local_date" not in skipped
+
+
+# --- Suites ---------------------------------------------------------------------------------
+
+
+def test_committed_suites_equal_generated():
+    generated = validate.generate_suites()
+    committed = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in config.EXPECTATIONS_DIR.glob("*.json")}
+    assert committed == generated, "expectations/ is stale: run python -m pipeline.validate --write-suites"
+
+
+def test_suites_follow_schema():
+    suites = validate.generate_suites()
+    assert set(suites) == set(schema.TABLES)
+    for table, fields in schema.TABLES.items():
+        kinds = [(e["type"], e["kwargs"].get("column")) for e in suites[table]["expectations"]]
+        for f in fields:
+            assert ((NOT_NULL, f.name) in kinds) == (not f.nullable), f.name
+            assert ((UNIQUE, f.name) in kinds) == f.unique, f.name
+
+
+@pytest.fixture
+def suites_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "expectations"
+    validate.write_suites(folder)
+    return folder
+
+
+def test_unknown_expectation_type_is_a_loud_error(good, suites_dir):
+    path = suites_dir / "events.json"
+    suite = json.loads(path.read_text())
+    suite["expectations"].append({"type": "expect_column_values_to_be_plausible", "kwargs": {"column": "notes"}})
+    path.write_text(json.dumps(suite))
+    with pytest.raises(validate.SuiteError, match="expect_column_values_to_be_plausible"):
+        validate.validate_tables(good, suites_dir=suites_dir)
+
+
+def test_missing_suite_file_is_a_loud_error(good, suites_dir):
+    (suites_dir / "rejects.json").unlink()
+    with pytest.raises(validate.SuiteError, match="rejects"):
+        validate.validate_tables(good, suites_dir=suites_dir)
+
+
+def test_expectation_that_raises_is_reported_as_a_suite_error(good, suites_dir):
+    path = suites_dir / "articles.json"
+    suite = json.loads(path.read_text())
+    suite["expectations"].append({"type": PAIR, "kwargs": {"column_A": "title", "column_B": "published"}})
+    path.write_text(json.dumps(suite))
+    report = validate.validate_tables(good, suites_dir=suites_dir)
+    assert not report.success
+    [broken] = report.failures
+    assert broken.raised_exception and broken.table == "articles"
+    assert "suite errors" in report.render()
+
+
+# --- Folders and Data Docs ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def published(good, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("published") / "processed"
+    for table, df in good.items():
+        publish.write_table(df, table, out)
+    return out
+
+
+def test_validate_folder_builds_data_docs(published, tmp_path):
+    out = tmp_path / "processed"
+    shutil.copytree(published, out)
+    report = validate.validate_folder(out)
+    assert report.success, report.render()
+    docs = out / "validation"
+    assert report.docs_index == docs / "index.html" and report.docs_index.is_file()
+    for table in schema.TABLES:
+        assert list((docs / "validations" / table).rglob("*.html")), table
+        assert (docs / "expectations" / f"{table}.html").is_file()
+    summary = (docs / "summary.html").read_text()
+    assert "<script" not in summary and "validations/events/" in summary
+
+
+def test_validate_folder_reports_a_missing_file_and_a_mistyped_field(published, tmp_path):
+    out = tmp_path / "processed"
+    shutil.copytree(published, out)
+    (out / "rejects.parquet").unlink()
+    import pyarrow.parquet as pq
+
+    arrow = pq.read_table(out / "events.parquet")
+    i = arrow.schema.get_field_index("event_date")
+    pq.write_table(arrow.set_column(i, "event_date", arrow["event_date"].cast(pa.string())), out / "events.parquet")
+    report = validate.validate_folder(out, docs=False)
+    assert failed(report) == {("rejects", PRESENT, ()), ("events", TYPE, ("event_date",))}
+    assert not (out / "validation").exists()
