@@ -5,7 +5,7 @@ then parsed on its own with dateparser's ``DateDataParser`` (English only, no ``
 ``PREFER_DAY_OF_MONTH="first"``, ``RELATIVE_BASE`` = the reference's local day), and the result is
 checked against the rules below. ``search_dates`` is never used: it turns "one T-72" into 1972,
 "the 1990s" into "1990 seconds ago" and "from 0800 GMT" into the year 800. Parses are cached by
-(span, local day of the reference).
+(span, local day of the reference); spans that carry their year are cached by span alone.
 
 The reference is a tz-aware instant (a report's ``published`` or a live-blog entry stamp); "the
 reference day" is its calendar date at the event zone's local offset (UTC+4 by default).
@@ -18,14 +18,19 @@ Rules (the coding rules' §4 and §9, and the choices made where they leave room
   Friday" in a Saturday report is the day before. "next <weekday>" is in the future, so rejected.
 * "yesterday" is the day before; "today", "this morning", "tonight", "last night", "overnight",
   "at dawn" are the reference day. When the sentence also has a day in a reporting frame ("the
-  ministry said on Monday that ... overnight"), these words count from that day instead.
+  ministry said on Monday that ... overnight"), these words count from that day instead. "just
+  now" / "moments ago" give the reference day and the reference instant as the clock time. A
+  relative word capitalised inside a sentence is a name ("Russia Today") and is rejected.
+  Anaphoric words ("the following day", "the same night") give nothing: the caller carries the
+  previous event's date.
 * "early hours of Sunday", "late on Saturday", "Saturday night", "overnight into Tuesday", "the
   night to 17 October", "the night of 16 to 17 October", "the night of Saturday to Sunday" are
   the named (later) day.
-* Dates without a year take the reference's year; one that would then fall more than 180 days
-  after the reference day is taken in the year before (a January report naming "December 30"),
-  one that falls less far after it is a future date. A weekday written with the date breaks the
-  tie when it only fits one of the two years.
+* Dates without a year are their latest occurrence on or before the reference day ("December 30"
+  in a January report is last year's) when that is at most 300 days back; otherwise they are the
+  next occurrence, a future date ("January 4" in a December report, "November 26" in an October
+  one), so rejected. A weekday written with the date picks the other reading when only that one
+  fits. A month without a year is this month or one of the eleven before; the next month is future.
 * Week precision: "this week" / "earlier this week" = Monday .. reference day; "last week" = the
   previous Monday-Sunday; "the past week" = the seven days ending on the reference day; "N weeks
   ago" = the Monday-Sunday week containing the day N*7 days before; weekends are Saturday-Sunday;
@@ -63,7 +68,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-DEFAULT_LOCAL_OFFSET_MINUTES = 240
+from pipeline.config import DEFAULT_EVENT_UTC_OFFSET_MINUTES as DEFAULT_LOCAL_OFFSET_MINUTES
+
 PRECISIONS = ("day", "week", "month", "year")
 FALSE_FRIEND_KINDS = ("year", "decade", "designation", "count", "daynum")
 
@@ -189,7 +195,23 @@ _PATTERNS: list[tuple[str, str]] = [
               r"(?:hours?|days?|weeks?|months?|years?|decades?)\b(?!\s+(?:ago|later|earlier|before|after|from\s+now)|[\s-]+old\b))"),
     ("daynum", r"(?i:\bday\s+\d{1,3}\b|\b\d{1,3}(?:st|nd|rd|th)\s+day\b)"),
 ]
-_COMPILED = [(sub, re.compile(pattern)) for sub, pattern in _PATTERNS]
+# Cheap triggers: a pattern is only run on text where its trigger occurs.
+_TRIGGERS = {
+    "month": r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)",
+    "weekday": r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day",
+    "digit": r"\d",
+    "relative": r"(?i:yesterday|today|tonight|morning|afternoon|evening|night|dawn|daybreak|first\s+light|ago|just\s+now)",
+    "period": r"(?i:week|month)",
+    "noon": r"(?i:noon|midnight|midday)",
+    "count": r"(?i:hour|day|week|month|year|decade)",
+    "daynum": r"(?i:day)",
+}
+_TRIGGER_OF = {
+    "mdy": "month", "dmy": "month", "month": "month", "month_year": "month", "weekday": "weekday", "weekday_night": "weekday",
+    "relative": "relative", "period": "period", "noon": "noon", "count": "count", "daynum": "daynum",
+}
+_TRIGGER_RX = {name: re.compile(rx) for name, rx in _TRIGGERS.items()}
+_COMPILED = [(sub, _TRIGGER_OF.get(sub, "digit"), re.compile(pattern)) for sub, pattern in _PATTERNS]
 KIND_OF = {
     "mdy": "date", "dmy": "date", "iso": "date", "dotted": "date", "month": "month", "month_year": "month",
     "weekday": "weekday", "weekday_night": "weekday", "relative": "relative", "period": "period",
@@ -245,7 +267,8 @@ class _Span:
 
 @lru_cache(maxsize=8192)
 def _candidates(text: str) -> tuple[_Span, ...]:
-    found = [_Span(m.start(), m.end(), sub, m) for sub, rx in _COMPILED for m in rx.finditer(text)]
+    triggered = {name for name, rx in _TRIGGER_RX.items() if rx.search(text)}
+    found = [_Span(m.start(), m.end(), sub, m) for sub, trigger, rx in _COMPILED if trigger in triggered for m in rx.finditer(text)]
     found.sort(key=lambda s: (-(s.end - s.start), s.start))
     kept: list[_Span] = []
     for span in found:
@@ -264,6 +287,9 @@ def find_date_expressions(text: str) -> list[tuple[int, int, str]]:
 # --------------------------------------------------------------------------- dateparser
 
 _DP_PARSERS = ["relative-time", "custom-formats", "absolute-time"]
+# Spans that carry their own year (the year of a year-less date is chosen before parsing) do not
+# depend on the reference: they are parsed against one fixed base, so their cache is shared.
+ABSOLUTE_BASE = date(2000, 1, 1)
 
 
 @lru_cache(maxsize=512)
@@ -323,24 +349,40 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+PAST_WINDOW_DAYS = 300
+
+
 def _year_for(month: int, day: int, ref: date, weekday: int | None) -> date | None:
-    """A year-less month/day: the reference's year, or the year before when that is >180 days ahead."""
+    """A year-less month/day: its latest occurrence on or before the reference day when that is at
+    most 300 days back, else its next occurrence (a future date, which the caller rejects). A
+    weekday written with the date picks the other of the two when only that one fits it."""
     options = []
-    for year in (ref.year, ref.year - 1):
+    for year in (ref.year - 1, ref.year, ref.year + 1):
         try:
             options.append(date(year, month, day))
         except ValueError:
             continue
+    past = [o for o in options if o <= ref]
+    future = [o for o in options if o > ref]
     if not options:
         return None
-    chosen = options[0]
-    if chosen > ref and (chosen - ref).days > 180 and len(options) > 1:
-        chosen = options[1]
+    recent = past[-1] if past else None
+    upcoming = future[0] if future else None
+    chosen = recent if recent is not None and (ref - recent).days <= PAST_WINDOW_DAYS else upcoming or recent
     if weekday is not None and chosen.weekday() != weekday:
-        fitting = [o for o in options if o.weekday() == weekday and (o <= ref or (o - ref).days <= 180)]
-        if len(fitting) == 1:
-            chosen = fitting[0]
+        other = upcoming if chosen == recent else recent
+        if other is not None and other.weekday() == weekday:
+            chosen = other
     return chosen
+
+
+def _month_year_for(month: int, ref: date) -> int:
+    """A year-less month: this month or one of the eleven before it; the month right after the
+    reference's month counts as upcoming (its date is then in the future, so rejected)."""
+    back = (ref.month - month) % 12
+    if back == 11:
+        return ref.year + (1 if month < ref.month else 0)
+    return ref.year if month <= ref.month else ref.year - 1
 
 
 def _parse_calendar(y: int | None, month: int, day: int, ref: date, weekday: int | None) -> date | None:
@@ -350,7 +392,7 @@ def _parse_calendar(y: int | None, month: int, day: int, ref: date, weekday: int
         if guess is None:
             return None
         y = guess.year
-    parsed, _ = _dp(f"{day} {MONTH_NAMES[month]} {y}", ref)
+    parsed, _ = _dp(f"{day} {MONTH_NAMES[month]} {y}", ABSOLUTE_BASE)
     return parsed
 
 
@@ -419,7 +461,7 @@ def _relative_days(span: _Span, base: date) -> tuple[date | None, date | None, s
     return parsed, parsed, "day"
 
 
-def _resolve_day(text: str, span: _Span, ref: date) -> _Day:
+def _resolve_day(span: _Span, ref: date) -> _Day:
     g = span.match.groupdict()
     sub = span.sub
     if sub in ("mdy", "dmy"):
@@ -438,15 +480,14 @@ def _resolve_day(text: str, span: _Span, ref: date) -> _Day:
             return _Day(span, first, second, "week" if (second - first).days < 7 else "month", 0)
         return _Day(span, first, first, "day", 0)
     if sub in ("iso", "dotted"):
-        parsed, _ = _dp(f"{int(g['y']):04d}-{int(g['m']):02d}-{int(g['d']):02d}", ref)
+        parsed, _ = _dp(f"{int(g['y']):04d}-{int(g['m']):02d}-{int(g['d']):02d}", ABSOLUTE_BASE)
         return _Day(span, parsed, parsed, "day", 0)
     if sub in ("month", "month_year"):
         month = _month_number(g["mon"])
         year = int(g["y"]) if g.get("y") else None
         if year is None:
-            guess = _year_for(month, 1, ref, None)
-            year = guess.year if guess else ref.year
-        parsed, _ = _dp(f"{MONTH_NAMES[month]} {year}", ref)
+            year = _month_year_for(month, ref)
+        parsed, _ = _dp(f"{MONTH_NAMES[month]} {year}", ABSOLUTE_BASE)
         if parsed is None:
             return _Day(span, None, None, "month", 3)
         start, end = parsed.replace(day=1), _month_end(parsed.year, parsed.month)
@@ -620,7 +661,7 @@ def resolve_sentence(sentence: str, reference: datetime, *, local_offset_minutes
             if span.sub == "relative" and span.match.group("now"):
                 utc = reference.astimezone(UTC)
                 now_clock = ClockTime(utc.hour, utc.minute, 0, sentence[span.start:span.end], span.start, span.end)
-            days.append(_resolve_day(sentence, span, ref))
+            days.append(_resolve_day(span, ref))
 
     # Clock: the first one outside reporting frames; of a local/GMT pair, the local one.
     pairs = _pick_clocks(sentence, clocks, local_offset_minutes)
@@ -809,7 +850,7 @@ def infer_published(text: str) -> datetime | None:
         g = span.match.groupdict()
         year = int(g["y"])
         if span.sub in ("iso", "dotted"):
-            parsed, _ = _dp(f"{year:04d}-{int(g['m']):02d}-{int(g['d']):02d}", date(year, 12, 31))
+            parsed, _ = _dp(f"{year:04d}-{int(g['m']):02d}-{int(g['d']):02d}", ABSOLUTE_BASE)
         else:
             day_text = g["d2"] if g.get("d2") and "night" in (g.get("pre") or "").lower() else g["d"]
             parsed = _parse_calendar(year, _month_number(g["mon"]), _day_number(day_text), date(year, 12, 31), None)

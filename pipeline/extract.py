@@ -33,13 +33,14 @@ SHELLING = "Shelling/artillery/missile attack"
 CLASH = "Armed clash"
 GROUND_AGENTS = re.compile(r"\b(troops|soldiers|units?|fighters|gunmen|armed groups?|commandos?|raiders|saboteurs|infantry|special forces)\b", re.I)
 
-CLAUSE_BREAK = re.compile(r";|\s[-–—]\s|,\s+(?=(?:and|after|before|while|whereas|but|according|which|who)\s)(?!and\s+(?:the|a|an)\s+\w+\s+(?:of|in)\b)", re.I)
+CLAUSE_BREAK = re.compile(r";|\s[-–—]\s|\s+and\s+(?=(?:that|of|then)\s)|,\s+(?=(?:and|after|before|while|whereas|but|according|which|who|adding|saying)\b)(?!and\s+(?:the|a|an)\s+\w+\s+(?:of|in)\b)", re.I)
 PREFIX_PRECISION2 = re.compile(
     r"(\b(regions|districts|rayons|provinces)\s+of\b|\b(territory|directions?|outskirts|vicinity|environs|suburbs)\s+of\b"
-    r"|\b(near|around|close to|outside|nearby)\b|\bdistricts?,)[\w\s'’-]{0,40}$",
+    r"|\b(near|around|close to|outside)\b|\bdistricts?,)\s*(the\s+|a\s+|its\s+)?((town|city|villages?|settlements?|districts?|regions?|areas?)\s+(of\s+)?)?"
+    r"([\w'’-]+\s+){0,2}$",
     re.I,
 )
-SUFFIX_PRECISION2 = re.compile(r"^\s*(\([^)]*\)\s*)?(districts?|regions?|rayons?|provinces?|marz|direction|front|sector)\b", re.I)
+SUFFIX_PRECISION2 = re.compile(r"^\s*(\([^)]*\)\s*)?(districts?|regions?|rayons?|provinces?|marz|direction|front|sector|areas?)\b", re.I)
 LIST_JOINER = re.compile(r"^\s*(\([^)]*\))?\s*(,\s*(and\s+)?|and\s+|&\s+)(the\s+)?((town|city|village|villages|towns|district|region)\s+of\s+)?$", re.I)
 CONTAINER_GAP = re.compile(r"^\s*(\([^)]*\))?,?\s+in\s+(the\s+|its\s+)?([\w'’-]+\s+){0,3}$", re.I)
 ORIGIN_BEFORE = re.compile(
@@ -51,6 +52,12 @@ GOVERNMENT_AFTER = re.compile(
     r"officials?|authorities|version|account|claim|name|leadership|forces|troops)\b",
     re.I,
 )
+LOCAL_PASSIVE = re.compile(
+    r"^('s)?(\s+[\w-]+){0,3}?\s+(were|was|had\s+been|have\s+been|has\s+been|came|come|comes|are|is|remained)\s+(\w+\s+){0,2}"
+    r"(under|hit|shelled|struck|targeted|attacked|fired\s+on|bombed|pounded)\b",
+    re.I,
+)
+WEAPON = re.compile(r"\b(missiles?|rockets?|artillery|shells?|shelling|mortars?|grads?|smerch|drones?|bombs?|air ?strikes?|mlrs)\b", re.I)
 TRUCE_WORD = re.compile(r"\b(truce|ceasefire|cease-fire|armistice)\b", re.I)
 GOVERNMENT_BEFORE = re.compile(r"\b(accused|accuses|blamed|blames|urged|urges|called on|told|warned|according to)\s+$", re.I)
 ANAPHORA = re.compile(
@@ -64,7 +71,7 @@ SPEAKER_ANAPHORA = re.compile(
 )
 SIDE_AGENT_NOUNS = (
     r"(armed\s+forces|forces|army|artillery|troops|units?|military|missiles?|rockets?|fire|shelling|attacks?|side|commandos?|"
-    r"soldiers|fighters|armed\s+groups?|drones?|warplanes|aviation|aircraft|mlrs|grads?|smerch|shells?|mortars?|gunners|heavy\s+artillery)"
+    r"soldiers|fighters|groups?|drones?|warplanes|aviation|aircraft|mlrs|grads?|smerch|shells?|mortars?|gunners|heavy\s+artillery)"
 )
 SIDE_TARGET_NOUNS = r"(positions?|civilians?|villages?|settlements?|territory|army\s+units|military\s+units|soldiers|servicem[ae]n|border|towns?|cities|people|residents)"
 ACT_VERBS = r"(launched|fired|shelled|attacked|struck|hit|pounded|bombed|used|stormed|seized|targeted|opened\s+fire)"
@@ -77,6 +84,7 @@ class PlaceRef:
     surface: str
     precision: int = 1
     anaphoric: bool = False
+    group_start: int | None = None  # index, within its clause, of the first place of its list
 
 
 @dataclass(frozen=True)
@@ -215,18 +223,36 @@ def _nearest(items, pos: int):
     return min(items, key=lambda it: min(abs(it.start - pos), abs(it.end - pos))) if items else None
 
 
-def _sub_event_type(clause: Clause, place: PlaceRef, sentence: str) -> tuple[str, bool]:
-    """(sub_event_type, generic) for the act nearest to the place."""
+def _governing_act(acts: list[Act], pos: int) -> Act | None:
+    """The act that governs a place: the nearest one before it, else the nearest after it."""
+    before = [a for a in acts if a.end <= pos and pos - a.end <= 120]
+    if before:
+        return max(before, key=lambda a: a.end)
+    return _nearest(acts, pos)
+
+
+def act_types(clause: Clause, place: PlaceRef, single_place: bool) -> list[tuple[str, bool]]:
+    """(sub_event_type, generic) pairs coded for a place: the governing act, plus the clause's other
+    kinds of act when the clause names only this place (a raid and a killing in one sentence)."""
     specific = [a for a in clause.acts if a.sub_event_type not in ("generic", "violation")]
-    act = _nearest(specific, place.start)
+    if any(EVENT_TYPE_OF[a.sub_event_type] == REMOTE for a in specific) or WEAPON.search(clause.text):
+        specific = [a for a in specific if a.sub_event_type != "Attack"]
+    anchor = clause.places[place.group_start].start if place.group_start is not None and place.group_start < len(clause.places) else place.start
+    act = _governing_act(specific, anchor)
     if act:
-        return act.sub_event_type, False
+        types = [act.sub_event_type]
+        if single_place:
+            # A second kind of act at the one place of the clause: a killing of civilians told with the
+            # raid, or two kinds of fire named together before the place ("shelling and air raids hit X").
+            others = [a for a in specific if a.sub_event_type != act.sub_event_type and (a.sub_event_type == "Attack" or a.end <= anchor)]
+            types += sorted({a.sub_event_type for a in others})
+        return [(t, False) for t in types]
     act = _nearest(clause.acts, place.start)
     if act and act.sub_event_type == "violation":
-        return CLASH, True
+        return [(CLASH, True)]
     if GROUND_AGENTS.search(clause.text) and not re.search(r"\b(fire|shell|missile|rocket|artillery)", clause.text, re.I):
-        return CLASH, True
-    return SHELLING, True
+        return [(CLASH, True)]
+    return [(SHELLING, True)]
 
 
 # ---------------------------------------------------------------- actors
@@ -256,9 +282,9 @@ def attributed_claimants(sentence: str, lexicon: Lexicon) -> list[Actor]:
     verbs = lexicon.matches("attribution", sentence)
     claimants = []
     for s, e, actor in find_speakers(sentence, lexicon):
-        if re.search(r"\b(of|in|near|at|from|to|on|into|around)\s+$", sentence[:s], re.I):
+        if " " not in sentence[s:e] and not sentence[e:].startswith("'s") and re.search(r"\b(of|in|near|at|from|on|into|around)\s+$", sentence[:s], re.I):
             continue  # "the city of Stepanakert": a place, not a speaker
-        near_verb = any(0 <= vs - e <= 90 or 0 <= s - ve <= 40 for vs, ve, _ in verbs)
+        near_verb = any(0 <= vs - e <= 90 or 0 <= s - ve <= 40 or vs <= s < ve for vs, ve, _ in verbs)
         if near_verb and actor not in claimants:
             claimants.append(actor)
     return claimants
@@ -269,7 +295,8 @@ def _sides(sentence: str, lexicon: Lexicon, speakers: list[tuple[int, int, Actor
     for actor in lexicon.actors:
         if actor.kind == "side":
             spans += [(m.start(), m.end(), actor.side) for m in actor.pattern.finditer(sentence)]
-    return [s for s in sorted(spans) if not any(s[0] >= a and s[1] <= b for a, b, _ in speakers)]
+    # A side named inside a speaker's name ("Azerbaijan's Prosecutor General's Office") is not an actor of the act.
+    return [s for s in sorted(spans) if not any(a <= s[0] < b or 0 <= a - s[1] <= 3 for a, b, _ in speakers)]
 
 
 def _side_roles(text: str, sides: list[tuple[int, int, str]], acts: list[Act]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
@@ -287,6 +314,8 @@ def _side_roles(text: str, sides: list[tuple[int, int, str]], acts: list[Act]) -
             agents.append((s, side))
         elif any(a.start <= s < a.end for a in acts):
             agents.append((s, side))
+        elif s < first_act and LOCAL_PASSIVE.match(after):
+            targets.append((s, side))  # "Azerbaijan's armed forces came under fire": the target of a passive act
         elif re.match(r"^(\s+[\w-]+){0,2}?\s+" + SIDE_TARGET_NOUNS + r"\b", after, re.I) and (s > first_act or passive):
             targets.append((s, side))
         elif re.match(r"^('s|’s)?(\s+[\w-]+){0,2}?\s+" + SIDE_AGENT_NOUNS + r"\b", after, re.I) and (
@@ -409,13 +438,16 @@ def _outlet_claimant(outlet: str, lexicon: Lexicon) -> list[Actor]:
     return []
 
 
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"'})
+
+
 def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, facts: ReportFacts, gazetteer, lexicon: Lexicon, outlet_claimant: list[Actor], article: dict) -> list[dict]:
-    text = sentence.text
+    text = sentence.text.translate(APOSTROPHES)  # same length: offsets stay valid
     speakers = find_speakers(text, lexicon)
     if speakers:
         ctx.last_speaker = [a for _, _, a in speakers[:1]]
     places = find_places(text, gazetteer, skip_until=skip)
-    is_denial = lexicon.has("denial", text)
+    is_denial = lexicon.has("denial", text) or any(not _act_is_real(text, a, lexicon) and lexicon.has("negation", text[max(0, a.start - 45) : a.end + 5]) for a in find_acts(text, lexicon))
     if is_denial:
         side = next((a.side for _, _, a in speakers if a.side in ("ARM", "AZE")), None)
         if side is None:
@@ -448,13 +480,16 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
         if not clause.places or not clause.acts:
             continue
         clause_date = _resolve_date(clause.text, ctx.reference) if len(clauses) > 1 else sentence_date
+        _index_groups(clause)
+        single = len({p.surface.lower() for p in clause.places}) == 1
         for place in clause.places:
-            mention = _code_mention(sentence, clause, place, text, lexicon, speakers, claimants, ctx, clause_date, sentence_date, own_timing, article)
-            if len(distinct) == 1:
-                mention.update(figures.as_row())
-            elif len(clauses) > 1 and len({p.surface.lower() for p in clause.places}) == 1:
-                mention.update(parse_figures(clause.text).as_row())
-            out.append(mention)
+            for sub_event_type, generic in act_types(clause, place, single):
+                mention = _code_mention(sentence, clause, place, text, lexicon, speakers, claimants, ctx, clause_date, sentence_date, own_timing, article, sub_event_type, generic)
+                if len(distinct) == 1:
+                    mention.update(figures.as_row())
+                elif len(clauses) > 1 and single:
+                    mention.update(parse_figures(clause.text).as_row())
+                out.append(mention)
     _update_dated(ctx, out, sentence_date, clause_dates_seen=True)
     if out:
         ctx.paragraph_mentions.setdefault(sentence.line, []).extend(out)
@@ -475,7 +510,8 @@ def _remember_date(ctx: Context, text: str) -> None:
 def _figures_outside_tally(text: str, lexicon: Lexicon) -> Figures:
     """Figures told before a running tally in the same sentence ("34 were hurt, adding that attacks have so far ...")."""
     first_tally = min(s for s, _, _ in lexicon.matches("tally", text))
-    return parse_figures(text[:first_tally])
+    clause_start = max((s for s, e in _clauses(text) if s <= first_tally), default=0)
+    return parse_figures(text[:clause_start])
 
 
 def _remember_places(ctx: Context, number: int, places: list[PlaceRef], text: str, line: int) -> None:
@@ -490,9 +526,7 @@ def _claimants_for(text: str, line: int, ctx: Context, lexicon: Lexicon, outlet_
     if not claimants and attribution and SPEAKER_ANAPHORA.search(text):
         claimants = list(ctx.last_speaker)
     if not claimants:
-        claimants = list(ctx.paragraph_claimants.get(line, [])) or ([] if attribution else [])
-    if not claimants and attribution:
-        claimants = list(ctx.last_speaker)
+        claimants = list(ctx.paragraph_claimants.get(line, []))
     if not claimants:
         claimants = list(outlet_claimant)
     if claimants:
@@ -567,13 +601,36 @@ def _build_clauses(text: str, places: list[PlaceRef], acts: list[Act]) -> list[C
     return clauses
 
 
+def _index_groups(clause: Clause) -> None:
+    first = 0
+    for i, p in enumerate(clause.places):
+        if i and not LIST_JOINER.match(clause.text[clause.places[i - 1].end : p.start]):
+            first = i
+        clause.places[i] = replace(p, group_start=first)
+
+
 def _update_dated(ctx: Context, mentions: list[dict], sentence_date, clause_dates_seen: bool) -> None:
     for m in mentions:
         if m["date_expression"]:
             ctx.dated = (m["date_start"], m["date_end"], m["date_precision"])
 
 
-def _event_date(clause_date, sentence_date, ctx: Context) -> tuple[date, date, str, datetime | None, str | None]:
+DAYS_APART = re.compile(r"\b(?P<n>one|a|two|three|four|five|six|\d) (?:days?|nights?) (?P<dir>after|before|earlier|later)\b|\bthe (?P<prev>day|night) before\b|\bthe previous (?:day|night)\b", re.I)
+NUMBER_WORDS = {"one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _relative_shift(text: str) -> int:
+    """Days between an undated act and the event just told: 'came one day after shelling killed ...' is -1."""
+    m = DAYS_APART.search(text)
+    if not m:
+        return 0
+    if m.group("prev") or "previous" in m.group(0).lower():
+        return -1
+    n = NUMBER_WORDS.get(m.group("n").lower()) or int(m.group("n"))
+    return -n if m.group("dir").lower() in ("after", "earlier") else n
+
+
+def _event_date(clause_date, sentence_date, ctx: Context, clause_text: str = "") -> tuple[date, date, str, datetime | None, str | None]:
     day = clause_date.day or sentence_date.day
     clock = clause_date.clock or sentence_date.clock
     if day is not None:
@@ -581,6 +638,10 @@ def _event_date(clause_date, sentence_date, ctx: Context) -> tuple[date, date, s
     elif ctx.dated is not None:
         start, end, precision = ctx.dated
         expression = None
+        shift = _relative_shift(clause_text)
+        if shift:
+            start, end = start + timedelta(days=shift), end + timedelta(days=shift)
+            expression = "relative to the previous event"
     else:
         start = end = _local_date(ctx.reference)
         precision, expression = "day", None
@@ -592,8 +653,7 @@ def _event_date(clause_date, sentence_date, ctx: Context) -> tuple[date, date, s
     return start, end, precision, time_utc, expression
 
 
-def _code_mention(sentence: Sentence, clause: Clause, place: PlaceRef, text: str, lexicon: Lexicon, speakers, claimants: list[Actor], ctx: Context, clause_date, sentence_date, own_timing: str | None, article: dict) -> dict:
-    sub_event_type, generic = _sub_event_type(clause, place, text)
+def _code_mention(sentence: Sentence, clause: Clause, place: PlaceRef, text: str, lexicon: Lexicon, speakers, claimants: list[Actor], ctx: Context, clause_date, sentence_date, own_timing: str | None, article: dict, sub_event_type: str, generic: bool) -> dict:
     sides = _sides(clause.text, lexicon, [(s - clause.start, e - clause.start, a) for s, e, a in speakers])
     agents, targets = _side_roles(clause.text, sides, clause.acts)
     if not agents and clause.text != text:
@@ -610,7 +670,7 @@ def _code_mention(sentence: Sentence, clause: Clause, place: PlaceRef, text: str
     target = _target(clause, place, clause.acts, lexicon, sub_event_type, generic)
     if target_side is None and perpetrator_side:
         target_side = _other(perpetrator_side)
-    start, end, precision, time_utc, expression = _event_date(clause_date, sentence_date, ctx)
+    start, end, precision, time_utc, expression = _event_date(clause_date, sentence_date, ctx, clause.text)
     timing = own_timing
     if timing is None and not (clause_date.day or sentence_date.day or clause_date.clock or sentence_date.clock):
         timing = ctx.truce_timing

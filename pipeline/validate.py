@@ -26,7 +26,6 @@ import argparse
 import html
 import json
 import os
-import re
 import shutil
 import sys
 import time
@@ -84,8 +83,25 @@ def _pair(a: str, b: str, notes: str, *, or_equal: bool = True) -> dict:
     )
 
 
-def _when(condition: str) -> dict:
-    return {"row_condition": condition, "condition_parser": "pandas"}
+def _when(column: str, operator: str, parameter: object) -> dict:
+    """A row condition (Great Expectations' Condition, as JSON): only rows where ``column operator parameter``."""
+    return {"row_condition": {"type": "comparison", "column": {"name": column}, "operator": operator, "parameter": parameter}}
+
+
+def _condition_columns(condition: dict) -> list[str]:
+    if "conditions" in condition:
+        return [c for sub in condition["conditions"] for c in _condition_columns(sub)]
+    return [condition["column"]["name"]] if "column" in condition else []
+
+
+def _condition_text(condition: dict) -> str:
+    if "conditions" in condition:
+        return f" {condition['type']} ".join(f"({_condition_text(c)})" for c in condition["conditions"])
+    if condition.get("type") == "nullity":
+        return f"{condition['column']['name']} is {'null' if condition['is_null'] else 'not null'}"
+    if condition.get("type") == "comparison":
+        return f"{condition['column']['name']} {condition['operator']} {condition['parameter']!r}"
+    return str(condition)
 
 
 @dataclass(frozen=True)
@@ -145,7 +161,7 @@ def _reference(table: str, column: str, target: str, target_column: str) -> Deri
 def _published_bound(table: str, compute: Callable, inputs: tuple, what: str) -> Derived:
     return Derived(
         "_published_local_date",
-        ((table, "event_date"), *inputs),
+        inputs,
         compute,
         _exp(
             "expect_column_pair_values_a_to_be_greater_than_b",
@@ -207,17 +223,17 @@ def _cross_column_expectations(columns: set[str]) -> list[dict]:
     if {"latitude", "longitude", "country_iso3"} <= columns:
         for iso3, (lat_min, lat_max, lon_min, lon_max) in COUNTRY_BBOXES.items():
             note = f"Coordinates inside the bounding box of {iso3}."
-            out.append(_exp("expect_column_values_to_be_between", notes=note, column="latitude", min_value=lat_min, max_value=lat_max, **_when(f'country_iso3 == "{iso3}"')))
-            out.append(_exp("expect_column_values_to_be_between", notes=note, column="longitude", min_value=lon_min, max_value=lon_max, **_when(f'country_iso3 == "{iso3}"')))
-        others = _when(f"country_iso3 not in {json.dumps(list(COUNTRY_BBOXES))}")
+            out.append(_exp("expect_column_values_to_be_between", notes=note, column="latitude", min_value=lat_min, max_value=lat_max, **_when("country_iso3", "==", iso3)))
+            out.append(_exp("expect_column_values_to_be_between", notes=note, column="longitude", min_value=lon_min, max_value=lon_max, **_when("country_iso3", "==", iso3)))
+        others = _when("country_iso3", "NOT_IN", list(COUNTRY_BBOXES))
         lat_min, lat_max, lon_min, lon_max = WORLD_BBOX
         out.append(_exp("expect_column_values_to_be_between", notes="Valid WGS84 coordinates.", column="latitude", min_value=lat_min, max_value=lat_max, **others))
         out.append(_exp("expect_column_values_to_be_between", notes="Valid WGS84 coordinates.", column="longitude", min_value=lon_min, max_value=lon_max, **others))
     if {"during_ceasefire", "ceasefire_id"} <= columns:
-        out.append(_exp("expect_column_values_to_not_be_null", notes="An event during a ceasefire names it.", column="ceasefire_id", **_when("during_ceasefire == True")))
+        out.append(_exp("expect_column_values_to_not_be_null", notes="An event during a ceasefire names it.", column="ceasefire_id", **_when("during_ceasefire", "==", True)))
     if {"civilian_targeting", "target"} <= columns:
-        out.append(_exp("expect_column_values_to_be_in_set", notes="civilian_targeting == (target == 'civilians')", column="civilian_targeting", value_set=[True], **_when('target == "civilians"')))
-        out.append(_exp("expect_column_values_to_be_in_set", notes="civilian_targeting == (target == 'civilians')", column="civilian_targeting", value_set=[False], **_when('target != "civilians"')))
+        out.append(_exp("expect_column_values_to_be_in_set", notes="civilian_targeting == (target == 'civilians')", column="civilian_targeting", value_set=[True], **_when("target", "==", "civilians")))
+        out.append(_exp("expect_column_values_to_be_in_set", notes="civilian_targeting == (target == 'civilians')", column="civilian_targeting", value_set=[False], **_when("target", "!=", "civilians")))
     if {"char_start", "char_end"} <= columns:
         out.append(_pair("char_end", "char_start", "char_start < char_end", or_equal=False))
     return out
@@ -311,11 +327,13 @@ class Failure:
 
     def render(self) -> str:
         where = f"{self.table}.{', '.join(self.columns)}" if self.columns else self.table
-        shown = {k: v for k, v in self.kwargs.items() if k not in ("column", "column_A", "column_B", "condition_parser", "batch_id")}
+        shown = {k: v for k, v in self.kwargs.items() if k not in ("column", "column_A", "column_B", "row_condition")}
         if "value_set" in shown and len(shown["value_set"]) > 10:
             shown["value_set"] = [*shown["value_set"][:10], "..."]
         args = ", ".join(f"{k}={v!r}" for k, v in shown.items())
         line = f"{where}: {self.expectation}({args})"
+        if self.kwargs.get("row_condition"):
+            line += f" where {_condition_text(self.kwargs['row_condition'])}"
         if self.raised_exception:
             return f"{line}: raised {self.message}"
         if self.unexpected_count is not None:
@@ -409,16 +427,13 @@ def _add_derived(frames: dict[str, pd.DataFrame], unusable: dict[str, set[str]])
                 unusable[table].add(d.name)
 
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
 def _columns_of(expectation: dict) -> list[str]:
     """Columns an expectation reads (its column arguments and those named in its row condition)."""
     kwargs = expectation["kwargs"]
     cols = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
     if not expectation["type"].startswith("expect_table_"):
         cols += kwargs.get("column_list", [])
-    return cols + _IDENTIFIER.findall(kwargs.get("row_condition", ""))
+    return cols + _condition_columns(kwargs.get("row_condition") or {})
 
 
 def _row_keys(table: str, unusable: set[str]) -> list[str]:
@@ -427,7 +442,11 @@ def _row_keys(table: str, unusable: set[str]) -> list[str]:
 
 
 def _kwargs(expectation_config) -> dict:
-    return {k: v for k, v in dict(expectation_config.kwargs).items() if k != "batch_id"}
+    """An expectation's kwargs as in the suite JSON."""
+    kwargs = {k: v for k, v in dict(expectation_config.kwargs).items() if k != "batch_id"}
+    if hasattr(kwargs.get("row_condition"), "dict"):
+        kwargs["row_condition"] = kwargs["row_condition"].dict()
+    return kwargs
 
 
 def _failure_from_result(table: str, result) -> Failure:
