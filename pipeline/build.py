@@ -132,12 +132,19 @@ def build(raw_dir: Path, out_dir: Path) -> str:
 
     if not raw_dir.is_dir():
         raise BuildFailed(f"raw folder not found: {raw_dir}")
-    with publish.build_lock(out_dir):
-        result = build_tables(raw_dir)
-        staging = publish.stage_tables(result.tables, out_dir, build_info={"raw_dir": str(raw_dir)})
-        report = validate.validate_folder(staging)
-        if not report.success:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise BuildFailed("validation failed, nothing published:\n" + report.render())
-        publish.swap_in(staging, out_dir)
+    try:
+        with publish.build_lock(out_dir):
+            result = build_tables(raw_dir)
+            staging = publish.stage_tables(result.tables, out_dir, build_info={"raw_dir": str(raw_dir)})
+            try:
+                report = validate.validate_folder(staging)
+            except Exception:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+            if not report.success:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise BuildFailed("validation failed, nothing published:\n" + report.render())
+            publish.swap_in(staging, out_dir)
+    except (publish.BuildLocked, publish.TableSchemaError, ceasefire_stage.CeasefireFileError) as exc:
+        raise BuildFailed(str(exc)) from exc
     return result.summary()

@@ -40,7 +40,7 @@ PREFIX_PRECISION2 = re.compile(
     r"([\w'’-]+\s+){0,2}$",
     re.I,
 )
-SUFFIX_PRECISION2 = re.compile(r"^\s*(\([^)]*\)\s*)?(districts?|regions?|rayons?|provinces?|marz|direction|front|sector|areas?)\b", re.I)
+SUFFIX_PRECISION2 = re.compile(r"^\s*(\([^)]*\)\s*)?(districts?|regions?|rayons?|provinces?|marz|directions?|fronts?|sectors?|areas?)\b", re.I)
 LIST_JOINER = re.compile(r"^\s*(\([^)]*\))?\s*(,\s*(and\s+)?|and\s+|&\s+)(the\s+)?((town|city|village|villages|towns|district|region)\s+of\s+)?$", re.I)
 CONTAINER_GAP = re.compile(r"^\s*(\([^)]*\))?,?\s+in\s+(the\s+|its\s+)?([\w'’-]+\s+){0,3}$", re.I)
 ORIGIN_BEFORE = re.compile(
@@ -269,6 +269,8 @@ def find_speakers(sentence: str, lexicon: Lexicon) -> list[tuple[int, int, Actor
         gov = next((a for a in lexicon.actors if a.kind == "claimant" and a.side == side and a.name.startswith("Government")), None)
         if gov:
             found.append((m.start(1), m.end(1), gov))
+    # The object of an accusation is the accused, not a speaker: "Baku accused Yerevan of ...".
+    found = [f for f in found if not re.search(r"\b(accused|accuses|accusing|blamed|blames|blaming)\s+(the\s+)?$", sentence[: f[0]], re.I)]
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     out: list[tuple[int, int, Actor]] = []
     for f in found:

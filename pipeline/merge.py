@@ -176,7 +176,7 @@ def _event_row(mentions: list[dict]) -> dict:
         "truce_timing": _truce_timing(mentions),
         "source_count": len({m["report_id"] for m in mentions}),
         "report_ids": sorted({m["report_id"] for m in mentions}),
-        "outlets": sorted({m["outlet"] for m in mentions if m.get("outlet")}),
+        "outlets": sorted({m["outlet"] for m in mentions if isinstance(m.get("outlet"), str) and m["outlet"]}),
         "evidence": _evidence(mentions),
     }
     for what in FIGURES:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import logging
 import os
 import shutil
 import sys
@@ -278,6 +279,7 @@ def _gx():
     os.environ["GX_ANALYTICS_ENABLED"] = "False"
     import great_expectations as gx
 
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     return gx
 
 
@@ -338,10 +340,10 @@ class Failure:
             return f"{line}: raised {self.message}"
         if self.unexpected_count is not None:
             line += f": {self.unexpected_count} unexpected"
-        if self.unexpected:
-            line += f", e.g. {_short(self.unexpected[:MAX_SHOWN])}"
         if self.rows:
             line += "; rows: " + " | ".join(", ".join(f"{k}={_short(v)}" for k, v in row.items()) for row in self.rows[:MAX_SHOWN])
+        elif self.unexpected:
+            line += f", e.g. {_short(self.unexpected[:MAX_SHOWN])}"
         if self.observed is not None:
             line += f": observed {_short(self.observed, 300)}"
         if self.message:
@@ -460,13 +462,20 @@ def _failure_from_result(table: str, result) -> Failure:
         return Failure(table, config_.type, columns, kwargs, raised_exception=True, message=str(exc.get("exception_message", "")).strip()[:500])
     res = result.result or {}
     unexpected = [_plain(v) for v in res.get("partial_unexpected_list", [])[:MAX_SHOWN]]
-    rows = [{k: _plain(v) for k, v in row.items()} if isinstance(row, dict) else {"row": _plain(row)} for row in res.get("partial_unexpected_index_list", [])[:MAX_SHOWN]]
+    rows = [_row(row, columns) for row in res.get("partial_unexpected_index_list", [])[:MAX_SHOWN]]
     observed = res.get("observed_value")
     details = res.get("details", {})
     message = ""
     if details.get("mismatched"):
         message = f"mismatched: {_short(_plain(details['mismatched']), 300)}"
     return Failure(table, config_.type, columns, kwargs, unexpected, rows, res.get("unexpected_count"), _plain(observed), message=message)
+
+
+def _row(row: object, columns: list[str]) -> dict:
+    """An offending row as GX reports it: its key columns first, then the checked ones."""
+    if not isinstance(row, dict):
+        return {"row": _plain(row)}
+    return {k: _plain(row[k]) for k in sorted(row, key=lambda k: k in columns)}
 
 
 def _plain(value: object) -> object:

@@ -460,7 +460,8 @@ def test_offending_rows_carry_the_row_key(good):
     put("events", 1, latitude=47.0)(tables)
     [failure] = validate.validate_tables(tables).failures
     assert failure.unexpected == [47.0]
-    assert failure.rows == [{"latitude": 47.0, "event_id": "ev-000000000002"}]
+    assert failure.rows == [{"event_id": "ev-000000000002", "latitude": 47.0}]
+    assert list(failure.rows[0]) == ["event_id", "latitude"]
     assert failure.kwargs["row_condition"] == {"type": "comparison", "column": {"name": "country_iso3"}, "operator": "==", "parameter": "ARM"}
     assert "where country_iso3 == 'ARM'" in failure.render()
 
