@@ -301,32 +301,37 @@ def _sides(sentence: str, lexicon: Lexicon, speakers: list[tuple[int, int, Actor
     return [s for s in sorted(spans) if not any(a <= s[0] < b or 0 <= a - s[1] <= 3 for a, b, _ in speakers)]
 
 
+AGENT_BEFORE = re.compile(
+    r"(\b(blamed|accused|accuses|blames)\s+(the\s+)?|\bby\s+(the\s+)?|\b(forces|army|troops|military|artillery|units)\s+of\s+(the\s+)?(republic\s+of\s+)?)$",
+    re.I,
+)
+TARGET_AFTER = re.compile(r"^(\s+[\w-]+){0,2}?\s+" + SIDE_TARGET_NOUNS + r"\b", re.I)
+AGENT_AFTER = re.compile(r"^('s)?(\s+[\w-]+){0,2}?\s+" + SIDE_AGENT_NOUNS + r"\b", re.I)
+ACTING_AFTER = re.compile(r"^(\s+[\w-]+){0,3}?\s+(has\s+|had\s+)?" + ACT_VERBS, re.I)
+
+
+def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passive: bool) -> str | None:
+    """'agent', 'target' or None for one mention of a side ('Armenian', 'Baku's', 'Azerbaijan')."""
+    before, after = text[:s], text[e:]
+    if AGENT_BEFORE.search(before) or any(a.start <= s < a.end for a in acts):
+        return "agent"  # "accused Armenian forces", "fired by the Armenian army", "under Azerbaijani fire"
+    if re.search(r"\bfrom\s+(the\s+)?$", before, re.I) and re.match(r"^\s+(territory|side|positions)", after, re.I):
+        return "agent"  # "fired from Armenian territory"
+    if s < first_act and LOCAL_PASSIVE.match(after):
+        return "target"  # "Azerbaijan's armed forces came under fire"
+    if TARGET_AFTER.match(after) and (s > first_act or passive):
+        return "target"  # "shelled Azerbaijani positions"
+    if (AGENT_AFTER.match(after) or ACTING_AFTER.match(after)) and (s < first_act or ACTING_AFTER.match(after)):
+        return "agent"  # "Armenian artillery shelled", "Armenian forces either launched them"
+    return None
+
+
 def _side_roles(text: str, sides: list[tuple[int, int, str]], acts: list[Act]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """Split side mentions of a clause into agents and targets."""
-    agents, targets = [], []
+    """Split the side mentions of a clause into agents and targets."""
     first_act = min((a.start for a in acts), default=len(text))
     passive = bool(re.search(r"\b(came|come|comes|was|were|been|is|are)\s+(\w+\s+){0,3}(under|hit|shelled|struck|targeted|attacked)\b", text, re.I))
-    for s, e, side in sides:
-        before, after = text[:s], text[e:]
-        if re.search(r"\b(blamed|accused|accuses|blames)\s+(the\s+)?$", before, re.I) or re.search(r"\bby\s+(the\s+)?$", before, re.I):
-            agents.append((s, side))
-        elif re.search(r"\b(forces|army|troops|military|artillery|units)\s+of\s+(the\s+)?(republic\s+of\s+)?$", before, re.I):
-            agents.append((s, side))
-        elif re.search(r"\bfrom\s+(the\s+)?$", before, re.I) and re.match(r"^\s+(territory|side|positions)", after, re.I):
-            agents.append((s, side))
-        elif any(a.start <= s < a.end for a in acts):
-            agents.append((s, side))
-        elif s < first_act and LOCAL_PASSIVE.match(after):
-            targets.append((s, side))  # "Azerbaijan's armed forces came under fire": the target of a passive act
-        elif re.match(r"^(\s+[\w-]+){0,2}?\s+" + SIDE_TARGET_NOUNS + r"\b", after, re.I) and (s > first_act or passive):
-            targets.append((s, side))
-        elif re.match(r"^('s|’s)?(\s+[\w-]+){0,2}?\s+" + SIDE_AGENT_NOUNS + r"\b", after, re.I) and (
-            s < first_act or re.match(r"^(\s+[\w-]+){0,3}?\s+" + ACT_VERBS, after, re.I)
-        ):
-            agents.append((s, side))
-        elif s < first_act and re.match(r"^\s+(has\s+|had\s+)?" + ACT_VERBS, after, re.I):
-            agents.append((s, side))
-    return agents, targets
+    roles = [(s, side, _side_role(text, s, e, acts, first_act, passive)) for s, e, side in sides]
+    return [(s, side) for s, side, role in roles if role == "agent"], [(s, side) for s, side, role in roles if role == "target"]
 
 
 def _other(side: str | None) -> str | None:
@@ -680,7 +685,7 @@ def _code_mention(sentence: Sentence, clause: Clause, place: PlaceRef, text: str
         "report_id": article["report_id"],
         "outlet": article.get("outlet"),
         "published": article["published"],
-        "sentence": text,
+        "sentence": sentence.text,
         "char_start": sentence.start,
         "char_end": sentence.end,
         "date_expression": expression,

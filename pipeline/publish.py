@@ -169,7 +169,7 @@ def _convert_values(values: pd.Series, type_: pa.DataType) -> list:
 
 
 def _dtype_fits(dtype, type_: pa.DataType) -> bool:
-    """Whether a non-object dtype can be handed to pyarrow as is for ``type_``."""
+    """Whether a column of this dtype can be handed to pyarrow as a whole (else it is converted value by value)."""
     if pa.types.is_timestamp(type_):
         return isinstance(dtype, pd.DatetimeTZDtype)
     if pa.types.is_string(type_):
@@ -177,7 +177,7 @@ def _dtype_fits(dtype, type_: pa.DataType) -> bool:
     if pa.types.is_boolean(type_):
         return pd.api.types.is_bool_dtype(dtype)
     if pa.types.is_integer(type_):
-        return pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype)
+        return pd.api.types.is_integer_dtype(dtype)
     if pa.types.is_floating(type_):
         return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
     return False
@@ -192,27 +192,21 @@ def column_to_arrow(values: pd.Series, type_: pa.DataType) -> pa.Array:
     lists, tuples or arrays of strings for list<string>. Nulls (None, NaN, NA, NaT) become null.
     Raises :class:`ColumnTypeError` with a few offending values.
     """
+    if pa.types.is_timestamp(type_) and pd.api.types.is_datetime64_dtype(values.dtype):
+        raise ColumnTypeError("naive timestamps: give tz-aware (UTC) timestamps", values.dropna().head(MAX_SHOWN).tolist())
     if pa.types.is_timestamp(type_) and isinstance(values.dtype, pd.DatetimeTZDtype):
         values = values.dt.tz_convert(type_.tz)
-    elif pa.types.is_timestamp(type_) and pd.api.types.is_datetime64_dtype(values.dtype):
-        raise ColumnTypeError("naive timestamps: give tz-aware (UTC) timestamps", values.dropna().head(MAX_SHOWN).tolist())
-    elif pa.types.is_date32(type_) and pd.api.types.is_datetime64_any_dtype(values.dtype):
-        values = values.astype(object)  # checked value by value: midnight only
-    if values.dtype == object:
-        values = pd.Series(_convert_values(values, type_), index=values.index, dtype=object)
     elif not _dtype_fits(values.dtype, type_):
-        raise ColumnTypeError(f"dtype {values.dtype} cannot hold {type_}", values.dropna().head(MAX_SHOWN).tolist())
+        values = pd.Series(_convert_values(values.astype(object), type_), index=values.index, dtype=object)
     try:
         return pa.array(values, type=type_, from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:  # out of range, sub-microsecond instants
         bad = []
         for v in values:
             with contextlib.suppress(pa.ArrowInvalid, pa.ArrowTypeError):
                 pa.array([v], type=type_, from_pandas=True)
                 continue
             bad.append(v)
-            if len(bad) == MAX_SHOWN:
-                break
         raise ColumnTypeError(str(exc), bad) from None
 
 

@@ -74,7 +74,20 @@ def split_sentences(line: Line) -> list[Sentence]:
             continue
         start = line.start + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
         sentences.append(Sentence(start, start + len(text), text, line.index))
-    return _rejoin_short(sentences)
+    return _rejoin_short(_move_opening_quotes(sentences))
+
+
+def _move_opening_quotes(sentences: list[Sentence]) -> list[Sentence]:
+    """The sentencizer leaves an opening quote at the end of the previous sentence: move it forward."""
+    out: list[Sentence] = []
+    for i, s in enumerate(sentences):
+        if i + 1 < len(sentences) and re.search(r"\s[\"“‘']$", s.text):
+            quote, kept = s.text[-1], s.text[:-1].rstrip()
+            s = Sentence(s.start, s.start + len(kept), kept, s.line)
+            nxt = sentences[i + 1]
+            sentences[i + 1] = Sentence(nxt.start - 1, nxt.end, quote + nxt.text, nxt.line)
+        out.append(s)
+    return out
 
 
 def _rejoin_short(sentences: list[Sentence]) -> list[Sentence]:

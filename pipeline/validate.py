@@ -23,6 +23,7 @@ Great Expectations is imported inside the functions that need it (it costs secon
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import html
 import json
 import logging
@@ -89,17 +90,16 @@ def _when(column: str, operator: str, parameter: object) -> dict:
     return {"row_condition": {"type": "comparison", "column": {"name": column}, "operator": operator, "parameter": parameter}}
 
 
+def _between(column: str, low: float, high: float | None = None, *, notes: str, **condition: object) -> dict:
+    bounds = {"min_value": low} if high is None else {"min_value": low, "max_value": high}
+    return _exp("expect_column_values_to_be_between", notes=notes, column=column, **bounds, **condition)
+
+
 def _condition_columns(condition: dict) -> list[str]:
-    if "conditions" in condition:
-        return [c for sub in condition["conditions"] for c in _condition_columns(sub)]
     return [condition["column"]["name"]] if "column" in condition else []
 
 
 def _condition_text(condition: dict) -> str:
-    if "conditions" in condition:
-        return f" {condition['type']} ".join(f"({_condition_text(c)})" for c in condition["conditions"])
-    if condition.get("type") == "nullity":
-        return f"{condition['column']['name']} is {'null' if condition['is_null'] else 'not null'}"
     if condition.get("type") == "comparison":
         return f"{condition['column']['name']} {condition['operator']} {condition['parameter']!r}"
     return str(condition)
@@ -160,18 +160,12 @@ def _reference(table: str, column: str, target: str, target_column: str) -> Deri
 
 
 def _published_bound(table: str, compute: Callable, inputs: tuple, what: str) -> Derived:
+    zone = f"UTC{config.DEFAULT_EVENT_UTC_OFFSET_MINUTES / 60:+g}"
     return Derived(
         "_published_local_date",
         inputs,
         compute,
-        _exp(
-            "expect_column_pair_values_a_to_be_greater_than_b",
-            notes=f"No {table} date after {what} (local date, UTC{config.DEFAULT_EVENT_UTC_OFFSET_MINUTES / 60:+g}).",
-            column_A="_published_local_date",
-            column_B="event_date",
-            or_equal=True,
-            ignore_row_if="either_value_is_missing",
-        ),
+        _pair("_published_local_date", "event_date", f"No event_date after {what} (as a local date, {zone})."),
         f"{what}, as a local date of the event zone",
     )
 
@@ -216,25 +210,26 @@ def _cross_column_expectations(columns: set[str]) -> list[dict]:
         figures = [what, f"{what}_low", f"{what}_high", f"{what}_women", f"{what}_children"]
         if not set(figures) <= columns:
             continue
-        out += [_exp("expect_column_values_to_be_between", notes="A count of people.", column=c, min_value=0) for c in figures]
+        out += [_between(c, 0, notes="A count of people.") for c in figures]
         out.append(_pair(what, f"{what}_low", f"{what}_low <= {what}"))
         out.append(_pair(f"{what}_high", what, f"{what} <= {what}_high"))
         out.append(_pair(f"{what}_high", f"{what}_low", f"{what}_low <= {what}_high"))
         out += [_pair(what, f"{what}_{who}", f"{what}_{who} is not above {what}") for who in ("women", "children")]
     if {"latitude", "longitude", "country_iso3"} <= columns:
         for iso3, (lat_min, lat_max, lon_min, lon_max) in COUNTRY_BBOXES.items():
-            note = f"Coordinates inside the bounding box of {iso3}."
-            out.append(_exp("expect_column_values_to_be_between", notes=note, column="latitude", min_value=lat_min, max_value=lat_max, **_when("country_iso3", "==", iso3)))
-            out.append(_exp("expect_column_values_to_be_between", notes=note, column="longitude", min_value=lon_min, max_value=lon_max, **_when("country_iso3", "==", iso3)))
-        others = _when("country_iso3", "NOT_IN", list(COUNTRY_BBOXES))
+            inside = {"notes": f"Coordinates inside the bounding box of {iso3}.", **_when("country_iso3", "==", iso3)}
+            out += [_between("latitude", lat_min, lat_max, **inside), _between("longitude", lon_min, lon_max, **inside)]
         lat_min, lat_max, lon_min, lon_max = WORLD_BBOX
-        out.append(_exp("expect_column_values_to_be_between", notes="Valid WGS84 coordinates.", column="latitude", min_value=lat_min, max_value=lat_max, **others))
-        out.append(_exp("expect_column_values_to_be_between", notes="Valid WGS84 coordinates.", column="longitude", min_value=lon_min, max_value=lon_max, **others))
+        elsewhere = {"notes": "Valid WGS84 coordinates.", **_when("country_iso3", "NOT_IN", list(COUNTRY_BBOXES))}
+        out += [_between("latitude", lat_min, lat_max, **elsewhere), _between("longitude", lon_min, lon_max, **elsewhere)]
     if {"during_ceasefire", "ceasefire_id"} <= columns:
-        out.append(_exp("expect_column_values_to_not_be_null", notes="An event during a ceasefire names it.", column="ceasefire_id", **_when("during_ceasefire", "==", True)))
+        during = _when("during_ceasefire", "==", True)
+        out.append(_exp("expect_column_values_to_not_be_null", notes="An event during a ceasefire names it.", column="ceasefire_id", **during))
     if {"civilian_targeting", "target"} <= columns:
-        out.append(_exp("expect_column_values_to_be_in_set", notes="civilian_targeting == (target == 'civilians')", column="civilian_targeting", value_set=[True], **_when("target", "==", "civilians")))
-        out.append(_exp("expect_column_values_to_be_in_set", notes="civilian_targeting == (target == 'civilians')", column="civilian_targeting", value_set=[False], **_when("target", "!=", "civilians")))
+        notes = "civilian_targeting == (target == 'civilians')"
+        for flag, operator in ((True, "=="), (False, "!=")):
+            condition = _when("target", operator, "civilians")
+            out.append(_exp("expect_column_values_to_be_in_set", notes=notes, column="civilian_targeting", value_set=[flag], **condition))
     if {"char_start", "char_end"} <= columns:
         out.append(_pair("char_end", "char_start", "char_start < char_end", or_equal=False))
     return out
@@ -276,10 +271,11 @@ class SuiteError(RuntimeError):
 
 
 def _gx():
+    """Great Expectations, imported on first use, without analytics and with its info logging off."""
     os.environ["GX_ANALYTICS_ENABLED"] = "False"
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations as gx
 
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     return gx
 
 
@@ -329,7 +325,7 @@ class Failure:
 
     def render(self) -> str:
         where = f"{self.table}.{', '.join(self.columns)}" if self.columns else self.table
-        shown = {k: v for k, v in self.kwargs.items() if k not in ("column", "column_A", "column_B", "row_condition")}
+        shown = {k: v for k, v in self.kwargs.items() if k not in ("column", "column_A", "column_B", "row_condition", "column_list")}
         if "value_set" in shown and len(shown["value_set"]) > 10:
             shown["value_set"] = [*shown["value_set"][:10], "..."]
         args = ", ".join(f"{k}={v!r}" for k, v in shown.items())
@@ -352,7 +348,7 @@ class Failure:
 
 
 def _short(value: object, limit: int = 80) -> str:
-    text = repr(value) if not isinstance(value, str) else value
+    text = str(value) if isinstance(value, str | dt.date) else repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -463,12 +459,20 @@ def _failure_from_result(table: str, result) -> Failure:
     res = result.result or {}
     unexpected = [_plain(v) for v in res.get("partial_unexpected_list", [])[:MAX_SHOWN]]
     rows = [_row(row, columns) for row in res.get("partial_unexpected_index_list", [])[:MAX_SHOWN]]
-    observed = res.get("observed_value")
-    details = res.get("details", {})
+    observed = _plain(res.get("observed_value"))
     message = ""
-    if details.get("mismatched"):
-        message = f"mismatched: {_short(_plain(details['mismatched']), 300)}"
-    return Failure(table, config_.type, columns, kwargs, unexpected, rows, res.get("unexpected_count"), _plain(observed), message=message)
+    if "column_list" in kwargs and isinstance(observed, list):
+        message, observed = _column_difference(kwargs["column_list"], observed), None
+    return Failure(table, config_.type, columns, kwargs, unexpected, rows, res.get("unexpected_count"), observed, message=message)
+
+
+def _column_difference(expected: list[str], found: list[str]) -> str:
+    missing = [c for c in expected if c not in found]
+    extra = [c for c in found if c not in expected]
+    if missing or extra:
+        return f"missing {missing}, unexpected {extra}"
+    i = next(i for i, (a, b) in enumerate(zip(expected, found, strict=True)) if a != b)
+    return f"order differs from position {i}: expected {expected[i]!r}, found {found[i]!r}"
 
 
 def _row(row: object, columns: list[str]) -> dict:
@@ -569,11 +573,10 @@ def _validate(
     if docs_dir is not None and docs_dir.exists():
         shutil.rmtree(docs_dir)
     failures += _run_gx(frames, runs, docs_dir)
-    report = ValidationReport(not failures, failures, evaluated, skipped)
+    report = ValidationReport(not failures, failures, evaluated, skipped, time.perf_counter() - started)
     if docs_dir is not None:
         report.docs_index = docs_dir / "index.html"
         _write_summary(docs_dir, report)
-    report.seconds = time.perf_counter() - started
     return report
 
 
@@ -588,6 +591,7 @@ def _write_summary(docs_dir: Path, report: ValidationReport) -> None:
         suite = f'<a href="expectations/{table}.html">suite</a>' if (docs_dir / "expectations" / f"{table}.html").exists() else ""
         details = "".join(f"<li><code>{html.escape(f.render())}</code></li>" for f in failed)
         items.append(f"<li><b>{table}</b>: {status} ({link} {suite})<ul>{details}</ul></li>")
+    docs_dir.mkdir(parents=True, exist_ok=True)
     text = html.escape(report.render().splitlines()[0])
     page = f'<!doctype html><html><head><meta charset="utf-8"><title>Validation</title></head><body><h1>Validation</h1><p>{text}</p><ul>{"".join(items)}</ul><p><a href="index.html">Great Expectations Data Docs</a></p></body></html>\n'
     (docs_dir / "summary.html").write_text(page, encoding="utf-8")
@@ -599,6 +603,8 @@ def validate_folder(out_dir: Path, *, docs: bool = True, suites_dir: Path = conf
     Each file's Arrow schema must equal the table's (names, order, types); a field that differs is
     reported as a type failure and its column is not checked further.
     """
+    if not out_dir.is_dir():
+        raise FileNotFoundError(f"no folder to validate at {out_dir}")
     tables: dict[str, pd.DataFrame] = {}
     failures, mistyped = [], {}
     for table in schema.TABLES:

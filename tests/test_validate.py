@@ -466,6 +466,22 @@ def test_offending_rows_carry_the_row_key(good):
     assert "where country_iso3 == 'ARM'" in failure.render()
 
 
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (edit("events", lambda df: df.drop(columns="notes")), "missing ['notes'], unexpected []"),
+        (edit("articles", lambda df: df.assign(section="world")), "missing [], unexpected ['section']"),
+        (edit("rejects", lambda df: df[["raw_path", "stage", "line", "error"]]), "order differs from position 1: expected 'line', found 'stage'"),
+    ],
+)
+def test_column_list_failure_says_what_differs(good, good_runs, monkeypatch, mutate, message):
+    tables = copy.deepcopy(good)
+    mutate(tables)
+    [failure] = validate_changed(tables, good_runs, monkeypatch).failures
+    assert failure.expectation == COLUMNS and failure.message == message
+    assert failure.render().endswith(f"({message})")
+
+
 def test_mistyped_column_skips_its_expectations(good):
     tables = copy.deepcopy(good)
     replace_column("events", "event_date", [None, "soon"])(tables)

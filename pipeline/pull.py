@@ -1,0 +1,871 @@
+"""Pull: news feeds and article pages from the web -> raw reports in the raw folder.
+
+``pull(feeds=..., urls=..., raw_dir=...)`` fetches RSS 2.0 / RSS 1.0 / Atom feeds
+(their item links become page URLs, with the item's title and published time kept
+as fallbacks) and article pages, extracts each page's main text and metadata with
+trafilatura, and saves one raw report per article (coding rules §1)::
+
+    raw_dir/web/<host>/<id>.txt      front matter (id, title, url, outlet, published,
+                                     language), a blank line, the title, a blank
+                                     line, the text
+    raw_dir/_html/<host>/<id>.html   the fetched page, kept for provenance (ingest
+                                     skips folders named ``_html``)
+    raw_dir/.pull-log.jsonl          one JSON line per saved page, duplicate and
+                                     failure (hidden, so ingest skips it)
+
+The id is a slug of the host, the published date (``undated`` when unknown) and a
+short hash of the canonical URL, so the same article always gets the same id.
+
+Incremental: URLs already present under ``raw_dir`` (front matter ``url`` of
+``.txt``/``.md`` reports, ``url`` of ``.jsonl`` lines, and page URLs recorded in the
+pull log whose report still exists) are not fetched again; after extraction an
+article is skipped when its canonical URL or the SHA-1 of its text is already
+present. URLs are compared by :func:`url_key` (scheme, ``www.``, fragment, final
+``/`` and ``utm_*`` parameters ignored). Raw files are opened with mode ``"x"``:
+an existing file is never overwritten.
+
+Politeness (see :class:`Fetcher`): an identifying User-Agent, robots.txt obeyed
+per host, a minimum interval between two requests to one host, timeouts, retries
+with exponential backoff on 5xx, 429 and connection errors, at most 5 redirects
+followed (each hop checked against robots.txt), only http/https URLs, and
+responses refused when their Content-Type is not of the expected kind or when
+they are larger than a maximum size.
+
+robots.txt rules: a 2xx answer is parsed; a 4xx answer (no robots.txt, or access
+refused to it) means everything is allowed; a 5xx answer, a timeout or a
+connection error (after the retries) means the whole host is disallowed for the
+rest of the run. A ``Crawl-delay`` longer than the configured interval is used
+for that host.
+
+Published times: trafilatura's date extraction (htmldate) reads markup only
+(``extensive_search`` off), so a date is never guessed from the body text; a page
+without a date in its markup gets the feed item's time, else no ``published`` at
+all (ingest then infers it from the text and flags it). A naive midnight from
+htmldate means "date only" and is written as ``YYYY-MM-DD``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import email.utils
+import hashlib
+import http.client
+import json
+import logging
+import re
+import sys
+import time
+import urllib.error
+import urllib.request
+import urllib.robotparser
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from xml.etree import ElementTree
+
+from pipeline import config
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "ceasefire-pipeline/0.1 (+https://example.org/ceasefire-pipeline)"
+WEB_FOLDER = "web"
+HTML_FOLDER = "_html"
+PULL_LOG_NAME = ".pull-log.jsonl"
+
+DEFAULT_TIMEOUT = 15.0
+DEFAULT_TRIES = 3
+DEFAULT_BACKOFF = 1.0
+DEFAULT_MIN_INTERVAL = 1.0
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_MAX_REDIRECTS = 5
+MAX_RETRY_AFTER = 60.0
+MAX_CRAWL_DELAY = 60.0
+CHUNK_SIZE = 64 * 1024
+
+PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml", "text/xml"})
+FEED_TYPES = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml"}
+)
+ACCEPT = {
+    "page": "text/html,application/xhtml+xml;q=0.9,application/xml;q=0.5",
+    "feed": "application/rss+xml,application/atom+xml;q=0.9,application/xml;q=0.8,text/xml;q=0.7",
+    "robots": "text/plain,*/*;q=0.5",
+}
+REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+RETRY_CODES = frozenset({429, 500, 502, 503, 504}) | frozenset(range(505, 600))
+
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_RSS1 = "{http://purl.org/rss/1.0/}"
+_DC = "{http://purl.org/dc/elements/1.1/}"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class PullReport:
+    """What a pull did: saved report paths, skipped (url, reason), failed (url, error)."""
+
+    saved: list[Path] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    def exit_code(self) -> int:
+        """0 when something was saved, or when nothing failed (everything was already
+        present, or there was nothing to pull); 1 when there were failures and nothing
+        was saved."""
+        return 0 if self.saved or not self.failed else 1
+
+    def summary(self) -> str:
+        return f"pull: {len(self.saved)} saved, {len(self.skipped)} skipped, {len(self.failed)} failed"
+
+
+class FetchError(Exception):
+    """A URL that could not be fetched; ``status`` is the HTTP code or a short word."""
+
+    def __init__(self, url: str, status: int | str, message: str) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class FetchResult:
+    url: str  # the URL asked for
+    final_url: str  # after redirects
+    status: int
+    content_type: str
+    charset: str | None
+    body: bytes
+
+
+@dataclass
+class _Redirect:
+    location: str
+
+
+@dataclass
+class FeedItem:
+    url: str
+    title: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    language: str | None = None
+
+
+@dataclass
+class Article:
+    url: str
+    host: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    language: str | None
+    text: str
+
+
+# --------------------------------------------------------------------------- URLs
+
+
+def url_key(url: str | None) -> str | None:
+    """A URL reduced for duplicate detection: scheme, ``www.``, fragment, the final ``/``
+    and ``utm_*`` query parameters ignored; host lowercased."""
+    if not url or not url.strip():
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower().removeprefix("www.")
+        port = parts.port
+    except ValueError:
+        return url.strip()
+    if not host:
+        return url.strip()
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith("utm_")]
+    key = f"{host}{parts.path.rstrip('/')}"
+    return f"{key}?{urlencode(query)}" if query else key
+
+
+def _host_of(url: str) -> str:
+    try:
+        host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    except ValueError:
+        host = ""
+    host = re.sub(r"[^a-z0-9.-]+", "-", host)
+    host = re.sub(r"\.{2,}", ".", host).strip(".-")
+    return host or "unknown-host"
+
+
+def _is_http(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+def _without_fragment(url: str) -> str:
+    parts = urlsplit(url.strip())
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+
+
+def report_id(url: str, published: str | None) -> str:
+    """Stable id: ``<host slug>-<YYYY-MM-DD or 'undated'>-<10 hex of SHA-1 of the URL key>``."""
+    day = published[:10] if published and re.match(r"\d{4}-\d{2}-\d{2}", published) else "undated"
+    digest = hashlib.sha1((url_key(url) or url).encode("utf-8")).hexdigest()[:10]
+    host = re.sub(r"[^a-z0-9]+", "-", _host_of(url)).strip("-")
+    return f"{host}-{day}-{digest}"
+
+
+# --------------------------------------------------------------------------- fetching
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Redirects come back as HTTPError so that :class:`Fetcher` follows them itself."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201
+        return None
+
+
+class Fetcher:
+    """HTTP GET with the politeness rules of the module (see its docstring).
+
+    ``clock`` and ``sleep`` are injectable (defaults ``time.monotonic`` / ``time.sleep``).
+    ``tries`` counts the first attempt; the n-th retry waits ``backoff * 2**(n-1)``
+    seconds (or the server's ``Retry-After``, capped at ``max_retry_after``).
+    """
+
+    def __init__(
+        self,
+        *,
+        user_agent: str = USER_AGENT,
+        timeout: float = DEFAULT_TIMEOUT,
+        tries: int = DEFAULT_TRIES,
+        backoff: float = DEFAULT_BACKOFF,
+        min_interval: float = DEFAULT_MIN_INTERVAL,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_redirects: int = DEFAULT_MAX_REDIRECTS,
+        max_retry_after: float = MAX_RETRY_AFTER,
+        respect_robots: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.user_agent = user_agent
+        self.timeout = timeout
+        self.tries = max(1, tries)
+        self.backoff = backoff
+        self.min_interval = min_interval
+        self.max_bytes = max_bytes
+        self.max_redirects = max_redirects
+        self.max_retry_after = max_retry_after
+        self.respect_robots = respect_robots
+        self.clock = clock
+        self.sleep = sleep
+        self._opener = urllib.request.build_opener(_NoRedirect())
+        self._last_request: dict[str, float] = {}
+        self._host_interval: dict[str, float] = {}
+        self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
+
+    # ------------------------------------------------------------------ public
+
+    def fetch(self, url: str, kind: str = "page") -> FetchResult:
+        """GET ``url`` (``kind`` is ``"page"`` or ``"feed"``), following redirects.
+        Raises :class:`FetchError`."""
+        allowed = PAGE_TYPES if kind == "page" else FEED_TYPES
+        current = url
+        for _hop in range(self.max_redirects + 1):
+            if not _is_http(current):
+                raise FetchError(url, "bad-url", f"not an http(s) URL: {current}")
+            if not self.allowed(current):
+                raise FetchError(url, "robots", f"disallowed by robots.txt: {current}")
+            got = self._get(current, kind, allowed)
+            if isinstance(got, _Redirect):
+                current = urljoin(current, got.location)
+                continue
+            got.url = url
+            return got
+        raise FetchError(url, "redirects", f"more than {self.max_redirects} redirects")
+
+    def allowed(self, url: str) -> bool:
+        """True when robots.txt of the URL's host lets this user agent fetch it."""
+        if not self.respect_robots:
+            return True
+        origin = _origin(url)
+        parser = self._robots.get(origin)
+        if parser is None:
+            parser = self._load_robots(origin)
+            self._robots[origin] = parser
+        return parser.can_fetch(self.user_agent, url)
+
+    # ------------------------------------------------------------------ internals
+
+    def _load_robots(self, origin: str) -> urllib.robotparser.RobotFileParser:
+        parser = urllib.robotparser.RobotFileParser(f"{origin}/robots.txt")
+        current = f"{origin}/robots.txt"
+        try:
+            for _hop in range(self.max_redirects + 1):
+                got = self._get(current, "robots", None)
+                if isinstance(got, _Redirect):
+                    current = urljoin(current, got.location)
+                    if not _is_http(current):
+                        break
+                    continue
+                parser.parse(got.body.decode("utf-8", errors="replace").splitlines())
+                delay = parser.crawl_delay(self.user_agent)
+                if delay:
+                    self._host_interval[urlsplit(origin).netloc] = min(float(delay), MAX_CRAWL_DELAY)
+                return parser
+            parser.disallow_all = True
+            log.warning("robots.txt of %s: too many redirects; host disallowed", origin)
+        except FetchError as exc:
+            if isinstance(exc.status, int) and 400 <= exc.status < 500:
+                parser.allow_all = True
+            else:
+                parser.disallow_all = True
+                log.warning("robots.txt of %s unavailable (%s); host disallowed", origin, exc.message)
+        return parser
+
+    def _wait_turn(self, url: str) -> None:
+        host = urlsplit(url).netloc.lower()
+        interval = max(self.min_interval, self._host_interval.get(host, 0.0))
+        last = self._last_request.get(host)
+        if last is not None:
+            wait = last + interval - self.clock()
+            if wait > 0:
+                self.sleep(wait)
+        self._last_request[host] = self.clock()
+
+    def _retry_wait(self, attempt: int, retry_after: str | None = None) -> float:
+        wait = self.backoff * 2 ** (attempt - 1)
+        if retry_after and retry_after.strip().isdigit():
+            wait = max(wait, min(float(retry_after.strip()), self.max_retry_after))
+        return wait
+
+    def _get(self, url: str, kind: str, allowed_types: frozenset[str] | None) -> FetchResult | _Redirect:
+        """One URL, no redirect following, with retries."""
+        for attempt in range(1, self.tries + 1):
+            last_try = attempt == self.tries
+            self._wait_turn(url)
+            request = urllib.request.Request(url, headers={"User-Agent": self.user_agent, "Accept": ACCEPT[kind]})
+            try:
+                with self._opener.open(request, timeout=self.timeout) as response:
+                    return self._read(url, response, allowed_types)
+            except urllib.error.HTTPError as exc:
+                with contextlib.closing(exc):
+                    if exc.code in REDIRECT_CODES:
+                        location = exc.headers.get("Location")
+                        if not location:
+                            raise FetchError(url, exc.code, f"HTTP {exc.code} without a Location header") from None
+                        return _Redirect(location)
+                    if exc.code in RETRY_CODES and not last_try:
+                        log.debug("HTTP %s for %s, retry %d", exc.code, url, attempt)
+                        self.sleep(self._retry_wait(attempt, exc.headers.get("Retry-After")))
+                        continue
+                    raise FetchError(url, exc.code, f"HTTP {exc.code} {exc.reason}".strip()) from None
+            except FetchError:
+                raise
+            except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException, OSError) as exc:
+                reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+                status = "timeout" if isinstance(reason, TimeoutError) else "connection"
+                if not last_try:
+                    log.debug("%s for %s, retry %d", status, url, attempt)
+                    self.sleep(self._retry_wait(attempt))
+                    continue
+                raise FetchError(url, status, f"{status}: {reason}") from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _read(self, url: str, response: Any, allowed_types: frozenset[str] | None) -> FetchResult:
+        content_type = (response.headers.get_content_type() or "").lower()
+        has_type = response.headers.get("Content-Type") is not None
+        if allowed_types is not None and (not has_type or content_type not in allowed_types):
+            shown = content_type if has_type else "none"
+            raise FetchError(url, "content-type", f"refused Content-Type {shown}")
+        length = response.headers.get("Content-Length")
+        if length and length.strip().isdigit() and int(length) > self.max_bytes:
+            raise FetchError(url, "too-large", f"Content-Length {int(length)} exceeds {self.max_bytes} bytes")
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = response.read(CHUNK_SIZE)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > self.max_bytes:
+                raise FetchError(url, "too-large", f"response exceeds {self.max_bytes} bytes")
+            chunks.append(chunk)
+        return FetchResult(
+            url=url,
+            final_url=response.geturl() or url,
+            status=response.status,
+            content_type=content_type,
+            charset=response.headers.get_content_charset(),
+            body=b"".join(chunks),
+        )
+
+
+# --------------------------------------------------------------------------- feeds
+
+
+def _text(node: ElementTree.Element | None) -> str | None:
+    if node is None or node.text is None:
+        return None
+    return " ".join(node.text.split()) or None
+
+
+def _iso_from_feed_date(value: str | None) -> str | None:
+    """RFC 822 (RSS) or RFC 3339 (Atom) -> ISO 8601 with offset (``Z`` for UTC)."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if parsed is None:
+        return None
+    return _format_instant(parsed)
+
+
+def _format_instant(value: datetime) -> str:
+    if value.tzinfo is None:
+        return value.isoformat()
+    if value.utcoffset() == UTC.utcoffset(None):
+        return value.replace(tzinfo=None).isoformat() + "Z"
+    return value.isoformat()
+
+
+def parse_feed(data: bytes, base_url: str) -> list[FeedItem]:
+    """Pure: RSS 2.0, RSS 1.0 (RDF) or Atom bytes -> the items' links (resolved against
+    ``base_url``) with title, published time, channel title and language.
+    Raises ValueError when the bytes are not a feed."""
+    head = data[:4096].lower()
+    if b"<!entity" in head or (b"<!doctype" in head and b"<!entity" in data.lower()):
+        raise ValueError("feed declares XML entities; refused")
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        raise ValueError(f"not well-formed XML: {exc}") from None
+    tag = root.tag.lower()
+    items: list[FeedItem] = []
+    if tag == "rss":
+        channel = root.find("channel")
+        if channel is None:
+            raise ValueError("RSS without a channel")
+        outlet, language = _text(channel.find("title")), _text(channel.find("language"))
+        for item in channel.findall("item"):
+            link = _text(item.find("link"))
+            guid = item.find("guid")
+            if not link and guid is not None and guid.get("isPermaLink", "true").lower() == "true":
+                link = _text(guid)
+            date = _text(item.find("pubDate")) or _text(item.find(f"{_DC}date"))
+            items.append(FeedItem(link or "", _text(item.find("title")), _iso_from_feed_date(date), outlet, language))
+    elif root.tag == f"{_ATOM}feed":
+        outlet, language = _text(root.find(f"{_ATOM}title")), root.get(_XML_LANG)
+        for entry in root.findall(f"{_ATOM}entry"):
+            link = None
+            for node in entry.findall(f"{_ATOM}link"):
+                if node.get("rel", "alternate") == "alternate" and node.get("href"):
+                    link = node.get("href")
+                    break
+            date = _text(entry.find(f"{_ATOM}published")) or _text(entry.find(f"{_ATOM}updated"))
+            title = _text(entry.find(f"{_ATOM}title"))
+            items.append(
+                FeedItem(link or "", title, _iso_from_feed_date(date), outlet, entry.get(_XML_LANG) or language)
+            )
+    elif tag.endswith("rdf"):
+        channel = root.find(f"{_RSS1}channel")
+        outlet = _text(channel.find(f"{_RSS1}title")) if channel is not None else None
+        for item in root.findall(f"{_RSS1}item"):
+            date = _iso_from_feed_date(_text(item.find(f"{_DC}date")))
+            items.append(
+                FeedItem(_text(item.find(f"{_RSS1}link")) or "", _text(item.find(f"{_RSS1}title")), date, outlet)
+            )
+    else:
+        raise ValueError(f"not an RSS or Atom feed (root element {root.tag!r})")
+    for item in items:
+        item.url = urljoin(base_url, item.url.strip()) if item.url.strip() else ""
+    return [item for item in items if item.url]
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+_HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
+
+
+def _normalize_published(value: str | None) -> str | None:
+    """htmldate's ``%Y-%m-%dT%H:%M:%S%z`` output -> ISO 8601 with ``+HH:MM`` or ``Z``;
+    a naive midnight is a date only."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None and parsed.time() == datetime.min.time():
+        return parsed.date().isoformat()
+    return _format_instant(parsed)
+
+
+def _has_zone(published: str | None) -> bool:
+    return bool(published) and (published.endswith("Z") or bool(re.search(r"[+-]\d\d:\d\d$", published)))
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def extract_article(html: bytes, *, url: str, charset: str | None = None, item: FeedItem | None = None) -> Article:
+    """Pure: a fetched page -> an :class:`Article` (main text and metadata by trafilatura;
+    feed item values as fallbacks). Raises ValueError when no main text is found."""
+    import trafilatura
+
+    content: bytes | str = html
+    if charset:
+        with contextlib.suppress(LookupError, UnicodeDecodeError):
+            content = html.decode(charset)
+    doc = trafilatura.bare_extraction(
+        content,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        date_extraction_params={
+            "original_date": True,
+            "extensive_search": False,
+            "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+            "max_date": datetime.now(UTC).strftime("%Y-%m-%d"),
+        },
+    )
+    if doc is None or not (doc.text or "").strip():
+        raise ValueError("no main text extracted")
+    item = item or FeedItem(url)
+    canonical = doc.url if doc.url and _is_http(doc.url) else url
+    canonical = _without_fragment(canonical)
+    title = " ".join((doc.title or "").split()) or item.title
+    published = _normalize_published(doc.date)
+    if item.published and (published is None or (not _has_zone(published) and "T" in item.published)):
+        published = item.published
+    outlet = doc.sitename
+    if item.outlet and (not outlet or outlet == doc.hostname):
+        outlet = item.outlet
+    language = doc.language
+    if not language:
+        match = _HTML_LANG.search(html[:8192])
+        language = match.group(1).decode("ascii").lower() if match else None
+    language = language or (item.language.split("-")[0].lower() if item.language else None)
+    paragraphs = _paragraphs(doc.text)
+    if title and paragraphs and paragraphs[0] == title:
+        paragraphs = paragraphs[1:]
+    if not paragraphs:
+        raise ValueError("no main text extracted")
+    return Article(
+        url=canonical,
+        host=_host_of(canonical),
+        title=title or None,
+        outlet=" ".join(outlet.split()) if outlet else None,
+        published=published,
+        language=language,
+        text="\n\n".join(paragraphs),
+    )
+
+
+def text_sha1(text: str) -> str:
+    """SHA-1 of the text with all whitespace runs collapsed to one space."""
+    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def render_report(article: Article, rid: str) -> str:
+    """Pure: the raw report text (front matter, blank line, title, blank line, text)."""
+    import yaml
+
+    meta = {
+        "id": rid,
+        "title": article.title,
+        "url": article.url,
+        "outlet": article.outlet,
+        "published": article.published,
+        "language": article.language,
+    }
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=False, width=10_000)
+    head = f"{article.title}\n\n" if article.title else ""
+    return f"---\n{front}---\n\n{head}{article.text}\n"
+
+
+# --------------------------------------------------------------------------- what is present
+
+
+@dataclass
+class _Known:
+    url_keys: set[str] = field(default_factory=set)
+    sha1s: set[str] = field(default_factory=set)
+
+
+def _scan_existing(raw_dir: Path) -> _Known:
+    """URL keys and text hashes of the reports already under ``raw_dir``."""
+    from pipeline.ingest import is_report_path, normalize_newlines, split_front_matter
+
+    known = _Known()
+    if not raw_dir.is_dir():
+        return known
+    for path in sorted(raw_dir.rglob("*")):
+        rel = path.relative_to(raw_dir).as_posix()
+        suffix = path.suffix.lower()
+        if not path.is_file() or not is_report_path(rel) or suffix not in (".txt", ".md", ".jsonl"):
+            continue
+        try:
+            data = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if suffix == ".jsonl":
+            for line in data.splitlines():
+                with contextlib.suppress(ValueError, AttributeError, TypeError):
+                    row = json.loads(line)
+                    _remember(known, row.get("url"), str(row.get("text") or ""), row.get("title"))
+            continue
+        try:
+            front, body = split_front_matter(normalize_newlines(data))
+        except ValueError:
+            continue
+        front = front or {}
+        _remember(known, front.get("url"), body, front.get("title"))
+    return known
+
+
+def _remember(known: _Known, url: object, body: str, title: object) -> None:
+    key = url_key(str(url)) if url else None
+    if key:
+        known.url_keys.add(key)
+    if body.strip():
+        known.sha1s.add(text_sha1(body))
+        paragraphs = body.strip().split("\n\n", 1)
+        if title and len(paragraphs) == 2 and " ".join(paragraphs[0].split()) == " ".join(str(title).split()):
+            known.sha1s.add(text_sha1(paragraphs[1]))
+
+
+def _scan_log(log_path: Path, known: _Known) -> None:
+    """Page URLs the pull log maps to a canonical URL that is present: known too."""
+    if not log_path.is_file():
+        return
+    with open(log_path, encoding="utf-8") as f:
+        for line in f:
+            with contextlib.suppress(ValueError, AttributeError, TypeError):
+                row = json.loads(line)
+                if row.get("status") in ("saved", "duplicate") and url_key(row.get("canonical_url")) in known.url_keys:
+                    key = url_key(row.get("url"))
+                    if key:
+                        known.url_keys.add(key)
+
+
+# --------------------------------------------------------------------------- the stage
+
+
+def _now() -> str:
+    return _format_instant(datetime.now(UTC).replace(microsecond=0))
+
+
+def _append_log(log_path: Path, row: dict) -> None:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "a", encoding="utf-8") as f:
+        f.write(json.dumps({"time": _now(), **row}, ensure_ascii=False) + "\n")
+
+
+def _progress(items: list[FeedItem], enabled: bool) -> Iterator[FeedItem]:
+    if enabled and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        yield from tqdm(items, desc="pull", unit="page", file=sys.stderr)
+    else:
+        total = len(items)
+        for number, item in enumerate(items, start=1):
+            log.info("pull %d/%d %s", number, total, item.url)
+            yield item
+
+
+def pull(
+    *,
+    feeds: Iterable[str] = (),
+    urls: Iterable[str] = (),
+    raw_dir: Path,
+    fetcher: Fetcher | None = None,
+    progress: bool = False,
+) -> PullReport:
+    """Edge: fetch the feeds and pages, save new articles under ``raw_dir`` (see the
+    module docstring). Never raises for a bad URL: failures go into the report."""
+    raw_dir = Path(raw_dir)
+    fetcher = fetcher or Fetcher()
+    report = PullReport()
+    log_path = raw_dir / PULL_LOG_NAME
+    known = _scan_existing(raw_dir)
+    _scan_log(log_path, known)
+
+    def fail(url: str, status: int | str, error: str, kind: str) -> None:
+        report.failed.append((url, error))
+        log.warning("pull failed %s: %s", url, error)
+        _append_log(log_path, {"url": url, "kind": kind, "status": status, "error": error})
+
+    candidates: list[FeedItem] = []
+    seen: set[str] = set()
+
+    def add(item: FeedItem) -> None:
+        key = url_key(item.url)
+        if key and key not in seen:
+            seen.add(key)
+            candidates.append(item)
+
+    for feed_url in feeds:
+        feed_url = feed_url.strip()
+        try:
+            got = fetcher.fetch(feed_url, "feed")
+            items = parse_feed(got.body, got.final_url)
+        except FetchError as exc:
+            fail(feed_url, exc.status, exc.message, "feed")
+            continue
+        except ValueError as exc:
+            fail(feed_url, "feed", f"bad feed: {exc}", "feed")
+            continue
+        log.info("feed %s: %d items", feed_url, len(items))
+        for item in items:
+            add(item)
+    for url in urls:
+        if url.strip():
+            add(FeedItem(url.strip()))
+
+    for item in _progress(candidates, progress):
+        if url_key(item.url) in known.url_keys:
+            report.skipped.append((item.url, "already present"))
+            continue
+        try:
+            got = fetcher.fetch(item.url, "page")
+        except FetchError as exc:
+            fail(item.url, exc.status, exc.message, "page")
+            continue
+        try:
+            article = extract_article(got.body, url=got.final_url, charset=got.charset, item=item)
+        except ValueError as exc:
+            fail(item.url, "extract", str(exc), "page")
+            continue
+        canonical_key = url_key(article.url)
+        sha = text_sha1(article.text)
+        reason = None
+        if canonical_key in known.url_keys:
+            reason = "already present (canonical URL)"
+        elif sha in known.sha1s:
+            reason = "already present (same text)"
+        if reason:
+            report.skipped.append((item.url, reason))
+            _append_log(log_path, {"url": item.url, "canonical_url": article.url, "status": "duplicate", "error": None})
+            continue
+        rid = report_id(article.url, article.published)
+        txt_path = raw_dir / WEB_FOLDER / article.host / f"{rid}.txt"
+        html_path = raw_dir / HTML_FOLDER / article.host / f"{rid}.html"
+        try:
+            txt_path.parent.mkdir(parents=True, exist_ok=True)
+            with open(txt_path, "x", encoding="utf-8", newline="\n") as f:
+                f.write(render_report(article, rid))
+        except FileExistsError:
+            report.skipped.append((item.url, f"file exists: {txt_path}"))
+            continue
+        except OSError as exc:
+            fail(item.url, "write", f"cannot write {txt_path}: {exc}", "page")
+            continue
+        try:
+            html_path.parent.mkdir(parents=True, exist_ok=True)
+            with open(html_path, "xb") as f:
+                f.write(got.body)
+        except FileExistsError:
+            log.info("provenance copy already exists: %s", html_path)
+        except OSError as exc:
+            log.warning("cannot keep the HTML of %s: %s", item.url, exc)
+        known.url_keys.add(canonical_key or article.url)
+        known.url_keys.add(url_key(item.url) or item.url)
+        known.sha1s.add(sha)
+        report.saved.append(txt_path)
+        _append_log(
+            log_path,
+            {
+                "url": item.url,
+                "final_url": got.final_url,
+                "canonical_url": article.url,
+                "status": "saved",
+                "path": txt_path.relative_to(raw_dir).as_posix(),
+                "error": None,
+            },
+        )
+    log.info(report.summary())
+    return report
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def read_urls_file(path: Path) -> list[str]:
+    """One URL per line; blank lines and lines starting with ``#`` are ignored."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+
+
+def add_pull_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``pull`` on an argparse sub-parsers object; returns the sub-parser."""
+    p = subparsers.add_parser("pull", help="fetch feeds and article pages into the raw folder")
+    p.add_argument("--feed", action="append", default=[], metavar="URL", help="RSS or Atom feed (repeatable)")
+    p.add_argument("--url", action="append", default=[], metavar="URL", help="article page (repeatable)")
+    p.add_argument("--urls-file", action="append", default=[], metavar="FILE", help="file with one page URL a line")
+    p.add_argument("--raw", default=str(config.RAW_DIR), help="raw folder (default: %(default)s)")
+    p.add_argument(
+        "--min-interval", type=float, default=DEFAULT_MIN_INTERVAL, help="seconds between requests to a host"
+    )
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per request")
+    p.add_argument("--tries", type=int, default=DEFAULT_TRIES, help="attempts per request")
+    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="largest response accepted")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=run_pull)
+    return p
+
+
+def run_pull(args: argparse.Namespace) -> int:
+    """Run ``pull`` from parsed arguments; prints the summary and returns the exit code."""
+    urls = list(args.url)
+    try:
+        for name in args.urls_file:
+            urls += read_urls_file(Path(name))
+    except OSError as exc:
+        print(f"pull: cannot read the URL file: {exc}", file=sys.stderr)
+        return 2
+    if not args.feed and not urls:
+        print("pull: give at least one --feed, --url or a non-empty --urls-file", file=sys.stderr)
+        return 2
+    fetcher = Fetcher(timeout=args.timeout, tries=args.tries, min_interval=args.min_interval, max_bytes=args.max_bytes)
+    report = pull(feeds=args.feed, urls=urls, raw_dir=Path(args.raw), fetcher=fetcher, progress=not args.no_progress)
+    for url, error in report.failed:
+        print(f"failed: {url}: {error}", file=sys.stderr)
+    print(report.summary())
+    return report.exit_code()
+
+
+def main_cli(argv: list[str] | None = None) -> int:
+    """Stand-alone entry point: ``python -m pipeline.pull ...`` (same options as ``pull``)."""
+    parser = argparse.ArgumentParser(prog="python -m pipeline.pull", description="Pull reports from the web.")
+    add_pull_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["pull", *(argv if argv is not None else sys.argv[1:])])
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main_cli())

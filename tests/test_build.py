@@ -1,0 +1,145 @@
+"""End to end: the sample corpus, the seed article, reruns, failed builds and killed builds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import config
+from pipeline.build import BuildFailed, build, build_tables
+from pipeline.evaluate import haversine_km
+from pipeline.ingest import read_raw_folder
+from pipeline.schema import TABLES
+
+SAMPLE = config.RAW_DIR
+SEEDS = config.SHARED_DIR / "seeds"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "processed"
+    build(SAMPLE, out)
+    return out
+
+
+def test_every_table_is_published_with_its_schema(published):
+    for table, fields in TABLES.items():
+        df = pd.read_parquet(published / f"{table}.parquet")
+        assert list(df.columns) == [f.name for f in fields], table
+    assert (published / "validation" / "index.html").is_file()
+
+
+def test_typed_columns_for_pandas_users(published):
+    events = pd.read_parquet(published / "events.parquet")
+    assert len(events) > 10
+    assert all(isinstance(d, dt.date) for d in events["event_date"])
+    assert str(events["time_utc"].dtype) == "datetime64[us, UTC]"
+    assert str(events["killed"].dtype) == "Int32"
+    assert str(events["geo_precision"].dtype) == "Int8"
+    assert events["civilian_targeting"].dtype == bool
+    for column in events.columns:
+        if events[column].dtype == object and column not in ("event_date", "date_start", "date_end"):
+            kinds = {type(v) for v in events[column] if v is not None}
+            assert len(kinds) <= 1, (column, kinds)
+
+
+def test_sample_corpus_is_fully_accounted_for(published):
+    articles = pd.read_parquet(published / "articles.parquet")
+    rejects = pd.read_parquet(published / "rejects.parquet")
+    assert len(rejects) == 0
+    assert len(articles) == len(read_raw_folder(SAMPLE)[0])
+    events = pd.read_parquet(published / "events.parquet")
+    assert set(r for ids in events["report_ids"] for r in ids) <= set(articles["report_id"])
+
+
+def test_every_event_is_traceable_to_its_words(published):
+    articles = pd.read_parquet(published / "articles.parquet").set_index("report_id")
+    mentions = pd.read_parquet(published / "mentions.parquet")
+    for m in mentions.itertuples():
+        assert articles.loc[m.report_id, "text"][m.char_start : m.char_end] == m.sentence
+
+
+def test_rebuild_is_byte_identical(published, tmp_path):
+    again = tmp_path / "again"
+    build(SAMPLE, again)
+    for table in TABLES:
+        assert (again / f"{table}.parquet").read_bytes() == (published / f"{table}.parquet").read_bytes(), table
+
+
+def test_failed_validation_keeps_the_last_good_output(published, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    shutil.copytree(published, out)
+    before = (out / "events.parquet").read_bytes()
+
+    from pipeline import validate
+
+    real = validate.validate_folder
+
+    def failing(folder, **kwargs):
+        report = real(folder, **kwargs)
+        report.success = False
+        return report
+
+    monkeypatch.setattr(validate, "validate_folder", failing)
+    with pytest.raises(BuildFailed, match="nothing published"):
+        build(SAMPLE, out)
+    assert (out / "events.parquet").read_bytes() == before
+    assert not list(tmp_path.glob(".out.staging*"))
+
+
+def test_a_killed_build_leaves_the_previous_output_intact(published, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(published, out)
+    before = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
+    env = {**os.environ, "PYTHONPATH": str(config.ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "-q", "build", "--raw", str(SAMPLE), "--out", str(out)], env=env, start_new_session=True)
+    time.sleep(6)  # mid-way: imports and extraction are done, validation is running
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before
+    # The next build recovers and publishes.
+    build(SAMPLE, out)
+    assert (out / "events.parquet").is_file()
+
+
+def test_missing_raw_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(BuildFailed, match="raw folder not found"):
+        build(tmp_path / "nope", tmp_path / "out")
+
+
+@pytest.fixture(scope="module")
+def seed_events() -> pd.DataFrame:
+    if not (SEEDS / "reports").is_dir():
+        pytest.skip("shared seeds not available")
+    return build_tables(SEEDS / "reports").tables["events"]
+
+
+def test_seed_article_gives_its_eight_events(seed_events):
+    assert len(seed_events) == 8
+    ganja = seed_events[seed_events["location"] == "Ganja"].iloc[0]
+    assert ganja.event_date == dt.date(2020, 10, 11)
+    assert (ganja.killed, ganja.injured) == (9, 34)
+    assert haversine_km(ganja.latitude, ganja.longitude, 40.6828, 46.3606) < 5
+    shelled = seed_events[seed_events["event_date"] == dt.date(2020, 10, 12)]
+    assert {"Goranboy", "Tartar", "Aghdam"} <= set(shelled["location"])
+
+
+def test_seed_without_front_matter_gives_the_same_events(seed_events, tmp_path):
+    raw = SEEDS / "raw"
+    if not raw.is_dir():
+        pytest.skip("shared seeds not available")
+    result = build_tables(raw)
+    article = result.tables["articles"].iloc[0]
+    assert article.published.date() == dt.date(2020, 10, 12) and bool(article.published_inferred)
+    events = result.tables["events"]
+    key = ["event_date", "location", "sub_event_type"]
+    assert sorted(map(tuple, events[key].to_numpy().tolist())) == sorted(map(tuple, seed_events[key].to_numpy().tolist()))

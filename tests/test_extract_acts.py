@@ -1,0 +1,44 @@
+"""Acts and their types, negation, threats, denials and other statements that are not events."""
+
+from __future__ import annotations
+
+import pytest
+
+# --- acts, types and negation -----------------------------------------------------------
+
+ACT_CASES = [
+    ("Armenian artillery shelled Tartar on Tuesday, the ministry said.", "Shelling/artillery/missile attack"),
+    ("Rockets fired by Azerbaijani forces hit Stepanakert on Tuesday.", "Shelling/artillery/missile attack"),
+    ("A drone strike destroyed a bus near Lachin on Tuesday.", "Air/drone strike"),
+    ("Warplanes bombed the outskirts of Martakert on Tuesday, officials said.", "Air/drone strike"),
+    ("Heavy clashes went on around Fuzuli on Tuesday, the ministry said.", "Armed clash"),
+    ("Azerbaijani units attempted to advance on positions near Hadrut on Tuesday.", "Armed clash"),
+    ("Soldiers shot dead two villagers in Hadrut on Tuesday, the ombudsman said.", "Attack"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "sub_event_type"), ACT_CASES)
+def test_act_types(sentence, sub_event_type, extract):
+    mentions = extract(sentence)
+    assert mentions, sentence
+    assert {m["sub_event_type"] for m in mentions} == {sub_event_type}
+
+
+NOT_EVENTS = [
+    "Armenian forces did not shell Tartar on Tuesday, the ministry insisted.",
+    "Baku warned it would strike Stepanakert if the attacks went on.",
+    "The president threatened to shell Ganja again.",
+    "Yerevan denied that its artillery had fired on Barda on Tuesday.",
+    "By the ministry's count, Armenian attacks have killed 40 civilians in Tartar since the war began.",
+    "The army said it had destroyed four tanks and two Grad launchers.",
+    "The war of the 1990s left Aghdam in ruins.",
+    "Ceasefire talks in Moscow lasted eleven hours.",
+    "Rockets were fired from Berd towards the border on Tuesday.",
+]
+
+
+@pytest.mark.parametrize("sentence", NOT_EVENTS)
+def test_statements_that_are_not_events(sentence, extract):
+    assert extract(sentence) == []
+
+

@@ -1,0 +1,47 @@
+"""Perpetrator side, claimants, attribution carried across sentences, denials and claim status."""
+
+from __future__ import annotations
+
+import pytest
+
+# --- actors and claims ---------------------------------------------------------------------
+
+ACTOR_CASES = [
+    ("Azerbaijan's Defence Ministry said Armenian forces shelled Tartar on Tuesday.", "ARM", "AZE", "Ministry of Defence of Azerbaijan"),
+    ("According to the Armenian Defence Ministry, Azerbaijani drones struck Stepanakert on Tuesday.", "AZE", "ARM", "Ministry of Defence of Armenia"),
+    ("Tartar was hit by shells fired by the Armenian army on Tuesday, the Prosecutor General's Office said.", "ARM", "AZE", "Prosecutor General's Office of Azerbaijan"),
+    ("Karabakh officials accused Azerbaijani forces of shelling Martuni on Tuesday.", "AZE", "ARM", "Nagorno-Karabakh authorities"),
+    ("Shells fell on Goranboy on Tuesday, Azerbaijan's Defence Ministry said.", "ARM", "AZE", "Ministry of Defence of Azerbaijan"),
+    ("Human Rights Watch said rockets fired by Armenian forces struck Barda on Tuesday.", "ARM", "independent", "Human Rights Watch"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "perpetrator", "claimant_side", "claimant"), ACTOR_CASES)
+def test_perpetrator_and_claimant(sentence, perpetrator, claimant_side, claimant, extract):
+    (m,) = extract(sentence)
+    assert m["perpetrator_side"] == perpetrator
+    assert m["claimant_side"] == claimant_side
+    assert claimant in m["claimants"]
+
+
+def test_a_clash_with_no_stated_aggressor_has_no_perpetrator(extract):
+    (m,) = extract("Azerbaijan's Defence Ministry said fighting went on around Hadrut on Tuesday.")
+    assert m["perpetrator_side"] is None
+
+
+def test_attribution_carries_to_the_next_sentence_of_a_statement(extract):
+    text = "Azerbaijan's Defence Ministry issued a statement on Tuesday. It said Armenian artillery shelled Tartar on Tuesday."
+    (m,) = extract(text)
+    assert m["claimants"] == ["Ministry of Defence of Azerbaijan"]
+
+
+def test_denial_by_the_other_side_marks_the_claim_denied(extract):
+    text = (
+        "Azerbaijan's Defence Ministry said Armenian artillery shelled Tartar on Tuesday. "
+        "Armenia's Defence Ministry rejected the claim as a fabrication."
+    )
+    (m,) = extract(text)
+    assert m["claim_status"] == "denied"
+    assert m["claimants"] == ["Ministry of Defence of Azerbaijan"]
+
+

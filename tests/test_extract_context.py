@@ -1,0 +1,38 @@
+"""Figures and dates taken from the surrounding text: continuation sentences, inherited dates, clock times, truce timing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+# --- figures and dates in context ------------------------------------------------------------
+
+def test_figures_in_the_next_sentence_belong_to_the_event(extract):
+    text = "A missile fired by Armenian forces hit Ganja on Tuesday, the prosecutors said. Six people were killed and 20 were wounded."
+    (m,) = extract(text)
+    assert (m["killed"], m["injured"]) == (6, 20)
+
+
+def test_figures_are_not_spread_over_several_places(extract):
+    mentions = extract("Armenian shelling of Tartar and Barda on Tuesday killed 5 people, the ministry said.")
+    assert [m["killed"] for m in mentions] == [None, None]
+
+
+def test_undated_sentence_takes_the_previous_event_date(extract):
+    text = "Armenian artillery shelled Tartar on Monday, the ministry said. It added that Armenian rockets also hit Barda."
+    mentions = extract(text)
+    assert [m["event_date"] for m in mentions] == [date(2020, 10, 12), date(2020, 10, 12)]
+
+
+def test_clock_time_gives_utc_instant_and_local_date(extract):
+    (m,) = extract("Azerbaijan's Defence Ministry said Armenian rockets hit Barda at about 02:00 local time on Tuesday.")
+    assert m["event_date"] == date(2020, 10, 13)
+    assert pd.Timestamp(m["time_utc"]) == pd.Timestamp("2020-10-12T22:00:00Z")
+
+
+def test_truce_timing_cues(extract):
+    after = extract("Minutes into the truce, Armenian artillery shelled Tartar, the ministry said.")
+    before = extract("Shortly before the ceasefire began, Azerbaijani rockets hit Martuni, officials said.")
+    assert after[0]["truce_timing"] == "after_start"
+    assert before[0]["truce_timing"] == "before_start"

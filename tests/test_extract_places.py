@@ -1,0 +1,46 @@
+"""Places: one event per place, list qualifiers and precision, launch sites, capitals, anaphora."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def places(mentions: list[dict]) -> list[str]:
+    return [m["location_mention"] for m in mentions]
+
+# --- places ------------------------------------------------------------------------------
+
+PLACE_CASES = [
+    ("The ministry said Armenian forces shelled the regions of Goranboy, Tartar and Aghdam on Tuesday.", [("Goranboy", 2), ("Tartar", 2), ("Aghdam", 2)]),
+    ("Armenian artillery fired on the Barda and Aghjabadi districts on Tuesday, the ministry said.", [("Barda", 2), ("Aghjabadi", 2)]),
+    ("Azerbaijani troops came under fire in the direction of Fuzuli and Jabrayil on Tuesday, the ministry said.", [("Fuzuli", 2), ("Jabrayil", 2)]),
+    ("Azerbaijani rockets hit Stepanakert and Shushi on Tuesday, Karabakh officials said.", [("Stepanakert", 1), ("Shushi", 1)]),
+    ("Shells landed near Kapan on Tuesday, the Armenian ministry said.", [("Kapan", 2)]),
+    ("A shell hit a school in the village of Karmir Shuka in the Martuni region on Tuesday, Karabakh officials said.", [("Karmir Shuka", 1)]),
+    ("Armenian missiles fired from the direction of Lachin hit army units in Tartar on Tuesday, the ministry said.", [("Tartar", 1)]),
+    ("Azerbaijani fire hit the towns of Martuni (Khojavend) and Askeran on Tuesday, officials in Stepanakert said.", [("Martuni", 1), ("Askeran", 1)]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), PLACE_CASES)
+def test_one_event_per_place_with_precision(sentence, expected, extract):
+    mentions = extract(sentence)
+    assert [(m["location_mention"], m["geo_precision"]) for m in mentions] == expected
+
+
+def test_sound_heard_from_a_direction_places_the_act_there(extract):
+    mentions = extract("In Stepanakert, a Reuters reporter heard heavy shelling from the direction of Hadrut on Tuesday.")
+    assert [(m["location_mention"], m["geo_precision"]) for m in mentions] == [("Hadrut", 2)]
+    assert mentions[0]["claimant_side"] == "independent"
+
+
+def test_capital_standing_for_a_government_is_not_a_place(extract):
+    assert places(extract("Baku said Armenian artillery shelled Tartar on Tuesday.")) == ["Tartar"]
+
+
+def test_anaphora_takes_the_place_of_the_previous_sentence(extract):
+    text = "Karabakh officials said Shushi had been quiet until Tuesday.\nOn Tuesday its cathedral was struck by Azerbaijani shells, they said."
+    mentions = extract(text)
+    assert places(mentions) == ["Shushi"]
+
+

@@ -1,0 +1,361 @@
+"""Publishing: typed Parquet through the schema, atomic swap, build lock, recovery after a killed build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline import config, publish, schema
+
+D = dt.date
+
+
+def sample_value(f: schema.Field, row: int) -> object:
+    """A value of the field's type; row 1 leaves nullable fields null."""
+    if row == 1 and f.nullable:
+        return None
+    if f.allowed is not None:
+        return f.allowed[row % len(f.allowed)]
+    t = f.type
+    if pa.types.is_date32(t):
+        return D(2020, 10, 11 + row)
+    if pa.types.is_timestamp(t):
+        return pd.Timestamp("2020-10-11T09:30:00", tz="UTC") + pd.Timedelta(hours=row)
+    if pa.types.is_boolean(t):
+        return row == 0
+    if pa.types.is_integer(t):
+        return 7 + row
+    if pa.types.is_floating(t):
+        return 40.5 + row
+    if pa.types.is_list(t):
+        return [f"{f.name}-{row}", "ARM"]
+    return f"{f.name} {row}"
+
+
+def sample(table: str) -> pd.DataFrame:
+    """Two rows of every column, in the pandas types the stages use (nullable ints, UTC timestamps, python dates)."""
+    fields = schema.TABLES[table]
+    df = pd.DataFrame([{f.name: sample_value(f, row) for f in fields} for row in (0, 1)], columns=[f.name for f in fields])
+    for f in fields:
+        if pa.types.is_integer(f.type):
+            df[f.name] = df[f.name].astype(publish.PANDAS_INT_DTYPES[f.type])
+        elif pa.types.is_timestamp(f.type):
+            df[f.name] = pd.to_datetime(df[f.name], utc=True).astype("datetime64[us, UTC]")
+    return df
+
+
+def all_samples() -> dict[str, pd.DataFrame]:
+    return {table: sample(table) for table in schema.TABLES}
+
+
+BUILD_INFO = {"raw_dir": "data/raw", "built_at": "2020-11-10T00:00:00Z"}
+
+
+# --- Round trip ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("table", list(schema.TABLES))
+def test_round_trip_keeps_types_and_values(tmp_path, table):
+    df = sample(table)
+    path = publish.write_table(df, table, tmp_path, build_info=BUILD_INFO)
+    assert path == tmp_path / f"{table}.parquet"
+    back = publish.read_table(tmp_path, table)
+    assert list(back.columns) == schema.column_names(table)
+    for f in schema.TABLES[table]:
+        col = back[f.name]
+        if pa.types.is_integer(f.type):
+            assert col.dtype == publish.PANDAS_INT_DTYPES[f.type], f.name
+        elif pa.types.is_timestamp(f.type):
+            assert str(col.dtype) == "datetime64[us, UTC]", f.name
+        elif pa.types.is_date32(f.type):
+            assert type(col[0]) is dt.date, f.name
+        elif pa.types.is_string(f.type):
+            assert isinstance(col.dtype, pd.StringDtype), f.name
+        elif pa.types.is_list(f.type):
+            assert type(col[0]) is list, f.name
+        assert col[0] == df[f.name][0], f.name
+        assert col.isna().tolist() == df[f.name].isna().tolist(), f.name
+
+
+@pytest.mark.parametrize("table", list(schema.TABLES))
+def test_pandas_read_parquet_gives_typed_columns(tmp_path, table):
+    publish.write_table(sample(table), table, tmp_path)
+    back = pd.read_parquet(tmp_path / f"{table}.parquet")
+    for f in schema.TABLES[table]:
+        col = back[f.name]
+        if pa.types.is_integer(f.type):
+            assert col.dtype == publish.PANDAS_INT_DTYPES[f.type], f.name
+        elif pa.types.is_date32(f.type):
+            assert type(col[0]) is dt.date, f.name
+        elif pa.types.is_timestamp(f.type):
+            assert str(col.dtype) == "datetime64[us, UTC]", f.name
+        if col.dtype == object:  # one python type per object column
+            assert len({type(v) for v in col.dropna()}) <= 1, f.name
+
+
+@pytest.mark.parametrize("table", list(schema.TABLES))
+def test_parquet_carries_field_descriptions_and_build_info(tmp_path, table):
+    publish.write_table(sample(table), table, tmp_path, build_info=BUILD_INFO)
+    stored = pq.read_schema(tmp_path / f"{table}.parquet")
+    expected = schema.arrow_schema(table)
+    assert stored.names == expected.names
+    for f in expected:
+        assert stored.field(f.name).type == f.type
+        assert stored.field(f.name).nullable == f.nullable
+        assert stored.field(f.name).metadata[b"description"] == f.metadata[b"description"]
+    assert stored.metadata[b"table"] == table.encode()
+    assert json.loads(stored.metadata[b"pipeline"]) == BUILD_INFO
+    assert publish.read_build_info(tmp_path, table) == BUILD_INFO
+
+
+def test_no_build_info_no_pipeline_key(tmp_path):
+    publish.write_table(sample("rejects"), "rejects", tmp_path)
+    assert b"pipeline" not in pq.read_schema(tmp_path / "rejects.parquet").metadata
+    assert publish.read_build_info(tmp_path, "rejects") is None
+
+
+def test_files_are_deterministic(tmp_path):
+    df = sample("events")
+    a = publish.write_table(df, "events", tmp_path / "a", build_info=BUILD_INFO)
+    shuffled = df[list(reversed(df.columns))]  # column order of the frame does not matter
+    b = publish.write_table(shuffled, "events", tmp_path / "b", build_info=dict(reversed(BUILD_INFO.items())))
+    assert a.read_bytes() == b.read_bytes()
+
+
+# --- Coercion ------------------------------------------------------------------------------
+
+ACCEPTED = [
+    ("date from python date", pa.date32(), [D(2020, 10, 11), None], [D(2020, 10, 11), None]),
+    ("date from ISO text", pa.date32(), ["2020-10-11", None], [D(2020, 10, 11), None]),
+    ("date from midnight Timestamp", pa.date32(), [pd.Timestamp("2020-10-11"), pd.NaT], [D(2020, 10, 11), None]),
+    ("date from datetime64 column", pa.date32(), pd.to_datetime(["2020-10-11", None]), [D(2020, 10, 11), None]),
+    (
+        "timestamp from another zone",
+        schema.UTC_TIMESTAMP,
+        pd.to_datetime(["2020-10-11T02:00:00+04:00"]),
+        [dt.datetime(2020, 10, 10, 22, tzinfo=dt.UTC)],
+    ),
+    (
+        "timestamp objects with zones",
+        schema.UTC_TIMESTAMP,
+        [dt.datetime(2020, 10, 11, 2, tzinfo=dt.timezone(dt.timedelta(hours=4))), None],
+        [dt.datetime(2020, 10, 10, 22, tzinfo=dt.UTC), None],
+    ),
+    ("int32 from nullable Int64", pa.int32(), pd.array([3, None], dtype="Int64"), [3, None]),
+    ("int32 from whole floats", pa.int32(), [3.0, np.nan], [3, None]),
+    ("int32 from object ints", pa.int32(), pd.Series([3, None], dtype=object), [3, None]),
+    ("float from ints", pa.float64(), [40, 46], [40.0, 46.0]),
+    ("string from str dtype", pa.string(), pd.array(["Ganja", None], dtype="str"), ["Ganja", None]),
+    ("list from tuple and array", pa.list_(pa.string()), [("ARM", "AZE"), np.array(["AZE"])], [["ARM", "AZE"], ["AZE"]]),
+    ("bool from numpy bools", pa.bool_(), np.array([True, False]), [True, False]),
+]
+
+
+@pytest.mark.parametrize(("type_", "values", "expected"), [pytest.param(t, v, e, id=i) for i, t, v, e in ACCEPTED])
+def test_column_to_arrow_accepts(type_, values, expected):
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    assert publish.column_to_arrow(series, type_).to_pylist() == expected
+
+
+REFUSED = [
+    ("text in an int column", pa.int32(), pd.Series(["7", None], dtype=object), ["7"]),
+    ("fraction in an int column", pa.int32(), [7.5, 2.0], [7.5]),
+    ("bool in an int column", pa.int32(), pd.Series([True, 3], dtype=object), [True]),
+    ("overflow", pa.int8(), [500, 1], [500]),
+    ("text in a float column", pa.float64(), pd.array(["40.1"], dtype="str"), ["40.1"]),
+    ("int in a bool column", pa.bool_(), [1, 0], [1, 0]),
+    ("number in a string column", pa.string(), pd.Series(["Ganja", 7], dtype=object), [7]),
+    ("text in a list column", pa.list_(pa.string()), pd.Series(["ARM", ["AZE"]], dtype=object), ["ARM"]),
+    ("number in a list", pa.list_(pa.string()), pd.Series([["ARM", 3]], dtype=object), [["ARM", 3]]),
+    ("naive timestamps", schema.UTC_TIMESTAMP, pd.to_datetime(["2020-10-11T02:00:00"]), [pd.Timestamp("2020-10-11T02:00:00")]),
+    ("text in a timestamp column", schema.UTC_TIMESTAMP, pd.Series(["2020-10-11T02:00:00Z"], dtype=object), ["2020-10-11T02:00:00Z"]),
+    ("time of day in a date column", pa.date32(), pd.Series([pd.Timestamp("2020-10-11T05:00")], dtype=object), [pd.Timestamp("2020-10-11T05:00")]),
+    ("words in a date column", pa.date32(), pd.Series(["on Sunday", D(2020, 10, 11)], dtype=object), ["on Sunday"]),
+]
+
+
+@pytest.mark.parametrize(("type_", "values", "bad"), [pytest.param(t, v, b, id=i) for i, t, v, b in REFUSED])
+def test_column_to_arrow_refuses_silent_conversions(type_, values, bad):
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    with pytest.raises(publish.ColumnTypeError) as err:
+        publish.column_to_arrow(series, type_)
+    assert err.value.values == bad
+
+
+TABLE_ERRORS = [
+    ("missing column", "events", lambda df: df.drop(columns="notes"), "events.notes", "missing"),
+    ("extra column", "articles", lambda df: df.assign(section="world"), "articles.section", "unexpected"),
+    ("mistyped values", "events", lambda df: df.assign(killed=pd.Series(["two", None], dtype=object)), "events.killed", "int32"),
+    ("null in a non-nullable field", "events", lambda df: df.assign(location=pd.array([None, "Ganja"], dtype="str")), "events.location", "non-nullable"),
+    ("null list", "events", lambda df: df.assign(claimants=pd.Series([None, ["x"]], dtype=object)), "events.claimants", "non-nullable"),
+]
+
+
+@pytest.mark.parametrize(("table", "corrupt", "where", "why"), [pytest.param(t, c, w, y, id=i) for i, t, c, w, y in TABLE_ERRORS])
+def test_to_arrow_names_the_column(table, corrupt, where, why):
+    with pytest.raises(publish.TableSchemaError, match=why) as err:
+        publish.to_arrow(corrupt(sample(table)), table)
+    assert str(err.value).startswith(f"{where}:")
+
+
+# --- Staging and swap ----------------------------------------------------------------------
+
+
+def test_stage_tables_writes_every_table_beside_out_dir(tmp_path):
+    out = tmp_path / "processed"
+    staging = publish.stage_tables(all_samples(), out, build_info=BUILD_INFO)
+    assert staging.parent == out.parent and staging.name == f".processed.staging-{os.getpid()}"
+    assert sorted(p.name for p in staging.iterdir()) == sorted(f"{t}.parquet" for t in schema.TABLES)
+    assert not out.exists()
+
+
+def test_stage_tables_failure_leaves_no_staging(tmp_path):
+    out = tmp_path / "processed"
+    tables = all_samples()
+    tables["events"] = tables["events"].drop(columns="notes")
+    with pytest.raises(publish.TableSchemaError, match="events.notes"):
+        publish.stage_tables(tables, out, build_info=BUILD_INFO)
+    assert list(tmp_path.iterdir()) == []
+
+
+def _publish(out: Path, marker: str) -> None:
+    tables = all_samples()
+    tables["rejects"]["error"] = [marker, marker]
+    with publish.build_lock(out):
+        publish.swap_in(publish.stage_tables(tables, out, build_info={"marker": marker}), out)
+
+
+def _marker(out: Path) -> str:
+    """Which build the output folder holds; asserts it is complete."""
+    assert sorted(p.name for p in out.glob("*.parquet")) == sorted(f"{t}.parquet" for t in schema.TABLES)
+    return publish.read_build_info(out, "rejects")["marker"]
+
+
+def test_swap_in_replaces_the_output(tmp_path):
+    out = tmp_path / "processed"
+    _publish(out, "old")
+    (out / "validation").mkdir()  # anything inside the old output goes with it
+    _publish(out, "new")
+    assert _marker(out) == "new" and not (out / "validation").exists()
+    assert publish.read_table(out, "rejects")["error"].tolist() == ["new", "new"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".processed.lock", "processed"]
+
+
+CRASH_POINTS = [
+    # (the step that dies, which output the next run must find)
+    ("first rename", "old"),
+    ("second rename", "old"),
+    ("deleting the backup", "new"),
+]
+
+
+@pytest.mark.parametrize(("step", "survivor"), CRASH_POINTS)
+def test_crash_during_swap_leaves_a_complete_folder(tmp_path, monkeypatch, step, survivor):
+    out = tmp_path / "processed"
+    _publish(out, "old")
+    staging = publish.stage_tables(all_samples(), out, build_info={"marker": "new"})
+    renames = []
+    real_rename, real_rmtree = os.rename, shutil.rmtree
+
+    def rename(src, dst):
+        renames.append(src)
+        if (step, len(renames)) in (("first rename", 1), ("second rename", 2)):
+            raise OSError("killed")
+        real_rename(src, dst)
+
+    def rmtree(path, *args, **kwargs):
+        if step == "deleting the backup" and Path(path).name == ".processed.previous":
+            raise OSError("killed")
+        real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(publish.os, "rename", rename)
+    monkeypatch.setattr(publish.shutil, "rmtree", rmtree)
+    with pytest.raises(OSError, match="killed"):
+        publish.swap_in(staging, out)
+    monkeypatch.undo()
+    with publish.build_lock(out):  # the next run recovers first
+        assert _marker(out) == survivor
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".processed.lock", "processed"]
+
+
+def test_recover_restores_the_old_output_when_the_swap_died_between_renames(tmp_path):
+    out = tmp_path / "processed"
+    _publish(out, "old")
+    os.rename(out, publish.backup_dir(out))
+    assert publish.recover(out) == ["restored processed from .processed.previous (the swap had not completed)"]
+    assert _marker(out) == "old"
+
+
+def test_leftover_staging_from_a_killed_build_does_not_break_the_next(tmp_path):
+    out = tmp_path / "processed"
+    _publish(out, "old")
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        sys.path.insert(0, {str(config.ROOT)!r})
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from pathlib import Path
+        from pipeline import publish
+        from test_publish import all_samples
+        out = Path({str(out)!r})
+        with publish.build_lock(out):
+            publish.stage_tables(all_samples(), out, build_info={{"marker": "killed"}})
+            os.kill(os.getpid(), signal.SIGKILL)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == -9, done.stderr
+    [leftover] = tmp_path.glob(".processed.staging-*")
+    assert (leftover / "events.parquet").is_file()
+    _publish(out, "new")
+    assert _marker(out) == "new"
+    assert not leftover.exists()
+
+
+# --- Lock ----------------------------------------------------------------------------------
+
+
+def test_build_lock_refuses_a_second_holder_in_the_same_process(tmp_path):
+    out = tmp_path / "processed"
+    with publish.build_lock(out) as lock:
+        assert lock == tmp_path / ".processed.lock"
+        with pytest.raises(publish.BuildLocked, match=f"process {os.getpid()} holds"), publish.build_lock(out):
+            pass
+    with publish.build_lock(out):  # released
+        pass
+
+
+def test_build_lock_refuses_while_another_process_builds(tmp_path):
+    out = tmp_path / "processed"
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(config.ROOT)!r})
+        from pathlib import Path
+        from pipeline import publish
+        with publish.build_lock(Path({str(out)!r})):
+            print("locked", flush=True)
+            sys.stdin.readline()
+        """
+    )
+    holder = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(publish.BuildLocked, match=f"another build is writing .*process {holder.pid} holds"), publish.build_lock(out):
+            pass
+    finally:
+        holder.communicate("\n", timeout=30)
+    with publish.build_lock(out):
+        pass

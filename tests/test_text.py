@@ -1,0 +1,65 @@
+"""Sentence segmentation: abbreviations, datelines, headings and offsets."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.text import dateline_length, split_lines, split_sentences
+
+
+def sentences(text: str) -> list[str]:
+    return [s.text for line in split_lines(text) for s in split_sentences(line)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Shelling began at 2 a.m. on Sunday. Two people died.", ["Shelling began at 2 a.m. on Sunday.", "Two people died."]),
+        ("The war began on Sept. 27. It has not stopped.", ["The war began on Sept. 27.", "It has not stopped."]),
+        ("Gen. Aliyev spoke on Oct. 12 in Baku. He said more.", ["Gen. Aliyev spoke on Oct. 12 in Baku.", "He said more."]),
+        ('"We were shelled," the mayor said. "Again."', ['"We were shelled," the mayor said.', '"Again."']),
+        ("Line one ends here.\nLine two ends here.", ["Line one ends here.", "Line two ends here."]),
+        ("- Tartar was shelled at night.\n- Barda was hit at noon.", ["- Tartar was shelled at night.", "- Barda was hit at noon."]),
+    ],
+)
+def test_sentences(text, expected):
+    assert sentences(text) == expected
+
+
+def test_offsets_point_into_the_text():
+    text = "Title line\n\n  Rockets hit Ganja. Nine people died.\n"
+    for line in split_lines(text):
+        for s in split_sentences(line):
+            assert text[s.start : s.end] == s.text
+
+
+@pytest.mark.parametrize(
+    ("line", "prose"),
+    [
+        ("Ganja death toll rises to 13", False),
+        ("17 Oct 2020, 15:40 GMT", False),
+        ("Rescuers dig through the rubble [Reuters]", False),
+        ("Armenian artillery shelled Tartar on Monday.", True),
+    ],
+)
+def test_headings_captions_and_stamps_are_not_prose(line, prose):
+    assert split_lines(line)[0].is_prose is prose
+
+
+@pytest.mark.parametrize(
+    ("line", "length"),
+    [
+        ("BAKU, Oct. 12 (Trend) - Missiles hit Ganja.", len("BAKU, Oct. 12 (Trend) - ")),
+        ("YEREVAN, Oct 20 (Reuters) - Shelling went on.", len("YEREVAN, Oct 20 (Reuters) - ")),
+        ("Missiles hit Ganja on Sunday.", 0),
+    ],
+)
+def test_datelines(line, length):
+    assert dateline_length(line) == length
+
+
+def test_offsets_survive_moved_quotes():
+    text = 'Officials said: "Rockets hit Barda." "Two died," they added.'
+    for line in split_lines(text):
+        for s in split_sentences(line):
+            assert text[s.start : s.end] == s.text
