@@ -33,7 +33,7 @@ INJURED_VERB = (
 
 # "<hedge> N [adj] person ... killed" and "killing <hedge> N"
 KILLED_PATTERNS = [
-    re.compile(HEDGE + NUM + r" (?:more )?" + ADJ + PERSON + r"(?:,[^,;]{0,80},)?(?: \w+){0,2} " + KILLED_VERB, re.I),
+    re.compile(HEDGE + NUM + r" (?:more )?" + ADJ + PERSON + r"(?:,[^,;]{0,80},)?(?: (?!and\b)\w+){0,4} " + KILLED_VERB, re.I),
     re.compile(r"\b(?:killing|killed|kill|claimed the lives of|left|leaving) " + HEDGE + NUM + r" (?:more )?" + ADJ + r"(?:" + PERSON + r"(?: dead)?|dead)", re.I),
     re.compile(HEDGE + NUM + r" (?:" + ADJ + PERSON + r" )?dead\b", re.I),
     re.compile(r"\b(?:death toll|toll)(?: of [\w ]{1,30}?)?(?: has| had)?(?: now)? (?:rose|rises|risen|climbs|climbed|reached|reaches|stands at|stood at|to|at|was) (?:to )?" + HEDGE + NUM, re.I),
@@ -43,20 +43,20 @@ KILLED_PATTERNS = [
     re.compile(r"\b(?:killing|killed) " + HEDGE + NUM + r"\b(?! ?(?:km|kilomet|metres|meters|per ?cent|%|tanks?|houses?|buildings?|vehicles?))", re.I),
 ]
 INJURED_PATTERNS = [
-    re.compile(HEDGE + NUM + r" (?:more )?" + ADJ + PERSON + r"(?:,[^,;]{0,80},)?(?: \w+){0,2} " + INJURED_VERB, re.I),
+    re.compile(HEDGE + NUM + r" (?:more )?" + ADJ + PERSON + r"(?:,[^,;]{0,80},)?(?: (?!and\b)\w+){0,4} " + INJURED_VERB, re.I),
     re.compile(r"\b(?:left|leaving) " + HEDGE + NUM + r" (?:more )?" + ADJ + r"(?:" + PERSON + r" )?(?:injured|wounded|hurt)", re.I),
     re.compile(r"\b(?:wounding|injuring|wounded|injured) " + HEDGE + NUM + r"\b(?! ?(?:km|kilomet|metres|meters|per ?cent|%|tanks?|houses?|buildings?|vehicles?))", re.I),
     re.compile(r"\band " + HEDGE + NUM + r" (?:others? |more )?(?:were )?(?:wounded|injured|hurt)\b", re.I),
     re.compile(HEDGE + NUM + r" (?:others? )?(?:wounded|injured|hurt)\b", re.I),
 ]
 SINGLE_KILLED = re.compile(
-    r"\b(?:an?|one) (?:[\w-]+ ){0,3}?(?P<who>" + PERSON + r") (?:\w+ ){0,6}?(?:was|were|had been|has been)? ?(?:killed|died|shot dead)\b"
-    r"|\bkill(?:ed|ing) (?:an?|one) (?:[\w-]+ ){0,3}?(?P<who2>" + PERSON + r")\b",
+    r"\b(?:an?|one|1) (?:[\w-]+ ){0,3}?(?P<who>" + PERSON + r") (?:\w+ ){0,6}?(?:was|were|had been|has been)? ?(?:killed|died|shot dead)\b"
+    r"|\bkill(?:ed|ing) (?:an?|one|1) (?:[\w-]+ ){0,3}?(?P<who2>" + PERSON + r")\b",
     re.I,
 )
 SINGLE_INJURED = re.compile(
-    r"\b(?:an?|one) (?:[\w-]+ ){0,3}?(?P<who>" + PERSON + r") (?:(?!who\b)\w+ ){0,6}?(?:was|were|had been|has been)? ?(?:seriously |badly )?(?:wounded|injured|hurt)\b"
-    r"|\b(?:seriously |badly )?(?:wound|injur)(?:ed|ing) (?:an?|one) (?:[\w-]+ ){0,3}?(?P<who2>" + PERSON + r")\b",
+    r"\b(?:an?|one|1) (?:[\w-]+ ){0,3}?(?P<who>" + PERSON + r") (?:(?!who\b)\w+ ){0,6}?(?:was|were|had been|has been)? ?(?:seriously |badly )?(?:wounded|injured|hurt)\b"
+    r"|\b(?:seriously |badly )?(?:wound|injur)(?:ed|ing) (?:an?|one|1) (?:[\w-]+ ){0,3}?(?P<who2>" + PERSON + r")\b",
     re.I,
 )
 NONE_KILLED = re.compile(r"\b(?:no one|nobody|none|no people|no civilians?)(?: there)? (?:was|were|had been|has been|have been)? ?killed\b|\bno (?:deaths|fatalities|casualties|victims)\b", re.I)

@@ -88,4 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     level = logging.WARNING if args.quiet else logging.DEBUG if args.debug else logging.INFO
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if not args.debug:
+        # Great Expectations and dateparser's helpers log their own set-up at INFO.
+        for noisy in ("great_expectations", "tzlocal", "dateparser"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
     return args.func(args)

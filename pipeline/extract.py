@@ -655,6 +655,9 @@ def _event_date(clause_date, sentence_date, ctx: Context, clause_text: str = "")
     time_utc = None
     if clock is not None and precision == "day":
         local_day, time_utc = dates.event_instant(start, clock, local_offset_minutes=config.DEFAULT_EVENT_UTC_OFFSET_MINUTES)
+        if day is None and time_utc is not None and time_utc > ctx.reference:
+            # A clock time later than the report itself, with no day named, is the night before.
+            local_day, time_utc = dates.event_instant(start - timedelta(days=1), clock, local_offset_minutes=config.DEFAULT_EVENT_UTC_OFFSET_MINUTES)
         start = end = local_day
         expression = expression or clock.expression
     return start, end, precision, time_utc, expression

@@ -276,6 +276,7 @@ def _gx():
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations as gx
 
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)  # it sets INFO itself
     return gx
 
 

@@ -36,3 +36,16 @@ def test_truce_timing_cues(extract):
     before = extract("Shortly before the ceasefire began, Azerbaijani rockets hit Martuni, officials said.")
     assert after[0]["truce_timing"] == "after_start"
     assert before[0]["truce_timing"] == "before_start"
+
+
+def test_clock_time_after_publication_is_the_night_before(extract):
+    published = pd.Timestamp("2020-10-14T09:00:00+04:00").tz_convert("UTC")
+    (m,) = extract("Rockets fired by Armenian forces hit Barda at 23:40, the prosecutors said.", published=published)
+    assert m["event_date"] == date(2020, 10, 13)
+    assert pd.Timestamp(m["time_utc"]) == pd.Timestamp("2020-10-13T19:40:00Z")
+
+
+def test_a_day_apart_from_the_event_just_told(extract):
+    text = "Armenian rockets hit Barda on Tuesday, the prosecutors said. The strike came one day after shelling killed two villagers in Tartar."
+    mentions = extract(text)
+    assert [(m["location_mention"], m["event_date"]) for m in mentions] == [("Barda", date(2020, 10, 13)), ("Tartar", date(2020, 10, 12))]
