@@ -277,8 +277,74 @@ def bench_dates(args: argparse.Namespace) -> None:
         print(f"  false positives of {s.name} by category: {worst}")
 
 
+def _timed(fn: Callable[[], object], repeat: int = 1) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = None
+    for _ in range(repeat):
+        result = fn()
+    return (time.perf_counter() - started) / repeat, result
+
+
+def bench_gazetteer(args: argparse.Namespace) -> None:
+    """Gazetteer load from its compiled cache, then lookups and place finding in running text."""
+    import subprocess
+
+    from pipeline.geocode import get_gazetteer
+
+    code = "import time; t=time.perf_counter(); from pipeline.geocode import get_gazetteer; get_gazetteer(); print(time.perf_counter()-t)"
+    load = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1])
+    gazetteer = get_gazetteer()
+    names = ["Terter", "Ağdam", "Gyandzha", "Xankəndi", "Martuni", "Fizuli", "Jebrail", "Shushi", "Kapan", "Barda district"] * 200
+    seconds, _ = _timed(lambda: [gazetteer.resolve(n, precision=1) for n in names])
+    line = "Armenian artillery shelled the regions of Goranboy, Tartar and Aghdam on Monday, the ministry in Baku said."
+    find, _ = _timed(lambda: gazetteer.find_mentions(line), repeat=500)
+    print(f"gazetteer: {len(gazetteer):,} places; load in a new process {load:.2f}s (import and cache read)")
+    print(f"  resolve: {len(names) / seconds:,.0f} lookups/s (repeated names hit the cache)")
+    print(f"  find_mentions: {1 / find:,.0f} sentences/s")
+
+
+def bench_build(args: argparse.Namespace) -> None:
+    """The sample corpus and the shared dev set: build time, and the time validation adds."""
+    from pathlib import Path
+
+    from pipeline import config, validate
+    from pipeline.build import build_tables
+    from pipeline.geocode import get_gazetteer
+
+    get_gazetteer()
+    for label, folder in (("sample corpus", config.RAW_DIR), ("dev set", config.SHARED_DIR / "devset" / "reports")):
+        if not Path(folder).is_dir():
+            print(f"{label}: not available")
+            continue
+        result = build_tables(Path(folder))
+        validation, report = _timed(lambda r=result: validate.validate_tables(r.tables))
+        print(f"{label}: {len(result.tables['articles'])} reports -> {len(result.tables['events'])} events in {result.seconds:.2f}s; "
+              f"validation adds {validation:.2f}s ({'pass' if report.success else 'FAIL'})")
+
+
+def bench_validate(args: argparse.Namespace) -> None:
+    """Validation of 10,000 events: the sample corpus's events repeated with new ids."""
+    import pandas as pd
+
+    from pipeline import config, validate
+    from pipeline.build import build_tables
+
+    tables = build_tables(config.RAW_DIR).tables
+    events = tables["events"]
+    copies = -(-10_000 // len(events))
+    big = pd.concat([events] * copies, ignore_index=True).head(10_000)
+    big["event_id"] = [f"ev-{i:012x}" for i in range(len(big))]
+    mentions = tables["mentions"].copy()
+    mentions["event_id"] = big["event_id"].iloc[: len(mentions)].to_numpy()
+    seconds, report = _timed(lambda: validate.validate_tables({**tables, "events": big, "mentions": mentions}))
+    print(f"validation of {len(big):,} events: {seconds:.2f}s ({'pass' if report.success else 'FAIL: ' + report.render()[:300]})")
+
+
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], None]] = {
     "dates": bench_dates,
+    "gazetteer": bench_gazetteer,
+    "build": bench_build,
+    "validate": bench_validate,
 }
 
 

@@ -32,13 +32,19 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from pipeline.evaluate import run_evaluation
+    from pipeline.evaluate import parse_floors, run_evaluation
 
+    try:
+        floors = parse_floors(args.min_field)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     return run_evaluation(
         Path(args.gold),
         events_file=Path(args.events) if args.events else None,
         min_f1=args.min_f1,
         verbose=args.verbose,
+        field_floors=floors,
     )
 
 
@@ -73,6 +79,7 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--gold", required=True, help="folder with reports/ and gold.jsonl")
     e.add_argument("--events", help="events.parquet to score instead of building from the gold reports")
     e.add_argument("--min-f1", type=float, default=None, help="exit non-zero when strict F1 is below this")
+    e.add_argument("--min-field", action="append", default=[], metavar="NAME=X", help="exit non-zero when a field's accuracy is below X (repeatable)")
     e.add_argument("--verbose", action="store_true", help="list missed, extra and miscoded events")
     e.set_defaults(func=_evaluate)
 

@@ -168,7 +168,18 @@ def load_gold(gold_dir: Path) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def run_evaluation(gold_dir: Path, *, events_file: Path | None = None, min_f1: float | None = None, verbose: bool = False) -> int:
+def parse_floors(specs: list[str]) -> dict[str, float]:
+    """'killed=0.95' -> {'killed': 0.95}; names must be scored fields."""
+    floors = {}
+    for spec in specs:
+        name, _, value = spec.partition("=")
+        if name not in SCORED_FIELDS or not value:
+            raise ValueError(f"bad field floor {spec!r}: use NAME=X with NAME one of {', '.join(SCORED_FIELDS)}")
+        floors[name] = float(value)
+    return floors
+
+
+def run_evaluation(gold_dir: Path, *, events_file: Path | None = None, min_f1: float | None = None, verbose: bool = False, field_floors: dict[str, float] | None = None) -> int:
     if not (gold_dir / "gold.jsonl").is_file():
         print(f"no gold.jsonl in {gold_dir}", file=sys.stderr)
         return 2
@@ -184,7 +195,13 @@ def run_evaluation(gold_dir: Path, *, events_file: Path | None = None, min_f1: f
     print(render(result, f"Extraction scored against {gold_dir}"))
     if verbose:
         print(render_details(result, events, gold))
+    failed = False
     if min_f1 is not None and result.strict.f1 < min_f1:
         print(f"strict F1 {result.strict.f1:.3f} is below the floor {min_f1:.3f}", file=sys.stderr)
-        return 1
-    return 0
+        failed = True
+    for name, floor in (field_floors or {}).items():
+        accuracy = result.accuracy(name)
+        if accuracy is not None and accuracy < floor:
+            print(f"{name} accuracy {accuracy:.3f} is below the floor {floor:.3f}", file=sys.stderr)
+            failed = True
+    return 1 if failed else 0

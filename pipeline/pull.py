@@ -508,6 +508,9 @@ def parse_feed(data: bytes, base_url: str) -> list[FeedItem]:
 _HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
 
 
+_HOST_LIKE = re.compile(r"[\w-]+(\.[\w-]+)+(:\d+)?")
+
+
 def _normalize_published(value: str | None) -> str | None:
     """htmldate's ``%Y-%m-%dT%H:%M:%S%z`` output -> ISO 8601 with ``+HH:MM`` or ``Z``;
     a naive midnight is a date only."""
@@ -562,8 +565,8 @@ def extract_article(html: bytes, *, url: str, charset: str | None = None, item: 
     if item.published and (published is None or (not _has_zone(published) and "T" in item.published)):
         published = item.published
     outlet = doc.sitename
-    if item.outlet and (not outlet or outlet == doc.hostname):
-        outlet = item.outlet
+    if item.outlet and (not outlet or _HOST_LIKE.fullmatch(outlet.strip())):
+        outlet = item.outlet  # trafilatura's stand-in for a missing site name is the host
     language = doc.language
     if not language:
         match = _HTML_LANG.search(html[:8192])
@@ -724,9 +727,13 @@ def pull(
 
     def add(item: FeedItem) -> None:
         key = url_key(item.url)
-        if key and key not in seen:
-            seen.add(key)
-            candidates.append(item)
+        if not key:
+            return
+        if key in seen:
+            report.skipped.append((item.url, "listed twice in this pull"))
+            return
+        seen.add(key)
+        candidates.append(item)
 
     for feed_url in feeds:
         feed_url = feed_url.strip()

@@ -66,3 +66,11 @@ def test_command_exits_nonzero_under_the_floor(tmp_path, capsys):
     assert run_evaluation(tmp_path, events_file=tmp_path / "events.parquet", min_f1=0.5) == 1
     assert run_evaluation(tmp_path, events_file=tmp_path / "events.parquet", min_f1=0.0) == 0
     assert "| strict |" in capsys.readouterr().out
+
+
+def test_field_floors(tmp_path, capsys):
+    (tmp_path / "gold.jsonl").write_text(json.dumps(gold("g1", "2020-10-11", "Ganja", 40.68, 46.36, killed=10)) + "\n")
+    pd.DataFrame([event("2020-10-11", "Ganja", 40.68, 46.36, killed=9)]).to_parquet(tmp_path / "events.parquet")
+    assert run_evaluation(tmp_path, events_file=tmp_path / "events.parquet", field_floors={"killed": 0.5}) == 1
+    assert "killed accuracy 0.000" in capsys.readouterr().err
+    assert run_evaluation(tmp_path, events_file=tmp_path / "events.parquet", field_floors={"coordinates": 0.5}) == 0
