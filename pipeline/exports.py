@@ -15,6 +15,7 @@ import json
 import math
 import os
 import struct
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -129,6 +130,7 @@ EPSG_4326_PROJJSON = {
             {"name": "World Geodetic System 1984 (G1674)", "id": {"authority": "EPSG", "code": 1155}},
             {"name": "World Geodetic System 1984 (G1762)", "id": {"authority": "EPSG", "code": 1156}},
             {"name": "World Geodetic System 1984 (G2139)", "id": {"authority": "EPSG", "code": 1309}},
+            {"name": "World Geodetic System 1984 (G2296)", "id": {"authority": "EPSG", "code": 1383}},
         ],
         "ellipsoid": {"name": "WGS 84", "semi_major_axis": 6378137, "inverse_flattening": 298.257223563},
         "accuracy": "2.0",
@@ -181,7 +183,9 @@ def _date(v: object) -> dt.date:
 
 def in_date_order(events: pd.DataFrame) -> pd.DataFrame:
     """Events sorted by local date, then event id (a content hash): the order every export uses."""
-    order = sorted(range(len(events)), key=lambda i: (_date(events["event_date"].iloc[i]), str(events["event_id"].iloc[i])))
+    order = sorted(
+        range(len(events)), key=lambda i: (_date(events["event_date"].iloc[i]), str(events["event_id"].iloc[i]))
+    )
     return events.iloc[order].reset_index(drop=True)
 
 
@@ -395,7 +399,9 @@ def write_geoparquet(events: pd.DataFrame, path: Path) -> Path:
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> Path:
-    return _replace_atomically(Path(path), lambda tmp: df.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8"))
+    return _replace_atomically(
+        Path(path), lambda tmp: df.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+    )
 
 
 def write_exports(out_dir: Path) -> list[Path]:
@@ -411,12 +417,16 @@ def write_exports(out_dir: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m pipeline.exports", description="Write ACLED/UCDP-style CSVs and GeoParquet from events.parquet.")
-    p.add_argument("--out", default=str(config.PROCESSED_DIR), help="folder holding events.parquet (default: data/processed)")
+    p = argparse.ArgumentParser(
+        prog="python -m pipeline.exports", description="Write ACLED/UCDP-style CSVs and GeoParquet from events.parquet."
+    )
+    p.add_argument(
+        "--out", default=str(config.PROCESSED_DIR), help="folder holding events.parquet (default: data/processed)"
+    )
     args = p.parse_args(argv)
     out_dir = Path(args.out)
     if not (out_dir / "events.parquet").is_file():
-        print(f"no events.parquet in {out_dir}: run `python -m pipeline build` first", flush=True)
+        print(f"no events.parquet in {out_dir}: run `python -m pipeline build` first", file=sys.stderr)
         return 1
     for path in write_exports(out_dir):
         print(path)

@@ -66,6 +66,7 @@ ANAPHORA = re.compile(
     re.I,
 )
 
+NO_COMMENT = re.compile(r"\b(did not|didn't|declined to|would not|refused to) (comment|respond)\b|\bno comment\b", re.I)
 SPEAKER_ANAPHORA = re.compile(
     r"\b(it|he|she|they|the (ministry|office|statement|agency|service|spokes(man|woman|person)|prosecutors|officials|army|military))\b", re.I
 )
@@ -109,7 +110,7 @@ class Context:
 
     reference: datetime
     entry: int = 0
-    last_speaker: list[Actor] = field(default_factory=list)
+    speakers: list[Actor] = field(default_factory=list)  # named speakers so far, most recent last
     paragraph_claimants: dict[int, list[Actor]] = field(default_factory=dict)
     dated: tuple[date, date, str] | None = None
     truce_timing: str | None = None
@@ -188,6 +189,10 @@ def _set_precision(sentence: str, places: list[PlaceRef]) -> list[PlaceRef]:
         prefix = sentence[max(0, group[0].start - 60) : group[0].start]
         suffix = sentence[group[-1].end :]
         wide = bool(PREFIX_PRECISION2.search(prefix) or SUFFIX_PRECISION2.match(suffix))
+        if len(group) == 2 and re.search(r"\bbetween\s+(the\s+)?((towns?|villages?|cities)\s+of\s+)?$", prefix, re.I):
+            # "on the road between Tartar and Barda": one place, somewhere near the first.
+            out.append(replace(group[0], precision=2))
+            continue
         for p in group:
             own_suffix = SUFFIX_PRECISION2.match(sentence[p.end :])
             out.append(replace(p, precision=2 if wide or own_suffix else 1))
@@ -435,7 +440,7 @@ def extract_report(article: dict, gazetteer, lexicon: Lexicon) -> list[dict]:
 
 
 def _new_entry(ctx: Context, stamp: datetime) -> Context:
-    return Context(reference=stamp, entry=ctx.entry + 1, last_speaker=ctx.last_speaker, recent_places=[])
+    return Context(reference=stamp, entry=ctx.entry + 1, speakers=ctx.speakers, recent_places=[])
 
 
 def _outlet_claimant(outlet: str, lexicon: Lexicon) -> list[Actor]:
@@ -451,8 +456,8 @@ APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”
 def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, facts: ReportFacts, gazetteer, lexicon: Lexicon, outlet_claimant: list[Actor], article: dict) -> list[dict]:
     text = sentence.text.translate(APOSTROPHES)  # same length: offsets stay valid
     speakers = find_speakers(text, lexicon)
-    if speakers:
-        ctx.last_speaker = [a for _, _, a in speakers[:1]]
+    if not NO_COMMENT.search(text):
+        ctx.speakers += [a for _, _, a in speakers]
     places = find_places(text, gazetteer, skip_until=skip)
     is_denial = lexicon.has("denial", text) or any(not _act_is_real(text, a, lexicon) and lexicon.has("negation", text[max(0, a.start - 45) : a.end + 5]) for a in find_acts(text, lexicon))
     if is_denial:
@@ -527,11 +532,22 @@ def _remember_places(ctx: Context, number: int, places: list[PlaceRef], text: st
         del ctx.recent_places[:-4]
 
 
+def _recall_speaker(text: str, ctx: Context) -> list[Actor]:
+    """'it said', 'the ministry added': the latest named speaker, of the same kind when the noun says which."""
+    m = SPEAKER_ANAPHORA.search(text)
+    if not m or not ctx.speakers:
+        return []
+    noun = (m.group(2) or "").lower()
+    kind = {"ministry": "ministry", "office": "office", "army": "defence", "military": "defence", "prosecutors": "prosecutor"}.get(noun)
+    same_kind = [a for a in ctx.speakers if kind and kind in a.name.lower()]
+    return [(same_kind or ctx.speakers)[-1]]
+
+
 def _claimants_for(text: str, line: int, ctx: Context, lexicon: Lexicon, outlet_claimant: list[Actor]) -> list[Actor]:
     claimants = attributed_claimants(text, lexicon)
     attribution = lexicon.has("attribution", text)
-    if not claimants and attribution and SPEAKER_ANAPHORA.search(text):
-        claimants = list(ctx.last_speaker)
+    if not claimants and attribution:
+        claimants = _recall_speaker(text, ctx)
     if not claimants:
         claimants = list(ctx.paragraph_claimants.get(line, []))
     if not claimants:

@@ -63,6 +63,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from xml.etree import ElementTree
@@ -85,6 +86,8 @@ DEFAULT_MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 60.0
 MAX_CRAWL_DELAY = 60.0
 CHUNK_SIZE = 64 * 1024
+# Shorter extracted texts are navigation, paywall or error pages, not articles.
+MIN_TEXT_CHARS = 100
 
 PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml", "text/xml"})
 FEED_TYPES = frozenset(
@@ -555,6 +558,10 @@ def extract_article(html: bytes, *, url: str, charset: str | None = None, item: 
             "max_date": datetime.now(UTC).strftime("%Y-%m-%d"),
         },
     )
+    if isinstance(doc, dict):  # trafilatura 1.x returns a dict by default
+        doc = SimpleNamespace(
+            **{k: doc.get(k) for k in ("title", "url", "hostname", "sitename", "date", "language", "text")}
+        )
     if doc is None or not (doc.text or "").strip():
         raise ValueError("no main text extracted")
     item = item or FeedItem(url)
@@ -575,8 +582,9 @@ def extract_article(html: bytes, *, url: str, charset: str | None = None, item: 
     paragraphs = _paragraphs(doc.text)
     if title and paragraphs and paragraphs[0] == title:
         paragraphs = paragraphs[1:]
-    if not paragraphs:
-        raise ValueError("no main text extracted")
+    size = sum(len(p) for p in paragraphs)
+    if size < MIN_TEXT_CHARS:
+        raise ValueError(f"no main text extracted (only {size} characters)")
     return Article(
         url=canonical,
         host=_host_of(canonical),

@@ -430,8 +430,6 @@ def _columns_of(expectation: dict) -> list[str]:
     """Columns an expectation reads (its column arguments and those named in its row condition)."""
     kwargs = expectation["kwargs"]
     cols = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
-    if not expectation["type"].startswith("expect_table_"):
-        cols += kwargs.get("column_list", [])
     return cols + _condition_columns(kwargs.get("row_condition") or {})
 
 
@@ -517,12 +515,12 @@ def _run_gx(frames: dict[str, pd.DataFrame], runs: dict[str, tuple[dict, list[di
         actions = [UpdateDataDocsAction(name="update_data_docs", site_names=[DOCS_SITE])]
     source = context.data_sources.add_pandas("tables")
 
-    def run(name: str, batch, frame: pd.DataFrame, data: dict, expectations: list[dict], result_format: dict, actions: list) -> list:
+    def failed_results(name: str, batch, frame: pd.DataFrame, data: dict, expectations: list[dict], result_format: dict, with_docs: bool) -> list:
         suite = context.suites.add(_gx_suite({**data, "name": name}, expectations))
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
-        checkpoint = context.checkpoints.add(gx.Checkpoint(name=name, validation_definitions=[definition], actions=actions, result_format=result_format))
-        outcome = checkpoint.run(batch_parameters={"dataframe": frame})
-        return [r for run in outcome.run_results.values() for r in run.results if not r.success]
+        checkpoint = gx.Checkpoint(name=name, validation_definitions=[definition], actions=actions if with_docs else [], result_format=result_format)
+        outcome = context.checkpoints.add(checkpoint).run(batch_parameters={"dataframe": frame})
+        return [r for suite_result in outcome.run_results.values() for r in suite_result.results if not r.success]
 
     failures = []
     for table, (data, expectations, keys) in runs.items():
@@ -531,12 +529,12 @@ def _run_gx(frames: dict[str, pd.DataFrame], runs: dict[str, tuple[dict, list[di
         if keys:
             detailed["unexpected_index_column_names"] = keys
         if docs_dir is not None:
-            failed = run(table, batch, frames[table], data, expectations, detailed, actions)
+            failed = failed_results(table, batch, frames[table], data, expectations, detailed, with_docs=True)
         else:
-            failed = run(table, batch, frames[table], data, expectations, {"result_format": "BOOLEAN_ONLY"}, [])
+            failed = failed_results(table, batch, frames[table], data, expectations, {"result_format": "BOOLEAN_ONLY"}, with_docs=False)
             if failed:
                 again = [{"type": r.expectation_config.type, "kwargs": _kwargs(r.expectation_config)} for r in failed]
-                failed = run(f"{table}.failed", batch, frames[table], data, again, detailed, [])
+                failed = failed_results(f"{table}.failed", batch, frames[table], data, again, detailed, with_docs=False)
         failures += [_failure_from_result(table, r) for r in failed]
     return failures
 

@@ -45,3 +45,12 @@ def test_denial_by_the_other_side_marks_the_claim_denied(extract):
     assert m["claimants"] == ["Ministry of Defence of Azerbaijan"]
 
 
+
+
+def test_the_ministry_means_the_latest_ministry_that_spoke(extract):
+    text = (
+        "Armenia's Defence Ministry said Azerbaijani drones struck Martuni on Tuesday. Baku did not comment.\n"
+        "The ministry also said Azerbaijani forces fired on Askeran on Tuesday."
+    )
+    mentions = extract(text)
+    assert [m["claimants"] for m in mentions] == [["Ministry of Defence of Armenia"]] * 2

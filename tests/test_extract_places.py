@@ -19,6 +19,8 @@ PLACE_CASES = [
     ("A shell hit a school in the village of Karmir Shuka in the Martuni region on Tuesday, Karabakh officials said.", [("Karmir Shuka", 1)]),
     ("Armenian missiles fired from the direction of Lachin hit army units in Tartar on Tuesday, the ministry said.", [("Tartar", 1)]),
     ("Azerbaijani fire hit the towns of Martuni (Khojavend) and Askeran on Tuesday, officials in Stepanakert said.", [("Martuni", 1), ("Askeran", 1)]),
+    ("A shell hit a car on the road between Tartar and Barda on Tuesday, the prosecutors said.", [("Tartar", 2)]),
+    ("An Azerbaijani drone struck a bus near Vardenis in Armenia on Tuesday, the Armenian ministry said.", [("Vardenis", 2)]),
 ]
 
 

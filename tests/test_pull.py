@@ -120,7 +120,7 @@ def serve() -> Iterator[Callable[[], Site]]:
         server.site = site  # type: ignore[attr-defined]
         site.base = f"http://127.0.0.1:{server.server_address[1]}"
         site.routes["/robots.txt"] = (200, {"Content-Type": "text/plain"}, ROBOTS)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
         servers.append(server)
         return site
 
