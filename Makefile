@@ -48,6 +48,13 @@ evaluate: | $(VENV)/.installed ## Score extraction on the seed article and the d
 bench: | $(VENV)/.installed ## Run the benchmarks
 	$(PY) -m pipeline.bench
 
+FEEDS ?=
+URLS_FILE ?=
+
+.PHONY: pull
+pull: | $(VENV)/.installed ## Fetch FEEDS="url ..." and/or URLS_FILE=file into data/raw/web/
+	$(PY) -m pipeline pull --raw $(RAW) $(foreach f,$(FEEDS),--feed $(f)) $(if $(URLS_FILE),--urls-file $(URLS_FILE))
+
 .PHONY: clean
 clean: ## Remove built outputs (keeps the virtual environment)
 	rm -rf $(OUT) data/cache

@@ -1,4 +1,4 @@
-"""Command line: `python -m pipeline build|validate|evaluate|geocode`."""
+"""Command line: `python -m pipeline build|validate|evaluate|geocode|pull`."""
 
 from __future__ import annotations
 
@@ -88,6 +88,10 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--country", help="ISO3 of the country the report is about")
     g.add_argument("--near", action="append", default=[], help="another place named in the same context")
     g.set_defaults(func=_geocode)
+
+    from pipeline.pull import add_pull_parser
+
+    add_pull_parser(sub)
     return p
 
 
