@@ -423,12 +423,23 @@ def extract_report(article: dict, gazetteer, lexicon: Lexicon) -> list[dict]:
     facts = ReportFacts()
     mentions: list[dict] = []
     day_header: datetime | None = None
+    lead_in = ""
     sentence_no = 0
     for line in split_lines(text):
         stamp = dates.parse_entry_stamp(line.text, day_header or published, local_offset_minutes=config.DEFAULT_EVENT_UTC_OFFSET_MINUTES)
         if stamp is not None and stamp <= published + timedelta(days=1):
             day_header = stamp
             ctx = _new_entry(ctx, stamp)
+        if line.is_lead_in:
+            lead_in = line.text
+        elif not line.is_bullet:
+            lead_in = ""
+        if line.is_bullet and lead_in:
+            # A list item is read with the sentence that introduces it; its own words are the evidence.
+            sentence_no += 1
+            item = Sentence(line.start, line.end, line.text, line.index)
+            mentions += _sentence_mentions(item, sentence_no, 0, ctx, facts, gazetteer, lexicon, outlet_claimant, article, context=lead_in)
+            continue
         if not line.is_prose:
             continue
         skip = dateline_length(line.text)
@@ -450,11 +461,16 @@ def _outlet_claimant(outlet: str, lexicon: Lexicon) -> list[Actor]:
     return []
 
 
+BULLET_MARK = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"'})
 
 
-def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, facts: ReportFacts, gazetteer, lexicon: Lexicon, outlet_claimant: list[Actor], article: dict) -> list[dict]:
-    text = sentence.text.translate(APOSTROPHES)  # same length: offsets stay valid
+def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, facts: ReportFacts, gazetteer, lexicon: Lexicon, outlet_claimant: list[Actor], article: dict, context: str = "") -> list[dict]:
+    """Mentions coded from one sentence; `context` is a list's lead-in, read before the item but never a source of places."""
+    item = BULLET_MARK.sub(lambda m: " " * len(m.group(0)), sentence.text) if context else sentence.text
+    text = (f"{context} " if context else "") + item
+    skip = max(skip, len(context) + 1 if context else 0)
+    text = text.translate(APOSTROPHES)  # same length: offsets stay valid
     speakers = find_speakers(text, lexicon)
     if not NO_COMMENT.search(text):
         ctx.speakers += [a for _, _, a in speakers]
@@ -689,6 +705,10 @@ def _code_mention(sentence: Sentence, clause: Clause, place: PlaceRef, text: str
     perpetrator_side = _nearest_side(agents, place.start)
     target_side = _nearest_side(targets, place.start)
     claimant_side = _claimant_side(claimants)
+    if perpetrator_side is None and claimant_side in ("ARM", "AZE") and re.search(r"\b(the enemy|enemy (forces|units|troops|artillery))\b", text, re.I):
+        perpetrator_side = _other(claimant_side)  # a party's statement calls the other side "the enemy"
+    if target_side is None and claimant_side in ("ARM", "AZE") and re.search(r"\bour (positions|troops|forces|units|servicemen|soldiers)\b", text, re.I):
+        target_side = claimant_side
     if perpetrator_side is None and target_side:
         perpetrator_side = _other(target_side)
     if perpetrator_side is None and sub_event_type != CLASH and claimant_side in ("ARM", "AZE"):

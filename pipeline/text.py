@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 PROSE_END = re.compile(r"""[.!?]["'”’)]*\s*$""")
+BULLET = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")
+LEAD_IN_END = re.compile(r":\s*$")
 DATELINE = re.compile(
     r"^(?P<dateline>[A-Z][A-Z .'-]{1,30}(?:,\s*[A-Z][a-z]{2,4}\.?\s+\d{1,2}(?:,\s*\d{4})?)?\s*(?:\([^)]{1,40}\))?\s*[-–—]{1,2}\s+)"
 )
@@ -29,6 +31,15 @@ class Line:
     def is_prose(self) -> bool:
         """Prose lines end like sentences; headings, captions and stamps do not."""
         return bool(PROSE_END.search(self.text)) and len(self.text.split()) >= 4
+
+    @property
+    def is_bullet(self) -> bool:
+        return bool(BULLET.match(self.text))
+
+    @property
+    def is_lead_in(self) -> bool:
+        """A sentence that introduces a list: 'units of the army subjected to fire:'."""
+        return bool(LEAD_IN_END.search(self.text)) and len(self.text.split()) >= 4
 
 
 @dataclass(frozen=True)

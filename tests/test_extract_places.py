@@ -46,3 +46,15 @@ def test_anaphora_takes_the_place_of_the_previous_sentence(extract):
     assert places(mentions) == ["Shushi"]
 
 
+
+
+def test_list_items_are_read_with_their_lead_in(extract):
+    text = (
+        "On Tuesday morning Armenian artillery shelled, the ministry said:\n"
+        "- the villages of the Goranboy district;\n"
+        "- the city of Barda.\n"
+        "Talks are due next week."
+    )
+    mentions = extract(text)
+    assert [(m["location_mention"], m["geo_precision"], m["perpetrator_side"]) for m in mentions] == [("Goranboy", 2, "ARM"), ("Barda", 1, "ARM")]
+    assert mentions[0]["sentence"] == "- the villages of the Goranboy district;"
