@@ -31,6 +31,27 @@ data: | $(VENV)/.installed ## Build data/processed/ from data/raw/, validate, pu
 validate: | $(VENV)/.installed ## Validate the published tables in data/processed/
 	$(PY) -m pipeline validate --out $(OUT)
 
+.PHONY: docs
+docs: codebook | $(VENV)/.installed ## Codebook (docs/codebook.md) and the validation report of $(OUT) into $(OUT)/validation/
+	$(PY) -m pipeline validate --out $(OUT)
+	@echo "docs/codebook.md; open $(OUT)/validation/summary.html (offline) or $(OUT)/validation/index.html"
+
+.PHONY: codebook
+codebook: | $(VENV)/.installed ## Regenerate docs/codebook.md from pipeline/schema.py
+	$(PY) -m pipeline.codebook
+
+.PHONY: exports
+exports: | $(VENV)/.installed ## Write ACLED- and UCDP-style CSVs and GeoParquet beside $(OUT)/events.parquet
+	$(PY) -m pipeline.exports --out $(OUT)
+
+$(VENV)/.notebook: pyproject.toml | $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev,notebook]'
+	touch $@
+
+.PHONY: notebook
+notebook: | $(VENV)/.notebook ## Execute notebooks/explore.ipynb headless on a fresh build (and check it is stripped)
+	$(PY) -m pytest -q tests/test_notebook.py
+
 .PHONY: test
 test: | $(VENV)/.installed ## Run the test suite
 	$(PY) -m pytest -q

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,8 +94,12 @@ def locate(mentions: list[dict], gazetteer) -> list[dict]:
 
 
 def extract_all(articles: pd.DataFrame, gazetteer, lexicon: Lexicon) -> tuple[list[dict], list[dict]]:
+    from tqdm import tqdm
+
     mentions, rejects = [], []
-    for article in articles.to_dict("records"):
+    records = articles.to_dict("records")
+    # A progress bar only on a terminal; logs and CI get the summary line instead.
+    for article in tqdm(records, desc="extract", unit="report", disable=not sys.stderr.isatty() or len(records) < 50):
         try:
             mentions += extract_report(article, gazetteer, lexicon)
         except Exception as exc:  # one broken report must not stop the batch

@@ -1,4 +1,4 @@
-"""Command line: `python -m pipeline build|validate|evaluate|geocode|pull`."""
+"""Command line: `python -m pipeline build|validate|evaluate|geocode|pull|exports|codebook`."""
 
 from __future__ import annotations
 
@@ -26,7 +26,11 @@ def _build(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from pipeline.validate import validate_folder
 
-    report = validate_folder(Path(args.out))
+    try:
+        report = validate_folder(Path(args.out))
+    except FileNotFoundError as exc:
+        print(f"validate: {exc}", file=sys.stderr)
+        return 1
     print(report.render())
     return 0 if report.success else 1
 
@@ -60,6 +64,18 @@ def _geocode(args: argparse.Namespace) -> int:
     return 0
 
 
+def _exports(args: argparse.Namespace) -> int:
+    from pipeline.exports import main as exports_main
+
+    return exports_main(["--out", args.out])
+
+
+def _codebook(args: argparse.Namespace) -> int:
+    from pipeline.codebook import main as codebook_main
+
+    return codebook_main([])
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
     p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
@@ -88,6 +104,13 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--country", help="ISO3 of the country the report is about")
     g.add_argument("--near", action="append", default=[], help="another place named in the same context")
     g.set_defaults(func=_geocode)
+
+    x = sub.add_parser("exports", help="write ACLED- and UCDP-style CSVs and GeoParquet beside events.parquet")
+    x.add_argument("--out", default=str(config.PROCESSED_DIR))
+    x.set_defaults(func=_exports)
+
+    c = sub.add_parser("codebook", help="regenerate docs/codebook.md from the schema")
+    c.set_defaults(func=_codebook)
 
     from pipeline.pull import add_pull_parser
 

@@ -24,11 +24,9 @@ SAMPLE = config.RAW_DIR
 SEEDS = config.SHARED_DIR / "seeds"
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("build") / "processed"
-    build(SAMPLE, out)
-    return out
+@pytest.fixture
+def published(sample_output) -> Path:
+    return sample_output
 
 
 def test_every_table_is_published_with_its_schema(published):
