@@ -11,6 +11,7 @@ from pipeline.extract import extract_report
 from pipeline.geocode import get_gazetteer
 from pipeline.lexicon import default_lexicon
 
+
 @pytest.fixture(scope="session")
 def sample_output(tmp_path_factory) -> Path:
     """The sample corpus built, validated and published once for the whole session."""
