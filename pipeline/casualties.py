@@ -129,10 +129,6 @@ def _best_match(patterns: list[re.Pattern[str]], text: str) -> tuple[int, int | 
     return best[0], (min(lows) if lows else None), (max(highs) if highs else None)
 
 
-def _single(pattern: re.Pattern[str], text: str) -> int | None:
-    return 1 if pattern.search(text) else None
-
-
 def _count(pattern: re.Pattern[str], text: str) -> int | None:
     total = 0
     for m in pattern.finditer(text):
@@ -202,29 +198,28 @@ def _listed_people(text: str, verb: str) -> int | None:
     return first + rest
 
 
+def _figure(part: str, sentence: str, patterns: list[re.Pattern[str]], single: re.Pattern[str], none: re.Pattern[str], listed: int | None = None) -> tuple[int, int | None, int | None] | None:
+    """(best, low, high) of one kind of casualty: counted figures, a listed group, one person, or an explicit none."""
+    found = _best_match(patterns, part)
+    if listed and (found is None or listed > found[0]):
+        found = (listed, listed, listed)
+    if found is None and single.search(part):
+        found = (1, 1, 1)
+    if found is None and none.search(sentence):
+        found = (0, 0, 0)
+    return found
+
+
 def parse_figures(sentence: str) -> Figures:
     text = normalise_numbers(sentence)
     figures = Figures()
     killed_part, injured_part = _split_kinds(text)
 
-    killed = _best_match(KILLED_PATTERNS, killed_part)
-    if killed is None:
-        single = _single(SINGLE_KILLED, killed_part)
-        killed = (single, single, single) if single else None
-    if killed is None and NONE_KILLED.search(sentence):
-        killed = (0, 0, 0)
+    killed = _figure(killed_part, sentence, KILLED_PATTERNS, SINGLE_KILLED, NONE_KILLED)
     if killed:
         figures.killed, figures.killed_low, figures.killed_high = killed
-
     listed = _listed_people(injured_part, r"(?:seriously |badly )?(?:wounded|injured|hurt)")
-    injured = _best_match(INJURED_PATTERNS, injured_part)
-    if listed and (injured is None or listed > injured[0]):
-        injured = (listed, listed, listed)
-    if injured is None:
-        single = _single(SINGLE_INJURED, injured_part)
-        injured = (single, single, single) if single else None
-    if injured is None and NONE_INJURED.search(sentence):
-        injured = (0, 0, 0)
+    injured = _figure(injured_part, sentence, INJURED_PATTERNS, SINGLE_INJURED, NONE_INJURED, listed=listed)
     if injured:
         figures.injured, figures.injured_low, figures.injured_high = injured
 
