@@ -52,6 +52,7 @@ GOVERNMENT_AFTER = re.compile(
     r"officials?|authorities|version|account|claim|name|leadership|forces|troops)\b",
     re.I,
 )
+PASSIVE = re.compile(r"\b(came|come|comes|was|were|been|is|are)\s+(\w+\s+){0,3}(under|hit|shelled|struck|targeted|attacked)\b", re.I)
 LOCAL_PASSIVE = re.compile(
     r"^('s)?(\s+[\w-]+){0,3}?\s+(were|was|had\s+been|have\s+been|has\s+been|came|come|comes|are|is|remained)\s+(\w+\s+){0,2}"
     r"(under|hit|shelled|struck|targeted|attacked|fired\s+on|bombed|pounded)\b",
@@ -334,7 +335,7 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
 def _side_roles(text: str, sides: list[tuple[int, int, str]], acts: list[Act]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """Split the side mentions of a clause into agents and targets."""
     first_act = min((a.start for a in acts), default=len(text))
-    passive = bool(re.search(r"\b(came|come|comes|was|were|been|is|are)\s+(\w+\s+){0,3}(under|hit|shelled|struck|targeted|attacked)\b", text, re.I))
+    passive = bool(PASSIVE.search(text))
     roles = [(s, side, _side_role(text, s, e, acts, first_act, passive)) for s, e, side in sides]
     return [(s, side) for s, side, role in roles if role == "agent"], [(s, side) for s, side, role in roles if role == "target"]
 
@@ -354,9 +355,10 @@ def _claimant_side(claimants: list[Actor]) -> str | None:
 
 # ---------------------------------------------------------------- targets
 
-def _target(clause: Clause, place: PlaceRef, acts: list[Act], lexicon: Lexicon, sub_event_type: str, generic: bool) -> str:
-    first_act = min((a.start for a in acts), default=0)
-    passive = bool(re.search(r"\b(came|come|was|were|been|is|are)\s+(\w+\s+){0,3}(under|hit|shelled|struck|targeted|attacked)\b", clause.text, re.I))
+def _target(clause: Clause, place: PlaceRef, lexicon: Lexicon, sub_event_type: str) -> str:
+    """civilians, military or unknown: the target cue nearest the place, else a town under remote fire is civilian."""
+    first_act = min((a.start for a in clause.acts), default=0)
+    passive = bool(PASSIVE.search(clause.text))
     cues = [(s, e, v) for s, e, v in lexicon.matches("target", clause.text) if (s > first_act or passive) and not (s < place.end and place.start < e)]
     cues = [c for c in cues if not _in_agent_phrase(clause.text, c)]
     descriptors = [c for c in cues if _describes_a_place(clause, c)]
@@ -518,7 +520,7 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
                 elif len(clauses) > 1 and single:
                     mention.update(parse_figures(clause.text).as_row())
                 out.append(mention)
-    _update_dated(ctx, out, sentence_date, clause_dates_seen=True)
+    _update_dated(ctx, out)
     if out:
         ctx.paragraph_mentions.setdefault(sentence.line, []).extend(out)
         ctx.truce_timing = out[-1]["truce_timing"]
@@ -648,7 +650,7 @@ def _index_groups(clause: Clause) -> None:
         clause.places[i] = replace(p, group_start=first)
 
 
-def _update_dated(ctx: Context, mentions: list[dict], sentence_date, clause_dates_seen: bool) -> None:
+def _update_dated(ctx: Context, mentions: list[dict]) -> None:
     for m in mentions:
         if m["date_expression"]:
             ctx.dated = (m["date_start"], m["date_end"], m["date_precision"])
@@ -713,7 +715,7 @@ def _code_mention(sentence: Sentence, clause: Clause, place: PlaceRef, text: str
         perpetrator_side = _other(target_side)
     if perpetrator_side is None and sub_event_type != CLASH and claimant_side in ("ARM", "AZE"):
         perpetrator_side = _other(claimant_side)
-    target = _target(clause, place, clause.acts, lexicon, sub_event_type, generic)
+    target = _target(clause, place, lexicon, sub_event_type)
     if target_side is None and perpetrator_side:
         target_side = _other(perpetrator_side)
     start, end, precision, time_utc, expression = _event_date(clause_date, sentence_date, ctx, clause.text)
@@ -739,7 +741,7 @@ def _code_mention(sentence: Sentence, clause: Clause, place: PlaceRef, text: str
         "perpetrator": _force_name(perpetrator_side),
         "perpetrator_side": perpetrator_side,
         "target": target,
-        "target_actor": _target_actor(target, target_side),
+        "target_actor": target_actor(target, target_side),
         "target_side": target_side,
         "civilian_targeting": target == "civilians",
         "claimants": sorted({a.name for a in claimants}),
@@ -753,7 +755,6 @@ def _code_mention(sentence: Sentence, clause: Clause, place: PlaceRef, text: str
         "killed_women": None, "killed_children": None, "injured_women": None, "injured_children": None,
         "_entry": ctx.entry,
         "_claimant_sides": sorted({a.side for a in claimants}),
-        "_near": [],
     }
 
 
@@ -776,15 +777,12 @@ def _force_name(side: str | None) -> str | None:
     return {"ARM": "Military Forces of Armenia", "AZE": "Military Forces of Azerbaijan"}.get(side or "")
 
 
-def _target_actor(target: str, side: str | None) -> str | None:
+def target_actor(target: str, side: str | None) -> str | None:
+    """'Civilians (Azerbaijan)', 'Military Forces of Armenia', or None when the side or the target is unknown."""
     country = {"ARM": "Armenia", "AZE": "Azerbaijan"}.get(side or "")
-    if not country:
+    if not country or target not in ("civilians", "military"):
         return None
-    if target == "civilians":
-        return f"Civilians ({country})"
-    if target == "military":
-        return f"Military Forces of {country}"
-    return None
+    return f"Civilians ({country})" if target == "civilians" else f"Military Forces of {country}"
 
 
 def _apply_denials(mentions: list[dict], facts: ReportFacts) -> None:

@@ -15,6 +15,7 @@ from collections import defaultdict
 
 import pandas as pd
 
+from pipeline.extract import target_actor
 from pipeline.schema import EVENT_TYPES, column_names
 
 EVENT_TYPE_OF = {sub: etype for etype, subs in EVENT_TYPES.items() for sub in subs}
@@ -159,7 +160,7 @@ def _event_row(mentions: list[dict]) -> dict:
         "perpetrator": lead["perpetrator"],
         "perpetrator_side": lead["perpetrator_side"],
         "target": target,
-        "target_actor": _target_actor(target, target_side),
+        "target_actor": target_actor(target, target_side),
         "target_side": target_side,
         "civilian_targeting": target == "civilians",
         "claimants": claimants,
@@ -195,13 +196,6 @@ def _truce_timing(mentions: list[dict]) -> str | None:
     if "before_start" in timings:
         return "before_start"
     return None
-
-
-def _target_actor(target: str, side: str | None) -> str | None:
-    country = {"ARM": "Armenia", "AZE": "Azerbaijan"}.get(side or "")
-    if not country or target == "unknown":
-        return None
-    return f"Civilians ({country})" if target == "civilians" else f"Military Forces of {country}"
 
 
 def _evidence(mentions: list[dict]) -> str:
