@@ -680,7 +680,7 @@ def _event_date(clause_date, sentence_date, ctx: Context, clause_text: str = "")
         start, end, precision = ctx.dated
         expression = None
         shift = _relative_shift(clause_text)
-        if shift:
+        if shift and start + timedelta(days=shift) <= _local_date(ctx.reference):
             start, end = start + timedelta(days=shift), end + timedelta(days=shift)
             expression = "relative to the previous event"
     else:
