@@ -55,7 +55,7 @@ SINGLE_KILLED = re.compile(
     re.I,
 )
 SINGLE_INJURED = re.compile(
-    r"\b(?:an?|one|1) (?:[\w-]+ ){0,3}?(?P<who>" + PERSON + r") (?:(?!who\b)\w+ ){0,6}?(?:was|were|had been|has been)? ?(?:seriously |badly )?(?:wounded|injured|hurt)\b"
+    r"\b(?:an?|one|1) (?:[\w-]+ ){0,3}?(?P<who>" + PERSON + r") (?:(?!who\b)\w+ ){0,6}?(?:was|were|had been|has been)? ?(?:seriously |badly )?(?:wounded|injured|hurt|taken to hospital|hospitali[sz]ed)\b"
     r"|\b(?:seriously |badly )?(?:wound|injur)(?:ed|ing) (?:an?|one|1) (?:[\w-]+ ){0,3}?(?P<who2>" + PERSON + r")\b",
     re.I,
 )

@@ -477,17 +477,27 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
     if not NO_COMMENT.search(text):
         ctx.speakers += [a for _, _, a in speakers]
     places = find_places(text, gazetteer, skip_until=skip)
-    is_denial = lexicon.has("denial", text) or any(not _act_is_real(text, a, lexicon) and lexicon.has("negation", text[max(0, a.start - 45) : a.end + 5]) for a in find_acts(text, lexicon))
-    if is_denial:
+    denial_end = _denial_end(text, lexicon)
+    deniers: list[Actor] = []
+    if denial_end is not None:
         side = next((a.side for _, _, a in speakers if a.side in ("ARM", "AZE")), None)
         if side is None:
             side_marks = _sides(text, lexicon, [])
             side = side_marks[0][2] if side_marks else None
+        denied_places = [p for p in places if p.start < denial_end]
         if side:
-            facts.denials.append((side, ctx.entry, number, {p.surface.lower() for p in places}))
-        _remember_places(ctx, number, places, text, sentence.line)
-        return []
+            facts.denials.append((side, ctx.entry, number, {p.surface.lower() for p in denied_places}))
+        if denial_end >= len(text) or not [p for p in places if p.start >= denial_end]:
+            _remember_places(ctx, number, places, text, sentence.line)
+            return []
+        # "... denied X and said Armenian shelling of Tartar ...": the counter-claim is read on its own.
+        deniers = [a for s, _, a in speakers if s < denial_end]
+        text = " " * denial_end + text[denial_end:]
+        places = [p for p in places if p.start >= denial_end]
+        speakers = [sp for sp in speakers if sp[0] >= denial_end]
     claimants = _claimants_for(text, sentence.line, ctx, lexicon, outlet_claimant)
+    if denial_end is not None and not attributed_claimants(text, lexicon) and deniers:
+        claimants = deniers[:1]  # the denier's own counter-claim
     tally = lexicon.has("tally", text)
     acts = [a for a in find_acts(text, lexicon) if _act_is_real(text, a, lexicon)]
     figures = parse_figures(text)
@@ -528,6 +538,19 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
         ctx.recent_sentence = number
     _remember_places(ctx, number, places, text, sentence.line)
     return out
+
+
+COUNTER_CLAIM = re.compile(r"\s(?:and|but)\s+(?:it\s+|he\s+|she\s+|they\s+)?(?:said|says|added|claimed|insisted|accused|blamed)\b", re.I)
+
+
+def _denial_end(text: str, lexicon: Lexicon) -> int | None:
+    """Where the denial in a sentence ends (the start of a counter-claim, else the sentence's end); None when there is none."""
+    negated = any(not _act_is_real(text, a, lexicon) and lexicon.has("negation", text[max(0, a.start - 45) : a.end + 5]) for a in find_acts(text, lexicon))
+    if not (lexicon.has("denial", text) or negated):
+        return None
+    first = min([s for s, _, _ in lexicon.matches("denial", text)] + [len(text)])
+    counter = COUNTER_CLAIM.search(text, first)
+    return counter.start() if counter else len(text)
 
 
 def _remember_date(ctx: Context, text: str) -> None:

@@ -54,3 +54,14 @@ def test_the_ministry_means_the_latest_ministry_that_spoke(extract):
     )
     mentions = extract(text)
     assert [m["claimants"] for m in mentions] == [["Ministry of Defence of Armenia"]] * 2
+
+
+def test_a_counter_claim_after_a_denial_is_read(extract):
+    text = "Azerbaijan's Defence Ministry denied hitting civilians and said Armenian artillery shelled Tartar on Tuesday."
+    (m,) = extract(text)
+    assert (m["location_mention"], m["perpetrator_side"], m["claimants"]) == ("Tartar", "ARM", ["Ministry of Defence of Azerbaijan"])
+
+
+def test_a_state_can_be_the_speaker(extract):
+    (m,) = extract("Azerbaijan said Armenian missiles struck the city of Ganja on Tuesday, killing 4 people.")
+    assert (m["claimant_side"], m["perpetrator_side"], m["killed"]) == ("AZE", "ARM", 4)
