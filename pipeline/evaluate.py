@@ -43,6 +43,7 @@ class Match:
     gold: int
     days_apart: int
     km: float
+    other_act: bool = False
 
 
 @dataclass
@@ -87,8 +88,9 @@ def match(events: list[dict], gold: list[dict], max_days: int) -> list[Match]:
             km = haversine_km(e["latitude"], e["longitude"], g["latitude"], g["longitude"])
             same_name = str(e["location"]).casefold() == str(g["location"]).casefold()
             if km <= MATCH_KM or same_name:
-                pairs.append(Match(i, j, days, km))
-    pairs.sort(key=lambda m: (m.days_apart, m.km, m.output, m.gold))
+                pairs.append(Match(i, j, days, km, e.get("sub_event_type") != g.get("sub_event_type")))
+    # Best pair first: same day, nearest place, then the same kind of act (two acts at one place on one day).
+    pairs.sort(key=lambda m: (m.days_apart, round(m.km, 3), m.other_act, m.output, m.gold))
     used_o, used_g, chosen = set(), set(), []
     for m in pairs:
         if m.output in used_o or m.gold in used_g:

@@ -62,7 +62,7 @@ WEAPON = re.compile(r"\b(missiles?|rockets?|artillery|shells?|shelling|mortars?|
 TRUCE_WORD = re.compile(r"\b(truce|ceasefire|cease-fire|armistice)\b", re.I)
 GOVERNMENT_BEFORE = re.compile(r"\b(accused|accuses|blamed|blames|urged|urges|called on|told|warned|according to)\s+$", re.I)
 ANAPHORA = re.compile(
-    r"\b(the|this|that|the same)\s+(two\s+)?(town|city|village|area|settlement|place|capital|villages|towns)\b|\bthere\b"
+    r"\b(the|this|that|the same)\s+(two\s+)?(town|city|village|area|settlement|place|capital|villages|towns)\b|\bthere\b|\bthe\s+[\w-]+\s+(capital)\b"
     r"|\bits\s+([\w-]+\s+)?(cathedral|church|centre|center|outskirts|streets|hospital|school|market|residents|houses|homes)\b",
     re.I,
 )
@@ -87,6 +87,7 @@ class PlaceRef:
     precision: int = 1
     anaphoric: bool = False
     group_start: int | None = None  # index, within its clause, of the first place of its list
+    feature: str = ""  # the gazetteer's kind of place ("city", "town", "village", ...)
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,8 @@ def find_places(sentence: str, gazetteer, skip_until: int = 0) -> list[PlaceRef]
     for m in gazetteer.find_mentions(sentence):
         if m.start < skip_until or not _is_event_area(m):
             continue
-        found.append(PlaceRef(m.start, m.end, sentence[m.start:m.end]))
+        feature = getattr(getattr(m, "place", None), "feature", "") or ""
+        found.append(PlaceRef(m.start, m.end, sentence[m.start:m.end], feature=feature))
     found = _drop_non_sites(sentence, found)
     return _set_precision(sentence, found)
 
@@ -612,6 +614,10 @@ def _anaphoric_places(text: str, ctx: Context, number: int, line: int) -> list[P
     if not m or not ctx.recent_places:
         return []
     noun = (m.group(3) or "").lower().rstrip("s")
+    if noun == "capital":
+        # "the capital" names the city of the story, however far back it was named.
+        cities = [p for r in reversed(ctx.recent_places) if r[1] == ctx.entry for p in r[2] if p.feature == "city"]
+        return [PlaceRef(m.start(), m.end(), cities[0].surface, 1, anaphoric=True)] if cities else []
     candidates = [r for r in reversed(ctx.recent_places) if r[1] == ctx.entry and r[2] and (r[0] == number - 1 or r[4] == line)][:3]
     if not candidates:
         return []
@@ -662,7 +668,22 @@ def _build_clauses(text: str, places: list[PlaceRef], acts: list[Act]) -> list[C
             clause = next((c for c in clauses if c.acts), clause)
             p = replace(p, start=clause.start + clause.acts[0].end, end=clause.start + clause.acts[0].end) if clause.acts else p
         clause.places.append(replace(p, start=p.start - clause.start, end=p.end - clause.start))
+    _resolve_pronouns(clauses)
     return clauses
+
+
+def _resolve_pronouns(clauses: list[Clause]) -> None:
+    """'... the hospital in Stepanakert; the ministry says Azerbaijani forces shelled it': the act's clause takes the places
+    of the clause before it when it names none and points back with a pronoun."""
+    for i, clause in enumerate(clauses):
+        if clause.places or not clause.acts or i == 0:
+            continue
+        previous = next((c for c in reversed(clauses[:i]) if c.places), None)
+        m = re.search(r"\b(it|them|there)\b", clause.text) or ANAPHORA.search(clause.text)
+        if previous is None or m is None:
+            continue
+        anchor = max(a.end for a in clause.acts if a.start <= m.start()) if any(a.start <= m.start() for a in clause.acts) else m.start()
+        clause.places = [replace(p, start=anchor, end=anchor, anaphoric=True) for p in previous.places]
 
 
 def _index_groups(clause: Clause) -> None:

@@ -74,3 +74,11 @@ def test_field_floors(tmp_path, capsys):
     assert run_evaluation(tmp_path, events_file=tmp_path / "events.parquet", field_floors={"killed": 0.5}) == 1
     assert "killed accuracy 0.000" in capsys.readouterr().err
     assert run_evaluation(tmp_path, events_file=tmp_path / "events.parquet", field_floors={"coordinates": 0.5}) == 0
+
+
+def test_two_acts_at_one_place_match_their_own_kind():
+    out = [event("2020-10-11", "Ganja", 40.68, 46.36, sub_event_type="Shelling/artillery/missile attack"),
+           event("2020-10-11", "Ganja", 40.68, 46.36, sub_event_type="Air/drone strike")]
+    ref = [gold("g1", "2020-10-11", "Ganja", 40.68, 46.36, sub_event_type="Air/drone strike"),
+           gold("g2", "2020-10-11", "Ganja", 40.68, 46.36, sub_event_type="Shelling/artillery/missile attack")]
+    assert evaluate(out, ref).accuracy("sub_event_type") == 1.0

@@ -58,3 +58,18 @@ def test_list_items_are_read_with_their_lead_in(extract):
     mentions = extract(text)
     assert [(m["location_mention"], m["geo_precision"], m["perpetrator_side"]) for m in mentions] == [("Goranboy", 2, "ARM"), ("Barda", 1, "ARM")]
     assert mentions[0]["sentence"] == "- the villages of the Goranboy district;"
+
+
+def test_a_pronoun_in_the_next_clause_takes_the_place_before_it(extract):
+    (m,) = extract("Photographs show the school in Martuni in ruins; Karabakh officials say Azerbaijani forces shelled it on Tuesday.")
+    assert (m["location_mention"], m["perpetrator_side"]) == ("Martuni", "AZE")
+
+
+def test_the_capital_is_the_city_of_the_story(extract):
+    text = (
+        "Azerbaijani rockets hit Stepanakert and Shushi on Tuesday, Karabakh officials said.\n"
+        "The mayor thanked rescuers.\n"
+        "Later, Karabakh's emergency service said warplanes had bombed one district of the capital."
+    )
+    kinds = {(m["location_mention"], m["sub_event_type"]) for m in extract(text)}
+    assert ("Stepanakert", "Air/drone strike") in kinds
