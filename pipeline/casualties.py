@@ -34,18 +34,18 @@ INJURED_VERB = (
 # "<hedge> N [adj] person ... killed" and "killing <hedge> N"
 KILLED_PATTERNS = [
     re.compile(HEDGE + NUM + r" (?:more )?" + ADJ + PERSON + r"(?:,[^,;]{0,80},)?(?: (?!and\b)\w+){0,4} " + KILLED_VERB, re.I),
-    re.compile(r"\b(?:killing|killed|kill|claimed the lives of|left|leaving) " + HEDGE + NUM + r" (?:more )?" + ADJ + r"(?:" + PERSON + r"(?: dead)?|dead)", re.I),
+    re.compile(r"\b(?:killing|killed|kills|kill|claimed the lives of|claims the lives of|left|leaves|leaving) " + HEDGE + NUM + r" (?:more )?" + ADJ + r"(?:" + PERSON + r"(?: dead)?|dead)", re.I),
     re.compile(HEDGE + NUM + r" (?:" + ADJ + PERSON + r" )?dead\b", re.I),
     re.compile(r"\b(?:death toll|toll)(?: of [\w ]{1,30}?)?(?: has| had)?(?: now)? (?:rose|rises|risen|climbs|climbed|reached|reaches|stands at|stood at|to|at|was) (?:to )?" + HEDGE + NUM, re.I),
     re.compile(r"\b(?:raising|raised|bringing|brought|putting|put) the (?:death )?toll(?: of [\w ]{1,30}?)? (?:to|at) " + HEDGE + NUM, re.I),
     re.compile(HEDGE + NUM + r" (?:more )?" + ADJ + PERSON + r" (?:have |had )?(?:now )?died", re.I),
     re.compile(r"\bcost " + HEDGE + NUM + r" lives\b", re.I),
-    re.compile(r"\b(?:killing|killed) " + HEDGE + NUM + r"\b(?! ?(?:km|kilomet|metres|meters|per ?cent|%|tanks?|houses?|buildings?|vehicles?))", re.I),
+    re.compile(r"\b(?:killing|killed|kills) " + HEDGE + NUM + r"\b(?! ?(?:km|kilomet|metres|meters|per ?cent|%|tanks?|houses?|buildings?|vehicles?))", re.I),
 ]
 INJURED_PATTERNS = [
     re.compile(HEDGE + NUM + r" (?:more )?" + ADJ + PERSON + r"(?:,[^,;]{0,80},)?(?: (?!and\b)\w+){0,4} " + INJURED_VERB, re.I),
     re.compile(r"\b(?:left|leaving) " + HEDGE + NUM + r" (?:more )?" + ADJ + r"(?:" + PERSON + r" )?(?:injured|wounded|hurt)", re.I),
-    re.compile(r"\b(?:wounding|injuring|wounded|injured) " + HEDGE + NUM + r"\b(?! ?(?:km|kilomet|metres|meters|per ?cent|%|tanks?|houses?|buildings?|vehicles?))", re.I),
+    re.compile(r"\b(?:wounding|injuring|wounded|injured|wounds|injures) " + HEDGE + NUM + r"\b(?! ?(?:km|kilomet|metres|meters|per ?cent|%|tanks?|houses?|buildings?|vehicles?))", re.I),
     re.compile(r"\band " + HEDGE + NUM + r" (?:others? |more )?(?:were )?(?:wounded|injured|hurt)\b", re.I),
     re.compile(HEDGE + NUM + r" (?:others? )?(?:wounded|injured|hurt)\b", re.I),
 ]

@@ -55,6 +55,7 @@ CASES = [
     ("A soldier who had been wounded last week died on Monday, raising the toll to 6.", (6, 6, 6), None, {}),
     ("One serviceman of the national army was killed and two were wounded.", (1, 1, 1), (2, 2, 2), {}),
     ("An elderly man was taken to hospital with shrapnel wounds.", None, (1, 1, 1), {}),
+    ("A second strike kills 13 people and wounds 40.", (13, 13, 13), (40, 40, 40), {}),
     ("Rockets injured three civilians, including a 9-year-old boy.", None, (3, 3, 3), {"injured_children": 1}),
 ]
 
