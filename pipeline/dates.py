@@ -143,7 +143,7 @@ _WD_ANY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tues
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 _PRE = (
-    r"(?i:(?:the\s+)?(?:early|small|wee)\s+hours\s+of|(?:the\s+)?night\s+(?:to|into|of)|overnight\s+(?:into|to|on)"
+    r"(?i:(?:the\s+)?(?:early|small|wee)\s+hours\s+of|(?:the\s+)?night\s+(?:to|into|of|from)|overnight\s+(?:into|to|on)"
     r"|late\s+on|early\s+on|late|early|last|previous|past|next|coming|this)"
 )
 _ZONE = (
@@ -790,6 +790,8 @@ def parse_entry_stamp(line: str, reference: datetime, *, local_offset_minutes: i
       header takes the year as other dates do (:func:`_year_for`). A bare weekday line is a header too.
     """
     text = line.strip()
+    if text.isupper():
+        text = text.title()  # "MONDAY 26 OCTOBER" as a header in capitals
     if not text or len(text) > 300 or not any(ch.isdigit() for ch in text) and not STAMP_WEEKDAY.match(text):
         return None
     reference = _aware(reference)
