@@ -20,7 +20,8 @@ PERSON = (
     r"women|woman|men|man|children|child|kids?|boys?|girls?|journalists?|employees?|workers?|policem[ae]n|"
     r"nationals|citizens|fighters|servicewomen|teenagers?|babies|baby|infants?|family members|members|wife|husband|sons?|daughters?|"
     r"mothers?|fathers?|brothers?|sisters?|teachers?|nurses?|doctors?|farmers?|shepherds?|drivers?|reporters?|relatives?|pensioners?|"
-    r"passengers?|volunteers?|rescuers?|medics?|paramedics?|victims?|elderly|students?|pupils?)"
+    r"passengers?|volunteers?|rescuers?|medics?|paramedics?|victims?|elderly|students?|pupils?|grand(?:daughter|son|mother|father|child)s?|"
+    r"nephews?|nieces?|cousins?|neighbou?rs?|guards?|shopkeepers?|labou?rers?|builders?)"
 )
 ADJ = r"(?:[a-z-]+ ){0,3}?"
 HEDGE = r"(?P<hedge>at least|as many as|up to|more than|over|upwards of|some|about|around|nearly|almost|an estimated|approximately|roughly)?\s*"
@@ -28,7 +29,7 @@ NUM = r"(?P<n>\d{1,5})"
 KILLED_VERB = r"(?:were |was |had been |have been |has been )?(?:killed|dead|died|perished|lost their lives|slain)"
 INJURED_VERB = (
     r"(?:were |was |had been |have been |has been )?(?:(?:seriously |badly |severely |slightly )?(?:wounded|injured|hurt)|"
-    r"suffered (?:\w+ )?injuries|taken to hospital|hospitali[sz]ed)"
+    r"suffered (?:\w+ )?injuries|(?:received|sustained) (?:\w+ ){0,2}(?:wounds|injuries)|taken to hospital|hospitali[sz]ed)"
 )
 
 # "<hedge> N [adj] person ... killed" and "killing <hedge> N"
@@ -48,6 +49,7 @@ INJURED_PATTERNS = [
     re.compile(r"\b(?:wounding|injuring|wounded|injured|wounds|injures) " + HEDGE + NUM + r"\b(?! ?(?:km|kilomet|metres|meters|per ?cent|%|tanks?|houses?|buildings?|vehicles?))", re.I),
     re.compile(r"\band " + HEDGE + NUM + r" (?:others? |more )?(?:were )?(?:wounded|injured|hurt)\b", re.I),
     re.compile(HEDGE + NUM + r" (?:others? )?(?:wounded|injured|hurt)\b", re.I),
+    re.compile(HEDGE + NUM + r" (?:more |others? )?(?:were |was )?(?:received|sustained|suffered) (?:\w+ ){0,2}(?:wounds|injuries)\b", re.I),
 ]
 SINGLE_KILLED = re.compile(
     r"\b(?:an?|one|1) (?:[\w-]+ ){0,3}?(?P<who>" + PERSON + r") (?:\w+ ){0,6}?(?:was|were|had been|has been)? ?(?:killed|died|shot dead)\b"
@@ -162,7 +164,7 @@ def _breakdown(kind: str, text: str) -> dict[str, int]:
 
 def _split_kinds(text: str) -> tuple[str, str]:
     """Split a sentence into the part about deaths and the part about injuries."""
-    m = re.search(r"\b(wounded|injured|hurt|injuries|wounding|injuring)\b", text, re.I)
+    m = re.search(r"\b(wounded|injured|hurt|injuries|wounding|injuring|wounds)\b", text, re.I)
     k = re.search(r"\b(killed|dead|died|killing|death|lives)\b", text, re.I)
     if not m or not k:
         return text, text
@@ -215,7 +217,7 @@ def parse_figures(sentence: str) -> Figures:
     figures = Figures()
     killed_part, injured_part = _split_kinds(text)
 
-    killed = _figure(killed_part, sentence, KILLED_PATTERNS, SINGLE_KILLED, NONE_KILLED)
+    killed = _figure(killed_part, sentence, KILLED_PATTERNS, SINGLE_KILLED, NONE_KILLED, listed=_listed_people(killed_part, r"(?:killed|shot dead)"))
     if killed:
         figures.killed, figures.killed_low, figures.killed_high = killed
     listed = _listed_people(injured_part, r"(?:seriously |badly )?(?:wounded|injured|hurt)")

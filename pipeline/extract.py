@@ -69,7 +69,8 @@ ANAPHORA = re.compile(
 
 NO_COMMENT = re.compile(r"\b(did not|didn't|declined to|would not|refused to) (comment|respond)\b|\bno comment\b", re.I)
 SPEAKER_ANAPHORA = re.compile(
-    r"\b(it|he|she|they|the (ministry|office|statement|agency|service|spokes(man|woman|person)|prosecutors|officials|army|military))\b", re.I
+    r"\b(it|he|she|they|him|her|them|the (?:[\w-]+ )?(ministry|office|statement|agency|service|spokes(?:man|woman|person)|prosecutors|officials|army|military))\b",
+    re.I,
 )
 SIDE_AGENT_NOUNS = (
     r"(armed\s+forces|forces|army|artillery|troops|units?|military|missiles?|rockets?|fire|shelling|attacks?|side|commandos?|"
@@ -321,6 +322,8 @@ ACTING_AFTER = re.compile(r"^(\s+[\w-]+){0,3}?\s+(has\s+|had\s+)?" + ACT_VERBS, 
 def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passive: bool) -> str | None:
     """'agent', 'target' or None for one mention of a side ('Armenian', 'Baku's', 'Azerbaijan')."""
     before, after = text[:s], text[e:]
+    if re.search(r"\bpositions\s+of\s+(the\s+)?(\w+\s+of\s+)?(the\s+)?$", before, re.I):
+        return "target"  # "the positions of units of the Azerbaijan Army"
     if AGENT_BEFORE.search(before) or any(a.start <= s < a.end for a in acts):
         return "agent"  # "accused Armenian forces", "fired by the Armenian army", "under Azerbaijani fire"
     if re.search(r"\bfrom\s+(the\s+)?$", before, re.I) and re.match(r"^\s+(territory|side|positions)", after, re.I):
@@ -421,16 +424,18 @@ def extract_report(article: dict, gazetteer, lexicon: Lexicon) -> list[dict]:
     """All event mentions of one report, in text order."""
     text: str = article["text"]
     published: datetime = article["published"].to_pydatetime() if hasattr(article["published"], "to_pydatetime") else article["published"]
-    outlet = article.get("outlet")
-    outlet_claimant = _outlet_claimant(outlet if isinstance(outlet, str) else "", lexicon)
+    report = _report_info(article, lexicon)
     ctx = Context(reference=published)
     facts = ReportFacts()
     mentions: list[dict] = []
     day_header: datetime | None = None
     lead_in = ""
     sentence_no = 0
-    for line in split_lines(text):
+    lines = split_lines(text)
+    for i, line in enumerate(lines):
         stamp = dates.parse_entry_stamp(line.text, day_header or published, local_offset_minutes=config.DEFAULT_EVENT_UTC_OFFSET_MINUTES)
+        if stamp is not None and not CLOCK_IN_STAMP.search(line.text) and not _next_is_timed_stamp(lines, i, stamp):
+            stamp = None  # a dateline under the title, not the day header of a live blog
         if stamp is not None and stamp <= published + timedelta(days=1):
             day_header = stamp
             ctx = _new_entry(ctx, stamp)
@@ -442,20 +447,47 @@ def extract_report(article: dict, gazetteer, lexicon: Lexicon) -> list[dict]:
             # A list item is read with the sentence that introduces it; its own words are the evidence.
             sentence_no += 1
             item = Sentence(line.start, line.end, line.text, line.index)
-            mentions += _sentence_mentions(item, sentence_no, 0, ctx, facts, gazetteer, lexicon, outlet_claimant, article, context=lead_in)
+            mentions += _sentence_mentions(item, sentence_no, 0, ctx, facts, gazetteer, lexicon, report, context=lead_in)
             continue
         if not line.is_prose:
             continue
         skip = dateline_length(line.text)
         for sentence in split_sentences(line):
             sentence_no += 1
-            mentions += _sentence_mentions(sentence, sentence_no, skip if sentence.start == line.start else 0, ctx, facts, gazetteer, lexicon, outlet_claimant, article)
+            mentions += _sentence_mentions(sentence, sentence_no, skip if sentence.start == line.start else 0, ctx, facts, gazetteer, lexicon, report)
     _apply_denials(mentions, facts)
     return mentions
 
 
+CLOCK_IN_STAMP = re.compile(r"\d{1,2}[:.]\d\d|\d{1,2}\s?[ap]\.?m\b", re.I)
+
+
+def _next_is_timed_stamp(lines, i: int, header: datetime) -> bool:
+    """A day header counts only where a timed entry stamp follows it, as in a live blog."""
+    if i + 1 >= len(lines):
+        return False
+    nxt = lines[i + 1].text
+    return bool(CLOCK_IN_STAMP.search(nxt)) and dates.parse_entry_stamp(nxt, header, local_offset_minutes=config.DEFAULT_EVENT_UTC_OFFSET_MINUTES) is not None
+
+
 def _new_entry(ctx: Context, stamp: datetime) -> Context:
     return Context(reference=stamp, entry=ctx.entry + 1, speakers=ctx.speakers, recent_places=[])
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    """What every sentence of a report shares: the report, and who speaks when the outlet speaks for itself."""
+
+    article: dict
+    outlet_claimant: list[Actor]  # the outlet is a party's agency: its statements are its claims
+    own_observer: Actor | None  # an independent outlet reporting its own people's observation
+
+
+def _report_info(article: dict, lexicon: Lexicon) -> ReportInfo:
+    outlet = article.get("outlet") if isinstance(article.get("outlet"), str) else ""
+    party = _outlet_claimant(outlet, lexicon)
+    observer = Actor("claimant", outlet, "independent", re.compile(re.escape(outlet))) if outlet and not party else None
+    return ReportInfo(article, party, observer)
 
 
 def _outlet_claimant(outlet: str, lexicon: Lexicon) -> list[Actor]:
@@ -469,7 +501,7 @@ BULLET_MARK = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"'})
 
 
-def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, facts: ReportFacts, gazetteer, lexicon: Lexicon, outlet_claimant: list[Actor], article: dict, context: str = "") -> list[dict]:
+def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, facts: ReportFacts, gazetteer, lexicon: Lexicon, report: ReportInfo, context: str = "") -> list[dict]:
     """Mentions coded from one sentence; `context` is a list's lead-in, read before the item but never a source of places."""
     item = BULLET_MARK.sub(lambda m: " " * len(m.group(0)), sentence.text) if context else sentence.text
     text = (f"{context} " if context else "") + item
@@ -497,10 +529,10 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
         text = " " * denial_end + text[denial_end:]
         places = [p for p in places if p.start >= denial_end]
         speakers = [sp for sp in speakers if sp[0] >= denial_end]
-    claimants = _claimants_for(text, sentence.line, ctx, lexicon, outlet_claimant)
+    claimants = _claimants_for(text, sentence.line, ctx, lexicon, report.outlet_claimant, report.own_observer)
     if denial_end is not None and not attributed_claimants(text, lexicon) and deniers:
         claimants = deniers[:1]  # the denier's own counter-claim
-    tally = lexicon.has("tally", text)
+    tally = lexicon.has("tally", text) or lexicon.has("background", text)
     acts = [a for a in find_acts(text, lexicon) if _act_is_real(text, a, lexicon)]
     figures = parse_figures(text)
     own_timing = _truce_timing(text, lexicon)
@@ -526,7 +558,7 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
         single = len({p.surface.lower() for p in clause.places}) == 1
         for place in clause.places:
             for sub_event_type, generic in act_types(clause, place, single):
-                mention = _code_mention(sentence, clause, place, text, lexicon, speakers, claimants, ctx, clause_date, sentence_date, own_timing, article, sub_event_type, generic)
+                mention = _code_mention(sentence, clause, place, text, lexicon, speakers, claimants, ctx, clause_date, sentence_date, own_timing, report.article, sub_event_type, generic)
                 if len(distinct) == 1:
                     mention.update(figures.as_row())
                 elif len(clauses) > 1 and single:
@@ -564,7 +596,7 @@ def _remember_date(ctx: Context, text: str) -> None:
 
 def _figures_outside_tally(text: str, lexicon: Lexicon) -> Figures:
     """Figures told before a running tally in the same sentence ("34 were hurt, adding that attacks have so far ...")."""
-    first_tally = min(s for s, _, _ in lexicon.matches("tally", text))
+    first_tally = min(s for s, _, _ in lexicon.matches("tally", text) + lexicon.matches("background", text))
     clause_start = max((s for s, e in _clauses(text) if s <= first_tally), default=0)
     return parse_figures(text[:clause_start])
 
@@ -586,7 +618,10 @@ def _recall_speaker(text: str, ctx: Context) -> list[Actor]:
     return [(same_kind or ctx.speakers)[-1]]
 
 
-def _claimants_for(text: str, line: int, ctx: Context, lexicon: Lexicon, outlet_claimant: list[Actor]) -> list[Actor]:
+FIRST_PERSON = re.compile(r"\b(we|our (team|teams|correspondent|reporter|staff|researchers|monitors|colleagues))\b", re.I)
+
+
+def _claimants_for(text: str, line: int, ctx: Context, lexicon: Lexicon, outlet_claimant: list[Actor], own_observer: Actor | None = None) -> list[Actor]:
     claimants = attributed_claimants(text, lexicon)
     attribution = lexicon.has("attribution", text)
     if not claimants and attribution:
@@ -595,6 +630,8 @@ def _claimants_for(text: str, line: int, ctx: Context, lexicon: Lexicon, outlet_
         claimants = list(ctx.paragraph_claimants.get(line, []))
     if not claimants:
         claimants = list(outlet_claimant)
+    if not claimants and own_observer is not None and FIRST_PERSON.search(text):
+        claimants = [own_observer]  # the outlet reports what its own people saw
     if claimants:
         ctx.paragraph_claimants[line] = claimants
     return claimants

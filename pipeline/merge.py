@@ -143,7 +143,8 @@ def _event_row(mentions: list[dict]) -> dict:
     mentions = sorted(mentions, key=lambda m: (pd.Timestamp(m["published"]), m["report_id"], m["char_start"]))
     specific = [m for m in mentions if not m.get("act_generic")] or mentions
     sided = [m for m in mentions if m["perpetrator_side"] is not None]
-    lead = (sided and [m for m in specific if m["perpetrator_side"] is not None] or specific or mentions)[0]
+    # The mention that names the act and the side leads; then one that names the side; then one that names the act.
+    lead = ([m for m in specific if m["perpetrator_side"] is not None] or sided or specific)[0]
     claimants = sorted({c for m in mentions for c in m["claimants"]})
     claimant_sides = {s for m in mentions for s in m.get("_claimant_sides", [])}
     target = _target(mentions)

@@ -56,6 +56,8 @@ CASES = [
     ("One serviceman of the national army was killed and two were wounded.", (1, 1, 1), (2, 2, 2), {}),
     ("An elderly man was taken to hospital with shrapnel wounds.", None, (1, 1, 1), {}),
     ("A second strike kills 13 people and wounds 40.", (13, 13, 13), (40, 40, 40), {}),
+    ("A farmer and his grandson were killed in their orchard.", (2, 2, 2), None, {}),
+    ("One man was killed and three more received wounds of varying severity.", (1, 1, 1), (3, 3, 3), {}),
     ("Rockets injured three civilians, including a 9-year-old boy.", None, (3, 3, 3), {"injured_children": 1}),
 ]
 
