@@ -61,9 +61,10 @@ lint: | $(VENV)/.installed ## Run ruff
 	$(PY) -m ruff check pipeline tests
 
 .PHONY: evaluate
-evaluate: | $(VENV)/.installed ## Score extraction on the seed article and the dev set
+evaluate: | $(VENV)/.installed ## Score extraction on the seed article, the shared dev set and our style-varied set
 	$(PY) -m pipeline evaluate --gold $(SHARED)/seeds
 	$(PY) -m pipeline evaluate --gold $(SHARED)/devset
+	$(PY) -m pipeline evaluate --gold tests/fixtures/styles
 
 .PHONY: bench
 bench: | $(VENV)/.installed ## Run the benchmarks

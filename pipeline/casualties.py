@@ -57,13 +57,13 @@ SINGLE_KILLED = re.compile(
     re.I,
 )
 SINGLE_INJURED = re.compile(
-    r"\b(?:an?|one|1) (?:[\w-]+ ){0,3}?(?P<who>" + PERSON + r") (?:(?!who\b)\w+ ){0,6}?(?:was|were|had been|has been)? ?(?:seriously |badly )?(?:wounded|injured|hurt|taken to hospital|hospitali[sz]ed)\b"
+    r"\b(?:an?|one|1) (?:[\w-]+ ){0,3}?(?P<who>" + PERSON + r") (?:(?!who\b)\w+ ){0,6}?(?:was|were|had been|has been)? ?(?:seriously |badly )?(?:wounded|injured|hurt|taken to (?:the |a )?(?:[\w-]+ ){0,3}hospital|hospitali[sz]ed)\b"
     r"|\b(?:seriously |badly )?(?:wound|injur)(?:ed|ing) (?:an?|one|1) (?:[\w-]+ ){0,3}?(?P<who2>" + PERSON + r")\b",
     re.I,
 )
-NONE_KILLED = re.compile(r"\b(?:no one|nobody|none|no people|no civilians?)(?: there)? (?:was|were|had been|has been|have been)? ?killed\b|\bno (?:deaths|fatalities|casualties|victims)\b", re.I)
+NONE_KILLED = re.compile(r"\b(?:no one|nobody|none|no people|no civilians?)(?: there)? (?:was|were|is|are|had been|has been|have been)? ?killed\b|\bno (?:deaths|fatalities|casualties|victims)\b", re.I)
 NONE_INJURED = re.compile(
-    r"\b(?:no one|nobody|none|no people|no civilians?)(?: there)? (?:was|were|had been|has been|have been)? ?(?:killed or )?(?:injured|wounded|hurt)\b"
+    r"\b(?:no one|nobody|none|no people|no civilians?)(?: there)? (?:was|were|is|are|had been|has been|have been)? ?(?:killed or )?(?:injured|wounded|hurt)\b"
     r"|\bno (?:casualties|injuries|victims)\b",
     re.I,
 )

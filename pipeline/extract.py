@@ -716,7 +716,7 @@ def _resolve_pronouns(clauses: list[Clause]) -> None:
         if clause.places or not clause.acts or i == 0:
             continue
         previous = next((c for c in reversed(clauses[:i]) if c.places), None)
-        m = re.search(r"\b(it|them|there)\b", clause.text) or ANAPHORA.search(clause.text)
+        m = re.search(r"\b(it|them|there)\b|^\s*(which|where)\b", clause.text) or ANAPHORA.search(clause.text)
         if previous is None or m is None:
             continue
         anchor = max(a.end for a in clause.acts if a.start <= m.start()) if any(a.start <= m.start() for a in clause.acts) else m.start()
