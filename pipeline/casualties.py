@@ -152,13 +152,7 @@ def _breakdown(kind: str, text: str) -> dict[str, int]:
     if out:
         return out
     for m in BREAKDOWN.finditer(text):
-        segment = m.group("list")
-        women = _count(WOMEN, segment)
-        children = _count(CHILDREN, segment)
-        if women:
-            out[f"{kind}_women"] = women
-        if children:
-            out[f"{kind}_children"] = children
+        out.update(_women_and_children(kind, m.group("list")))
     return out
 
 
@@ -235,22 +229,21 @@ def parse_figures(sentence: str) -> Figures:
 
 
 def _named_victims(kind: str, text: str) -> dict[str, int]:
-    """Breakdowns given as a list of victims: 'killing two women, a man and a girl'."""
-    out: dict[str, int] = {}
+    """Breakdowns given as a list of victims: 'killing two women, a man and a girl', 'a 16-year-old boy died'."""
     m = re.search(r"\b(?:killing|killed|dead were|victims were|including)\s+(?P<list>[^.;]{0,120})", text, re.I)
-    segment = m.group("list") if m else ""
-    if not m:
-        single = CHILD_AGE.search(text)
-        if single and (single.group("age") is None or int(single.group("age")) < 18):
-            out[f"{kind}_children"] = 1
-        return out
+    out = _women_and_children(kind, m.group("list")) if m else {}
+    single = CHILD_AGE.search(text)
+    if f"{kind}_children" not in out and single and (single.group("age") is None or int(single.group("age")) < 18):
+        out[f"{kind}_children"] = 1
+    return out
+
+
+def _women_and_children(kind: str, segment: str) -> dict[str, int]:
+    out: dict[str, int] = {}
     women = _count(WOMEN, segment)
     children = _count(CHILDREN, segment)
     if women:
         out[f"{kind}_women"] = women
     if children:
         out[f"{kind}_children"] = children
-    single = CHILD_AGE.search(text)
-    if not children and single and (single.group("age") is None or int(single.group("age")) < 18):
-        out[f"{kind}_children"] = 1
     return out
