@@ -504,9 +504,8 @@ APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”
 def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, facts: ReportFacts, gazetteer, lexicon: Lexicon, report: ReportInfo, context: str = "") -> list[dict]:
     """Mentions coded from one sentence; `context` is a list's lead-in, read before the item but never a source of places."""
     item = BULLET_MARK.sub(lambda m: " " * len(m.group(0)), sentence.text) if context else sentence.text
-    text = (f"{context} " if context else "") + item
+    text = ((f"{context} " if context else "") + item).translate(APOSTROPHES)  # same length: offsets stay valid
     skip = max(skip, len(context) + 1 if context else 0)
-    text = text.translate(APOSTROPHES)  # same length: offsets stay valid
     speakers = find_speakers(text, lexicon)
     if not NO_COMMENT.search(text):
         ctx.speakers += [a for _, _, a in speakers]
@@ -514,14 +513,8 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
     denial_end = _denial_end(text, lexicon)
     deniers: list[Actor] = []
     if denial_end is not None:
-        side = next((a.side for _, _, a in speakers if a.side in ("ARM", "AZE")), None)
-        if side is None:
-            side_marks = _sides(text, lexicon, [])
-            side = side_marks[0][2] if side_marks else None
-        denied_places = [p for p in places if p.start < denial_end]
-        if side:
-            facts.denials.append((side, ctx.entry, number, {p.surface.lower() for p in denied_places}))
-        if denial_end >= len(text) or not [p for p in places if p.start >= denial_end]:
+        _record_denial(text, denial_end, places, speakers, lexicon, facts, ctx, number)
+        if not [p for p in places if p.start >= denial_end]:
             _remember_places(ctx, number, places, text, sentence.line)
             return []
         # "... denied X and said Armenian shelling of Tartar ...": the counter-claim is read on its own.
@@ -572,6 +565,16 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
         ctx.recent_sentence = number
     _remember_places(ctx, number, places, text, sentence.line)
     return out
+
+
+def _record_denial(text: str, denial_end: int, places: list[PlaceRef], speakers, lexicon: Lexicon, facts: ReportFacts, ctx: Context, number: int) -> None:
+    """Remember who denied what, so that the other side's claims in the report are marked denied."""
+    side = next((a.side for _, _, a in speakers if a.side in ("ARM", "AZE")), None)
+    if side is None:
+        side_marks = _sides(text, lexicon, [])
+        side = side_marks[0][2] if side_marks else None
+    if side:
+        facts.denials.append((side, ctx.entry, number, {p.surface.lower() for p in places if p.start < denial_end}))
 
 
 COUNTER_CLAIM = re.compile(r"\s(?:and|but)\s+(?:it\s+|he\s+|she\s+|they\s+)?(?:said|says|added|claimed|insisted|accused|blamed)\b", re.I)
