@@ -36,7 +36,7 @@ GROUND_AGENTS = re.compile(r"\b(troops|soldiers|units?|fighters|gunmen|armed gro
 CLAUSE_BREAK = re.compile(r";|\s[-–—]\s|\s+and\s+(?=(?:that|of|then)\s)|,\s+(?=(?:and|after|before|while|whereas|but|according|which|who|adding|saying)\b)(?!and\s+(?:the|a|an)\s+\w+\s+(?:of|in)\b)", re.I)
 PREFIX_PRECISION2 = re.compile(
     r"(\b(regions|districts|rayons|provinces)\s+of\b|\b(territory|directions?|outskirts|vicinity|environs|suburbs)\s+of\b"
-    r"|\b(near|around|close to|outside)\b|\bdistricts?,)\s*(the\s+|a\s+|its\s+)?((town|city|villages?|settlements?|districts?|regions?|areas?)\s+(of\s+)?)?"
+    r"|\b(near|around|close to|outside)\b|\bdistricts?,|\b\d+\s*(km|kilomet(re|er)s|miles)\s+([a-z-]+\s+)?(of|from))\s*(the\s+|a\s+|its\s+)?((town|city|villages?|settlements?|districts?|regions?|areas?)\s+(of\s+)?)?"
     r"([\w'’-]+\s+){0,2}$",
     re.I,
 )
@@ -60,7 +60,17 @@ LOCAL_PASSIVE = re.compile(
 )
 WEAPON = re.compile(r"\b(missiles?|rockets?|artillery|shells?|shelling|mortars?|grads?|smerch|drones?|bombs?|air ?strikes?|mlrs)\b", re.I)
 TRUCE_WORD = re.compile(r"\b(truce|ceasefire|cease-fire|armistice)\b", re.I)
-GOVERNMENT_BEFORE = re.compile(r"\b(accused|accuses|blamed|blames|urged|urges|called on|told|warned|according to)\s+$", re.I)
+GOVERNMENT_BEFORE = re.compile(
+    r"\b(accused|accuses|blamed|blames|urged|urges|called on|told|warned|according to)\s+$"
+    r"|\b(leadership|government|authorities|regime|rulers|officials)\s+(in|of)\s+$",
+    re.I,
+)
+# "In Baku, the Defence Ministry says ...": the seat of the speaker, not where anything happened.
+SPEAKER_SEAT = re.compile(
+    r"^,\s+(the\s+|a\s+|an\s+)?([\w'-]+\s+){0,3}(ministry|officials?|government|spokes\w+|authorities|office|president|command|prosecutors?)\b"
+    r"[^.;]{0,40}?\b(said|says|say|reported|reports|announced|claimed|claims|told)\b",
+    re.I,
+)
 ANAPHORA = re.compile(
     r"\b(the|this|that|the same)\s+(two\s+)?(town|city|village|area|settlement|place|capital|villages|towns)\b|\bthere\b|\bthe\s+[\w-]+\s+(capital)\b"
     r"|\bits\s+([\w-]+\s+)?(cathedral|church|centre|center|outskirts|streets|hospital|school|market|residents|houses|homes)\b",
@@ -77,7 +87,7 @@ SIDE_AGENT_NOUNS = (
     r"soldiers|fighters|groups?|drones?|warplanes|aviation|aircraft|mlrs|grads?|smerch|shells?|mortars?|gunners|heavy\s+artillery)"
 )
 SIDE_TARGET_NOUNS = r"(positions?|civilians?|villages?|settlements?|territory|army\s+units|military\s+units|soldiers|servicem[ae]n|border|towns?|cities|people|residents)"
-ACT_VERBS = r"(launched|fired|shelled|attacked|struck|hit|pounded|bombed|used|stormed|seized|targeted|opened\s+fire)"
+ACT_VERBS = r"(launched|fired|shelled|attacked|struck|hit|pounded|bombed|used|stormed|seized|targeted|opened\s+fire|pressed|mounted|began|continued|carried\s+out)"
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,8 @@ class PlaceRef:
     anaphoric: bool = False
     group_start: int | None = None  # index, within its clause, of the first place of its list
     feature: str = ""  # the gazetteer's kind of place ("city", "town", "village", ...)
+    admin1: str = ""  # first-level division the gazetteer puts it in
+    is_admin: bool = False  # the name of a district or province
 
 
 @dataclass(frozen=True)
@@ -135,8 +147,14 @@ def find_places(sentence: str, gazetteer, skip_until: int = 0) -> list[PlaceRef]
     for m in gazetteer.find_mentions(sentence):
         if m.start < skip_until or not _is_event_area(m):
             continue
-        feature = getattr(getattr(m, "place", None), "feature", "") or ""
-        found.append(PlaceRef(m.start, m.end, sentence[m.start:m.end], feature=feature))
+        place = getattr(m, "place", None)
+        found.append(
+            PlaceRef(
+                m.start, m.end, sentence[m.start:m.end], feature=getattr(place, "feature", "") or "",
+                admin1=getattr(place, "admin1", "") or "", is_admin=bool(getattr(m, "is_admin_area", False)),
+            )
+        )
+    found = _drop_containing_areas(found)
     found = _drop_non_sites(sentence, found)
     return _set_precision(sentence, found)
 
@@ -148,6 +166,12 @@ def _is_event_area(mention) -> bool:
         return False
     country = getattr(mention, "country_iso3", None) or getattr(place, "country_iso3", None)
     return country is None or country in config.EVENT_COUNTRIES
+
+
+def _drop_containing_areas(places: list[PlaceRef]) -> list[PlaceRef]:
+    """'In Gegharkunik province, a drone struck a field near Vardenis': the province only says where Vardenis is."""
+    towns = [p for p in places if not p.is_admin]
+    return [p for p in places if not (p.is_admin and any(t.admin1 and t.admin1 == p.admin1 for t in towns))]
 
 
 def _drop_non_sites(sentence: str, places: list[PlaceRef]) -> list[PlaceRef]:
@@ -162,7 +186,7 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef]) -> list[PlaceRef]:
             continue
         if observer and not re.search(r"\bfrom\b[\w\s'’-]{0,60}$", before, re.I):
             continue
-        if GOVERNMENT_AFTER.search(after) or GOVERNMENT_BEFORE.search(before[-40:]):
+        if GOVERNMENT_AFTER.search(after) or GOVERNMENT_BEFORE.search(before[-40:]) or (re.search(r"\bin\s+$", before, re.I) and SPEAKER_SEAT.match(after)):
             continue
         if prev and _inside_brackets_after(sentence, prev, p):
             continue
@@ -224,8 +248,11 @@ def _drop_overlaps(acts: list[Act]) -> list[Act]:
 
 
 def _act_is_real(text: str, act: Act, lexicon: Lexicon) -> bool:
+    """Not negated ('did not shell'), not a threat or intention ('will strike', 'every rocket fired at X will be answered')."""
     window = text[max(0, act.start - 45) : act.end + 5]
-    return not (lexicon.has("negation", window) or lexicon.has("modality", text[max(0, act.start - 35) : act.start]))
+    if lexicon.has("negation", window) or lexicon.has("modality", text[max(0, act.start - 35) : act.start]):
+        return False
+    return not re.match(r"^[^.;,]{0,25}?\b(will|would|shall)\s+be\b", text[act.end :], re.I)
 
 
 def _nearest(items, pos: int):
@@ -311,7 +338,7 @@ def _sides(sentence: str, lexicon: Lexicon, speakers: list[tuple[int, int, Actor
 
 
 AGENT_BEFORE = re.compile(
-    r"(\b(blamed|accused|accuses|blames)\s+(the\s+)?|\bby\s+(the\s+)?|\b(forces|army|troops|military|artillery|units)\s+of\s+(the\s+)?(republic\s+of\s+)?)$",
+    r"(\b(blamed|accused|accuses|blames|attributed\s+to|attributes\s+to)\s+(the\s+)?|\bby\s+(the\s+)?|\b(forces|army|troops|military|artillery|units)\s+of\s+(the\s+)?(republic\s+of\s+)?)$",
     re.I,
 )
 TARGET_AFTER = re.compile(r"^(\s+[\w-]+){0,2}?\s+" + SIDE_TARGET_NOUNS + r"\b", re.I)
@@ -791,7 +818,7 @@ def _code_mention(sentence: Sentence, clause: Clause, place: PlaceRef, text: str
     perpetrator_side = _nearest_side(agents, place.start)
     target_side = _nearest_side(targets, place.start)
     claimant_side = _claimant_side(claimants)
-    if perpetrator_side is None and claimant_side in ("ARM", "AZE") and re.search(r"\b(the enemy|enemy (forces|units|troops|artillery))\b", text, re.I):
+    if perpetrator_side is None and claimant_side in ("ARM", "AZE") and re.search(r"\b(the (enemy|adversary)|(enemy|adversary) (forces|units|troops|artillery))\b", text, re.I):
         perpetrator_side = _other(claimant_side)  # a party's statement calls the other side "the enemy"
     if target_side is None and claimant_side in ("ARM", "AZE") and re.search(r"\bour (positions|troops|forces|units|servicemen|soldiers)\b", text, re.I):
         target_side = claimant_side
