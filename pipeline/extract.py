@@ -470,8 +470,8 @@ def extract_report(article: dict, gazetteer, lexicon: Lexicon) -> list[dict]:
             lead_in = line.text
         elif not line.is_bullet:
             lead_in = ""
-        if line.is_bullet and lead_in:
-            # A list item is read with the sentence that introduces it; its own words are the evidence.
+        if line.is_bullet and (lead_in or not line.is_prose and len(line.text.split()) >= 4):
+            # A list item is read with the sentence that introduces it (if any); its own words are the evidence.
             sentence_no += 1
             item = Sentence(line.start, line.end, line.text, line.index)
             mentions += _sentence_mentions(item, sentence_no, 0, ctx, facts, gazetteer, lexicon, report, context=lead_in)
@@ -524,13 +524,16 @@ def _outlet_claimant(outlet: str, lexicon: Lexicon) -> list[Actor]:
     return []
 
 
+TABLE_FIELD = re.compile(r"\s[–—|]\s")
 BULLET_MARK = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"'})
 
 
 def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, facts: ReportFacts, gazetteer, lexicon: Lexicon, report: ReportInfo, context: str = "") -> list[dict]:
     """Mentions coded from one sentence; `context` is a list's lead-in, read before the item but never a source of places."""
-    item = BULLET_MARK.sub(lambda m: " " * len(m.group(0)), sentence.text) if context else sentence.text
+    item = BULLET_MARK.sub(lambda m: " " * len(m.group(0)), sentence.text)
+    if len(TABLE_FIELD.findall(item)) >= 2:
+        item = TABLE_FIELD.sub(" , ", item)  # "26 Oct – Tartar district – shelling – 1 injured": one record, not clauses
     text = ((f"{context} " if context else "") + item).translate(APOSTROPHES)  # same length: offsets stay valid
     skip = max(skip, len(context) + 1 if context else 0)
     speakers = find_speakers(text, lexicon)
@@ -553,15 +556,16 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
     if denial_end is not None and not attributed_claimants(text, lexicon) and deniers:
         claimants = deniers[:1]  # the denier's own counter-claim
     tally = lexicon.has("tally", text) or lexicon.has("background", text)
+    question = text.rstrip().endswith("?")  # "Who else fires at Martuni?" asks; it does not report
     acts = [a for a in find_acts(text, lexicon) if _act_is_real(text, a, lexicon)]
     figures = parse_figures(text)
     own_timing = _truce_timing(text, lexicon)
     if acts and not places and not tally:
         places = _anaphoric_places(text, ctx, number, sentence.line)
-    if not places or not acts or tally:
-        if not tally and (acts or TRUCE_WORD.search(text)):
+    if not places or not acts or tally or question:
+        if not tally and not question and (acts or TRUCE_WORD.search(text)):
             _remember_date(ctx, text)
-        figures = _figures_outside_tally(text, lexicon) if tally else figures
+        figures = _figures_outside_tally(text, lexicon) if tally else Figures() if question else figures
         if figures.any():
             _attach_figures(figures, text, places, ctx, number, sentence.line)
         _remember_places(ctx, number, places, text, sentence.line)
