@@ -460,10 +460,8 @@ def extract_report(article: dict, gazetteer, lexicon: Lexicon) -> list[dict]:
     sentence_no = 0
     lines = split_lines(text)
     for i, line in enumerate(lines):
-        stamp = dates.parse_entry_stamp(line.text, day_header or published, local_offset_minutes=config.DEFAULT_EVENT_UTC_OFFSET_MINUTES)
-        if stamp is not None and not CLOCK_IN_STAMP.search(line.text) and not _next_is_timed_stamp(lines, i, stamp):
-            stamp = None  # a dateline under the title, not the day header of a live blog
-        if stamp is not None and stamp <= published + timedelta(days=1):
+        stamp = _entry_stamp(lines, i, day_header, published)
+        if stamp is not None:
             day_header = stamp
             ctx = _new_entry(ctx, stamp)
         if line.is_lead_in:
@@ -478,12 +476,34 @@ def extract_report(article: dict, gazetteer, lexicon: Lexicon) -> list[dict]:
             continue
         if not line.is_prose:
             continue
-        skip = dateline_length(line.text)
+        time_first = TIME_FIRST.match(line.text)
+        skip = len(time_first.group(0)) if time_first else dateline_length(line.text)
         for sentence in split_sentences(line):
             sentence_no += 1
             mentions += _sentence_mentions(sentence, sentence_no, skip if sentence.start == line.start else 0, ctx, facts, gazetteer, lexicon, report)
     _apply_denials(mentions, facts)
     return mentions
+
+
+THREAD_NUMBER = re.compile(r"^\s*\d{1,3}/\s*")
+# "18:40 – ...", "2/ 18:40 – ...", "9:50pm": an entry stamp that starts the line (its clock is when it was posted).
+TIME_FIRST = re.compile(r"^\s*(\d{1,3}/\s*)?\d{1,2}([:.]\d\d)?\s*([ap]\.?m\.?)?\s*(GMT|UTC|local\s+time)?\s*([-–—]\s+|$)", re.I)
+
+
+def _entry_stamp(lines, i: int, previous: datetime | None, published: datetime) -> datetime | None:
+    """The instant a live-blog or thread entry was posted, from a stamp or day header on line i; None if there is none."""
+    text = THREAD_NUMBER.sub("", lines[i].text)
+    stamp = dates.parse_entry_stamp(text, previous or published, local_offset_minutes=config.DEFAULT_EVENT_UTC_OFFSET_MINUTES)
+    if stamp is None:
+        return None
+    if not CLOCK_IN_STAMP.search(text) and not _next_is_timed_stamp(lines, i, stamp):
+        return None  # a dateline under the title, not the day header of a live blog
+    if TIME_FIRST.match(lines[i].text):
+        if previous is not None and previous - stamp > timedelta(hours=12):
+            stamp += timedelta(days=1)  # a thread running past midnight
+        while stamp > published + timedelta(minutes=5):
+            stamp -= timedelta(days=1)  # posted before the report was published
+    return stamp if stamp <= published + timedelta(days=1) else None
 
 
 CLOCK_IN_STAMP = re.compile(r"\d{1,2}[:.]\d\d|\d{1,2}\s?[ap]\.?m\b", re.I)
@@ -534,6 +554,8 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
     item = BULLET_MARK.sub(lambda m: " " * len(m.group(0)), sentence.text)
     if len(TABLE_FIELD.findall(item)) >= 2:
         item = TABLE_FIELD.sub(" , ", item)  # "26 Oct – Tartar district – shelling – 1 injured": one record, not clauses
+    if skip and not context:
+        item = " " * skip + item[skip:]  # a dateline or entry stamp: context, not content
     text = ((f"{context} " if context else "") + item).translate(APOSTROPHES)  # same length: offsets stay valid
     skip = max(skip, len(context) + 1 if context else 0)
     speakers = find_speakers(text, lexicon)
