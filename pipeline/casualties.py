@@ -23,6 +23,12 @@ PERSON = (
     r"passengers?|volunteers?|rescuers?|medics?|paramedics?|victims?|elderly|students?|pupils?|grand(?:daughter|son|mother|father|child)s?|"
     r"nephews?|nieces?|cousins?|neighbou?rs?|guards?|shopkeepers?|labou?rers?|builders?)"
 )
+SINGULAR_PERSON = (
+    r"(?:person|civilian|resident|villager|soldier|serviceman|woman|man|child|kid|boy|girl|journalist|employee|worker|policeman|"
+    r"fighter|teenager|baby|infant|wife|husband|son|daughter|mother|father|brother|sister|teacher|nurse|doctor|farmer|shepherd|"
+    r"driver|reporter|relative|pensioner|passenger|volunteer|rescuer|medic|paramedic|victim|student|pupil|grandson|granddaughter|"
+    r"grandmother|grandfather|nephew|niece|cousin|neighbou?r|guard|shopkeeper|labou?rer|builder)"
+)
 ADJ = r"(?:[a-z-]+ ){0,3}?"
 HEDGE = r"(?P<hedge>at least|as many as|up to|more than|over|upwards of|some|about|around|nearly|almost|an estimated|approximately|roughly)?\s*"
 NUM = r"(?P<n>\d{1,5})"
@@ -53,12 +59,12 @@ INJURED_PATTERNS = [
 ]
 SINGLE_KILLED = re.compile(
     r"\b(?:an?|one|1) (?:[\w-]+ ){0,3}?(?P<who>" + PERSON + r") (?:\w+ ){0,6}?(?:was|were|had been|has been)? ?(?:killed|died|shot dead)\b"
-    r"|\bkill(?:ed|ing) (?:an?|one|1) (?:[\w-]+ ){0,3}?(?P<who2>" + PERSON + r")\b",
+    r"|\bkill(?:ed|ing) (?:an?|one|1|the|his|her|their) (?:[\w-]+ ){0,3}?(?P<who2>" + SINGULAR_PERSON + r")\b|\bkill(?:ed|ing) (?:him|her)\b",
     re.I,
 )
 SINGLE_INJURED = re.compile(
     r"\b(?:an?|one|1) (?:[\w-]+ ){0,3}?(?P<who>" + PERSON + r") (?:(?!who\b)\w+ ){0,6}?(?:was|were|had been|has been)? ?(?:seriously |badly )?(?:wounded|injured|hurt|taken to (?:the |a )?(?:[\w-]+ ){0,3}hospital|hospitali[sz]ed)\b"
-    r"|\b(?:seriously |badly )?(?:wound|injur)(?:ed|ing) (?:an?|one|1) (?:[\w-]+ ){0,3}?(?P<who2>" + PERSON + r")\b",
+    r"|\b(?:seriously |badly )?(?:wound|injur)(?:ed|ing) (?:an?|one|1|the|his|her|their) (?:[\w-]+ ){0,3}?(?P<who2>" + SINGULAR_PERSON + r")\b|\b(?:wound|injur)(?:ed|ing) (?:him|her)\b",
     re.I,
 )
 NONE_KILLED = re.compile(r"\b(?:no one|nobody|none|no people|no civilians?)(?: there)? (?:was|were|is|are|had been|has been|have been)? ?killed\b|\bno (?:deaths|fatalities|casualties|victims)\b", re.I)

@@ -521,6 +521,9 @@ def _new_entry(ctx: Context, stamp: datetime) -> Context:
     return Context(reference=stamp, entry=ctx.entry + 1, speakers=ctx.speakers, recent_places=[])
 
 
+MONITOR_OUTLET = re.compile(r"\b(human rights|rights (watch|monitor|group)|monitor(s|ing)?|watch|amnesty|ombudsman|defender|red cross|icrc|osce|united nations|ocha|humanitarian|mission|observatory|crisis group)\b", re.I)
+
+
 @dataclass(frozen=True)
 class ReportInfo:
     """What every sentence of a report shares: the report, and who speaks when the outlet speaks for itself."""
@@ -534,7 +537,9 @@ def _report_info(article: dict, lexicon: Lexicon) -> ReportInfo:
     outlet = article.get("outlet") if isinstance(article.get("outlet"), str) else ""
     party = _outlet_claimant(outlet, lexicon)
     observer = Actor("claimant", outlet, "independent", re.compile(re.escape(outlet))) if outlet and not party else None
-    return ReportInfo(article, party, observer)
+    # A rights group's or monitor's report speaks in its own voice: its unattributed findings are its claims.
+    voice = [observer] if observer is not None and MONITOR_OUTLET.search(outlet) else []
+    return ReportInfo(article, party or voice, observer)
 
 
 def _outlet_claimant(outlet: str, lexicon: Lexicon) -> list[Actor]:
