@@ -47,6 +47,7 @@ KILLED_PATTERNS = [
     re.compile(r"\b(?:raising|raised|bringing|brought|putting|put) the (?:death )?toll(?: of [\w ]{1,30}?)? (?:to|at) " + HEDGE + NUM, re.I),
     re.compile(HEDGE + NUM + r" (?:more )?" + ADJ + PERSON + r" (?:have |had )?(?:now )?died", re.I),
     re.compile(r"\bcost " + HEDGE + NUM + r" lives\b", re.I),
+    re.compile(HEDGE + NUM + r" (?:others? )?(?:killed|dead)\b(?! (?:in|by|on) (?:the )?(?:war|fighting|conflict))", re.I),
     re.compile(r"\b(?:killing|killed|kills) " + HEDGE + NUM + r"\b(?! ?(?:km|kilomet|metres|meters|per ?cent|%|tanks?|houses?|buildings?|vehicles?))", re.I),
 ]
 INJURED_PATTERNS = [
@@ -169,7 +170,8 @@ def _split_kinds(text: str) -> tuple[str, str]:
     if not m or not k:
         return text, text
     if k.start() < m.start():
-        cut = text.rfind(",", k.end(), m.start())
+        cut = text.find(";", k.end(), m.start())
+        cut = cut if cut != -1 else text.rfind(",", k.end(), m.start())
         cut = cut if cut != -1 else text.find(" and ", k.end(), m.start())
         if cut == -1:
             return text, text

@@ -572,6 +572,7 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
     if denial_end is not None:
         _record_denial(text, denial_end, places, speakers, lexicon, facts, ctx, number)
         if not [p for p in places if p.start >= denial_end]:
+            _remember_date(ctx, text)  # "nobody reported a strike on 14 October ... a missile did strike X that day"
             _remember_places(ctx, number, places, text, sentence.line)
             return []
         # "... denied X and said Armenian shelling of Tartar ...": the counter-claim is read on its own.

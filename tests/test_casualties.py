@@ -57,6 +57,8 @@ CASES = [
     ("An elderly man was taken to hospital with shrapnel wounds.", None, (1, 1, 1), {}),
     ("A second strike kills 13 people and wounds 40.", (13, 13, 13), (40, 40, 40), {}),
     ("A farmer and his grandson were killed in their orchard.", (2, 2, 2), None, {}),
+    ("27 Oct , Barda district , shelling , 5 killed, among them 1 child; 13 injured", (5, 5, 5), (13, 13, 13), {"killed_children": 1}),
+    ("Rockets hit the town, killing the driver of a bus and injuring his son.", (1, 1, 1), (1, 1, 1), {}),
     ("One man was killed and three more received wounds of varying severity.", (1, 1, 1), (3, 3, 3), {}),
     ("Rockets injured three civilians, including a 9-year-old boy.", None, (3, 3, 3), {"injured_children": 1}),
 ]

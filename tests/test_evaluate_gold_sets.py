@@ -11,9 +11,11 @@ from pipeline.build import build_tables
 from pipeline.evaluate import evaluate, load_gold
 
 STYLES = config.ROOT / "tests" / "fixtures" / "styles"
+STYLES2 = config.ROOT / "tests" / "fixtures" / "styles2"
 # Floors just under the level reached: a regression in the rules fails here first.
 FLOORS = {
-    STYLES: 0.93,
+    STYLES: 0.95,
+    STYLES2: 0.88,
     config.SHARED_DIR / "seeds": 1.0,
     config.SHARED_DIR / "devset": 0.98,
 }

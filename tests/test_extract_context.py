@@ -49,3 +49,15 @@ def test_a_day_apart_from_the_event_just_told(extract):
     text = "Armenian rockets hit Barda on Tuesday, the prosecutors said. The strike came one day after shelling killed two villagers in Tartar."
     mentions = extract(text)
     assert [(m["location_mention"], m["event_date"]) for m in mentions] == [("Barda", date(2020, 10, 13)), ("Tartar", date(2020, 10, 12))]
+
+
+def test_a_thread_past_midnight_dates_each_entry(extract):
+    published = pd.Timestamp("2020-10-14T03:00:00+04:00").tz_convert("UTC")
+    text = (
+        "1/ Stepanakert, Tuesday night. Thread.\n"
+        "2/ 22:40 – Officials say Azerbaijani rockets hit Shushi.\n"
+        "3/ 01:20 – The Defence Ministry in Baku says Armenian forces shelled Tartar shortly after midnight."
+    )
+    mentions = extract(text, published=published)
+    assert [(m["location_mention"], m["event_date"]) for m in mentions] == [("Shushi", date(2020, 10, 13)), ("Tartar", date(2020, 10, 14))]
+    assert mentions[0]["time_utc"] is None  # the stamp is when the entry was posted, not when the act happened

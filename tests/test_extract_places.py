@@ -73,3 +73,22 @@ def test_the_capital_is_the_city_of_the_story(extract):
     )
     kinds = {(m["location_mention"], m["sub_event_type"]) for m in extract(text)}
     assert ("Stepanakert", "Air/drone strike") in kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("In Gegharkunik province, an Azerbaijani drone struck a field near Vardenis on Tuesday, Yerevan said.", [("Vardenis", 2)]),
+        ("Armenian shells hit villages about 10 miles north of Tartar on Tuesday, the ministry said.", [("Tartar", 2)]),
+        ("In Baku, the Defence Ministry says Armenian units fired on positions in the Jabrayil district on Tuesday.", [("Jabrayil", 2)]),
+        ("I say to the leadership in Yerevan: every rocket fired at Ganja will be answered.", []),
+        ("Who else fires at Martuni?", []),
+    ],
+)
+def test_more_place_rules(sentence, expected, extract):
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(sentence)] == expected
+
+
+def test_an_incident_table_row(extract):
+    (m,) = extract("Incidents this week:\n- 13 Oct – Barda district – shelling – 2 civilians injured – attributed to Armenian forces")
+    assert (m["location_mention"], m["geo_precision"], m["injured"], m["perpetrator_side"]) == ("Barda", 2, 2, "ARM")
