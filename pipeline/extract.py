@@ -609,11 +609,14 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
         _index_groups(clause)
         single = len({p.surface.lower() for p in clause.places}) == 1
         for place in clause.places:
-            for sub_event_type, generic in act_types(clause, place, single):
+            types = act_types(clause, place, single)
+            # Casualties told with a raid and a killing belong to the killing; otherwise to the governing act.
+            counted = "Attack" if any(t == "Attack" for t, _ in types) else types[0][0]
+            for sub_event_type, generic in types:
                 mention = _code_mention(sentence, clause, place, text, lexicon, speakers, claimants, ctx, clause_date, sentence_date, own_timing, report.article, sub_event_type, generic)
-                if len(distinct) == 1:
+                if sub_event_type == counted and len(distinct) == 1:
                     mention.update(figures.as_row())
-                elif len(clauses) > 1 and single:
+                elif sub_event_type == counted and len(clauses) > 1 and single:
                     mention.update(parse_figures(clause.text).as_row())
                 out.append(mention)
     _update_dated(ctx, out)

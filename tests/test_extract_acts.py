@@ -42,3 +42,8 @@ def test_statements_that_are_not_events(sentence, extract):
     assert extract(sentence) == []
 
 
+
+
+def test_a_raid_and_a_killing_are_two_events_and_the_dead_belong_to_the_killing(extract):
+    mentions = extract("On Tuesday an Azerbaijani sabotage group entered Hadrut and killed two civilians, Karabakh officials said.")
+    assert sorted((m["sub_event_type"], m["killed"]) for m in mentions) == [("Armed clash", None), ("Attack", 2)]
