@@ -683,6 +683,7 @@ def _recall_speaker(text: str, ctx: Context) -> list[Actor]:
     return [(same_kind or ctx.speakers)[-1]]
 
 
+OUR_SIDE = re.compile(r"\bour (country|villages|towns|cities|positions|troops|soldiers|citizens|people|army|territory|servicemen|civilians|homes)\b", re.I)
 FIRST_PERSON = re.compile(r"\b(we|our (team|teams|correspondent|reporter|staff|researchers|monitors|colleagues))\b", re.I)
 
 
@@ -864,6 +865,10 @@ def _code_mention(sentence: Sentence, clause: Clause, place: PlaceRef, text: str
     target = _target(clause, place, lexicon, sub_event_type)
     if target_side is None and perpetrator_side:
         target_side = _other(perpetrator_side)
+    if not claimants and perpetrator_side and OUR_SIDE.search(text):
+        # "they fired on our villages": an unnamed speaker of the side that was hit
+        claimants = [a for a in lexicon.actors if a.kind == "claimant" and a.side == _other(perpetrator_side) and a.name.startswith("Government of")][:1]
+        claimant_side = _claimant_side(claimants)
     start, end, precision, time_utc, expression = _event_date(clause_date, sentence_date, ctx, clause.text)
     timing = own_timing
     if timing is None and not (clause_date.day or sentence_date.day or clause_date.clock or sentence_date.clock):

@@ -65,3 +65,8 @@ def test_a_counter_claim_after_a_denial_is_read(extract):
 def test_a_state_can_be_the_speaker(extract):
     (m,) = extract("Azerbaijan said Armenian missiles struck the city of Ganja on Tuesday, killing 4 people.")
     assert (m["claimant_side"], m["perpetrator_side"], m["killed"]) == ("AZE", "ARM", 4)
+
+
+def test_a_speaker_of_the_side_that_was_hit(extract):
+    (m,) = extract("On Tuesday the Armenian artillery again fired on our villages in the Tovuz district.")
+    assert (m["perpetrator_side"], m["claimant_side"]) == ("ARM", "AZE")
