@@ -73,7 +73,7 @@ SPEAKER_SEAT = re.compile(
 )
 ANAPHORA = re.compile(
     r"\b(the|this|that|the same)\s+(two\s+)?(town|city|village|area|settlement|place|capital|villages|towns)\b|\bthere\b|\bthe\s+[\w-]+\s+(capital)\b"
-    r"|\bits\s+([\w-]+\s+)?(cathedral|church|centre|center|outskirts|streets|hospital|school|market|residents|houses|homes)\b",
+    r"|\b(its|their)\s+([\w-]+\s+)?(cathedral|church|centre|center|outskirts|streets|hospital|school|market|residents|houses|homes)\b",
     re.I,
 )
 
@@ -130,6 +130,7 @@ class Context:
     dated: tuple[date, date, str] | None = None
     truce_timing: str | None = None
     recent_places: list[tuple[int, int, list[PlaceRef], str, int]] = field(default_factory=list)  # (sentence no, entry, places, sentence, line)
+    home: PlaceRef | None = None  # the first place the report names: where "us" and "our town" are
     recent_mentions: list[dict] = field(default_factory=list)
     recent_sentence: int = -10
     paragraph_mentions: dict[int, list[dict]] = field(default_factory=dict)
@@ -518,7 +519,7 @@ def _next_is_timed_stamp(lines, i: int, header: datetime) -> bool:
 
 
 def _new_entry(ctx: Context, stamp: datetime) -> Context:
-    return Context(reference=stamp, entry=ctx.entry + 1, speakers=ctx.speakers, recent_places=[])
+    return Context(reference=stamp, entry=ctx.entry + 1, speakers=ctx.speakers, recent_places=[], home=ctx.home)
 
 
 MONITOR_OUTLET = re.compile(r"\b(human rights|rights (watch|monitor|group)|monitor(s|ing)?|watch|amnesty|ombudsman|defender|red cross|icrc|osce|united nations|ocha|humanitarian|mission|observatory|crisis group)\b", re.I)
@@ -591,7 +592,7 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
     if acts and not places and not tally:
         places = _anaphoric_places(text, ctx, number, sentence.line)
     if not places or not acts or tally or question:
-        if not tally and not question and (acts or TRUCE_WORD.search(text)):
+        if not tally and not question and (acts or places or TRUCE_WORD.search(text) or DATE_STATEMENT.match(text)):
             _remember_date(ctx, text)
         figures = _figures_outside_tally(text, lexicon) if tally else Figures() if question else figures
         if figures.any():
@@ -667,6 +668,8 @@ def _figures_outside_tally(text: str, lexicon: Lexicon) -> Figures:
 
 
 def _remember_places(ctx: Context, number: int, places: list[PlaceRef], text: str, line: int) -> None:
+    if places and ctx.home is None:
+        ctx.home = next((p for p in places if not p.anaphoric), None)
     if places:
         ctx.recent_places.append((number, ctx.entry, [p for p in places if not p.anaphoric], text, line))
         del ctx.recent_places[:-4]
@@ -683,6 +686,8 @@ def _recall_speaker(text: str, ctx: Context) -> list[Actor]:
     return [(same_kind or ctx.speakers)[-1]]
 
 
+FIRST_PERSON_PLACE = re.compile(r"\b(shelled|struck|hit|bombed|attacked|targeted) us\b|\bour (town|city|village|main street|streets?|school|hospital|market|houses|homes|neighbourhood|neighborhood)\b", re.I)
+DATE_STATEMENT = re.compile(r"^\s*(it|this|that)\s+(was|is)\b", re.I)  # "It was the 27th of September."
 OUR_SIDE = re.compile(r"\bour (country|villages|towns|cities|positions|troops|soldiers|citizens|people|army|territory|servicemen|civilians|homes)\b", re.I)
 FIRST_PERSON = re.compile(r"\b(we|our (team|teams|correspondent|reporter|staff|researchers|monitors|colleagues))\b", re.I)
 
@@ -713,6 +718,10 @@ def _truce_timing(text: str, lexicon: Lexicon) -> str | None:
 
 def _anaphoric_places(text: str, ctx: Context, number: int, line: int) -> list[PlaceRef]:
     """'the town', 'there', 'its cathedral': the place named in the previous sentence or earlier in the paragraph."""
+    own = FIRST_PERSON_PLACE.search(text)
+    if own and ctx.home is not None:
+        # An interviewee or a local official speaking of "us", "our main street": the report's own town.
+        return [PlaceRef(own.start(), own.end(), ctx.home.surface, ctx.home.precision, anaphoric=True)]
     m = ANAPHORA.search(text)
     if not m or not ctx.recent_places:
         return []
@@ -730,7 +739,8 @@ def _anaphoric_places(text: str, ctx: Context, number: int, line: int) -> list[P
                 if re.search(rf"\b{noun}s?\b[\w\s'’-]{{0,30}}$", sentence[: p.start], re.I) or re.search(rf"^[\w\s'’-]{{0,12}}\b{noun}", sentence[p.end :], re.I):
                     return [PlaceRef(m.start(), m.end(), p.surface, p.precision, anaphoric=True)]
     first = candidates[0][2][0]
-    precision = 2 if re.search(r"\b(near|around|close to|outskirts)\b", text[: m.start()][-20:], re.I) else first.precision
+    near = noun and re.search(r"\b(near|around|close to|outskirts of)\s+(the\s+)?(two\s+)?$", text[: m.start()][-25:], re.I)
+    precision = 2 if near else first.precision
     return [PlaceRef(m.start(), m.end(), first.surface, precision, anaphoric=True)]
 
 
@@ -803,6 +813,7 @@ def _update_dated(ctx: Context, mentions: list[dict]) -> None:
             ctx.dated = (m["date_start"], m["date_end"], m["date_precision"])
 
 
+PART_OF_DAY = re.compile(r"^\s*((at|before|after|around|about|by)\s+)?(dawn|daybreak|first light|dusk|nightfall|sunrise|sunset)\s*$|^\s*(in|during) the (morning|afternoon|evening|night)\s*$", re.I)
 DAYS_APART = re.compile(r"\b(?P<n>one|a|two|three|four|five|six|\d) (?:days?|nights?) (?P<dir>after|before|earlier|later)\b|\bthe (?P<prev>day|night) before\b|\bthe previous (?:day|night)\b", re.I)
 NUMBER_WORDS = {"one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
@@ -820,6 +831,8 @@ def _relative_shift(text: str) -> int:
 
 def _event_date(clause_date, sentence_date, ctx: Context, clause_text: str = "") -> tuple[date, date, str, datetime | None, str | None]:
     day = clause_date.day or sentence_date.day
+    if day is not None and ctx.dated is not None and PART_OF_DAY.match(day.expression):
+        day = None  # "at dawn" in a story already dated: that day's dawn, not the report's
     clock = clause_date.clock or sentence_date.clock
     if day is not None:
         start, end, precision, expression = day.date_start, day.date_end, day.precision, day.expression

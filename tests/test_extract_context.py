@@ -61,3 +61,13 @@ def test_a_thread_past_midnight_dates_each_entry(extract):
     mentions = extract(text, published=published)
     assert [(m["location_mention"], m["event_date"]) for m in mentions] == [("Shushi", date(2020, 10, 13)), ("Tartar", date(2020, 10, 14))]
     assert mentions[0]["time_utc"] is None  # the stamp is when the entry was posted, not when the act happened
+
+
+def test_first_person_places_and_dates_stated_apart(extract):
+    text = (
+        "The town of Martuni has been under fire for weeks. We reached its mayor.\n"
+        "It was the 12th of October, early in the morning. They shelled us at dawn, she said.\n"
+        "Askeran had it worse on Tuesday. Azerbaijani shells hit the streets around their hospital."
+    )
+    mentions = extract(text)
+    assert [(m["location_mention"], m["event_date"]) for m in mentions] == [("Martuni", date(2020, 10, 12)), ("Askeran", date(2020, 10, 13))]
