@@ -15,7 +15,7 @@ STYLES2 = config.ROOT / "tests" / "fixtures" / "styles2"
 # Floors just under the level reached: a regression in the rules fails here first.
 FLOORS = {
     STYLES: 0.95,
-    STYLES2: 0.88,
+    STYLES2: 0.92,
     config.SHARED_DIR / "seeds": 1.0,
     config.SHARED_DIR / "devset": 0.98,
 }
