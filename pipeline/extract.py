@@ -131,6 +131,7 @@ class Context:
     truce_timing: str | None = None
     recent_places: list[tuple[int, int, list[PlaceRef], str, int]] = field(default_factory=list)  # (sentence no, entry, places, sentence, line)
     home: PlaceRef | None = None  # the first place the report names: where "us" and "our town" are
+    last_time: datetime | None = None  # the latest clock time of an event told so far
     recent_mentions: list[dict] = field(default_factory=list)
     recent_sentence: int = -10
     paragraph_mentions: dict[int, list[dict]] = field(default_factory=dict)
@@ -350,7 +351,7 @@ ACTING_AFTER = re.compile(r"^(\s+[\w-]+){0,3}?\s+(has\s+|had\s+)?" + ACT_VERBS, 
 def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passive: bool) -> str | None:
     """'agent', 'target' or None for one mention of a side ('Armenian', 'Baku's', 'Azerbaijan')."""
     before, after = text[:s], text[e:]
-    if re.search(r"\bpositions\s+of\s+(the\s+)?(\w+\s+of\s+)?(the\s+)?$", before, re.I):
+    if re.search(r"\bpositions\s+of\s+(the\s+)?(([\w-]+\s+){1,3}of\s+(the\s+)?(republic\s+of\s+)?)?$", before, re.I):
         return "target"  # "the positions of units of the Azerbaijan Army"
     if AGENT_BEFORE.search(before) or any(a.start <= s < a.end for a in acts):
         return "agent"  # "accused Armenian forces", "fired by the Armenian army", "under Azerbaijani fire"
@@ -467,6 +468,7 @@ def extract_report(article: dict, gazetteer, lexicon: Lexicon) -> list[dict]:
             ctx = _new_entry(ctx, stamp)
         if line.is_lead_in:
             lead_in = line.text
+            _remember_date(ctx, lead_in)
         elif not line.is_bullet:
             lead_in = ""
         if line.is_bullet and (lead_in or not line.is_prose and len(line.text.split()) >= 4):
@@ -497,8 +499,8 @@ def _entry_stamp(lines, i: int, previous: datetime | None, published: datetime) 
     stamp = dates.parse_entry_stamp(text, previous or published, local_offset_minutes=config.DEFAULT_EVENT_UTC_OFFSET_MINUTES)
     if stamp is None:
         return None
-    if not CLOCK_IN_STAMP.search(text) and not _next_is_timed_stamp(lines, i, stamp):
-        return None  # a dateline under the title, not the day header of a live blog
+    if not CLOCK_IN_STAMP.search(text) and not _next_is_timed_stamp(lines, i, stamp) and not WEEKDAY_HEADER.match(text):
+        return None  # a dateline under the title, not the day header of a live blog or a diary
     if TIME_FIRST.match(lines[i].text):
         if previous is not None and previous - stamp > timedelta(hours=12):
             stamp += timedelta(days=1)  # a thread running past midnight
@@ -507,6 +509,7 @@ def _entry_stamp(lines, i: int, previous: datetime | None, published: datetime) 
     return stamp if stamp <= published + timedelta(days=1) else None
 
 
+WEEKDAY_HEADER = re.compile(r"^\s*(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\.?\s*$", re.I)
 CLOCK_IN_STAMP = re.compile(r"\d{1,2}[:.]\d\d|\d{1,2}\s?[ap]\.?m\b", re.I)
 
 
@@ -550,7 +553,7 @@ def _outlet_claimant(outlet: str, lexicon: Lexicon) -> list[Actor]:
     return []
 
 
-TABLE_FIELD = re.compile(r"\s[–—|]\s")
+TABLE_FIELD = re.compile(r"\s[-–—|]\s")
 BULLET_MARK = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"'})
 
@@ -558,7 +561,7 @@ APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”
 def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, facts: ReportFacts, gazetteer, lexicon: Lexicon, report: ReportInfo, context: str = "") -> list[dict]:
     """Mentions coded from one sentence; `context` is a list's lead-in, read before the item but never a source of places."""
     item = BULLET_MARK.sub(lambda m: " " * len(m.group(0)), sentence.text)
-    if len(TABLE_FIELD.findall(item)) >= 2:
+    if TABLE_FIELD.search(item) and (context or len(TABLE_FIELD.findall(item)) >= 2):
         item = TABLE_FIELD.sub(" , ", item)  # "26 Oct – Tartar district – shelling – 1 injured": one record, not clauses
     if skip and not context:
         item = " " * skip + item[skip:]  # a dateline or entry stamp: context, not content
@@ -587,6 +590,8 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
     tally = lexicon.has("tally", text) or lexicon.has("background", text)
     question = text.rstrip().endswith("?")  # "Who else fires at Martuni?" asks; it does not report
     acts = [a for a in find_acts(text, lexicon) if _act_is_real(text, a, lexicon)]
+    if context and any(a.start >= skip for a in acts):
+        acts = [a for a in acts if a.start >= skip]  # a list item that names its own act
     figures = parse_figures(text)
     own_timing = _truce_timing(text, lexicon)
     if acts and not places and not tally:
@@ -600,13 +605,15 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
         _remember_places(ctx, number, places, text, sentence.line)
         return []
     clauses = _build_clauses(text, places, acts)
-    sentence_date = _resolve_date(text, ctx.reference)
+    # A list item's dates are its own; the lead-in's date reaches it as the date of the story so far.
+    date_text = " " * skip + text[skip:] if context else text
+    sentence_date = _resolve_date(date_text, ctx.reference)
     out = []
     distinct = {p.surface.lower() for p in places}
     for clause in clauses:
         if not clause.places or not clause.acts:
             continue
-        clause_date = _resolve_date(clause.text, ctx.reference) if len(clauses) > 1 else sentence_date
+        clause_date = _resolve_date(date_text[clause.start : clause.end], ctx.reference) if len(clauses) > 1 else sentence_date
         _index_groups(clause)
         single = len({p.surface.lower() for p in clause.places}) == 1
         for place in clause.places:
@@ -809,6 +816,8 @@ def _index_groups(clause: Clause) -> None:
 
 def _update_dated(ctx: Context, mentions: list[dict]) -> None:
     for m in mentions:
+        if m["time_utc"] is not None:
+            ctx.last_time = m["time_utc"]
         if m["date_expression"]:
             ctx.dated = (m["date_start"], m["date_end"], m["date_precision"])
 
@@ -849,6 +858,9 @@ def _event_date(clause_date, sentence_date, ctx: Context, clause_text: str = "")
     time_utc = None
     if clock is not None and precision == "day":
         local_day, time_utc = dates.event_instant(start, clock, local_offset_minutes=config.DEFAULT_EVENT_UTC_OFFSET_MINUTES)
+        if day is None and time_utc is not None and ctx.last_time is not None and ctx.last_time - time_utc > timedelta(hours=12):
+            # "from 23:05 ... from 00:25": the list has run past midnight
+            local_day, time_utc = dates.event_instant(start + timedelta(days=1), clock, local_offset_minutes=config.DEFAULT_EVENT_UTC_OFFSET_MINUTES)
         if day is None and time_utc is not None and time_utc > ctx.reference:
             # A clock time later than the report itself, with no day named, is the night before.
             local_day, time_utc = dates.event_instant(start - timedelta(days=1), clock, local_offset_minutes=config.DEFAULT_EVENT_UTC_OFFSET_MINUTES)
