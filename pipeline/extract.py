@@ -483,6 +483,9 @@ def extract_report(article: dict, gazetteer, lexicon: Lexicon) -> list[dict]:
         skip = len(time_first.group(0)) if time_first else dateline_length(line.text)
         for sentence in split_sentences(line):
             sentence_no += 1
+            if WEEKDAY_HEADER.match(sentence.text):
+                _remember_date(ctx, f"on {sentence.text.strip(' .')}")  # a diary's "Monday." opens that day
+                continue
             mentions += _sentence_mentions(sentence, sentence_no, skip if sentence.start == line.start else 0, ctx, facts, gazetteer, lexicon, report)
     _apply_denials(mentions, facts)
     return mentions
@@ -822,7 +825,11 @@ def _update_dated(ctx: Context, mentions: list[dict]) -> None:
             ctx.dated = (m["date_start"], m["date_end"], m["date_precision"])
 
 
-PART_OF_DAY = re.compile(r"^\s*((at|before|after|around|about|by)\s+)?(dawn|daybreak|first light|dusk|nightfall|sunrise|sunset)\s*$|^\s*(in|during) the (morning|afternoon|evening|night)\s*$", re.I)
+PART_OF_DAY = re.compile(
+    r"^\s*((at|before|after|around|about|by)\s+)?(dawn|daybreak|first light|dusk|nightfall|sunrise|sunset)\s*$"
+    r"|^\s*(in|during) the (early )?(morning|afternoon|evening|night|hours)\s*$|^\s*(overnight|at night|that night)\s*$",
+    re.I,
+)
 DAYS_APART = re.compile(r"\b(?P<n>one|a|two|three|four|five|six|\d) (?:days?|nights?) (?P<dir>after|before|earlier|later)\b|\bthe (?P<prev>day|night) before\b|\bthe previous (?:day|night)\b", re.I)
 NUMBER_WORDS = {"one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
@@ -838,9 +845,14 @@ def _relative_shift(text: str) -> int:
     return -n if m.group("dir").lower() in ("after", "earlier") else n
 
 
+def _names_a_day(text: str) -> bool:
+    """A weekday or a calendar date anywhere in the text (a frame such as 'said on Monday' counts)."""
+    return any(kind in ("weekday", "date", "month") for _, _, kind in dates.find_date_expressions(text))
+
+
 def _event_date(clause_date, sentence_date, ctx: Context, clause_text: str = "") -> tuple[date, date, str, datetime | None, str | None]:
     day = clause_date.day or sentence_date.day
-    if day is not None and ctx.dated is not None and PART_OF_DAY.match(day.expression):
+    if day is not None and ctx.dated is not None and PART_OF_DAY.match(day.expression) and not _names_a_day(clause_text):
         day = None  # "at dawn" in a story already dated: that day's dawn, not the report's
     clock = clause_date.clock or sentence_date.clock
     if day is not None:

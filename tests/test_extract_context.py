@@ -71,3 +71,20 @@ def test_first_person_places_and_dates_stated_apart(extract):
     )
     mentions = extract(text)
     assert [(m["location_mention"], m["event_date"]) for m in mentions] == [("Martuni", date(2020, 10, 12)), ("Askeran", date(2020, 10, 13))]
+
+
+def test_a_diary_day_opens_its_entries(extract):
+    text = "Monday. Shells landed in Tartar before dawn, officials said.\nTuesday. Armenian rockets came down on Barda overnight, the prosecutors said."
+    mentions = extract(text)
+    assert [(m["location_mention"], m["event_date"]) for m in mentions] == [("Tartar", date(2020, 10, 12)), ("Barda", date(2020, 10, 13))]
+
+
+def test_a_numbered_statement_running_past_midnight(extract):
+    published = pd.Timestamp("2020-10-14T09:00:00+04:00").tz_convert("UTC")
+    text = (
+        "At 23:30 on 12 October, Azerbaijani artillery opened fire at the following settlements:\n"
+        "1. Martuni - from 23:30 local time: artillery fire at the town.\n"
+        "2. Askeran - from 00:40 local time: artillery fire at the town."
+    )
+    mentions = extract(text, published=published)
+    assert [(m["location_mention"], m["event_date"]) for m in mentions] == [("Martuni", date(2020, 10, 12)), ("Askeran", date(2020, 10, 13))]
