@@ -45,6 +45,7 @@ KILLED_PATTERNS = [
     re.compile(HEDGE + NUM + r" (?:" + ADJ + PERSON + r" )?dead\b", re.I),
     re.compile(r"\b(?:death toll|toll)(?: of [\w ]{1,30}?)?(?: has| had)?(?: now)? (?:rose|rises|risen|climbs|climbed|reached|reaches|stands at|stood at|to|at|was) (?:to )?" + HEDGE + NUM, re.I),
     re.compile(r"\b(?:raising|raised|bringing|brought|putting|put) the (?:death )?toll(?: of [\w ]{1,30}?)? (?:to|at) " + HEDGE + NUM, re.I),
+    re.compile(r"\bnumber of (?:the )?(?:dead|deaths|killed|fatalities) (?:at|to|rose to|has risen to|stands at) " + HEDGE + NUM, re.I),
     re.compile(HEDGE + NUM + r" (?:more )?" + ADJ + PERSON + r" (?:have |had )?(?:now )?died", re.I),
     re.compile(r"\bcost " + HEDGE + NUM + r" lives\b", re.I),
     re.compile(HEDGE + NUM + r" (?:others? )?(?:killed|dead)\b(?! (?:in|by|on) (?:the )?(?:war|fighting|conflict))", re.I),
@@ -56,6 +57,7 @@ INJURED_PATTERNS = [
     re.compile(r"\b(?:wounding|injuring|wounded|injured|wounds|injures) " + HEDGE + NUM + r"\b(?! ?(?:km|kilomet|metres|meters|per ?cent|%|tanks?|houses?|buildings?|vehicles?))", re.I),
     re.compile(r"\band " + HEDGE + NUM + r" (?:others? |more )?(?:were )?(?:wounded|injured|hurt)\b", re.I),
     re.compile(HEDGE + NUM + r" (?:others? )?(?:wounded|injured|hurt)\b", re.I),
+    re.compile(r"\bnumber of (?:the )?(?:wounded|injured) (?:at|to|rose to|has risen to|stands at) " + HEDGE + NUM, re.I),
     re.compile(HEDGE + NUM + r" (?:more |others? )?(?:were |was )?(?:received|sustained|suffered) (?:\w+ ){0,2}(?:wounds|injuries)\b", re.I),
 ]
 SINGLE_KILLED = re.compile(
@@ -82,6 +84,7 @@ BREAKDOWN = re.compile(
 WOMEN = re.compile(r"(?:(?P<n>\d{1,4})|(?P<a>\ban?\b)) (?:[\w-]+ ){0,2}?(?:women|woman)\b", re.I)
 CHILDREN = re.compile(r"(?:(?P<n>\d{1,4})|(?P<a>\ban?\b)) (?:[\w-]+ ){0,2}?(?:children|child|kids?|girls?|boys?|minors?)\b", re.I)
 CHILD_AGE = re.compile(r"\b(?:an?|one) (?P<age>\d{1,2})-year-old (?:boy|girl|child|teenager)\b|\ba (?:boy|girl|child)\b", re.I)
+REVISION = re.compile(r"\b(initially|at first|first reports?|corrected|revised|lowered|downgraded|later (said|put|gave|corrected|revised))\b", re.I)
 DEAD_LIST = re.compile(r"\b(?:among|of) the (?:dead|killed|victims)\b", re.I)
 AGES = re.compile(r"\baged? \d{1,3}(?:(?:,| and| to) \d{1,3})*", re.I)
 
@@ -128,11 +131,13 @@ def _best_match(patterns: list[re.Pattern[str]], text: str) -> tuple[int, int | 
     found = []
     for pattern in patterns:
         for m in pattern.finditer(text):
-            found.append(_bounds(int(m.group("n")), m.group("hedge")))
+            found.append((m.start(), _bounds(int(m.group("n")), m.group("hedge"))))
     if not found:
         return None
-    # The largest figure in one sentence is its current toll ("nine died; the toll rose to ten").
-    best = max(found, key=lambda b: b[0])
+    # After "initially ... later corrected to" the last figure told is current; otherwise the largest is
+    # ("nine died; the toll rose to ten").
+    best = max(found)[1] if REVISION.search(text) else max((b for _, b in found), key=lambda b: b[0])
+    found = [b for _, b in found]
     lows = [b[1] for b in found if b[1] is not None]
     highs = [b[2] for b in found if b[2] is not None]
     return best[0], (min(lows) if lows else None), (max(highs) if highs else None)

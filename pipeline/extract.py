@@ -768,12 +768,13 @@ def _attach_figures(figures: Figures, text: str, places: list[PlaceRef], ctx: Co
     else:
         targets = recent if len({m["location_mention"].lower() for m in recent}) == 1 else []
     row = figures.as_row()
+    revised = bool(re.search(r"\b(later|update[ds]?|corrected|revised|now)\b", text, re.I))  # a correction replaces the earlier figure
     for mention in targets:
         for key, value in row.items():
             if value is None:
                 continue
             current = mention.get(key)
-            if current is None or (key in ("killed", "injured") and value > current):
+            if current is None or (key in ("killed", "injured") and (value > current or revised)):
                 mention[key] = value
                 if key in ("killed", "injured"):
                     mention[f"{key}_low"] = min(v for v in (mention.get(f"{key}_low"), row[f"{key}_low"]) if v is not None) if row[f"{key}_low"] is not None or mention.get(f"{key}_low") is not None else None

@@ -57,6 +57,8 @@ CASES = [
     ("An elderly man was taken to hospital with shrapnel wounds.", None, (1, 1, 1), {}),
     ("A second strike kills 13 people and wounds 40.", (13, 13, 13), (40, 40, 40), {}),
     ("A farmer and his grandson were killed in their orchard.", (2, 2, 2), None, {}),
+    ("Officials initially said five people had been killed; later they corrected the figure to four dead.", (4, 4, 5), None, {}),
+    ("An update put the number of wounded at 3.", None, (3, 3, 3), {}),
     ("27 Oct , Barda district , shelling , 5 killed, among them 1 child; 13 injured", (5, 5, 5), (13, 13, 13), {"killed_children": 1}),
     ("Rockets hit the town, killing the driver of a bus and injuring his son.", (1, 1, 1), (1, 1, 1), {}),
     ("One man was killed and three more received wounds of varying severity.", (1, 1, 1), (3, 3, 3), {}),
