@@ -188,7 +188,7 @@ def _split_kinds(text: str) -> tuple[str, str]:
 
 
 def _listed_people(text: str, verb: str) -> int | None:
-    """'Two women, aged 65 and 44, and a journalist were wounded' gives 3."""
+    """'Two farmers, aged 50 and 61, and a teacher were injured' gives 3."""
     m = re.search(r"(?P<subject>[^.;:]{3,160}?) (?:were|had been|have been) " + verb, text, re.I)
     if not m:
         return None

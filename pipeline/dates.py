@@ -54,7 +54,7 @@ Rules (the coding rules' §4 and §9, and the choices made where they leave room
   the pair implies. A clock with no zone is local time (``utc_offset_minutes`` None).
 * A named day is read in the zone of the clock it stands next to: "21:00 GMT on Friday" is Friday
   in GMT, so ``event_instant`` gives the local date Saturday 01:00. When the day stands next to
-  the GMT member of a local/GMT pair ("1am local time (21:00 GMT on Friday)"), the returned day is
+  the GMT member of a local/GMT pair ("3am local time (23:00 GMT on Friday)"), the returned day is
   moved to the local date of that instant (Saturday), so that it goes with the local clock.
 """
 

@@ -69,7 +69,7 @@ def test_the_capital_is_the_city_of_the_story(extract):
     text = (
         "Azerbaijani rockets hit Stepanakert and Shushi on Tuesday, Karabakh officials said.\n"
         "The mayor thanked rescuers.\n"
-        "Later, Karabakh's emergency service said warplanes had bombed one district of the capital."
+        "Later, Karabakh's emergency service said warplanes had bombed a suburb of the capital."
     )
     kinds = {(m["location_mention"], m["sub_event_type"]) for m in extract(text)}
     assert ("Stepanakert", "Air/drone strike") in kinds
