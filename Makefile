@@ -67,6 +67,7 @@ evaluate: | $(VENV)/.installed ## Score extraction on the seed article, the shar
 	$(PY) -m pipeline evaluate --gold tests/fixtures/styles
 	$(PY) -m pipeline evaluate --gold tests/fixtures/styles2
 	$(PY) -m pipeline evaluate --gold tests/fixtures/styles3
+	$(PY) -m pipeline evaluate --gold tests/fixtures/styles4
 
 .PHONY: bench
 bench: | $(VENV)/.installed ## Run the benchmarks

@@ -36,7 +36,7 @@ GROUND_AGENTS = re.compile(r"\b(troops|soldiers|units?|fighters|gunmen|armed gro
 CLAUSE_BREAK = re.compile(r";|\s[-–—]\s|\s+and\s+(?=(?:that|of|then)\s)|,\s+(?=(?:and|after|before|while|whereas|but|according|which|who|adding|saying)\b)(?!and\s+(?:the|a|an)\s+\w+\s+(?:of|in)\b)", re.I)
 PREFIX_PRECISION2 = re.compile(
     r"(\b(regions|districts|rayons|provinces)\s+of\b|\b(territory|directions?|outskirts|vicinity|environs|suburbs)\s+of\b"
-    r"|\b(near|around|close to|outside)\b|\bdistricts?,|\b\d+\s*(km|kilomet(re|er)s|miles)\s+([a-z-]+\s+)?(of|from))\s*(the\s+|a\s+|its\s+)?((town|city|villages?|settlements?|districts?|regions?|areas?)\s+(of\s+)?)?"
+    r"|\b(near|around|close to|outside|approaches to|on the way to)\b|\bdistricts?,|\b\d+\s*(km|kilomet(re|er)s|miles)\s+([a-z-]+\s+)?(of|from))\s*(the\s+|a\s+|its\s+)?((town|city|villages?|settlements?|districts?|regions?|areas?)\s+(of\s+)?)?"
     r"([\w'’-]+\s+){0,2}$",
     re.I,
 )
@@ -44,11 +44,11 @@ SUFFIX_PRECISION2 = re.compile(r"^\s*(\([^)]*\)\s*)?(districts?|regions?|rayons?
 LIST_JOINER = re.compile(r"^\s*(\([^)]*\))?\s*(,\s*(and\s+)?|and\s+|&\s+)(the\s+)?((town|city|village|villages|towns|district|region)\s+of\s+)?$", re.I)
 CONTAINER_GAP = re.compile(r"^\s*(\([^)]*\))?,?\s+in\s+(the\s+|its\s+)?([\w'’-]+\s+){0,3}$", re.I)
 ORIGIN_BEFORE = re.compile(
-    r"\bfrom\s+(the\s+)?((direction|territory|side|area|positions?)\s+of\s+(the\s+)?)?((town|city|village|district|region)\s+of\s+)?([\w'’-]+\s+)?$", re.I
+    r"\bfrom\s+(the\s+)?((direction|territory|side|area|positions?)\s+(of|in)\s+(the\s+)?)?((town|city|village|district|region)\s+of\s+)?([\w'’-]+\s+)?$", re.I
 )
 GOVERNMENT_AFTER = re.compile(
-    r"^(’s|'s)?\s+(said|says|say|rejected|denied|denies|insisted|accused|accuses|blamed|blames|claimed|claims|vowed|dismissed|"
-    r"announced|responded|reported|warned|wanted|has said|had said)\b|^(’s|'s)\s+(\w+\s+)?(defen[cs]e|foreign|government|ministry|military|army|"
+    r"^(’s|'s)?\s+((also|again|later|then|quickly|immediately|promptly|swiftly)\s+)?(said|says|say|rejected|denied|denies|insisted|accused|accuses|blamed|blames|claimed|claims|vowed|dismissed|"
+    r"announced|responded|reported|warned|wanted|spoke|speaks|has said|had said)\b|^(’s|'s)\s+(\w+\s+)?(defen[cs]e|foreign|government|ministry|military|army|"
     r"officials?|authorities|version|account|claim|name|leadership|forces|troops)\b",
     re.I,
 )
@@ -86,8 +86,8 @@ SIDE_AGENT_NOUNS = (
     r"(armed\s+forces|forces|army|artillery|troops|units?|military|missiles?|rockets?|fire|shelling|attacks?|side|commandos?|"
     r"soldiers|fighters|groups?|drones?|warplanes|aviation|aircraft|mlrs|grads?|smerch|shells?|mortars?|gunners|heavy\s+artillery)"
 )
-SIDE_TARGET_NOUNS = r"(positions?|civilians?|villages?|settlements?|territory|army\s+units|military\s+units|soldiers|servicem[ae]n|border|towns?|cities|people|residents)"
-ACT_VERBS = r"(launched|fired|shelled|attacked|struck|hit|pounded|bombed|used|stormed|seized|targeted|opened\s+fire|pressed|mounted|began|continued|carried\s+out)"
+SIDE_TARGET_NOUNS = r"(positions?|civilians?|villages?|settlements?|territory|army\s+units|military\s+units|soldiers|servicem[ae]n|border|towns?|cities|people|residents|troops|forces|units|convoys?|columns?)"
+ACT_VERBS = r"(launched|fired|shelled|attacked|struck|hit|pounded|bombed|used|stormed|seized|targeted|opened\s+fire|pressed|pushed\s+(towards|into|forward)|advanced|mounted|began|continued|carried\s+out)"
 
 
 @dataclass(frozen=True)
@@ -359,6 +359,8 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
         return "agent"  # "fired from Armenian territory"
     if s < first_act and LOCAL_PASSIVE.match(after):
         return "target"  # "Azerbaijan's armed forces came under fire"
+    if ACTING_AFTER.match(after):
+        return "agent"  # "Armenian forces also fired", "Azerbaijani troops pushed towards"
     if TARGET_AFTER.match(after) and (s > first_act or passive):
         return "target"  # "shelled Azerbaijani positions"
     if (AGENT_AFTER.match(after) or ACTING_AFTER.match(after)) and (s < first_act or ACTING_AFTER.match(after)):
@@ -591,7 +593,8 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
     if denial_end is not None and not attributed_claimants(text, lexicon) and deniers:
         claimants = deniers[:1]  # the denier's own counter-claim
     tally = lexicon.has("tally", text) or lexicon.has("background", text)
-    question = text.rstrip().endswith("?")  # "Who else fires at Martuni?" asks; it does not report
+    # "Who else fires at Martuni?" asks, and so does an interviewer's "Q: There were reports that ...".
+    question = text.rstrip().endswith("?") or bool(re.match(r"^\s*(Q|Question)\s*[:.]", sentence.text))
     acts = [a for a in find_acts(text, lexicon) if _act_is_real(text, a, lexicon)]
     if context and any(a.start >= skip for a in acts):
         acts = [a for a in acts if a.start >= skip]  # a list item that names its own act

@@ -70,3 +70,8 @@ def test_a_state_can_be_the_speaker(extract):
 def test_a_speaker_of_the_side_that_was_hit(extract):
     (m,) = extract("On Tuesday the Armenian artillery again fired on our villages in the Tovuz district.")
     assert (m["perpetrator_side"], m["claimant_side"]) == ("ARM", "AZE")
+
+
+def test_troops_hit_after_the_act_are_the_target(extract):
+    (m,) = extract("The Artsakh Defence Army said its artillery struck Azerbaijani troops on the outskirts of Hadrut on Tuesday.")
+    assert (m["perpetrator_side"], m["target"]) == ("ARM", "military")

@@ -92,3 +92,16 @@ def test_more_place_rules(sentence, expected, extract):
 def test_an_incident_table_row(extract):
     (m,) = extract("Incidents this week:\n- 13 Oct – Barda district – shelling – 2 civilians injured – attributed to Armenian forces")
     assert (m["location_mention"], m["geo_precision"], m["injured"], m["perpetrator_side"]) == ("Barda", 2, 2, "ARM")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Baku also said Armenian rockets hit Tartar on Tuesday.", [("Tartar", 1)]),
+        ("The office said the rockets hit Barda on Tuesday and were launched from positions in the Khojavend district.", [("Barda", 1)]),
+        ("Heavy clashes broke out on the approaches to Shusha on Tuesday, both sides said.", [("Shusha", 2)]),
+        ("Q: There were reports that Kapan was shelled on Tuesday.", []),
+    ],
+)
+def test_speakers_launch_sites_approaches_and_questions(sentence, expected, extract):
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(sentence)] == expected
