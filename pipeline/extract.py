@@ -380,13 +380,20 @@ def _other(side: str | None) -> str | None:
     return {"ARM": "AZE", "AZE": "ARM"}.get(side or "")
 
 
-def _claimant_side(claimants: list[Actor]) -> str | None:
-    sides = {a.side for a in claimants}
+def claimant_side(sides: set[str]) -> str | None:
+    """One side when every claim comes from it, else 'multiple'; None without claims."""
     if not sides:
         return None
-    if len(sides) == 1:
-        return sides.pop()
-    return "multiple"
+    return next(iter(sides)) if len(sides) == 1 else "multiple"
+
+
+def claim_status(sides: set[str]) -> str:
+    """contested when both parties claim, observed when only independents do, else alleged (denials come later)."""
+    if {"ARM", "AZE"} <= sides:
+        return "contested"
+    if sides == {"independent"}:
+        return "observed"
+    return "alleged"
 
 
 # ---------------------------------------------------------------- targets
@@ -576,7 +583,8 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
     if not NO_COMMENT.search(text):
         ctx.speakers += [a for _, _, a in speakers]
     places = find_places(text, gazetteer, skip_until=skip)
-    denial_end = _denial_end(text, lexicon)
+    found_acts = find_acts(text, lexicon)
+    denial_end = _denial_end(text, found_acts, lexicon)
     deniers: list[Actor] = []
     if denial_end is not None:
         _record_denial(text, denial_end, places, speakers, lexicon, facts, ctx, number)
@@ -589,13 +597,14 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
         text = " " * denial_end + text[denial_end:]
         places = [p for p in places if p.start >= denial_end]
         speakers = [sp for sp in speakers if sp[0] >= denial_end]
+        found_acts = find_acts(text, lexicon)
     claimants = _claimants_for(text, sentence.line, ctx, lexicon, report.outlet_claimant, report.own_observer)
     if denial_end is not None and not attributed_claimants(text, lexicon) and deniers:
         claimants = deniers[:1]  # the denier's own counter-claim
     tally = lexicon.has("tally", text) or lexicon.has("background", text)
     # "Who else fires at Martuni?" asks, and so does an interviewer's "Q: There were reports that ...".
     question = text.rstrip().endswith("?") or bool(re.match(r"^\s*(Q|Question)\s*[:.]", sentence.text))
-    acts = [a for a in find_acts(text, lexicon) if _act_is_real(text, a, lexicon)]
+    acts = [a for a in found_acts if _act_is_real(text, a, lexicon)]
     if context and any(a.start >= skip for a in acts):
         acts = [a for a in acts if a.start >= skip]  # a list item that names its own act
     figures = parse_figures(text)
@@ -627,7 +636,7 @@ def _sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context,
             # Casualties told with a raid and a killing belong to the killing; otherwise to the governing act.
             counted = "Attack" if any(t == "Attack" for t, _ in types) else types[0][0]
             for sub_event_type, generic in types:
-                mention = _code_mention(sentence, clause, place, text, lexicon, speakers, claimants, ctx, clause_date, sentence_date, own_timing, report.article, sub_event_type, generic)
+                mention = _code_mention(sentence, clause, place, text, found_acts, lexicon, speakers, claimants, ctx, clause_date, sentence_date, own_timing, report.article, sub_event_type, generic)
                 if sub_event_type == counted and len(distinct) == 1:
                     mention.update(figures.as_row())
                 elif sub_event_type == counted and len(clauses) > 1 and single:
@@ -656,9 +665,9 @@ def _record_denial(text: str, denial_end: int, places: list[PlaceRef], speakers,
 COUNTER_CLAIM = re.compile(r"\s(?:and|but)\s+(?:it\s+|he\s+|she\s+|they\s+)?(?:said|says|added|claimed|insisted|accused|blamed)\b", re.I)
 
 
-def _denial_end(text: str, lexicon: Lexicon) -> int | None:
+def _denial_end(text: str, acts: list[Act], lexicon: Lexicon) -> int | None:
     """Where the denial in a sentence ends (the start of a counter-claim, else the sentence's end); None when there is none."""
-    negated = any(not _act_is_real(text, a, lexicon) and lexicon.has("negation", text[max(0, a.start - 45) : a.end + 5]) for a in find_acts(text, lexicon))
+    negated = any(not _act_is_real(text, a, lexicon) and lexicon.has("negation", text[max(0, a.start - 45) : a.end + 5]) for a in acts)
     if not (lexicon.has("denial", text) or negated):
         return None
     first = min([s for s, _, _ in lexicon.matches("denial", text)] + [len(text)])
@@ -885,31 +894,31 @@ def _event_date(clause_date, sentence_date, ctx: Context, clause_text: str = "")
     return start, end, precision, time_utc, expression
 
 
-def _code_mention(sentence: Sentence, clause: Clause, place: PlaceRef, text: str, lexicon: Lexicon, speakers, claimants: list[Actor], ctx: Context, clause_date, sentence_date, own_timing: str | None, article: dict, sub_event_type: str, generic: bool) -> dict:
+def _code_mention(sentence: Sentence, clause: Clause, place: PlaceRef, text: str, sentence_acts: list[Act], lexicon: Lexicon, speakers, claimants: list[Actor], ctx: Context, clause_date, sentence_date, own_timing: str | None, article: dict, sub_event_type: str, generic: bool) -> dict:
     sides = _sides(clause.text, lexicon, [(s - clause.start, e - clause.start, a) for s, e, a in speakers])
     agents, targets = _side_roles(clause.text, sides, clause.acts)
     if not agents and clause.text != text:
         sentence_sides = _sides(text, lexicon, speakers)
-        agents, more_targets = _side_roles(text, sentence_sides, find_acts(text, lexicon))
+        agents, more_targets = _side_roles(text, sentence_sides, sentence_acts)
         targets = targets or more_targets
     perpetrator_side = _nearest_side(agents, place.start)
     target_side = _nearest_side(targets, place.start)
-    claimant_side = _claimant_side(claimants)
-    if perpetrator_side is None and claimant_side in ("ARM", "AZE") and re.search(r"\b(the (enemy|adversary)|(enemy|adversary) (forces|units|troops|artillery))\b", text, re.I):
-        perpetrator_side = _other(claimant_side)  # a party's statement calls the other side "the enemy"
-    if target_side is None and claimant_side in ("ARM", "AZE") and re.search(r"\bour (positions|troops|forces|units|servicemen|soldiers)\b", text, re.I):
-        target_side = claimant_side
+    claimed_by = claimant_side({a.side for a in claimants})
+    if perpetrator_side is None and claimed_by in ("ARM", "AZE") and re.search(r"\b(the (enemy|adversary)|(enemy|adversary) (forces|units|troops|artillery))\b", text, re.I):
+        perpetrator_side = _other(claimed_by)  # a party's statement calls the other side "the enemy"
+    if target_side is None and claimed_by in ("ARM", "AZE") and re.search(r"\bour (positions|troops|forces|units|servicemen|soldiers)\b", text, re.I):
+        target_side = claimed_by
     if perpetrator_side is None and target_side:
         perpetrator_side = _other(target_side)
-    if perpetrator_side is None and sub_event_type != CLASH and claimant_side in ("ARM", "AZE"):
-        perpetrator_side = _other(claimant_side)
+    if perpetrator_side is None and sub_event_type != CLASH and claimed_by in ("ARM", "AZE"):
+        perpetrator_side = _other(claimed_by)
     target = _target(clause, place, lexicon, sub_event_type)
     if target_side is None and perpetrator_side:
         target_side = _other(perpetrator_side)
     if not claimants and perpetrator_side and OUR_SIDE.search(text):
         # "they fired on our villages": an unnamed speaker of the side that was hit
         claimants = [a for a in lexicon.actors if a.kind == "claimant" and a.side == _other(perpetrator_side) and a.name.startswith("Government of")][:1]
-        claimant_side = _claimant_side(claimants)
+        claimed_by = claimant_side({a.side for a in claimants})
     start, end, precision, time_utc, expression = _event_date(clause_date, sentence_date, ctx, clause.text)
     timing = own_timing
     if timing is None and not (clause_date.day or sentence_date.day or clause_date.clock or sentence_date.clock):
@@ -937,8 +946,8 @@ def _code_mention(sentence: Sentence, clause: Clause, place: PlaceRef, text: str
         "target_side": target_side,
         "civilian_targeting": target == "civilians",
         "claimants": sorted({a.name for a in claimants}),
-        "claimant_side": claimant_side,
-        "claim_status": _claim_status(claimants),
+        "claimant_side": claimed_by,
+        "claim_status": claim_status({a.side for a in claimants}),
         "location_mention": place.surface,
         "geo_precision": place.precision,
         "truce_timing": timing,
@@ -948,15 +957,6 @@ def _code_mention(sentence: Sentence, clause: Clause, place: PlaceRef, text: str
         "_entry": ctx.entry,
         "_claimant_sides": sorted({a.side for a in claimants}),
     }
-
-
-def _claim_status(claimants: list[Actor]) -> str:
-    sides = {a.side for a in claimants}
-    if {"ARM", "AZE"} <= sides:
-        return "contested"
-    if sides == {"independent"}:
-        return "observed"
-    return "alleged"
 
 
 def _nearest_side(found: list[tuple[int, str]], pos: int) -> str | None:

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 import pandas as pd
 
-from pipeline.extract import target_actor
+from pipeline.extract import claim_status, claimant_side, target_actor
 from pipeline.schema import EVENT_TYPES, column_names
 
 EVENT_TYPE_OF = {sub: etype for etype, subs in EVENT_TYPES.items() for sub in subs}
@@ -107,22 +107,6 @@ def _latest_breakdown(mentions: list[dict], key: str) -> int | None:
     return max(given)[2] if given else None
 
 
-def _claim_status(mentions: list[dict], claimant_sides: set[str]) -> str:
-    if any(m["claim_status"] == "denied" for m in mentions):
-        return "denied"
-    if {"ARM", "AZE"} <= claimant_sides:
-        return "contested"
-    if claimant_sides == {"independent"}:
-        return "observed"
-    return "alleged"
-
-
-def _claimant_side(sides: set[str]) -> str | None:
-    if not sides:
-        return None
-    return sides.pop() if len(sides) == 1 else "multiple"
-
-
 def _target(mentions: list[dict]) -> str:
     targets = {m["target"] for m in mentions}
     for t in ("civilians", "military"):
@@ -165,8 +149,8 @@ def _event_row(mentions: list[dict]) -> dict:
         "target_side": target_side,
         "civilian_targeting": target == "civilians",
         "claimants": claimants,
-        "claimant_side": _claimant_side(set(claimant_sides)),
-        "claim_status": _claim_status(mentions, claimant_sides),
+        "claimant_side": claimant_side(claimant_sides),
+        "claim_status": "denied" if any(m["claim_status"] == "denied" for m in mentions) else claim_status(claimant_sides),
         "location": lead["location"],
         "location_mention": lead["location_mention"],
         "admin1": lead["admin1"],
