@@ -80,6 +80,10 @@ URLS_FILE ?=
 pull: | $(VENV)/.installed ## Fetch FEEDS="url ..." and/or URLS_FILE=file into data/raw/web/
 	$(PY) -m pipeline pull --raw $(RAW) $(foreach f,$(FEEDS),--feed $(f)) $(if $(URLS_FILE),--urls-file $(URLS_FILE))
 
+.PHONY: rollback
+rollback: | $(VENV)/.installed ## Point $(OUT) back at the release published before the current one
+	$(PY) -m pipeline rollback --out $(OUT)
+
 .PHONY: clean
-clean: ## Remove built outputs (keeps the virtual environment)
-	rm -rf $(OUT) data/cache
+clean: ## Remove built outputs and every kept release (keeps the virtual environment)
+	rm -rf $(OUT) $(dir $(OUT)).$(notdir $(OUT)).releases $(dir $(OUT)).$(notdir $(OUT)).lock data/cache

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sys
 import time
@@ -132,12 +133,13 @@ def build_tables(raw_dir: Path, *, ceasefires_file: Path = config.CEASEFIRES_FIL
 
 
 def build(raw_dir: Path, out_dir: Path) -> str:
-    """Build, validate and publish; the previous output stays unless everything passes."""
+    """Build, validate and publish a new release; the previous output stays unless everything passes."""
     from pipeline import validate
 
     if not raw_dir.is_dir():
         raise BuildFailed(f"raw folder not found: {raw_dir}")
     try:
+        publish.check_out_dir(out_dir, raw_dir)
         with publish.build_lock(out_dir):
             result = build_tables(raw_dir)
             staging = publish.stage_tables(result.tables, out_dir, build_info={"raw_dir": str(raw_dir)})
@@ -147,9 +149,20 @@ def build(raw_dir: Path, out_dir: Path) -> str:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
             if not report.success:
-                shutil.rmtree(staging, ignore_errors=True)
+                _keep_failed_report(report, staging, out_dir)
                 raise BuildFailed("validation failed, nothing published:\n" + report.render())
             publish.swap_in(staging, out_dir)
-    except (publish.BuildLocked, publish.TableSchemaError, ceasefire_stage.CeasefireFileError) as exc:
+    except (publish.BuildLocked, publish.UnsafeOutput, publish.TableSchemaError, ceasefire_stage.CeasefireFileError) as exc:
         raise BuildFailed(str(exc)) from exc
     return result.summary()
+
+
+def _keep_failed_report(report, staging: Path, out_dir: Path) -> None:
+    """Keep the failed build's validation report where its message points (the staging folder itself goes)."""
+    failed = publish.releases_dir(out_dir) / "failed-validation"
+    shutil.rmtree(failed, ignore_errors=True)
+    if (staging / "validation").is_dir():
+        os.rename(staging / "validation", failed)
+        if report.docs_index is not None:
+            report.docs_index = failed / Path(report.docs_index).relative_to(staging / "validation")
+    shutil.rmtree(staging, ignore_errors=True)

@@ -23,6 +23,18 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rollback(args: argparse.Namespace) -> int:
+    from pipeline import publish
+
+    try:
+        release = publish.rollback(Path(args.out))
+    except (publish.UnsafeOutput, publish.BuildLocked) as exc:
+        print(f"rollback: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.out} now holds release {release.name}")
+    return 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     from pipeline.validate import validate_folder
 
@@ -86,6 +98,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--raw", default=str(config.RAW_DIR))
     b.add_argument("--out", default=str(config.PROCESSED_DIR))
     b.set_defaults(func=_build)
+
+    r = sub.add_parser("rollback", help="point the output folder at the release published before the current one")
+    r.add_argument("--out", default=str(config.PROCESSED_DIR))
+    r.set_defaults(func=_rollback)
 
     v = sub.add_parser("validate", help="run the expectation suites on a published folder")
     v.add_argument("--out", default=str(config.PROCESSED_DIR))

@@ -1,22 +1,28 @@
-"""Publishing: DataFrames -> typed Parquet files, swapped into place atomically.
+"""Publishing: DataFrames -> typed Parquet files, published as immutable releases.
 
 Every table is written through its pyarrow schema from :mod:`pipeline.schema`, so
 column order, types, nullability and the field descriptions (Parquet field
 metadata) are those of the schema, whatever the DataFrame looked like.
 
-A build writes all its tables into a staging folder beside the output folder
-(same filesystem), validates that folder, then :func:`swap_in` renames it into
-place. Names used next to ``out_dir`` (``data/processed`` below):
+Releases. The output folder (``data/processed`` below) is a symbolic link to one
+release: a folder under ``data/.processed.releases/`` that a build wrote, validated
+and never changes afterwards. A build writes its tables into a staging folder there,
+validates it, renames it to its release name and then replaces the link in one
+atomic ``rename``: a reader sees the old release or the new one, never a mix and
+never no output. A reader that wants tables of one build resolves the link once
+(:func:`pipeline.load` does). The last :data:`KEEP_RELEASES` releases are kept;
+:func:`rollback` points the link at the one before the current.
+
+Names used next to the output folder:
 
 - ``.processed.lock``: the lock file of :func:`build_lock` (kept; never deleted).
-- ``.processed.staging-<pid>``: a build's staging folder.
-- ``.processed.previous``: the old output while it is being replaced.
+- ``.processed.releases/<id>/``: releases, each with a :data:`RELEASE_MARKER` file.
+- ``.processed.releases/.staging-<pid>/``: a build's staging folder.
 
-Recovery (:func:`recover`, run by :func:`build_lock` once it holds the lock, so
-no other build is running): a ``.previous`` folder with no output folder means
-a swap died between its two renames, and the old output is renamed back; a
-``.previous`` folder beside an output folder means the swap completed, and it is
-deleted; any staging folder is left from a killed build and is deleted.
+A build replaces only what the pipeline published itself (:func:`check_out_dir`): the
+output folder must be absent, empty, a link to one of its releases or a folder
+holding a release marker (or only table files of an older version); it may never be
+the raw folder, hold it or lie inside it.
 """
 
 from __future__ import annotations
@@ -299,27 +305,79 @@ def read_build_info(folder: Path, table: str) -> dict | None:
     return json.loads(meta[b"pipeline"]) if b"pipeline" in meta else None
 
 
-# --- Staging, swap, lock -----------------------------------------------------------------
+# --- Releases, lock ----------------------------------------------------------------------
+
+RELEASE_MARKER = ".pipeline-release.json"
+KEEP_RELEASES = 3
+# What an output folder of an older version (a plain folder, no marker) may hold.
+LEGACY_OUTPUT_NAMES = {f"{t}.parquet" for t in schema.TABLES} | {"validation", "events_acled.csv", "events_ucdp.csv", "events.geoparquet"}
+
+
+class UnsafeOutput(ValueError):
+    """The output folder is not one this pipeline may replace."""
 
 
 def _sibling(out_dir: Path, suffix: str) -> Path:
     return out_dir.parent / f".{out_dir.name}.{suffix}"
 
 
-def staging_dir(out_dir: Path) -> Path:
-    return _sibling(out_dir, f"staging-{os.getpid()}")
-
-
-def backup_dir(out_dir: Path) -> Path:
-    return _sibling(out_dir, "previous")
+def releases_dir(out_dir: Path) -> Path:
+    return _sibling(out_dir, "releases")
 
 
 def lock_path(out_dir: Path) -> Path:
     return _sibling(out_dir, "lock")
 
 
+def staging_dir(out_dir: Path) -> Path:
+    return releases_dir(out_dir) / f".staging-{os.getpid()}"
+
+
+def _legacy_backup(out_dir: Path) -> Path:
+    return _sibling(out_dir, "previous")
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def current_release(out_dir: Path) -> Path | None:
+    """The release folder the output link points at; None when the output is not such a link."""
+    if not out_dir.is_symlink():
+        return None
+    target = Path(os.path.normpath(out_dir.parent / os.readlink(out_dir)))
+    return target if target.parent == releases_dir(out_dir) else None
+
+
+def check_out_dir(out_dir: Path, raw_dir: Path | None = None) -> None:
+    """Raise :class:`UnsafeOutput` unless a build may replace ``out_dir`` (see the module docstring)."""
+    out = Path(os.path.abspath(out_dir))
+    if raw_dir is not None:
+        raw = Path(os.path.realpath(raw_dir))
+        for candidate in {out, Path(os.path.realpath(out))}:
+            if _within(raw, candidate):
+                raise UnsafeOutput(f"refusing to publish to {out_dir}: it is the raw folder {raw_dir} or holds it, and raw reports are never replaced")
+            if _within(candidate, raw):
+                raise UnsafeOutput(f"refusing to publish to {out_dir}: it lies inside the raw folder {raw_dir}, and raw reports are never modified")
+    if out.is_symlink():
+        if current_release(out) is None:
+            raise UnsafeOutput(f"refusing to publish to {out_dir}: it is a symbolic link to {os.readlink(out)}, not to a release of this pipeline")
+        return
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise UnsafeOutput(f"refusing to publish to {out_dir}: it is a file, not a folder")
+    names = {p.name for p in out.iterdir()}
+    if names and RELEASE_MARKER not in names and not names <= LEGACY_OUTPUT_NAMES:
+        shown = ", ".join(sorted(names - LEGACY_OUTPUT_NAMES)[:MAX_SHOWN])
+        raise UnsafeOutput(
+            f"refusing to publish to {out_dir}: it is a folder this pipeline did not publish (it holds {shown}); "
+            "give an empty or new folder, or the output folder of an earlier build"
+        )
+
+
 def stage_tables(tables: dict[str, pd.DataFrame], out_dir: Path, *, build_info: dict) -> Path:
-    """Write every table into a fresh staging folder beside ``out_dir`` and return the folder.
+    """Write every table into a fresh staging folder of ``out_dir``'s releases and return the folder.
 
     On any error the staging folder is removed and the error raised (the output is untouched).
     """
@@ -337,48 +395,124 @@ def stage_tables(tables: dict[str, pd.DataFrame], out_dir: Path, *, build_info: 
         _fsync(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        _remove_if_empty(releases_dir(out_dir))
         raise
     return staging
 
 
-def swap_in(staging: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``staging``: rename ``out_dir`` to the backup name, ``staging`` to ``out_dir``, delete the backup.
+def _remove_if_empty(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        folder.rmdir()
 
-    Each rename is atomic. A crash before the first rename leaves the old output; between the
-    two, the old output complete under the backup name (:func:`recover` renames it back); after
-    the second, the new output (:func:`recover` deletes the backup).
+
+def _release_name() -> str:
+    now = dt.datetime.now(dt.UTC)
+    return now.strftime("%Y%m%dT%H%M%S.%fZ")
+
+
+def _point_at(out_dir: Path, release: Path) -> None:
+    """Make ``out_dir`` a link to ``release`` in one atomic rename (a relative link: the data folder can move)."""
+    link = _sibling(out_dir, f"link-{os.getpid()}")
+    with contextlib.suppress(FileNotFoundError):
+        link.unlink()
+    os.symlink(os.path.relpath(release, out_dir.parent), link)
+    os.replace(link, out_dir)
+    _fsync(out_dir.parent)
+
+
+def _adopt_plain_folder(out_dir: Path) -> None:
+    """Turn an output folder of an older version (a plain folder) into a release, so that a link can replace it."""
+    if out_dir.is_symlink() or not out_dir.is_dir():
+        return
+    if not any(out_dir.iterdir()):
+        out_dir.rmdir()
+        return
+    adopted = releases_dir(out_dir) / f"{_release_name()}-adopted"
+    os.rename(out_dir, adopted)
+    marker = adopted / RELEASE_MARKER
+    if not marker.exists():
+        marker.write_text(json.dumps({"release": adopted.name, "adopted": True}) + "\n", encoding="utf-8")
+
+
+def swap_in(staging: Path, out_dir: Path, *, keep: int = KEEP_RELEASES) -> Path:
+    """Publish ``staging`` as a new release and point ``out_dir`` at it; return the release folder.
+
+    Order: the marker is written, the staging folder renamed to its release name, the link replaced,
+    old releases pruned. A crash at any step leaves ``out_dir`` pointing at a complete release (the old
+    one until the link is replaced); an unreferenced release or staging folder is cleaned up later.
     """
     if not staging.is_dir():
         raise FileNotFoundError(f"staging folder not found: {staging}")
-    recover(out_dir, keep_staging=staging)
-    backup = backup_dir(out_dir)
-    if out_dir.exists():
-        os.rename(out_dir, backup)
-    os.rename(staging, out_dir)
-    _fsync(out_dir.parent)
-    if backup.exists():
-        shutil.rmtree(backup)
+    check_out_dir(out_dir)
+    release = releases_dir(out_dir) / _release_name()
+    info = {"release": release.name, "tables": sorted(p.stem for p in staging.glob("*.parquet"))}
+    (staging / RELEASE_MARKER).write_text(json.dumps(info, sort_keys=True) + "\n", encoding="utf-8")
+    _fsync(staging)
+    os.rename(staging, release)
+    _adopt_plain_folder(out_dir)
+    _point_at(out_dir, release)
+    prune_releases(out_dir, keep=keep)
+    return release
+
+
+def list_releases(out_dir: Path) -> list[Path]:
+    """Published releases of ``out_dir``, oldest first."""
+    folder = releases_dir(out_dir)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / RELEASE_MARKER).is_file())
+
+
+def prune_releases(out_dir: Path, *, keep: int = KEEP_RELEASES) -> list[Path]:
+    """Delete all but the newest ``keep`` releases; the current one is never deleted."""
+    current = current_release(out_dir)
+    releases = list_releases(out_dir)
+    doomed = [r for r in releases[: max(0, len(releases) - keep)] if r != current]
+    for release in doomed:
+        shutil.rmtree(release, ignore_errors=True)
+    return doomed
+
+
+def rollback(out_dir: Path) -> Path:
+    """Point ``out_dir`` at the release published before the current one; return it."""
+    with build_lock(out_dir):
+        current = current_release(out_dir)
+        if current is None:
+            raise UnsafeOutput(f"{out_dir} is not a published release; nothing to roll back")
+        earlier = [r for r in list_releases(out_dir) if r.name < current.name]
+        if not earlier:
+            raise UnsafeOutput(f"no release older than {current.name} is kept beside {out_dir}")
+        _point_at(out_dir, earlier[-1])
+        return earlier[-1]
 
 
 def recover(out_dir: Path, *, keep_staging: Path | None = None) -> list[str]:
-    """Undo what a killed build left beside ``out_dir``; return what was done (see the module docstring).
+    """Undo what a killed build left beside ``out_dir``; return what was done.
 
-    Call only while holding :func:`build_lock` (it does so itself).
+    Staging folders are deleted. An older version's swap that died between its two renames left the
+    old output under ``.<name>.previous`` and no output: it is renamed back. Call only while holding
+    :func:`build_lock` (it does so itself).
     """
     done = []
-    backup = backup_dir(out_dir)
-    if backup.exists():
-        if out_dir.exists():
+    backup = _legacy_backup(out_dir)
+    if backup.is_dir() and not backup.is_symlink():
+        if out_dir.exists() or out_dir.is_symlink():
             shutil.rmtree(backup)
             done.append(f"deleted {backup.name} (the swap had completed)")
         else:
             os.rename(backup, out_dir)
             done.append(f"restored {out_dir.name} from {backup.name} (the swap had not completed)")
+    stale = list(releases_dir(out_dir).glob(".staging-*")) if releases_dir(out_dir).is_dir() else []
     if out_dir.parent.is_dir():
-        for stale in sorted(out_dir.parent.glob(f".{out_dir.name}.staging-*")):
-            if keep_staging is None or stale.resolve() != keep_staging.resolve():
-                shutil.rmtree(stale, ignore_errors=True)
-                done.append(f"deleted {stale.name} (left by a killed build)")
+        stale += list(out_dir.parent.glob(f".{out_dir.name}.staging-*")) + list(out_dir.parent.glob(f".{out_dir.name}.link-*"))
+    for leftover in sorted(stale):
+        if keep_staging is not None and leftover.resolve() == keep_staging.resolve():
+            continue
+        if leftover.is_symlink():
+            leftover.unlink()
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+        done.append(f"deleted {leftover.name} (left by a killed build)")
     return done
 
 
@@ -386,12 +520,18 @@ def recover(out_dir: Path, *, keep_staging: Path | None = None) -> list[str]:
 def build_lock(out_dir: Path) -> Iterator[Path]:
     """Hold an exclusive lock on ``out_dir`` for a build; raise :class:`BuildLocked` at once if another build holds it.
 
-    The lock is ``flock`` on ``.<name>.lock`` beside ``out_dir``; the kernel drops it when the
-    holder exits, however it exits. Once held, leftovers of killed builds are recovered.
+    The lock is ``flock`` on ``.<name>.lock`` beside ``out_dir``, opened without following a
+    symbolic link (a planted link is an error, its target untouched); the kernel drops the lock when
+    the holder exits, however it exits. Once held, leftovers of killed builds are recovered.
     """
     path = lock_path(out_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        if path.is_symlink():
+            raise BuildLocked(f"the lock file {path} is a symbolic link; remove it (its target is left alone)") from None
+        raise BuildLocked(f"cannot open the lock file {path}: {exc.strerror}") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -404,3 +544,15 @@ def build_lock(out_dir: Path) -> Iterator[Path]:
         yield path
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def load_release(out_dir: Path, tables: list[str] | tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
+    """The tables of one build: the output link is resolved once, so a build finishing meanwhile cannot mix releases."""
+    folder = Path(os.path.realpath(out_dir))
+    if not folder.is_dir():
+        raise FileNotFoundError(f"no published output at {out_dir}; run `make data` first")
+    names = list(tables) if tables is not None else [t for t in schema.TABLES if (folder / f"{t}.parquet").is_file()]
+    unknown = [t for t in names if t not in schema.TABLES]
+    if unknown:
+        raise KeyError(f"unknown table(s) {unknown}; tables: {list(schema.TABLES)}")
+    return {name: read_table(folder, name) for name in names}

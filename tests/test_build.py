@@ -91,7 +91,9 @@ def test_failed_validation_keeps_the_last_good_output(published, tmp_path, monke
     with pytest.raises(BuildFailed, match="nothing published"):
         build(SAMPLE, out)
     assert (out / "events.parquet").read_bytes() == before
-    assert not list(tmp_path.glob(".out.staging*"))
+    releases = tmp_path / ".out.releases"
+    assert not list(releases.glob(".staging*"))
+    assert (releases / "failed-validation" / "summary.html").is_file()  # the report the message points at
 
 
 def test_a_killed_build_leaves_the_previous_output_intact(published, tmp_path):
@@ -107,6 +109,21 @@ def test_a_killed_build_leaves_the_previous_output_intact(published, tmp_path):
     # The next build recovers and publishes.
     build(SAMPLE, out)
     assert (out / "events.parquet").is_file()
+
+
+@pytest.mark.parametrize("out_of", [lambda raw: raw, lambda raw: raw.parent, lambda raw: raw.parent.parent / "Documents"])
+def test_build_refuses_to_replace_what_it_did_not_publish(tmp_path, out_of):
+    from pipeline.cli import main
+
+    raw = tmp_path / "data" / "raw"
+    shutil.copytree(SAMPLE / "caspian-wire", raw / "caspian-wire")
+    (tmp_path / "data" / "reference").mkdir()
+    (tmp_path / "data" / "reference" / "mine.csv").write_text("a,b\n", encoding="utf-8")
+    (tmp_path / "Documents").mkdir()
+    (tmp_path / "Documents" / "thesis.tex").write_text("chapter 1", encoding="utf-8")
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert main(["-q", "build", "--raw", str(raw), "--out", str(out_of(raw))]) == 1
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
 
 
 def test_missing_raw_folder_is_a_clear_error(tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -210,13 +209,13 @@ def test_to_arrow_names_the_column(table, corrupt, where, why):
     assert str(err.value).startswith(f"{where}:")
 
 
-# --- Staging and swap ----------------------------------------------------------------------
+# --- Releases -----------------------------------------------------------------------------
 
 
-def test_stage_tables_writes_every_table_beside_out_dir(tmp_path):
+def test_stage_tables_writes_every_table_into_a_staging_folder(tmp_path):
     out = tmp_path / "processed"
     staging = publish.stage_tables(all_samples(), out, build_info=BUILD_INFO)
-    assert staging.parent == out.parent and staging.name == f".processed.staging-{os.getpid()}"
+    assert staging == tmp_path / ".processed.releases" / f".staging-{os.getpid()}"
     assert sorted(p.name for p in staging.iterdir()) == sorted(f"{t}.parquet" for t in schema.TABLES)
     assert not out.exists()
 
@@ -230,11 +229,11 @@ def test_stage_tables_failure_leaves_no_staging(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def _publish(out: Path, marker: str) -> None:
+def _publish(out: Path, marker: str, keep: int = publish.KEEP_RELEASES) -> Path:
     tables = all_samples()
     tables["rejects"]["error"] = [marker, marker]
     with publish.build_lock(out):
-        publish.swap_in(publish.stage_tables(tables, out, build_info={"marker": marker}), out)
+        return publish.swap_in(publish.stage_tables(tables, out, build_info={"marker": marker}), out, keep=keep)
 
 
 def _marker(out: Path) -> str:
@@ -243,57 +242,90 @@ def _marker(out: Path) -> str:
     return publish.read_build_info(out, "rejects")["marker"]
 
 
-def test_swap_in_replaces_the_output(tmp_path):
+def test_a_release_is_a_link_to_an_immutable_folder(tmp_path):
+    out = tmp_path / "processed"
+    first = _publish(out, "old")
+    second = _publish(out, "new")
+    assert out.is_symlink() and publish.current_release(out) == second
+    assert not os.path.isabs(os.readlink(out))  # the data folder can be moved
+    assert _marker(out) == "new" and _marker(first) == "old"  # the old release is kept, untouched
+    assert json.loads((second / publish.RELEASE_MARKER).read_text())["release"] == second.name
+    assert publish.read_table(out, "rejects")["error"].tolist() == ["new", "new"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".processed.lock", ".processed.releases", "processed"]
+
+
+def test_old_releases_are_pruned_to_the_newest_few(tmp_path):
+    out = tmp_path / "processed"
+    made = [_publish(out, f"b{i}", keep=2) for i in range(4)]
+    assert publish.list_releases(out) == made[2:]
+    assert _marker(out) == "b3"
+
+
+def test_rollback_restores_the_previous_release(tmp_path):
     out = tmp_path / "processed"
     _publish(out, "old")
-    (out / "validation").mkdir()  # anything inside the old output goes with it
     _publish(out, "new")
-    assert _marker(out) == "new" and not (out / "validation").exists()
-    assert publish.read_table(out, "rejects")["error"].tolist() == ["new", "new"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".processed.lock", "processed"]
+    assert publish.rollback(out).name < publish.list_releases(out)[-1].name
+    assert _marker(out) == "old"
+    with pytest.raises(publish.UnsafeOutput, match="no release older"):
+        publish.rollback(out)
+    assert _marker(out) == "old"
+
+
+def test_rollback_cli(tmp_path):
+    from pipeline.cli import main
+
+    out = tmp_path / "processed"
+    _publish(out, "old")
+    _publish(out, "new")
+    assert main(["-q", "rollback", "--out", str(out)]) == 0
+    assert _marker(out) == "old"
 
 
 CRASH_POINTS = [
     # (the step that dies, which output the next run must find)
-    ("first rename", "old"),
-    ("second rename", "old"),
-    ("deleting the backup", "new"),
+    ("naming the release", "old"),
+    ("replacing the link", "old"),
+    ("pruning", "new"),
 ]
 
 
 @pytest.mark.parametrize(("step", "survivor"), CRASH_POINTS)
-def test_crash_during_swap_leaves_a_complete_folder(tmp_path, monkeypatch, step, survivor):
+def test_crash_while_publishing_leaves_a_complete_output(tmp_path, monkeypatch, step, survivor):
     out = tmp_path / "processed"
     _publish(out, "old")
     staging = publish.stage_tables(all_samples(), out, build_info={"marker": "new"})
-    renames = []
-    real_rename, real_rmtree = os.rename, shutil.rmtree
 
-    def rename(src, dst):
-        renames.append(src)
-        if (step, len(renames)) in (("first rename", 1), ("second rename", 2)):
-            raise OSError("killed")
-        real_rename(src, dst)
+    def killed(*args, **kwargs):
+        raise OSError("killed")
 
-    def rmtree(path, *args, **kwargs):
-        if step == "deleting the backup" and Path(path).name == ".processed.previous":
-            raise OSError("killed")
-        real_rmtree(path, *args, **kwargs)
-
-    monkeypatch.setattr(publish.os, "rename", rename)
-    monkeypatch.setattr(publish.shutil, "rmtree", rmtree)
+    target = {"naming the release": (publish.os, "rename"), "replacing the link": (publish.os, "replace"), "pruning": (publish, "prune_releases")}[step]
+    monkeypatch.setattr(*target, killed)
     with pytest.raises(OSError, match="killed"):
         publish.swap_in(staging, out)
     monkeypatch.undo()
-    with publish.build_lock(out):  # the next run recovers first
+    assert _marker(out) == survivor  # no window without output
+    with publish.build_lock(out):  # the next run cleans up
         assert _marker(out) == survivor
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".processed.lock", "processed"]
+    assert not list((tmp_path / ".processed.releases").glob(".staging-*"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".processed.lock", ".processed.releases", "processed"]
 
 
-def test_recover_restores_the_old_output_when_the_swap_died_between_renames(tmp_path):
+def test_an_older_plain_output_folder_is_adopted_as_a_release(tmp_path):
     out = tmp_path / "processed"
-    _publish(out, "old")
-    os.rename(out, publish.backup_dir(out))
+    for name, df in all_samples().items():
+        publish.write_table(df, name, out, build_info={"marker": "plain"})
+    (out / "validation").mkdir()
+    _publish(out, "new")
+    assert _marker(out) == "new"
+    [adopted] = [r for r in publish.list_releases(out) if r.name.endswith("-adopted")]
+    assert _marker(adopted) == "plain"
+
+
+def test_recover_restores_an_output_left_by_a_swap_of_an_older_version(tmp_path):
+    out = tmp_path / "processed"
+    for name, df in all_samples().items():
+        publish.write_table(df, name, tmp_path / ".processed.previous", build_info={"marker": "old"})
     assert publish.recover(out) == ["restored processed from .processed.previous (the swap had not completed)"]
     assert _marker(out) == "old"
 
@@ -317,11 +349,109 @@ def test_leftover_staging_from_a_killed_build_does_not_break_the_next(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == -9, done.stderr
-    [leftover] = tmp_path.glob(".processed.staging-*")
+    [leftover] = (tmp_path / ".processed.releases").glob(".staging-*")
     assert (leftover / "events.parquet").is_file()
     _publish(out, "new")
     assert _marker(out) == "new"
     assert not leftover.exists()
+
+
+# --- What a build may replace ---------------------------------------------------------------
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("out_of", "why"),
+    [
+        (lambda raw, home: raw, "is the raw folder .* or holds it"),
+        (lambda raw, home: raw.parent, "is the raw folder .* or holds it"),
+        (lambda raw, home: raw / "sub", "lies inside the raw folder"),
+        (lambda raw, home: home, "did not publish"),
+        (lambda raw, home: home / "notes.txt", "is a file"),
+    ],
+)
+def test_check_out_dir_refuses_what_the_pipeline_did_not_publish(tmp_path, out_of, why):
+    raw = tmp_path / "data" / "raw"
+    (raw / "sub").mkdir(parents=True)
+    (raw / "sub" / "report.txt").write_text("Shelling of Tartar.", encoding="utf-8")
+    home = tmp_path / "Documents"
+    home.mkdir()
+    (home / "notes.txt").write_text("mine", encoding="utf-8")
+    before = _tree(tmp_path)
+    with pytest.raises(publish.UnsafeOutput, match=why):
+        publish.check_out_dir(out_of(raw, home), raw)
+    assert _tree(tmp_path) == before
+
+
+def test_check_out_dir_accepts_new_empty_and_published_folders(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    publish.check_out_dir(tmp_path / "new", raw)
+    (tmp_path / "empty").mkdir()
+    publish.check_out_dir(tmp_path / "empty", raw)
+    out = tmp_path / "processed"
+    _publish(out, "old")
+    publish.check_out_dir(out, raw)
+
+
+def test_a_foreign_symlink_as_output_is_refused(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "processed").symlink_to(elsewhere)
+    with pytest.raises(publish.UnsafeOutput, match="symbolic link"):
+        publish.check_out_dir(tmp_path / "processed")
+
+
+def test_a_planted_lock_symlink_is_not_followed(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    out = tmp_path / "processed"
+    publish.lock_path(out).symlink_to(victim)
+    with pytest.raises(publish.BuildLocked, match="symbolic link"), publish.build_lock(out):
+        pass
+    assert victim.read_text(encoding="utf-8") == "precious"
+
+
+def test_load_reads_every_table_of_one_release(tmp_path):
+    import pipeline
+
+    out = tmp_path / "processed"
+    _publish(out, "old")
+    tables = pipeline.load(out)
+    assert set(tables) == set(schema.TABLES)
+    assert tables["rejects"]["error"].tolist() == ["old", "old"]
+    with pytest.raises(FileNotFoundError, match="make data"):
+        pipeline.load(tmp_path / "nothing")
+
+
+def test_a_reader_during_builds_sees_no_error_and_one_release(tmp_path):
+    out = tmp_path / "processed"
+    _publish(out, "b0")
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(config.ROOT)!r})
+        import pipeline
+        seen = set()
+        for _ in range(400):
+            tables = pipeline.load({str(out)!r}, ["rejects", "events"])
+            markers = set(tables["rejects"]["error"])
+            assert len(markers) == 1, markers
+            seen |= markers
+        print(len(seen))
+        """
+    )
+    reader = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    i = 0
+    while reader.poll() is None:
+        i += 1
+        _publish(out, f"b{i}")
+    stdout, stderr = reader.communicate()
+    assert reader.returncode == 0, stderr
+    assert int(stdout) >= 1
 
 
 # --- Lock ----------------------------------------------------------------------------------
