@@ -6,8 +6,9 @@ SHELL := bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-RAW ?= data/raw
-OUT ?= data/processed
+CONFLICT ?= $(shell cat data/conflicts/DEFAULT)
+RAW ?= data/raw/$(CONFLICT)
+OUT ?= $(if $(filter $(CONFLICT),$(shell cat data/conflicts/DEFAULT)),data/processed,data/processed-$(CONFLICT))
 SHARED ?= ../shared
 
 $(VENV)/.installed: pyproject.toml
@@ -24,8 +25,8 @@ help: ## List the targets
 setup: $(VENV)/.installed ## Create the virtual environment and install the package
 
 .PHONY: data
-data: | $(VENV)/.installed ## Build data/processed/ from data/raw/, validate, publish Parquet
-	$(PY) -m pipeline build --raw $(RAW) --out $(OUT)
+data: | $(VENV)/.installed ## Build $(OUT) from $(RAW) (CONFLICT=$(CONFLICT)), validate, publish Parquet
+	$(PY) -m pipeline build --conflict $(CONFLICT) --raw $(RAW) --out $(OUT)
 
 .PHONY: validate
 validate: | $(VENV)/.installed ## Validate the published tables in data/processed/

@@ -20,9 +20,11 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
-LOCAL = timezone(timedelta(minutes=240))
+from pipeline.profile import load_profile
+
+LOCAL = load_profile().zone  # dates are generated and resolved in the default conflict's local time
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 MONTH_ABBR = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
@@ -208,11 +210,12 @@ class Score:
 def _resolve_date(sample: Sample) -> date | None:
     from pipeline.dates import event_instant, resolve_sentence
 
-    result = resolve_sentence(sample.sentence, sample.reference)
+    local = load_profile().local_time
+    result = resolve_sentence(sample.sentence, sample.reference, local=local)
     if result.day is None:
         return None
     if result.clock is not None and result.day.precision == "day":
-        return event_instant(result.day.date_start, result.clock)[0]
+        return event_instant(result.day.date_start, result.clock, local=local)[0]
     return result.day.event_date
 
 
@@ -285,6 +288,20 @@ def _timed(fn: Callable[[], object], repeat: int = 1) -> tuple[float, object]:
     return (time.perf_counter() - started) / repeat, result
 
 
+def _profile_spellings() -> list[str]:
+    """Names and aliases of the default profile's gazetteer supplement and first-level divisions."""
+    import csv
+
+    from pipeline.profile import load_profile
+
+    profile, names = load_profile(), []
+    for file in ("gazetteer_supplement.csv", "admin_areas.csv"):
+        with profile.file(file).open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                names += [row["name"], *[a for a in row["aliases"].split("|") if a]]
+    return names
+
+
 def bench_gazetteer(args: argparse.Namespace) -> None:
     """Gazetteer load from its compiled cache, then lookups and place finding in running text."""
     import subprocess
@@ -294,9 +311,10 @@ def bench_gazetteer(args: argparse.Namespace) -> None:
     code = "import time; t=time.perf_counter(); from pipeline.geocode import get_gazetteer; get_gazetteer(); print(time.perf_counter()-t)"
     load = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1])
     gazetteer = get_gazetteer()
-    names = ["Terter", "Ağdam", "Gyandzha", "Xankəndi", "Martuni", "Fizuli", "Jebrail", "Shushi", "Kapan", "Barda district"] * 200
+    spellings = _profile_spellings()
+    names = spellings[:10] * 200
     seconds, _ = _timed(lambda: [gazetteer.resolve(n, precision=1) for n in names])
-    line = "Armenian artillery shelled the regions of Goranboy, Tartar and Aghdam on Monday, the ministry in Baku said."
+    line = f"Artillery shelled the regions of {spellings[0]}, {spellings[1]} and {spellings[2]} on Monday, the ministry said."
     find, _ = _timed(lambda: gazetteer.find_mentions(line), repeat=500)
     print(f"gazetteer: {len(gazetteer):,} places; load in a new process {load:.2f}s (import and cache read)")
     print(f"  resolve: {len(names) / seconds:,.0f} lookups/s (repeated names hit the cache)")

@@ -17,11 +17,11 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import ceasefires as ceasefire_stage
-from pipeline import config, dates, ingest, publish
-from pipeline.extract import extract_report
-from pipeline.geocode import get_gazetteer
-from pipeline.lexicon import Lexicon, default_lexicon
+from pipeline import dates, ingest, publish
+from pipeline.extract import Mention, extract_report
+from pipeline.geocode import get_gazetteer, locate
 from pipeline.merge import merge_mentions
+from pipeline.profile import Profile, ProfileError, load_profile
 from pipeline.schema import column_names
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ class BuildFailed(RuntimeError):
 class BuildResult:
     tables: dict[str, pd.DataFrame]
     seconds: float
+    profile: Profile | None = None
 
     def summary(self) -> str:
         events = self.tables["events"]
@@ -67,58 +68,34 @@ def fill_published(articles: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     return articles, rejects
 
 
-def locate(mentions: list[dict], gazetteer) -> list[dict]:
-    """Geocode each mention's place, using the other places of its report as context."""
-    by_report: dict[str, list[str]] = {}
-    for m in mentions:
-        by_report.setdefault(m["report_id"], []).append(m["location_mention"])
-    located = []
-    for m in mentions:
-        near = [n for n in by_report[m["report_id"]] if n != m["location_mention"]]
-        place = gazetteer.resolve(m["location_mention"], precision=m["geo_precision"], near=tuple(dict.fromkeys(near)))
-        if place is None:
-            log.info("%s: no gazetteer match for %r", m["report_id"], m["location_mention"])
-            continue
-        located.append(
-            {
-                **m,
-                "location": place.location,
-                "admin1": place.admin1,
-                "country_iso3": place.country_iso3,
-                "geonameid": place.geonameid,
-                "latitude": place.latitude,
-                "longitude": place.longitude,
-                "geo_precision": place.geo_precision,
-            }
-        )
-    return [m for m in located if m["country_iso3"] in config.EVENT_COUNTRIES]
-
-
-def extract_all(articles: pd.DataFrame, gazetteer, lexicon: Lexicon) -> tuple[list[dict], list[dict]]:
+def extract_all(articles: pd.DataFrame, gazetteer, profile: Profile) -> tuple[list[Mention], list[dict]]:
     from tqdm import tqdm
 
-    mentions, rejects = [], []
+    mentions: list[Mention] = []
+    rejects = []
     records = articles.to_dict("records")
     # A progress bar only on a terminal; logs and CI get the summary line instead.
     for article in tqdm(records, desc="extract", unit="report", disable=not sys.stderr.isatty() or len(records) < 50):
         try:
-            mentions += extract_report(article, gazetteer, lexicon)
+            mentions += extract_report(article, gazetteer, profile)
         except Exception as exc:  # one broken report must not stop the batch
             log.warning("%s: extraction failed: %s", article["raw_path"], exc)
             rejects.append({"raw_path": article["raw_path"], "line": article["raw_line"], "stage": "extract", "error": f"{type(exc).__name__}: {exc}"})
     return mentions, rejects
 
 
-def build_tables(raw_dir: Path, *, ceasefires_file: Path = config.CEASEFIRES_FILE, gazetteer=None, lexicon: Lexicon | None = None) -> BuildResult:
+def build_tables(raw_dir: Path, *, profile: Profile | None = None, gazetteer=None) -> BuildResult:
     started = time.perf_counter()
-    gazetteer = gazetteer or get_gazetteer()
-    lexicon = lexicon or default_lexicon()
+    profile = profile or load_profile()
+    gazetteer = gazetteer or get_gazetteer(profile)
     articles, rejects = ingest.read_raw_folder(raw_dir)
     articles, date_rejects = fill_published(articles)
-    mentions, extract_rejects = extract_all(articles, gazetteer, lexicon)
-    events, mention_table = merge_mentions(locate(mentions, gazetteer))
-    truces = ceasefire_stage.load_ceasefires(ceasefires_file)
-    events = ceasefire_stage.link_events(events, truces)
+    mentions, extract_rejects = extract_all(articles, gazetteer, profile)
+    located, _dropped = locate(mentions, gazetteer, profile)
+    events, mention_table = merge_mentions(located, profile)
+    truces = ceasefire_stage.load_ceasefires(profile.ceasefires_file, profile.party_codes)
+    events = ceasefire_stage.link_events(events, truces, zone=profile.zone)
+    horizon = articles["published"].max() if len(articles) else None
     rejects = pd.concat([rejects, pd.DataFrame(date_rejects + extract_rejects, columns=column_names("rejects"))], ignore_index=True)
     tables = {
         "articles": articles[column_names("articles")],
@@ -126,25 +103,27 @@ def build_tables(raw_dir: Path, *, ceasefires_file: Path = config.CEASEFIRES_FIL
         "events": events[column_names("events")],
         "ceasefires": truces,
         "rejects": rejects.sort_values(["raw_path", "line"], kind="stable", na_position="first").reset_index(drop=True),
-        "ceasefire_summary": ceasefire_stage.summarize(events, truces),
+        "ceasefire_summary": ceasefire_stage.summarize(events, truces, profile.party_codes, horizon),
         "daily_violations": ceasefire_stage.daily_violations(events),
     }
-    return BuildResult(tables, time.perf_counter() - started)
+    return BuildResult(tables, time.perf_counter() - started, profile)
 
 
-def build(raw_dir: Path, out_dir: Path) -> str:
+def build(raw_dir: Path, out_dir: Path, profile: Profile | None = None) -> str:
     """Build, validate and publish a new release; the previous output stays unless everything passes."""
     from pipeline import validate
 
     if not raw_dir.is_dir():
         raise BuildFailed(f"raw folder not found: {raw_dir}")
     try:
+        profile = profile or load_profile()
         publish.check_out_dir(out_dir, raw_dir)
         with publish.build_lock(out_dir):
-            result = build_tables(raw_dir)
-            staging = publish.stage_tables(result.tables, out_dir, build_info={"raw_dir": str(raw_dir)})
+            result = build_tables(raw_dir, profile=profile)
+            build_info = {"raw_dir": str(raw_dir), "conflict": profile.id}
+            staging = publish.stage_tables(result.tables, out_dir, build_info=build_info, profile=profile)
             try:
-                report = validate.validate_folder(staging)
+                report = validate.validate_folder(staging, profile=profile)
             except Exception:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
@@ -152,7 +131,7 @@ def build(raw_dir: Path, out_dir: Path) -> str:
                 _keep_failed_report(report, staging, out_dir)
                 raise BuildFailed("validation failed, nothing published:\n" + report.render())
             publish.swap_in(staging, out_dir)
-    except (publish.BuildLocked, publish.UnsafeOutput, publish.TableSchemaError, ceasefire_stage.CeasefireFileError) as exc:
+    except (publish.BuildLocked, publish.UnsafeOutput, publish.TableSchemaError, ceasefire_stage.CeasefireFileError, ProfileError) as exc:
         raise BuildFailed(str(exc)) from exc
     return result.summary()
 

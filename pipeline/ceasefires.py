@@ -1,18 +1,17 @@
 """Ceasefires: the reference table, linking events to the ceasefire in force, and summaries.
 
-Reference data lives in ``data/reference/ceasefires.yaml`` (format documented in its header) and
-is read by :func:`load_ceasefires`; :func:`parse_ceasefires` is the pure part (text -> table).
+Reference data lives in each conflict profile's ``ceasefires.yaml`` (format documented in its
+header) and is read by :func:`load_ceasefires`; :func:`parse_ceasefires` is the pure part (text -> table).
 
 Linkage (coding rules §7 and §9):
 
 * Ceasefires are ordered by start instant; each stays in force until the next one starts, the last
-  one indefinitely. Events are linked against every ceasefire in the table, whatever its
-  ``conflict``; filtering by conflict (one ceasefire sequence per conflict) is a possible
-  extension and would be a filter applied to the table before linking.
+  one indefinitely. A profile's file holds its conflict's ceasefires, so events are linked against
+  their own conflict's sequence.
 * An event with a clock time (``time_utc``) belongs to the latest ceasefire whose start is at or
   before that instant; the time wins over any ``truce_timing`` cue.
-* An event without a time is placed by its local date (UTC+4 by default): it is under a ceasefire
-  when its date is on or after the local date of the start. On a ceasefire's first local day it
+* An event without a time is placed by its local date (in the conflict's time zone, daylight saving
+  included): it is under a ceasefire when its date is on or after the local date of the start. On a ceasefire's first local day it
   counts as after the start only when ``truce_timing == "after_start"`` (the report says the act
   came after the truce took effect); otherwise ("before_start" or no cue) it belongs to the
   ceasefire in force before that day, if any. The cue is ignored on other days. When several
@@ -21,13 +20,15 @@ Linkage (coding rules §7 and §9):
   midnight that begins its date when there is no time, floored at zero (a no-time first-day event
   placed after the start by the text's cue gets 0).
 
-The summary (:func:`summarize`) and the daily counts (:func:`daily_violations`) take the output
-of :func:`link_events`; their counts are plain group counts of that table.
+The summary (:func:`summarize`, one row per ceasefire and perpetrator side) and the daily counts
+(:func:`daily_violations`) take the output of :func:`link_events`; their counts are plain group
+counts of that table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +36,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from pipeline.config import DEFAULT_EVENT_UTC_OFFSET_MINUTES
 from pipeline.schema import column_names
 
 REQUIRED_KEYS = ("id", "name", "conflict", "start", "parties", "sources")
 OPTIONAL_KEYS = ("mediator", "terms")
 SOURCE_KEYS = ("outlet", "url", "date")
-CONTESTED_STATUSES = ("denied", "contested")
 UNKNOWN_SIDE = "unknown"
 
 _US_PER_HOUR = 3_600_000_000
@@ -78,23 +77,24 @@ _TextLoader.yaml_implicit_resolvers = {
 }
 
 
-def load_ceasefires(path: Path) -> pd.DataFrame:
+def load_ceasefires(path: Path, parties: Sequence[str] | None = None) -> pd.DataFrame:
     """Read and validate a ceasefire YAML file (see :func:`parse_ceasefires`)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise _error(str(path), None, f"cannot read the file ({exc.strerror or exc})") from exc
-    return parse_ceasefires(text, str(path))
+    return parse_ceasefires(text, str(path), parties)
 
 
-def parse_ceasefires(text: str, path_label: str) -> pd.DataFrame:
+def parse_ceasefires(text: str, path_label: str, known_parties: Sequence[str] | None = None) -> pd.DataFrame:
     """Turn the YAML text of a ceasefire file into the CEASEFIRES table, sorted by start.
 
     Raises :class:`CeasefireFileError` naming ``path_label`` and the line of the bad entry when the
     YAML is invalid, the document is not a list of mappings, a required key is missing or empty,
     a key is unknown, ``start`` has no UTC offset or does not parse, an id repeats, ``parties`` or
-    ``sources`` is empty, or two ceasefires of one conflict start at the same instant.
+    ``sources`` is empty, two ceasefires of one conflict start at the same instant, or (given
+    ``known_parties``, the profile's party codes) a party is none of them.
     """
     loader = _TextLoader(text)
     try:
@@ -130,6 +130,9 @@ def parse_ceasefires(text: str, path_label: str) -> pd.DataFrame:
     starts_seen: dict[tuple[str, pd.Timestamp], str] = {}
     for line, entry in entries:
         row = _parse_entry(entry, path_label, line)
+        strangers = [p for p in row["parties"] if known_parties is not None and p not in known_parties]
+        if strangers:
+            raise _error(path_label, line, f"ceasefire {row['ceasefire_id']!r}: parties {strangers} are not parties of the profile ({', '.join(known_parties)})")
         cid = row["ceasefire_id"]
         if cid in first_line:
             raise _error(path_label, line, f"duplicate ceasefire id {cid!r} (first defined on line {first_line[cid]})")
@@ -201,14 +204,14 @@ def _parse_entry(entry: dict, path_label: str, line: int) -> dict:
         raise _error(
             path_label,
             line,
-            f"{label}: start {start_text!r} has no UTC offset (write e.g. '2020-10-10T12:00:00+04:00')",
+            f"{label}: start {start_text!r} has no UTC offset (write e.g. '2021-05-01T12:00:00+03:00')",
         )
 
     parties = entry.get("parties")
     if parties is None:
         raise _error(path_label, line, f"{label}: missing required key 'parties'")
     if not isinstance(parties, list) or not parties:
-        raise _error(path_label, line, f"{label}: 'parties' must be a non-empty list, e.g. [ARM, AZE]")
+        raise _error(path_label, line, f"{label}: 'parties' must be a non-empty list of party codes, e.g. [AAA, BBB]")
     if not all(isinstance(p, str) and p.strip() for p in parties):
         raise _error(path_label, line, f"{label}: every party must be non-empty text, got {parties!r}")
     parties = [p.strip() for p in parties]
@@ -319,28 +322,34 @@ def _after_start_cue(events: pd.DataFrame) -> np.ndarray:
     return np.array([v == "after_start" for v in events["truce_timing"].tolist()], dtype=bool)
 
 
-def link_events(
-    events: pd.DataFrame,
-    ceasefires: pd.DataFrame,
-    *,
-    local_offset_minutes: int = DEFAULT_EVENT_UTC_OFFSET_MINUTES,
-) -> pd.DataFrame:
+def _local_start_day(start_us: int, zone: dt.tzinfo) -> int:
+    """The local calendar day (days since the epoch) of an instant given in microseconds since the epoch."""
+    instant = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=int(start_us))
+    return (instant.astimezone(zone).date() - _EPOCH).days
+
+
+def _local_midnight_us(day: int, zone: dt.tzinfo) -> int:
+    """The UTC instant (microseconds since the epoch) of local midnight beginning a day."""
+    midnight = dt.datetime.combine(_EPOCH + dt.timedelta(days=int(day)), dt.time(0), tzinfo=zone)
+    return int((midnight - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) / dt.timedelta(microseconds=1))
+
+
+def link_events(events: pd.DataFrame, ceasefires: pd.DataFrame, *, zone: dt.tzinfo = dt.UTC) -> pd.DataFrame:
     """Return events with ceasefire_id, during_ceasefire, hours_since_ceasefire_start filled.
 
     ``events`` needs ``event_date`` and/or ``time_utc`` (every row at least one of them) and may
     carry ``truce_timing``; other columns pass through unchanged, as does the index. The ceasefire
     in force is the latest one whose start is at or before the event (rules in the module
-    docstring); ``local_offset_minutes`` is the UTC offset of the event zone's local dates.
+    docstring); ``zone`` is the time zone of the events' local dates.
     """
     out = events.copy()
     n = len(out)
-    offset_us = int(local_offset_minutes) * 60_000_000
 
     cf = _ordered(ceasefires)
     ids = cf["ceasefire_id"].to_numpy(dtype=object)
     starts_us = pd.DatetimeIndex(cf["start_utc"]).as_unit("us").asi8
     # Local calendar day of each start (days since the epoch), non-decreasing like the starts.
-    start_days = np.floor_divide(starts_us + offset_us, _US_PER_DAY)
+    start_days = np.array([_local_start_day(s, zone) for s in starts_us], dtype=np.int64)
 
     times = _event_times_us(out)
     days = _event_days(out)
@@ -366,7 +375,8 @@ def link_events(
         strictly_before = np.searchsorted(start_days, d, side="left") - 1
         first_day = on_or_before > strictly_before  # some ceasefire starts on this local day
         idx[untimed] = np.where(first_day & ~after_cue[untimed], strictly_before, on_or_before)
-        instant[untimed] = d * _US_PER_DAY - offset_us  # local midnight beginning the date, in UTC
+        midnights = {day: _local_midnight_us(day, zone) for day in set(d.tolist())}
+        instant[untimed] = np.array([midnights[day] for day in d.tolist()], dtype=np.int64)  # local midnight beginning the date
 
     linked = idx >= 0
     hours = np.full(n, np.nan, dtype=np.float64)
@@ -397,14 +407,15 @@ def _total(values: pd.Series) -> int:
     return int(pd.to_numeric(values, errors="raise").fillna(0).sum()) if len(values) else 0
 
 
-def summarize(events: pd.DataFrame, ceasefires: pd.DataFrame) -> pd.DataFrame:
-    """One CEASEFIRE_SUMMARY row per ceasefire (zeros where no event was in force).
+def summarize(events: pd.DataFrame, ceasefires: pd.DataFrame, sides: Sequence[str], horizon: pd.Timestamp | None = None) -> pd.DataFrame:
+    """CEASEFIRE_SUMMARY: one row per ceasefire and perpetrator side (each of ``sides``, then "unknown").
 
     ``events`` is the output of :func:`link_events` (its ``ceasefire_id`` and
-    ``hours_since_ceasefire_start`` are used as they are). The first event's instant is
+    ``hours_since_ceasefire_start`` are used as they are). A side's first event's instant is
     ``start_utc + hours_since_ceasefire_start``: its time, else the local midnight beginning its
     date, never earlier than the start. ``days_in_force`` runs to the next ceasefire's start; for
-    the last ceasefire, to the latest event in force (0 when it has none).
+    the last ceasefire, to ``horizon`` (the latest publication of the reports), or to its latest
+    event in force when no horizon is given (0 with neither).
     """
     _require_linked(events, ("ceasefire_id", "hours_since_ceasefire_start"))
     cf = _ordered(ceasefires)
@@ -413,52 +424,49 @@ def summarize(events: pd.DataFrame, ceasefires: pd.DataFrame) -> pd.DataFrame:
     if unknown:
         raise ValueError(f"events name ceasefires missing from the table: {', '.join(map(str, unknown))}")
 
-    groups = {cid: frame for cid, frame in events.groupby("ceasefire_id", sort=False)}
+    side_of = events["perpetrator_side"].where(events["perpetrator_side"].notna(), UNKNOWN_SIDE) if len(events) else events["perpetrator_side"]
+    groups = {key: frame for key, frame in events.assign(_side=side_of).groupby(["ceasefire_id", "_side"], sort=False)}
+    by_ceasefire = {cid: frame for cid, frame in events.groupby("ceasefire_id", sort=False)}
     empty = events.iloc[0:0]
     rows = []
     starts = list(cf["start_utc"])
     for i, (cid, start) in enumerate(zip(cf["ceasefire_id"], starts, strict=True)):
-        sub = groups.get(cid, empty)
-        hours = pd.to_numeric(sub["hours_since_ceasefire_start"]).dropna()
-        first_hours = float(hours.min()) if len(hours) else np.nan
-        first_utc = start + pd.Timedelta(microseconds=round(first_hours * _US_PER_HOUR)) if len(hours) else pd.NaT
-        if i + 1 < len(starts):
-            days_in_force = (starts[i + 1] - start) / pd.Timedelta(days=1)
+        end = starts[i + 1] if i + 1 < len(starts) else None
+        if end is not None:
+            days_in_force = (end - start) / pd.Timedelta(days=1)
+        elif horizon is not None:
+            days_in_force = max((pd.Timestamp(horizon) - start) / pd.Timedelta(days=1), 0.0)
         else:
-            days_in_force = float(hours.max()) / 24 if len(hours) else 0.0
-        side = sub["perpetrator_side"]
-        rows.append(
-            {
-                "ceasefire_id": cid,
-                "start_utc": start,
-                "events_total": len(sub),
-                "first_event_utc": first_utc,
-                "hours_to_first_event": first_hours,
-                "events_perpetrator_arm": _count(side.eq("ARM")),
-                "events_perpetrator_aze": _count(side.eq("AZE")),
-                "events_perpetrator_unknown": _count(side.isna()),
-                "events_contested": _count(sub["claim_status"].isin(CONTESTED_STATUSES)),
-                "killed_total": _total(sub["killed"]),
-                "injured_total": _total(sub["injured"]),
-                "civilian_events": _count(sub["civilian_targeting"].eq(True)),
-                "days_in_force": float(days_in_force),
-            }
-        )
+            hours_all = pd.to_numeric(by_ceasefire.get(cid, empty)["hours_since_ceasefire_start"]).dropna()
+            days_in_force = float(hours_all.max()) / 24 if len(hours_all) else 0.0
+        for side in (*sides, UNKNOWN_SIDE):
+            sub = groups.get((cid, side), empty)
+            hours = pd.to_numeric(sub["hours_since_ceasefire_start"]).dropna()
+            first_hours = float(hours.min()) if len(hours) else np.nan
+            rows.append(
+                {
+                    "ceasefire_id": cid,
+                    "perpetrator_side": side,
+                    "start_utc": start,
+                    "end_utc": end,
+                    "days_in_force": float(days_in_force),
+                    "events": len(sub),
+                    "events_denied": _count(sub["claim_status"].eq("denied")),
+                    "events_contested": _count(sub["claim_status"].eq("contested")),
+                    "first_event_utc": start + pd.Timedelta(microseconds=round(first_hours * _US_PER_HOUR)) if len(hours) else pd.NaT,
+                    "hours_to_first_event": first_hours,
+                    "killed": _total(sub["killed"]),
+                    "injured": _total(sub["injured"]),
+                    "civilian_events": _count(sub["civilian_targeting"].eq(True)),
+                }
+            )
 
     summary = pd.DataFrame(rows, columns=column_names("ceasefire_summary"))
-    summary["ceasefire_id"] = summary["ceasefire_id"].astype(object)
-    for col in ("start_utc", "first_event_utc"):
+    for col in ("ceasefire_id", "perpetrator_side"):
+        summary[col] = summary[col].astype(object)
+    for col in ("start_utc", "end_utc", "first_event_utc"):
         summary[col] = pd.to_datetime(summary[col], utc=True).astype("datetime64[us, UTC]")
-    for col in (
-        "events_total",
-        "events_perpetrator_arm",
-        "events_perpetrator_aze",
-        "events_perpetrator_unknown",
-        "events_contested",
-        "killed_total",
-        "injured_total",
-        "civilian_events",
-    ):
+    for col in ("events", "events_denied", "events_contested", "killed", "injured", "civilian_events"):
         summary[col] = summary[col].astype("Int32")
     for col in ("hours_to_first_event", "days_in_force"):
         summary[col] = summary[col].astype("float64")

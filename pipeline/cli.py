@@ -11,12 +11,22 @@ from pathlib import Path
 from pipeline import config
 
 
+def _profile(args: argparse.Namespace):
+    from pipeline.profile import load_profile
+
+    return load_profile(args.conflict)
+
+
 def _build(args: argparse.Namespace) -> int:
     from pipeline.build import BuildFailed, build
+    from pipeline.profile import ProfileError
 
     try:
-        summary = build(Path(args.raw), Path(args.out))
-    except BuildFailed as exc:
+        profile = _profile(args)
+        raw = Path(args.raw) if args.raw else profile.sample_raw or config.RAW_ROOT / profile.id
+        out = Path(args.out) if args.out else config.default_out_dir(profile.id)
+        summary = build(raw, out, profile)
+    except (BuildFailed, ProfileError) as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 1
     print(summary)
@@ -57,6 +67,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         return 2
     return run_evaluation(
         Path(args.gold),
+        profile=_profile(args),
         events_file=Path(args.events) if args.events else None,
         min_f1=args.min_f1,
         verbose=args.verbose,
@@ -68,7 +79,7 @@ def _geocode(args: argparse.Namespace) -> int:
     from pipeline.geocode import GeocodeNotFound, geocode_command
 
     try:
-        result = geocode_command(args.name, country=args.country, near=args.near)
+        result = geocode_command(args.name, country=args.country, near=args.near, profile=_profile(args))
     except GeocodeNotFound as exc:
         print(f"no match: {exc}", file=sys.stderr)
         return 1
@@ -94,9 +105,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="debug logging")
     sub = p.add_subparsers(dest="command", required=True)
 
-    b = sub.add_parser("build", help="build the tables from raw reports, validate and publish")
-    b.add_argument("--raw", default=str(config.RAW_DIR))
-    b.add_argument("--out", default=str(config.PROCESSED_DIR))
+    conflict = argparse.ArgumentParser(add_help=False)
+    conflict.add_argument(
+        "--conflict", default=config.DEFAULT_CONFLICT, metavar="ID",
+        help="conflict profile: an id under data/conflicts/ or a profile folder (default: %(default)s)",
+    )
+
+    b = sub.add_parser("build", parents=[conflict], help="build the tables from raw reports, validate and publish")
+    b.add_argument("--raw", help="raw reports (default: the profile's sample corpus, data/raw/<conflict>)")
+    b.add_argument("--out", help="output folder (default: data/processed for the default conflict, else data/processed-<conflict>)")
     b.set_defaults(func=_build)
 
     r = sub.add_parser("rollback", help="point the output folder at the release published before the current one")
@@ -107,7 +124,7 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--out", default=str(config.PROCESSED_DIR))
     v.set_defaults(func=_validate)
 
-    e = sub.add_parser("evaluate", help="score extraction against a gold folder")
+    e = sub.add_parser("evaluate", parents=[conflict], help="score extraction against a gold folder")
     e.add_argument("--gold", required=True, help="folder with reports/ and gold.jsonl")
     e.add_argument("--events", help="events.parquet to score instead of building from the gold reports")
     e.add_argument("--min-f1", type=float, default=None, help="exit non-zero when strict F1 is below this")
@@ -115,7 +132,7 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--verbose", action="store_true", help="list missed, extra and miscoded events")
     e.set_defaults(func=_evaluate)
 
-    g = sub.add_parser("geocode", help="look a place name up in the offline gazetteer")
+    g = sub.add_parser("geocode", parents=[conflict], help="look a place name up in the offline gazetteer")
     g.add_argument("name")
     g.add_argument("--country", help="ISO3 of the country the report is about")
     g.add_argument("--near", action="append", default=[], help="another place named in the same context")

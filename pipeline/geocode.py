@@ -23,7 +23,8 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from pipeline import config
-from pipeline.gazetteer import Gazetteer, GazetteerSettings, Place, PlaceMention, load_gazetteer
+from pipeline.gazetteer import Gazetteer, Place, PlaceMention, load_gazetteer
+from pipeline.profile import Profile, load_profile
 
 __all__ = [
     "CachedOnlineGeocoder", "GeocodeNotFound", "OfflineGeocoder", "Place", "PlaceMention", "find_mentions",
@@ -39,10 +40,14 @@ class GeocodeNotFound(LookupError):
     """No gazetteer entry matches the name."""
 
 
-@functools.lru_cache(maxsize=1)
-def get_gazetteer() -> Gazetteer:
-    """The process-wide gazetteer (reference files from config.REFERENCE_DIR, settings from the environment)."""
-    return load_gazetteer(config.REFERENCE_DIR, config.CACHE_DIR, GazetteerSettings.from_env())
+def get_gazetteer(profile: Profile | None = None) -> Gazetteer:
+    """The process-wide gazetteer of a conflict profile (the default conflict's when none is given)."""
+    return _gazetteer_of((profile or load_profile()).folder)
+
+
+@functools.lru_cache(maxsize=4)
+def _gazetteer_of(folder: Path) -> Gazetteer:
+    return load_gazetteer(load_profile(folder), config.CACHE_DIR)
 
 
 def resolve(name: str, precision: int | None = None, country: str | None = None,
@@ -202,11 +207,57 @@ def _summary(place: Place) -> dict[str, Any]:
     }
 
 
-def geocode_command(name: str, country: str | None = None, near: Iterable[str] = ()) -> dict[str, Any]:
+def geocode_command(name: str, country: str | None = None, near: Iterable[str] = (), profile: Profile | None = None) -> dict[str, Any]:
     """Best reading of `name` with a few alternatives, for `python -m pipeline geocode`."""
-    places = get_gazetteer().candidates(name, country=country, near=tuple(near or ()))
+    places = get_gazetteer(profile).candidates(name, country=country, near=tuple(near or ()))
     if not places:
         raise GeocodeNotFound(name)
     result = {"query": name, **_summary(places[0])}
     result["alternatives"] = [_summary(place) for place in places[1:]]
     return result
+
+
+# --- the geocoding stage --------------------------------------------------------------------------
+
+
+def locate(mentions: list, gazetteer: Gazetteer, profile: Profile) -> tuple[list, list[dict]]:
+    """Geocode each mention's place, using the other places of its report as context.
+
+    Returns (located mentions, dropped mentions with the reason): a place the gazetteer lacks, or one
+    outside the profile's event countries, is no event place. A clock told in local time is read in
+    the place's own time zone where GeoNames gives one that differs from the profile's.
+    """
+    names_by_report: dict[str, list[str]] = {}
+    for m in mentions:
+        names_by_report.setdefault(m.report_id, []).append(m.location_mention)
+    distinct = {report: list(dict.fromkeys(names)) for report, names in names_by_report.items()}
+    located, dropped = [], []
+    for m in mentions:
+        near = tuple(n for n in distinct[m.report_id] if n != m.location_mention)
+        place = gazetteer.resolve(m.location_mention, precision=m.geo_precision, near=near)
+        if place is None:
+            dropped.append({"mention": m, "stage": "geocode", "reason": f"no gazetteer entry for {m.location_mention!r}"})
+            continue
+        if place.country_iso3 not in profile.event_countries:
+            dropped.append({"mention": m, "stage": "geocode", "reason": f"{place.location} lies in {place.country_iso3}, outside the event countries"})
+            continue
+        m.location, m.admin1, m.country_iso3, m.geonameid = place.location, place.admin1, place.country_iso3, place.geonameid
+        m.latitude, m.longitude, m.geo_precision = place.latitude, place.longitude, place.geo_precision
+        _place_local_time(m, place, profile)
+        located.append(m)
+    return located, dropped
+
+
+def _place_local_time(m, place: Place, profile: Profile) -> None:
+    """Read a local clock time in the place's own zone where it differs from the conflict's (daylight saving included)."""
+    if m.time_utc is None or not place.timezone or place.timezone == profile.timezone:
+        return
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(place.timezone)
+    if m.clock_is_local:
+        wall = m.time_utc.astimezone(profile.zone).replace(tzinfo=None)
+        m.time_utc = wall.replace(tzinfo=zone).astimezone(m.time_utc.tzinfo)
+    else:
+        day = m.time_utc.astimezone(zone).date()
+        m.event_date = m.date_start = m.date_end = day

@@ -52,7 +52,7 @@ from pipeline import config, schema
 log = logging.getLogger(__name__)
 
 STAGE = "ingest"
-BOILERPLATE_FILE = config.REFERENCE_DIR / "boilerplate.csv"
+BOILERPLATE_FILE = config.LANG_DIR / "en" / "boilerplate.csv"
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 JSONL_SUFFIXES = frozenset({".jsonl"})

@@ -1,23 +1,26 @@
-"""Cue words and actor names, loaded from data/reference/.
+"""Cue words, actor names and named patterns, loaded from data files.
 
-The extraction rules are generic; what they look for lives in two CSV files
-that users extend for other conflicts:
+The extraction rules are an engine; what they look for lives in data that users extend:
 
-- cues.csv: category, value, pattern (a regular expression, matched case-
-  insensitively), source.
-- actors.csv: kind (claimant or side), pattern, name (normalized), side
-  (ISO3 or 'independent'), source.
+- a language's ``cues.csv`` (``data/lang/<code>/``) and, optionally, a conflict's own ``cues.csv``:
+  category, value, pattern (a regular expression, matched case-insensitively), source;
+- a conflict's ``actors.csv``: kind (claimant or side), pattern, name (normalized), side (a party
+  code, several codes joined by ``|`` where the place decides, or ``independent``), source;
+- a language's ``patterns.yaml``: named patterns (ids such as ``place.origin_before``) that the rules
+  read by name, with the word lists they share (format in the file's header).
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
 
-from pipeline import config
+import yaml
 
 
 class LexiconError(ValueError):
@@ -29,23 +32,38 @@ class Cue:
     category: str
     value: str
     pattern: re.Pattern[str]
+    id: str = ""
 
 
 @dataclass(frozen=True)
 class Actor:
     kind: str
     name: str
-    side: str
+    side: str  # a party code, "A|B" (the place decides), or "independent"
     pattern: re.Pattern[str]
 
+    @property
+    def sides(self) -> tuple[str, ...]:
+        return tuple(self.side.split("|"))
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, eq=False)
 class Lexicon:
     cues: tuple[Cue, ...]
     actors: tuple[Actor, ...]
+    patterns: Mapping[str, re.Pattern[str]] = field(default_factory=dict)
+    pattern_lists: Mapping[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
+    values: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+
+    @cached_property
+    def _by_category(self) -> dict[str, tuple[Cue, ...]]:
+        out: dict[str, list[Cue]] = {}
+        for cue in self.cues:
+            out.setdefault(cue.category, []).append(cue)
+        return {k: tuple(v) for k, v in out.items()}
 
     def cues_of(self, category: str) -> tuple[Cue, ...]:
-        return tuple(c for c in self.cues if c.category == category)
+        return self._by_category.get(category, ())
 
     def matches(self, category: str, text: str) -> list[tuple[int, int, str]]:
         """(start, end, value) of every cue of the category in text."""
@@ -54,8 +72,42 @@ class Lexicon:
             found += [(m.start(), m.end(), cue.value) for m in cue.pattern.finditer(text)]
         return sorted(found)
 
+    def found(self, category: str, text: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, value, cue id) of every cue of the category in text."""
+        hits = []
+        for cue in self.cues_of(category):
+            hits += [(m.start(), m.end(), cue.value, cue.id) for m in cue.pattern.finditer(text)]
+        return sorted(hits)
+
     def has(self, category: str, text: str) -> bool:
         return any(c.pattern.search(text) for c in self.cues_of(category))
+
+    def rx(self, rule: str) -> re.Pattern[str]:
+        """The named pattern ``rule`` of the language's patterns.yaml."""
+        try:
+            return self.patterns[rule]
+        except KeyError:
+            raise LexiconError(f"no pattern named {rule!r} in patterns.yaml") from None
+
+    def rxs(self, rule: str) -> tuple[re.Pattern[str], ...]:
+        try:
+            return self.pattern_lists[rule]
+        except KeyError:
+            raise LexiconError(f"no pattern list named {rule!r} in patterns.yaml") from None
+
+    def value(self, table: str) -> Mapping[str, object]:
+        try:
+            return self.values[table]
+        except KeyError:
+            raise LexiconError(f"no value table named {table!r} in patterns.yaml") from None
+
+    @cached_property
+    def claimants(self) -> tuple[Actor, ...]:
+        return tuple(a for a in self.actors if a.kind == "claimant")
+
+    @cached_property
+    def sides(self) -> tuple[Actor, ...]:
+        return tuple(a for a in self.actors if a.kind == "side")
 
 
 def _rows(path: Path, required: set[str]) -> list[tuple[int, dict[str, str]]]:
@@ -64,28 +116,65 @@ def _rows(path: Path, required: set[str]) -> list[tuple[int, dict[str, str]]]:
         missing = required - set(reader.fieldnames or ())
         if missing:
             raise LexiconError(f"{path}: missing columns {sorted(missing)}")
-        return [(i + 2, row) for i, row in enumerate(reader)]
+        rows = [(i + 2, row) for i, row in enumerate(reader)]
+    for line, row in rows:
+        if not (row.get("source") or "").strip():
+            raise LexiconError(f"{path}:{line}: empty source")
+    return rows
 
 
-def _compile(path: Path, line: int, pattern: str) -> re.Pattern[str]:
+def _compile(where: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     try:
-        return re.compile(pattern, re.IGNORECASE)
+        return re.compile(pattern, flags)
     except re.error as exc:
-        raise LexiconError(f"{path}:{line}: bad pattern {pattern!r}: {exc}") from exc
+        raise LexiconError(f"{where}: bad pattern {pattern!r}: {exc}") from exc
 
 
-def load_lexicon(cues_file: Path = config.CUES_FILE, actors_file: Path = config.ACTORS_FILE) -> Lexicon:
-    cues = tuple(
-        Cue(row["category"], row["value"], _compile(cues_file, line, row["pattern"]))
-        for line, row in _rows(cues_file, {"category", "value", "pattern", "source"})
-    )
+def _expand(template: str, lists: Mapping[str, str], where: str) -> str:
+    def piece(m: re.Match) -> str:
+        if m.group(1) not in lists:
+            raise LexiconError(f"{where}: unknown list <<{m.group(1)}>>")
+        return lists[m.group(1)]
+
+    return re.sub(r"<<(\w+)>>", piece, template)
+
+
+def load_patterns(path: Path) -> tuple[dict, dict, dict]:
+    """(patterns, pattern lists, value tables) of a patterns.yaml."""
+    if not path.is_file():
+        return {}, {}, {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"{path}: not valid YAML: {exc}") from exc
+    lists = {str(k): str(v) for k, v in (data.get("lists") or {}).items()}
+
+    def compiled(entry: object, where: str) -> re.Pattern[str]:
+        if not isinstance(entry, dict) or "pattern" not in entry:
+            raise LexiconError(f"{where}: expected a mapping with a pattern")
+        flags = 0 if entry.get("case_sensitive") else re.IGNORECASE
+        return _compile(where, _expand(str(entry["pattern"]), lists, where), flags)
+
+    patterns = {str(k): compiled(v, f"{path}: {k}") for k, v in (data.get("patterns") or {}).items()}
+    pattern_lists = {
+        str(k): tuple(compiled(e, f"{path}: {k}[{i}]") for i, e in enumerate(v)) for k, v in (data.get("pattern_lists") or {}).items()
+    }
+    values = {str(k): MappingProxyType(dict(v)) for k, v in (data.get("values") or {}).items()}
+    return patterns, pattern_lists, values
+
+
+def load_lexicon(cue_files: Iterable[Path], actors_file: Path, patterns_file: Path | None = None) -> Lexicon:
+    """Cues of every existing file of ``cue_files`` (in order), the actors, and the named patterns."""
+    cues: list[Cue] = []
+    for path in cue_files:
+        if path.is_file():
+            cues += [
+                Cue(row["category"], row["value"], _compile(f"{path}:{line}", row["pattern"]), row.get("id") or f"cue.{row['category']}.{path.parent.name}{line}")
+                for line, row in _rows(path, {"category", "value", "pattern", "source"})
+            ]
     actors = tuple(
-        Actor(row["kind"], row["name"], row["side"], _compile(actors_file, line, row["pattern"]))
+        Actor(row["kind"], row["name"], row["side"], _compile(f"{actors_file}:{line}", row["pattern"]))
         for line, row in _rows(actors_file, {"kind", "pattern", "name", "side", "source"})
     )
-    return Lexicon(cues, actors)
-
-
-@lru_cache(maxsize=1)
-def default_lexicon() -> Lexicon:
-    return load_lexicon()
+    patterns, pattern_lists, values = load_patterns(patterns_file) if patterns_file else ({}, {}, {})
+    return Lexicon(tuple(cues), actors, MappingProxyType(patterns), MappingProxyType(pattern_lists), MappingProxyType(values))

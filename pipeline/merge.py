@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from dataclasses import replace
 
 import pandas as pd
 
-from pipeline.extract import claim_status, claimant_side, target_actor
-from pipeline.schema import EVENT_TYPES, column_names
-
-EVENT_TYPE_OF = {sub: etype for etype, subs in EVENT_TYPES.items() for sub in subs}
+from pipeline.coding import EVENT_TYPE_OF, claim_status, claimant_side, target_actor
+from pipeline.extract.mention import Mention
+from pipeline.profile import Profile
+from pipeline.schema import column_names
 
 FIGURES = ("killed", "injured")
 BREAKDOWNS = ("killed_women", "killed_children", "injured_women", "injured_children")
@@ -28,73 +29,78 @@ def _digest(*parts: object) -> str:
     return hashlib.sha1("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:12]
 
 
-def place_key(m: dict) -> str:
-    return str(m["geonameid"]) if m.get("geonameid") is not None and not pd.isna(m.get("geonameid")) else str(m["location"]).casefold()
+def place_key(m: Mention) -> str:
+    return str(m.geonameid) if m.geonameid is not None and not pd.isna(m.geonameid) else str(m.location).casefold()
 
 
-def mention_ids(mentions: list[dict]) -> list[dict]:
+def mention_ids(mentions: list[Mention]) -> list[Mention]:
     """Give each mention a stable id and drop exact repeats (same sentence, place and act)."""
     seen, out = set(), []
     for m in mentions:
-        mid = "mn-" + _digest(m["report_id"], m["char_start"], place_key(m), m["sub_event_type"], m["perpetrator_side"])
+        mid = "mn-" + _digest(m.report_id, m.char_start, place_key(m), m.sub_event_type, m.perpetrator_side)
         if mid in seen:
             continue
         seen.add(mid)
-        out.append({**m, "mention_id": mid})
+        out.append(replace(m, mention_id=mid))
     return out
 
 
-def group_mentions(mentions: list[dict]) -> dict[tuple, list[dict]]:
+def group_mentions(mentions: list[Mention]) -> dict[tuple, list[Mention]]:
     """Group mentions into incidents; generic and side-less mentions join an existing incident where one fits."""
-    specific = [m for m in mentions if not m.get("act_generic") and m["perpetrator_side"] is not None]
-    vague = [m for m in mentions if m.get("act_generic") or m["perpetrator_side"] is None]
-    groups: dict[tuple, list[dict]] = defaultdict(list)
+    specific = [m for m in mentions if not m.act_generic and m.perpetrator_side is not None]
+    vague = [m for m in mentions if m.act_generic or m.perpetrator_side is None]
+    groups: dict[tuple, list[Mention]] = defaultdict(list)
     for m in specific:
         groups[_key(m)].append(m)
     # Specific acts with no side first, then generic acts.
-    vague.sort(key=lambda m: (bool(m.get("act_generic")), m["report_id"], m["char_start"]))
+    vague.sort(key=lambda m: (bool(m.act_generic), m.report_id, m.char_start))
     for m in vague:
         target = _absorbing_group(m, groups)
         groups[target or _key(m)].append(m)
     return groups
 
 
-def _key(m: dict) -> tuple:
-    return (m["event_date"], place_key(m), m["sub_event_type"], m["perpetrator_side"])
+def _key(m: Mention) -> tuple:
+    return (m.event_date, place_key(m), m.sub_event_type, m.perpetrator_side)
 
 
-def _absorbing_group(m: dict, groups: dict[tuple, list[dict]]) -> tuple | None:
-    same_place = [k for k in groups if k[0] == m["event_date"] and k[1] == place_key(m)]
-    if m["perpetrator_side"] is not None:
-        same_place = [k for k in same_place if k[3] in (m["perpetrator_side"], None)]
-    if not m.get("act_generic"):
-        same_place = [k for k in same_place if k[2] == m["sub_event_type"]]
+def _absorbing_group(m: Mention, groups: dict[tuple, list[Mention]]) -> tuple | None:
+    same_place = [k for k in groups if k[0] == m.event_date and k[1] == place_key(m)]
+    if m.perpetrator_side is not None:
+        same_place = [k for k in same_place if k[3] in (m.perpetrator_side, None)]
+    if not m.act_generic:
+        same_place = [k for k in same_place if k[2] == m.sub_event_type]
     else:
         # A generic act ("hit", "attacked") joins an incident of its own kind: remote with remote, ground with ground.
-        same_place = [k for k in same_place if EVENT_TYPE_OF[k[2]] == EVENT_TYPE_OF[m["sub_event_type"]]]
+        same_place = [k for k in same_place if EVENT_TYPE_OF[k[2]] == EVENT_TYPE_OF[m.sub_event_type]]
     if not same_place:
         return None
-    kinds = [k for k in same_place if k[2] == m["sub_event_type"]]
+    kinds = [k for k in same_place if k[2] == m.sub_event_type]
     candidates = kinds or same_place
     sided = {k[3] for k in candidates if k[3] is not None}
-    if len(sided) > 1 and m["perpetrator_side"] is None:
+    if len(sided) > 1 and m.perpetrator_side is None:
         return None
     return sorted(candidates, key=lambda k: (k[3] is None, str(k[2])))[0]
 
 
-def _reconcile(mentions: list[dict], what: str) -> dict[str, int | None]:
+def _given(value: object) -> bool:
+    return value is not None and not pd.isna(value)
+
+
+def _reconcile(mentions: list[Mention], what: str) -> dict[str, int | None]:
     per_report: dict[str, tuple[pd.Timestamp, int]] = {}
     lows, highs = [], []
     for m in mentions:
-        best = m.get(what)
-        if best is None or pd.isna(best):
+        best = getattr(m, what)
+        if not _given(best):
             continue
         best = int(best)
-        published = pd.Timestamp(m["published"])
-        if m["report_id"] not in per_report or best > per_report[m["report_id"]][1]:
-            per_report[m["report_id"]] = (published, best)
-        lows.append(int(m[f"{what}_low"]) if m.get(f"{what}_low") is not None and not pd.isna(m.get(f"{what}_low")) else best)
-        highs.append(int(m[f"{what}_high"]) if m.get(f"{what}_high") is not None and not pd.isna(m.get(f"{what}_high")) else best)
+        published = pd.Timestamp(m.published)
+        if m.report_id not in per_report or best > per_report[m.report_id][1]:
+            per_report[m.report_id] = (published, best)
+        low, high = getattr(m, f"{what}_low"), getattr(m, f"{what}_high")
+        lows.append(int(low) if _given(low) else best)
+        highs.append(int(high) if _given(high) else best)
     if not per_report:
         return {what: None, f"{what}_low": None, f"{what}_high": None}
     latest = max(per_report.items(), key=lambda kv: (kv[1][0], kv[1][1], kv[0]))
@@ -102,68 +108,60 @@ def _reconcile(mentions: list[dict], what: str) -> dict[str, int | None]:
     return {what: best, f"{what}_low": min(lows + [best]), f"{what}_high": max(highs + [best])}
 
 
-def _latest_breakdown(mentions: list[dict], key: str) -> int | None:
-    given = [(pd.Timestamp(m["published"]), m["report_id"], int(m[key])) for m in mentions if m.get(key) is not None and not pd.isna(m.get(key))]
+def _latest_breakdown(mentions: list[Mention], key: str) -> int | None:
+    given = [(pd.Timestamp(m.published), m.report_id, int(getattr(m, key))) for m in mentions if _given(getattr(m, key))]
     return max(given)[2] if given else None
 
 
-def _target(mentions: list[dict]) -> str:
-    targets = {m["target"] for m in mentions}
+def _target(mentions: list[Mention]) -> str:
+    targets = {m.target for m in mentions}
     for t in ("civilians", "military"):
         if t in targets:
             return t
     return "unknown"
 
 
-def _first(mentions: list[dict], key: str):
-    for m in mentions:
-        value = m.get(key)
-        if value is not None and not (isinstance(value, float) and pd.isna(value)) and value is not pd.NaT:
-            return value
-    return None
-
-
-def _event_row(mentions: list[dict]) -> dict:
-    mentions = sorted(mentions, key=lambda m: (pd.Timestamp(m["published"]), m["report_id"], m["char_start"]))
-    specific = [m for m in mentions if not m.get("act_generic")] or mentions
-    sided = [m for m in mentions if m["perpetrator_side"] is not None]
+def _event_row(mentions: list[Mention], profile: Profile) -> dict:
+    mentions = sorted(mentions, key=lambda m: (pd.Timestamp(m.published), m.report_id, m.char_start))
+    specific = [m for m in mentions if not m.act_generic] or mentions
+    sided = [m for m in mentions if m.perpetrator_side is not None]
     # The mention that names the act and the side leads; then one that names the side; then one that names the act.
-    lead = ([m for m in specific if m["perpetrator_side"] is not None] or sided or specific)[0]
-    claimants = sorted({c for m in mentions for c in m["claimants"]})
-    claimant_sides = {s for m in mentions for s in m.get("_claimant_sides", [])}
+    lead = ([m for m in specific if m.perpetrator_side is not None] or sided or specific)[0]
+    claimant_sides = {s for m in mentions for s in m.claimant_sides}
     target = _target(mentions)
-    target_side = _first([m for m in mentions if m["target_side"]], "target_side")
-    timed = [m for m in mentions if m.get("time_utc") is not None and not pd.isna(m.get("time_utc"))]
+    target_side = next((m.target_side for m in mentions if m.target_side), None)
+    timed = [m.time_utc for m in mentions if _given(m.time_utc)]
     row = {
-        "event_date": lead["event_date"],
-        "date_start": lead["date_start"],
-        "date_end": lead["date_end"],
-        "date_precision": lead["date_precision"],
-        "time_utc": min(m["time_utc"] for m in timed) if timed else None,
-        "event_type": lead["event_type"],
-        "sub_event_type": lead["sub_event_type"],
-        "perpetrator": lead["perpetrator"],
-        "perpetrator_side": lead["perpetrator_side"],
+        "event_date": lead.event_date,
+        "date_start": lead.date_start,
+        "date_end": lead.date_end,
+        "date_precision": lead.date_precision,
+        "time_utc": min(timed) if timed else None,
+        "event_type": lead.event_type,
+        "sub_event_type": lead.sub_event_type,
+        "perpetrator": lead.perpetrator,
+        "perpetrator_side": lead.perpetrator_side,
         "target": target,
-        "target_actor": target_actor(target, target_side),
+        "target_actor": target_actor(target, target_side, profile),
         "target_side": target_side,
         "civilian_targeting": target == "civilians",
-        "claimants": claimants,
+        "claimants": sorted({c for m in mentions for c in m.claimants}),
         "claimant_side": claimant_side(claimant_sides),
-        "claim_status": "denied" if any(m["claim_status"] == "denied" for m in mentions) else claim_status(claimant_sides),
-        "location": lead["location"],
-        "location_mention": lead["location_mention"],
-        "admin1": lead["admin1"],
-        "country_iso3": lead["country_iso3"],
-        "geonameid": lead["geonameid"],
-        "latitude": lead["latitude"],
-        "longitude": lead["longitude"],
-        "geo_precision": min(int(m["geo_precision"]) for m in mentions),
+        "claim_status": "denied" if any(m.claim_status == "denied" for m in mentions) else claim_status(claimant_sides, profile),
+        "location": lead.location,
+        "location_mention": lead.location_mention,
+        "admin1": lead.admin1,
+        "country_iso3": lead.country_iso3,
+        "geonameid": lead.geonameid,
+        "latitude": lead.latitude,
+        "longitude": lead.longitude,
+        "geo_precision": min(int(m.geo_precision) for m in mentions),
         "truce_timing": _truce_timing(mentions),
-        "source_count": len({m["report_id"] for m in mentions}),
-        "report_ids": sorted({m["report_id"] for m in mentions}),
-        "outlets": sorted({m["outlet"] for m in mentions if isinstance(m.get("outlet"), str) and m["outlet"]}),
+        "source_count": len({m.report_id for m in mentions}),
+        "report_ids": sorted({m.report_id for m in mentions}),
+        "outlets": sorted({m.outlet for m in mentions if isinstance(m.outlet, str) and m.outlet}),
         "evidence": _evidence(mentions),
+        "rules": sorted({r for m in mentions for r in m.rules}),
     }
     for what in FIGURES:
         row.update(_reconcile(mentions, what))
@@ -174,8 +172,8 @@ def _event_row(mentions: list[dict]) -> dict:
     return row
 
 
-def _truce_timing(mentions: list[dict]) -> str | None:
-    timings = {m.get("truce_timing") for m in mentions}
+def _truce_timing(mentions: list[Mention]) -> str | None:
+    timings = {m.truce_timing for m in mentions}
     if "after_start" in timings:
         return "after_start"
     if "before_start" in timings:
@@ -183,14 +181,14 @@ def _truce_timing(mentions: list[dict]) -> str | None:
     return None
 
 
-def _evidence(mentions: list[dict]) -> str:
+def _evidence(mentions: list[Mention]) -> str:
     lines, seen = [], set()
     for m in mentions:
-        key = (m["report_id"], m["char_start"])
+        key = (m.report_id, m.char_start)
         if key in seen:
             continue
         seen.add(key)
-        lines.append(f"[{m['report_id']}:{m['char_start']}-{m['char_end']}] {m['sentence']}")
+        lines.append(f"[{m.report_id}:{m.char_start}-{m.char_end}] {m.sentence}")
     return "\n".join(lines)
 
 
@@ -225,14 +223,14 @@ def summary_sentence(row: dict) -> str:
     return f"{sentence}. According to {claim}{status}."
 
 
-def merge_mentions(mentions: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Mentions (geocoded dicts) -> (events, mentions) DataFrames with stable ids, sorted."""
+def merge_mentions(mentions: list[Mention], profile: Profile) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Geocoded mentions -> (events, mentions) DataFrames with stable ids, sorted."""
     mentions = mention_ids(mentions)
     events, coded = [], []
     for group in group_mentions(mentions).values():
-        event = _event_row(group)
+        event = _event_row(group, profile)
         events.append(event)
-        coded += [{**m, "event_id": event["event_id"]} for m in group]
+        coded += [replace(m, event_id=event["event_id"]).row() for m in group]
     events_df = _frame(events, "events", sort=["event_date", "location", "sub_event_type", "event_id"])
     mentions_df = _frame(coded, "mentions", sort=["report_id", "char_start", "mention_id"])
     return events_df, mentions_df

@@ -238,14 +238,14 @@ def _pandas_metadata(arrow: pa.Table) -> bytes:
     return pa.Table.from_pandas(empty, schema=arrow.schema, preserve_index=False).schema.metadata[b"pandas"]
 
 
-def to_arrow(df: pd.DataFrame, table: str) -> pa.Table:
-    """Coerce a DataFrame to ``schema.arrow_schema(table)``.
+def to_arrow(df: pd.DataFrame, table: str, profile=None) -> pa.Table:
+    """Coerce a DataFrame to ``schema.arrow_schema(table, profile)``.
 
     Columns are put in schema order; each is converted by :func:`column_to_arrow`.
     Raises :class:`TableSchemaError` naming the column on missing or extra columns,
     values that do not fit the type, or nulls in a non-nullable field.
     """
-    target = schema.arrow_schema(table)
+    target = schema.arrow_schema(table, profile)
     check_columns(df, table)
     arrays = []
     for field in target:
@@ -272,13 +272,13 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def write_table(df: pd.DataFrame, table: str, folder: Path, *, build_info: dict | None = None) -> Path:
+def write_table(df: pd.DataFrame, table: str, folder: Path, *, build_info: dict | None = None, profile=None) -> Path:
     """Write ``folder/<table>.parquet``; the file's key-value metadata holds ``build_info`` as JSON under ``pipeline``.
 
     The bytes depend only on the data and ``build_info`` (no write time inside), and the
     file appears complete or not at all (written to a temporary name, then renamed).
     """
-    arrow = to_arrow(df, table)
+    arrow = to_arrow(df, table, profile)
     if build_info is not None:
         info = json.dumps(build_info, sort_keys=True, ensure_ascii=False, default=str)
         arrow = arrow.replace_schema_metadata({**arrow.schema.metadata, b"pipeline": info.encode("utf-8")})
@@ -376,7 +376,7 @@ def check_out_dir(out_dir: Path, raw_dir: Path | None = None) -> None:
         )
 
 
-def stage_tables(tables: dict[str, pd.DataFrame], out_dir: Path, *, build_info: dict) -> Path:
+def stage_tables(tables: dict[str, pd.DataFrame], out_dir: Path, *, build_info: dict, profile=None) -> Path:
     """Write every table into a fresh staging folder of ``out_dir``'s releases and return the folder.
 
     On any error the staging folder is removed and the error raised (the output is untouched).
@@ -391,7 +391,7 @@ def stage_tables(tables: dict[str, pd.DataFrame], out_dir: Path, *, build_info: 
     try:
         for name in schema.TABLES:
             if name in tables:
-                write_table(tables[name], name, staging, build_info=build_info)
+                write_table(tables[name], name, staging, build_info=build_info, profile=profile)
         _fsync(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

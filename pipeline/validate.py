@@ -13,9 +13,14 @@ A run (:func:`validate_tables`) has two steps:
 2. Great Expectations runs each table's suite on the table as it reads back from
    Parquet, plus derived columns (names starting with ``_``) that carry the
    cross-table facts a single-table suite cannot see: the unknown ids a column
-   refers to, and the latest publication date (event-zone local) of an event's
-   reports. Expectations on a missing or mistyped column are not evaluated; the
-   report lists them.
+   refers to, the latest publication date (local to the conflict) of an event's
+   reports, and coordinates outside their country's bounding box. Expectations on
+   a missing or mistyped column are not evaluated; the report lists them.
+
+What a conflict decides (its party codes, its time zone, its countries' bounding
+boxes) comes from the conflict profile the tables were built with: the suites
+hold ``{"$profile": "party_codes", "extra": [...]}`` where a value set is the
+profile's, and the derived columns read the profile.
 
 Great Expectations is imported inside the functions that need it (it costs seconds).
 """
@@ -42,6 +47,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import config, publish, schema
+from pipeline.profile import Profile, load_profile
 
 MAX_SHOWN = 5
 DOCS_SITE = "pipeline"
@@ -53,17 +59,10 @@ TABLE_CHECK = "expect_table_to_exist"
 # Tables a good build never leaves empty.
 NON_EMPTY_TABLES = ("articles", "mentions", "events", "ceasefires")
 
-# Bounding boxes (lat_min, lat_max, lon_min, lon_max) of the event countries: Natural Earth
-# admin-0 extents widened by about 0.25 degree (Azerbaijan's includes Nakhchivan and the
-# Caspian platforms). Places in any other country only need valid coordinates.
-COUNTRY_BBOXES = {
-    "AZE": (38.1, 42.2, 44.5, 51.0),
-    "ARM": (38.6, 41.6, 43.2, 46.9),
-}
 WORLD_BBOX = (-90.0, 90.0, -180.0, 180.0)
 
 # Rows in failure reports are named by the table's unique field, else by these columns.
-ROW_KEYS = {"rejects": ["raw_path", "line"], "daily_violations": ["event_date", "ceasefire_id", "perpetrator_side"]}
+ROW_KEYS = {"rejects": ["raw_path", "line"], "daily_violations": ["event_date", "ceasefire_id", "perpetrator_side"], "ceasefire_summary": ["ceasefire_id", "perpetrator_side"]}
 
 
 def _exp(type_: str, *, notes: str | None = None, **kwargs: object) -> dict:
@@ -111,20 +110,19 @@ class Derived:
 
     name: str
     inputs: tuple[tuple[str, str], ...]  # (table, column) pairs it is computed from
-    compute: Callable[[dict[str, pd.DataFrame]], list]
+    compute: Callable[[dict[str, pd.DataFrame], Profile], list]
     expectation: dict
     description: str
 
 
-def _event_zone_dates(published: pd.Series) -> list:
-    """Local calendar dates, in the event zone, of UTC publication instants."""
-    local = published + pd.Timedelta(minutes=config.DEFAULT_EVENT_UTC_OFFSET_MINUTES)
-    return [None if publish.is_missing(t) else t.date() for t in local]
+def _event_zone_dates(published: pd.Series, profile: Profile) -> list:
+    """Local calendar dates, in the conflict's time zone, of UTC publication instants."""
+    return [None if publish.is_missing(t) else t.tz_convert(profile.zone).date() for t in published]
 
 
-def _latest_report_dates(tables: dict[str, pd.DataFrame]) -> list:
+def _latest_report_dates(tables: dict[str, pd.DataFrame], profile: Profile) -> list:
     articles = tables["articles"]
-    published = dict(zip(articles["report_id"], _event_zone_dates(articles["published"]), strict=True))
+    published = dict(zip(articles["report_id"], _event_zone_dates(articles["published"], profile), strict=True))
     return [
         max((published[r] for r in _ids(ids) if published.get(r) is not None), default=None)
         for ids in tables["events"]["report_ids"]
@@ -135,10 +133,10 @@ def _ids(value: object) -> list:
     return [] if value is None or publish.is_missing(value) else list(value)
 
 
-def _unknown(table: str, column: str, target: str, target_column: str) -> Callable[[dict[str, pd.DataFrame]], list]:
+def _unknown(table: str, column: str, target: str, target_column: str) -> Callable[[dict[str, pd.DataFrame], Profile], list]:
     """For each row, the ids in ``table.column`` (a scalar or a list) missing from ``target.target_column``."""
 
-    def compute(tables: dict[str, pd.DataFrame]) -> list:
+    def compute(tables: dict[str, pd.DataFrame], profile: Profile) -> list:
         known = set(tables[target][target_column].dropna())
         values = tables[table][column]
         if pa.types.is_list(schema.arrow_schema(table).field(column).type):
@@ -160,24 +158,50 @@ def _reference(table: str, column: str, target: str, target_column: str) -> Deri
 
 
 def _published_bound(table: str, compute: Callable, inputs: tuple, what: str) -> Derived:
-    zone = f"UTC{config.DEFAULT_EVENT_UTC_OFFSET_MINUTES / 60:+g}"
     return Derived(
         "_published_local_date",
         inputs,
         compute,
-        _pair("_published_local_date", "event_date", f"No event_date after {what} (as a local date, {zone})."),
-        f"{what}, as a local date of the event zone",
+        _pair("_published_local_date", "event_date", f"No event_date after {what} (as a local date of the conflict's time zone)."),
+        f"{what}, as a local date of the conflict's time zone",
+    )
+
+
+def _outside_box(table: str) -> Callable[[dict[str, pd.DataFrame], Profile], list]:
+    """For each row, its country where its coordinates lie outside the profile's bounding box of that country."""
+
+    def compute(tables: dict[str, pd.DataFrame], profile: Profile) -> list:
+        frame = tables[table]
+        out = []
+        for country, lat, lon in zip(frame["country_iso3"], frame["latitude"], frame["longitude"], strict=True):
+            box = profile.bounding_boxes.get(country) if isinstance(country, str) else None
+            inside = box is None or publish.is_missing(lat) or publish.is_missing(lon) or (box[0] <= lat <= box[1] and box[2] <= lon <= box[3])
+            out.append(None if inside else country)
+        return out
+
+    return compute
+
+
+def _bounding_box(table: str) -> Derived:
+    return Derived(
+        "_outside_country_box",
+        ((table, "country_iso3"), (table, "latitude"), (table, "longitude")),
+        _outside_box(table),
+        _exp("expect_column_values_to_be_null", notes="Coordinates inside the bounding box of their country (the profile's bounding_boxes).", column="_outside_country_box"),
+        "the country whose bounding box the coordinates fall outside, else null",
     )
 
 
 DERIVED: dict[str, list[Derived]] = {
     "events": [
         _published_bound("events", _latest_report_dates, (("events", "report_ids"), ("articles", "report_id"), ("articles", "published")), "the latest publication of its reports"),
+        _bounding_box("events"),
         _reference("events", "report_ids", "articles", "report_id"),
         _reference("events", "ceasefire_id", "ceasefires", "ceasefire_id"),
     ],
     "mentions": [
-        _published_bound("mentions", lambda t: _event_zone_dates(t["mentions"]["published"]), (("mentions", "published"),), "the publication of its report"),
+        _published_bound("mentions", lambda t, profile: _event_zone_dates(t["mentions"]["published"], profile), (("mentions", "published"),), "the publication of its report"),
+        _bounding_box("mentions"),
         _reference("mentions", "event_id", "events", "event_id"),
         _reference("mentions", "report_id", "articles", "report_id"),
     ],
@@ -195,7 +219,9 @@ def _field_expectations(f: schema.Field) -> list[dict]:
         out.append(_exp("expect_column_values_to_not_be_null", column=f.name))
     if f.unique:
         out.append(_exp("expect_column_values_to_be_unique", column=f.name))
-    if f.allowed is not None:
+    if isinstance(f.allowed, schema.PartyCodes):
+        out.append(_exp("expect_column_values_to_be_in_set", column=f.name, value_set={"$profile": "party_codes", "extra": list(f.allowed.extra)}))
+    elif f.allowed is not None:
         out.append(_exp("expect_column_values_to_be_in_set", column=f.name, value_set=list(f.allowed)))
     return out
 
@@ -215,13 +241,9 @@ def _cross_column_expectations(columns: set[str]) -> list[dict]:
         out.append(_pair(f"{what}_high", what, f"{what} <= {what}_high"))
         out.append(_pair(f"{what}_high", f"{what}_low", f"{what}_low <= {what}_high"))
         out += [_pair(what, f"{what}_{who}", f"{what}_{who} is not above {what}") for who in ("women", "children")]
-    if {"latitude", "longitude", "country_iso3"} <= columns:
-        for iso3, (lat_min, lat_max, lon_min, lon_max) in COUNTRY_BBOXES.items():
-            inside = {"notes": f"Coordinates inside the bounding box of {iso3}.", **_when("country_iso3", "==", iso3)}
-            out += [_between("latitude", lat_min, lat_max, **inside), _between("longitude", lon_min, lon_max, **inside)]
+    if {"latitude", "longitude"} <= columns:
         lat_min, lat_max, lon_min, lon_max = WORLD_BBOX
-        elsewhere = {"notes": "Valid WGS84 coordinates.", **_when("country_iso3", "NOT_IN", list(COUNTRY_BBOXES))}
-        out += [_between("latitude", lat_min, lat_max, **elsewhere), _between("longitude", lon_min, lon_max, **elsewhere)]
+        out += [_between("latitude", lat_min, lat_max, notes="Valid WGS84 coordinates."), _between("longitude", lon_min, lon_max, notes="Valid WGS84 coordinates.")]
     if {"during_ceasefire", "ceasefire_id"} <= columns:
         during = _when("during_ceasefire", "==", True)
         out.append(_exp("expect_column_values_to_not_be_null", notes="An event during a ceasefire names it.", column="ceasefire_id", **during))
@@ -293,14 +315,27 @@ def _gx_suite(data: dict, expectations: list[dict]):
     return suite
 
 
-def load_suites(folder: Path = config.EXPECTATIONS_DIR) -> dict[str, dict]:
-    """The suites' JSON data, each checked to load completely into Great Expectations."""
+def _with_profile(value: object, profile: Profile) -> object:
+    """A suite value with the profile's values put in for ``{"$profile": "party_codes", "extra": [...]}``."""
+    if isinstance(value, dict) and "$profile" in value:
+        if value["$profile"] != "party_codes":
+            raise SuiteError(f"unknown profile value {value['$profile']!r} in a suite")
+        return [*profile.party_codes, *value.get("extra", [])]
+    if isinstance(value, dict):
+        return {k: _with_profile(v, profile) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_profile(v, profile) for v in value]
+    return value
+
+
+def load_suites(profile: Profile, folder: Path = config.EXPECTATIONS_DIR) -> dict[str, dict]:
+    """The suites' JSON data with the profile's values in, each checked to load completely into Great Expectations."""
     suites = {}
     for table in schema.TABLES:
         path = folder / f"{table}.json"
         if not path.is_file():
             raise SuiteError(f"no suite for table {table}: {path} (run python -m pipeline.validate --write-suites)")
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = _with_profile(json.loads(path.read_text(encoding="utf-8")), profile)
         _gx_suite(data, data["expectations"])
         suites[table] = data
     return suites
@@ -414,14 +449,14 @@ def _check_structure(
     return frames, unusable, failures
 
 
-def _add_derived(frames: dict[str, pd.DataFrame], unusable: dict[str, set[str]]) -> None:
+def _add_derived(frames: dict[str, pd.DataFrame], unusable: dict[str, set[str]], profile: Profile) -> None:
     """Append the derived columns; one whose inputs are unusable is null and itself unusable."""
     for table, derived in DERIVED.items():
         if table not in frames:
             continue
         for d in derived:
             usable = all(col not in unusable[t] for t, col in d.inputs)
-            frames[table][d.name] = pd.Series(d.compute(frames) if usable else None, index=frames[table].index, dtype=object)
+            frames[table][d.name] = pd.Series(d.compute(frames, profile) if usable else None, index=frames[table].index, dtype=object)
             if not usable:
                 unusable[table].add(d.name)
 
@@ -539,24 +574,27 @@ def _run_gx(frames: dict[str, pd.DataFrame], runs: dict[str, tuple[dict, list[di
     return failures
 
 
-def validate_tables(tables: dict[str, pd.DataFrame], *, docs_dir: Path | None = None, suites_dir: Path = config.EXPECTATIONS_DIR) -> ValidationReport:
+def validate_tables(
+    tables: dict[str, pd.DataFrame], *, profile: Profile | None = None, docs_dir: Path | None = None, suites_dir: Path = config.EXPECTATIONS_DIR
+) -> ValidationReport:
     """Run the checks of our own code, then every table's suite; build Data Docs into ``docs_dir`` if given."""
-    return _validate(tables, docs_dir=docs_dir, suites_dir=suites_dir)
+    return _validate(tables, profile=profile or load_profile(), docs_dir=docs_dir, suites_dir=suites_dir)
 
 
 def _validate(
     tables: dict[str, pd.DataFrame],
     *,
+    profile: Profile,
     docs_dir: Path | None,
     suites_dir: Path,
     failures: list[Failure] | None = None,
     mistyped: dict[str, set[str]] | None = None,
 ) -> ValidationReport:
     started = time.perf_counter()
-    suites = load_suites(suites_dir)
+    suites = load_suites(profile, suites_dir)
     frames, unusable, found = _check_structure(tables, mistyped or {})
     failures = (failures or []) + found
-    _add_derived(frames, unusable)
+    _add_derived(frames, unusable, profile)
     runs, skipped, evaluated = {}, [], 0
     for table, frame in frames.items():
         data = suites[table]
@@ -596,7 +634,21 @@ def _write_summary(docs_dir: Path, report: ValidationReport) -> None:
     (docs_dir / "summary.html").write_text(page, encoding="utf-8")
 
 
-def validate_folder(out_dir: Path, *, docs: bool = True, suites_dir: Path = config.EXPECTATIONS_DIR) -> ValidationReport:
+def profile_of_folder(out_dir: Path) -> Profile:
+    """The profile a published folder was built with (its build info names the conflict), else the default one."""
+    for table in schema.TABLES:
+        path = out_dir / f"{table}.parquet"
+        if path.is_file():
+            try:
+                info = publish.read_build_info(out_dir, table) or {}
+            except (OSError, ValueError, pa.ArrowException):
+                continue
+            if info.get("conflict"):
+                return load_profile(info["conflict"])
+    return load_profile()
+
+
+def validate_folder(out_dir: Path, *, profile: Profile | None = None, docs: bool = True, suites_dir: Path = config.EXPECTATIONS_DIR) -> ValidationReport:
     """Validate the Parquet files in ``out_dir``; Data Docs go to ``out_dir / "validation"`` (``index.html``, ``summary.html``).
 
     Each file's Arrow schema must equal the table's (names, order, types); a field that differs is
@@ -604,6 +656,7 @@ def validate_folder(out_dir: Path, *, docs: bool = True, suites_dir: Path = conf
     """
     if not out_dir.is_dir():
         raise FileNotFoundError(f"no folder to validate at {out_dir}")
+    profile = profile or profile_of_folder(out_dir)
     tables: dict[str, pd.DataFrame] = {}
     failures, mistyped = [], {}
     for table in schema.TABLES:
@@ -617,7 +670,7 @@ def validate_folder(out_dir: Path, *, docs: bool = True, suites_dir: Path = conf
                 failures.append(Failure(table, TYPE_CHECK, [f.name], {"type": str(expected.field(f.name).type)}, message=f"the file has {f.type}"))
                 mistyped.setdefault(table, set()).add(f.name)
     docs_dir = out_dir / "validation" if docs else None
-    return _validate(tables, docs_dir=docs_dir, suites_dir=suites_dir, failures=failures, mistyped=mistyped)
+    return _validate(tables, profile=profile, docs_dir=docs_dir, suites_dir=suites_dir, failures=failures, mistyped=mistyped)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,8 @@
-"""Shared fixtures: extraction on one report written in the test."""
+"""Shared fixtures: the default profile, extraction on one report written in the test, the sample corpus built once."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
@@ -9,7 +10,13 @@ import pytest
 
 from pipeline.extract import extract_report
 from pipeline.geocode import get_gazetteer
-from pipeline.lexicon import default_lexicon
+from pipeline.profile import load_profile
+
+
+@pytest.fixture(scope="session")
+def profile():
+    """The default conflict profile (karabakh-2020), which the sample corpus and the style sets are coded by."""
+    return load_profile()
 
 
 @pytest.fixture(scope="session")
@@ -28,10 +35,11 @@ PUBLISHED = pd.Timestamp("2020-10-14T12:00:00+04:00").tz_convert("UTC")  # a Wed
 
 @pytest.fixture
 def extract():
-    """extract(text, published=..., outlet=...) -> mention dicts of a one-report corpus."""
+    """extract(text, published=..., outlet=...) -> the mentions of a one-report corpus, as dicts."""
 
-    def run(text: str, published: pd.Timestamp = PUBLISHED, outlet: str = "Test Wire") -> list[dict]:
+    def run(text: str, published: pd.Timestamp = PUBLISHED, outlet: str = "Test Wire", conflict: str | None = None) -> list[dict]:
+        profile = load_profile(conflict) if conflict else load_profile()
         article = {"report_id": "r1", "outlet": outlet, "published": published, "text": text, "raw_path": "r1.txt", "raw_line": None}
-        return extract_report(article, get_gazetteer(), default_lexicon())
+        return [asdict(m) for m in extract_report(article, get_gazetteer(profile), profile)]
 
     return run

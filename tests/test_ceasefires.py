@@ -12,16 +12,26 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline import ceasefires as ceasefire_stage
 from pipeline.ceasefires import (
     CeasefireFileError,
     daily_violations,
-    link_events,
     load_ceasefires,
     parse_ceasefires,
     summarize,
 )
-from pipeline.config import CEASEFIRES_FILE, SHARED_DIR
+from pipeline.config import SHARED_DIR
+from pipeline.profile import load_profile
 from pipeline.schema import arrow_schema, column_names
+
+PROFILE = load_profile()
+CEASEFIRES_FILE = PROFILE.ceasefires_file
+SIDES = PROFILE.party_codes
+
+
+def link_events(events, ceasefires, zone=PROFILE.zone):
+    """Linking in the default profile's time zone (UTC+4)."""
+    return ceasefire_stage.link_events(events, ceasefires, zone=zone)
 
 LOCAL = dt.timezone(dt.timedelta(hours=4))
 
@@ -356,10 +366,10 @@ def test_linking_a_whole_table_matches_row_by_row(ceasefires):
     assert linked["hours_since_ceasefire_start"].dtype == "float64"
 
 
-def test_local_offset_moves_the_first_day(ceasefires):
-    # In UTC (offset 0) the 18 Oct ceasefire starts on 17 Oct (20:00Z), so 17 Oct is its first day.
+def test_the_time_zone_moves_the_first_day(ceasefires):
+    # In UTC the 18 Oct ceasefire starts on 17 Oct (20:00Z), so 17 Oct is its first day.
     frame = events_frame([event("2020-10-17"), event("2020-10-17", truce_timing="after_start")])
-    linked = link_events(frame, ceasefires, local_offset_minutes=0)
+    linked = link_events(frame, ceasefires, zone=dt.UTC)
     assert list(linked["ceasefire_id"]) == [MOSCOW, SECOND]
     assert list(linked["hours_since_ceasefire_start"]) == [160.0, 0.0]
     default = link_events(frame, ceasefires)
@@ -450,68 +460,83 @@ def linked(ceasefires) -> pd.DataFrame:
     return link_events(sample_events(), ceasefires)
 
 
+HORIZON = pd.Timestamp("2020-11-12T20:00Z")  # the latest publication of the reports
+
+
 def test_summary_counts_equal_a_pandas_groupby_of_the_linked_events(linked, ceasefires):
-    """The summary's counts are what a user gets by grouping the linked events with pandas."""
-    summary = summarize(linked, ceasefires).set_index("ceasefire_id")
-    by_hand = linked.groupby("ceasefire_id").agg(
-        events_total=("event_date", "size"),
-        events_perpetrator_arm=("perpetrator_side", lambda s: (s == "ARM").sum()),
-        events_perpetrator_aze=("perpetrator_side", lambda s: (s == "AZE").sum()),
-        events_perpetrator_unknown=("perpetrator_side", lambda s: s.isna().sum()),
-        events_contested=("claim_status", lambda s: s.isin(["denied", "contested"]).sum()),
-        killed_total=("killed", lambda s: s.fillna(0).sum()),
-        injured_total=("injured", lambda s: s.fillna(0).sum()),
+    """The summary's counts are what a user gets by grouping the linked events by ceasefire and side with pandas."""
+    summary = summarize(linked, ceasefires, SIDES, HORIZON).set_index(["ceasefire_id", "perpetrator_side"])
+    by_hand = linked.assign(side=linked["perpetrator_side"].fillna("unknown")).groupby(["ceasefire_id", "side"]).agg(
+        events=("event_date", "size"),
+        events_denied=("claim_status", lambda s: (s == "denied").sum()),
+        events_contested=("claim_status", lambda s: (s == "contested").sum()),
+        killed=("killed", lambda s: s.fillna(0).sum()),
+        injured=("injured", lambda s: s.fillna(0).sum()),
         civilian_events=("civilian_targeting", "sum"),
         first_hours=("hours_since_ceasefire_start", "min"),
     )
     by_hand = by_hand.reindex(summary.index)
     for col in by_hand.columns.drop("first_hours"):
-        expected = by_hand[col].fillna(0).astype(int).tolist()
-        assert summary[col].astype(int).tolist() == expected, col
+        assert summary[col].astype(int).tolist() == by_hand[col].fillna(0).astype(int).tolist(), col
     pd.testing.assert_series_equal(summary["hours_to_first_event"], by_hand["first_hours"], check_names=False)
+    totals = summary.groupby(level="ceasefire_id")["events"].sum()
+    assert totals.to_dict() == linked.groupby("ceasefire_id").size().reindex(totals.index, fill_value=0).to_dict()
 
 
 def test_summary_values(linked, ceasefires):
-    summary = summarize(linked, ceasefires)
+    summary = summarize(linked, ceasefires, SIDES, HORIZON)
     assert list(summary.columns) == column_names("ceasefire_summary")
-    assert list(summary["ceasefire_id"]) == [MOSCOW, SECOND, WASHINGTON, TRILATERAL]
-    s = summary.set_index("ceasefire_id")
-    assert list(s["events_total"]) == [7, 2, 0, 2]
-    # Moscow: the first event is the no-time first-day one placed after the start by its cue.
-    assert s.loc[MOSCOW, "first_event_utc"] == pd.Timestamp("2020-10-10T08:00Z")
-    assert s.loc[MOSCOW, "hours_to_first_event"] == 0.0
-    assert s.loc[SECOND, "first_event_utc"] == pd.Timestamp("2020-10-17T20:02Z")
-    assert s.loc[SECOND, "hours_to_first_event"] == pytest.approx(2 / 60)
-    assert s.loc[TRILATERAL, "first_event_utc"] == pd.Timestamp("2020-11-09T23:00Z")
+    assert list(summary["ceasefire_id"]) == [c for c in (MOSCOW, SECOND, WASHINGTON, TRILATERAL) for _ in range(len(SIDES) + 1)]
+    assert list(summary["perpetrator_side"][: len(SIDES) + 1]) == [*SIDES, "unknown"]
+    s = summary.set_index(["ceasefire_id", "perpetrator_side"])
+    assert s.groupby(level=0, sort=False)["events"].sum().tolist() == [7, 2, 0, 2]
+    # Moscow: ARM's first event is the no-time first-day one placed after the start by its cue.
+    assert s.loc[(MOSCOW, "ARM"), "first_event_utc"] == pd.Timestamp("2020-10-10T08:00Z")
+    assert s.loc[(MOSCOW, "ARM"), "hours_to_first_event"] == 0.0
+    assert s.loc[(MOSCOW, "AZE"), "first_event_utc"] == pd.Timestamp("2020-10-10T08:05Z")
+    assert s.loc[(SECOND, "ARM"), "first_event_utc"] == pd.Timestamp("2020-10-17T20:02Z")
+    assert s.loc[(SECOND, "ARM"), "hours_to_first_event"] == pytest.approx(2 / 60)
+    assert s.loc[(TRILATERAL, "AZE"), "first_event_utc"] == pd.Timestamp("2020-11-09T23:00Z")
+    assert s.loc[(MOSCOW, "ARM"), "events_contested"] == 1 and s.loc[(MOSCOW, "AZE"), "events_denied"] == 1
     # Washington had no event: zeros and nulls.
-    assert pd.isna(s.loc[WASHINGTON, "first_event_utc"]) and math.isnan(s.loc[WASHINGTON, "hours_to_first_event"])
-    assert s.loc[WASHINGTON, ["events_total", "killed_total", "civilian_events"]].tolist() == [0, 0, 0]
-    # Days in force: to the next start; the last one to its latest event (12 Nov 00:00 local = 11 Nov 20:00Z).
-    assert s["days_in_force"].tolist() == pytest.approx([7.5, 8 + 8 / 24, 14 + 17 / 24, 47 / 24])
-    assert s.loc[MOSCOW, "killed_total"] == 25 and s.loc[MOSCOW, "injured_total"] == 85
+    washington = s.loc[WASHINGTON]
+    assert washington["first_event_utc"].isna().all() and washington["hours_to_first_event"].isna().all()
+    assert washington[["events", "killed", "civilian_events"]].to_numpy().sum() == 0
+    # Days in force: to the next start; the last one to the latest publication (12 Nov 20:00Z).
+    days = summary.drop_duplicates("ceasefire_id")["days_in_force"].tolist()
+    assert days == pytest.approx([7.5, 8 + 8 / 24, 14 + 17 / 24, 3 - 1 / 24])
+    assert summary.drop_duplicates("ceasefire_id")["end_utc"].iloc[-1] is pd.NaT
+    moscow = s.loc[MOSCOW]
+    assert moscow["killed"].sum() == 25 and moscow["injured"].sum() == 85
 
 
 def test_summary_types_and_arrow_schema(linked, ceasefires):
-    summary = summarize(linked, ceasefires)
-    for field in ("events_total", "killed_total", "civilian_events", "events_perpetrator_unknown"):
+    summary = summarize(linked, ceasefires, SIDES, HORIZON)
+    for field in ("events", "killed", "civilian_events", "events_denied"):
         assert str(summary[field].dtype) == "Int32"
     assert str(summary["first_event_utc"].dtype) == "datetime64[us, UTC]"
-    table = pa.Table.from_pandas(summary, schema=arrow_schema("ceasefire_summary"), preserve_index=False)
-    assert table.num_rows == 4
+    table = pa.Table.from_pandas(summary, schema=arrow_schema("ceasefire_summary", PROFILE), preserve_index=False)
+    assert table.num_rows == 4 * (len(SIDES) + 1)
+
+
+def test_summary_has_a_row_for_every_party_of_a_profile_with_more_parties(ceasefires):
+    linked = link_events(events_frame([event("2020-10-11", side="ARM")]), ceasefires)
+    summary = summarize(linked, ceasefires, ("ARM", "AZE", "XXX"))
+    assert summary[summary["ceasefire_id"] == MOSCOW]["perpetrator_side"].tolist() == ["ARM", "AZE", "XXX", "unknown"]
 
 
 def test_summary_without_events_and_without_linking(ceasefires):
     empty = link_events(events_frame([]), ceasefires)
-    summary = summarize(empty, ceasefires)
-    assert summary["events_total"].tolist() == [0, 0, 0, 0]
+    summary = summarize(empty, ceasefires, SIDES)
+    assert summary["events"].sum() == 0 and len(summary) == 4 * (len(SIDES) + 1)
     assert summary["days_in_force"].iloc[-1] == 0.0
     with pytest.raises(ValueError, match="link_events"):
-        summarize(sample_events(), ceasefires)
+        summarize(sample_events(), ceasefires, SIDES)
 
 
 def test_summary_rejects_unknown_ceasefire_ids(linked, ceasefires):
     with pytest.raises(ValueError, match="2020-10-18-humanitarian"):
-        summarize(linked, ceasefires[ceasefires["ceasefire_id"] != SECOND])
+        summarize(linked, ceasefires[ceasefires["ceasefire_id"] != SECOND], SIDES)
 
 
 def test_daily_totals_equal_the_events_totals(linked):
@@ -540,7 +565,7 @@ def test_daily_groups(linked):
     for col in ("events", "killed", "injured", "civilian_events"):
         assert str(daily[col].dtype) == "Int32"
     assert all(isinstance(d, dt.date) for d in daily["event_date"])
-    table = pa.Table.from_pandas(daily, schema=arrow_schema("daily_violations"), preserve_index=False)
+    table = pa.Table.from_pandas(daily, schema=arrow_schema("daily_violations", PROFILE), preserve_index=False)
     assert table.num_rows == len(daily)
 
 

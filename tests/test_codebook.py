@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import json
+
 import pyarrow as pa
 import pytest
 
 from pipeline import codebook, schema
+from pipeline.profile import load_profile
+
+PROFILE = load_profile()
 
 ALL_FIELDS = [(table, field) for table, fields in schema.TABLES.items() for field in fields]
 
@@ -19,7 +24,7 @@ def test_committed_codebook_is_current() -> None:
 
 @pytest.mark.parametrize(("table", "field"), ALL_FIELDS, ids=[f"{t}.{f.name}" for t, f in ALL_FIELDS])
 def test_every_field_has_a_row_in_its_table_section(table: str, field: schema.Field) -> None:
-    section = codebook.render_table(table)
+    section = codebook.render_table(table, PROFILE)
     rows = [line for line in section.splitlines() if line.startswith(f"| `{field.name}`")]
     assert len(rows) == 1, f"{table}.{field.name} not in the codebook"
     assert codebook._cell(field.description) in rows[0]
@@ -57,12 +62,20 @@ def test_cells_are_escaped(text: str, escaped: str) -> None:
 
 
 def test_allowed_values_and_examples_are_rendered() -> None:
-    section = codebook.render_table("events")
+    section = codebook.render_table("events", PROFILE)
     row = next(line for line in section.splitlines() if line.startswith("| `claim_status`"))
     for value in schema.CLAIM_STATUSES:
         assert f"`{value}`" in row
     row = next(line for line in section.splitlines() if line.startswith("| `report_ids`"))
-    assert '`["trend-2020-10-11"]`' in row
+    assert f'`{json.dumps(PROFILE.codebook_examples["report_ids"])}`' in row
+    row = next(line for line in section.splitlines() if line.startswith("| `perpetrator_side`"))
+    assert all(f"`{code}`" in row for code in PROFILE.party_codes)
+
+
+def test_the_codebook_names_the_profile_parties() -> None:
+    text = codebook.render_codebook()
+    for party in PROFILE.parties:
+        assert f"- `{party.code}`: {party.name}" in text
 
 
 def test_write_codebook(tmp_path) -> None:

@@ -10,18 +10,29 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import config
-from pipeline.dates import (
-    ClockTime,
-    DayExpression,
-    event_instant,
-    find_date_expressions,
-    infer_published,
-    local_day,
-    parse_entry_stamp,
-    parse_published,
-    resolve_sentence,
-)
+from pipeline import config, dates
+from pipeline.dates import ClockTime, DayExpression, LocalTime, find_date_expressions, infer_published, parse_published
+from pipeline.profile import load_profile
+
+# The sentences below are read in the local time of the default profile (UTC+4, zone words such as "Moscow time").
+LOCAL = load_profile().local_time
+
+
+def resolve_sentence(sentence, reference, local=LOCAL):
+    return dates.resolve_sentence(sentence, reference, local=local)
+
+
+def event_instant(day, clock, local=LOCAL):
+    return dates.event_instant(day, clock, local=local)
+
+
+def parse_entry_stamp(line, reference, local=LOCAL):
+    return dates.parse_entry_stamp(line, reference, local=local)
+
+
+def local_day(instant, local=LOCAL):
+    return dates.local_day(instant, local)
+
 
 # References (the report's published instant or an entry stamp); local day = UTC+4.
 MON_12 = datetime.fromisoformat("2020-10-12T18:03:00+04:00")  # Monday 12 Oct
@@ -131,7 +142,7 @@ CASES = [
 
 
 def _check(sentence, reference, start, end, precision, time_utc):
-    result = resolve_sentence(sentence, reference, local_offset_minutes=config.DEFAULT_EVENT_UTC_OFFSET_MINUTES)
+    result = resolve_sentence(sentence, reference)
     if start is None:
         assert result.day is None, result
         return result
@@ -241,6 +252,33 @@ def test_event_instant(day, clock, local, instant):
     assert got_day == D(local)
     assert got_instant.tzinfo is not None
     assert pd.Timestamp(got_instant) == pd.Timestamp(instant)
+
+
+# Daylight saving: a zone that changes its offset (Kyiv: UTC+3 in summer, UTC+2 in winter).
+KYIV = LocalTime.of("Europe/Kyiv", {"kyiv time": "Europe/Kyiv", "moscow time": "Europe/Moscow"})
+
+
+@pytest.mark.parametrize(
+    ("day", "clock", "instant"),
+    [
+        ("2020-07-26", ClockTime(23, 30, None, "23:30", 0, 0), "2020-07-26T20:30:00Z"),  # summer: UTC+3
+        ("2020-07-27", ClockTime(0, 30, None, "00:30", 0, 0), "2020-07-26T21:30:00Z"),
+        ("2015-02-15", ClockTime(0, 20, None, "00:20", 0, 0), "2015-02-14T22:20:00Z"),  # winter: UTC+2
+        ("2021-03-22", ClockTime(17, 30, 180, "17:30 Moscow time", 0, 0), "2021-03-22T14:30:00Z"),
+    ],
+)
+def test_local_clock_follows_daylight_saving(day, clock, instant):
+    got_day, got_instant = event_instant(D(day), clock, local=KYIV)
+    assert got_day == D(day)
+    assert pd.Timestamp(got_instant) == pd.Timestamp(instant)
+
+
+def test_zone_words_are_read_at_the_date_of_the_report():
+    summer = datetime.fromisoformat("2020-07-28T09:00:00+03:00")
+    result = resolve_sentence("The post came under fire at 23:30 Kyiv time on Monday.", summer, local=KYIV)
+    assert result.clock.utc_offset_minutes == 180
+    assert resolve_sentence("Mortars fired at 10:00 Kyiv time.", datetime(2021, 1, 5, 9, tzinfo=UTC), local=KYIV).clock.utc_offset_minutes == 120
+    assert resolve_sentence("Mortars fired at 10:00 Kyiv time.", datetime(2021, 1, 5, 9, tzinfo=UTC)).clock.utc_offset_minutes is None
 
 
 def test_event_instant_without_clock():

@@ -10,6 +10,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline import exports, publish, schema
+from pipeline.profile import load_profile
+
+PROFILE = load_profile()
 
 D = dt.date
 
@@ -61,6 +64,7 @@ def _event(**overrides: object) -> dict:
         "outlets": ["Outlet A", "Outlet B"],
         "evidence": "[outlet-a-2020-10-11:0-40] Shells hit the town overnight.",
         "notes": "On 11 October 2020, Military Forces of Armenia shelled Tartar.",
+        "rules": ["cue.act.shelling.1"],
     }
     unknown = set(overrides) - set(row)
     assert not unknown, unknown
@@ -151,7 +155,7 @@ def events() -> pd.DataFrame:
 
 
 def test_acled_columns_and_order(events: pd.DataFrame) -> None:
-    acled = exports.to_acled(events)
+    acled = exports.to_acled(events, PROFILE)
     assert list(acled.columns) == exports.ACLED_COLUMNS
     assert acled["event_date"].tolist() == ["2020-10-11", "2020-10-14", "2020-10-20"]
     assert acled["event_id_cnty"].tolist() == ["AZE1", "AZE2", "ARM1"]
@@ -184,7 +188,7 @@ def test_acled_columns_and_order(events: pd.DataFrame) -> None:
     ],
 )
 def test_acled_conventions(events: pd.DataFrame, column: str, expected: list) -> None:
-    assert exports.to_acled(events)[column].tolist() == expected
+    assert exports.to_acled(events, PROFILE)[column].tolist() == expected
 
 
 @pytest.mark.parametrize(
@@ -192,7 +196,7 @@ def test_acled_conventions(events: pd.DataFrame, column: str, expected: list) ->
     [("day", 1), ("week", 2), ("month", 3), ("year", 3)],
 )
 def test_acled_time_precision(precision: str, code: int) -> None:
-    acled = exports.to_acled(_events(_event(date_precision=precision, date_end=D(2020, 10, 31))))
+    acled = exports.to_acled(_events(_event(date_precision=precision, date_end=D(2020, 10, 31))), PROFILE)
     assert acled["time_precision"].tolist() == [code]
 
 
@@ -207,12 +211,12 @@ def test_acled_time_precision(precision: str, code: int) -> None:
     ],
 )
 def test_acled_source_scale(claimant_side: str | None, scale: str) -> None:
-    acled = exports.to_acled(_events(_event(claimant_side=claimant_side)))
+    acled = exports.to_acled(_events(_event(claimant_side=claimant_side)), PROFILE)
     assert acled["source_scale"].tolist() == [scale]
 
 
 def test_acled_tags_keep_event_id_claim_and_ceasefire(events: pd.DataFrame) -> None:
-    tags = exports.to_acled(events)["tags"].tolist()
+    tags = exports.to_acled(events, PROFILE)["tags"].tolist()
     assert tags[0] == "event_id: ev-000000000001; claim: denied; ceasefire: 2020-10-10-moscow"
     assert tags[1] == "event_id: ev-000000000002; claim: alleged"
 
@@ -221,7 +225,7 @@ def test_acled_tags_keep_event_id_claim_and_ceasefire(events: pd.DataFrame) -> N
 
 
 def test_ucdp_columns_and_figures(events: pd.DataFrame) -> None:
-    ucdp = exports.to_ucdp(events)
+    ucdp = exports.to_ucdp(events, PROFILE)
     assert list(ucdp.columns) == exports.UCDP_COLUMNS
     assert ucdp["id"].tolist() == [1, 2, 3]
     assert ucdp["best"].tolist() == [3, 0, 1]
@@ -246,11 +250,11 @@ def test_ucdp_columns_and_figures(events: pd.DataFrame) -> None:
     ],
 )
 def test_ucdp_deaths_by_target(events: pd.DataFrame, column: str, expected: list) -> None:
-    assert exports.to_ucdp(events)[column].tolist() == expected
+    assert exports.to_ucdp(events, PROFILE)[column].tolist() == expected
 
 
 def test_ucdp_deaths_add_up_to_best(events: pd.DataFrame) -> None:
-    ucdp = exports.to_ucdp(events)
+    ucdp = exports.to_ucdp(events, PROFILE)
     parts = ucdp[["deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown"]].sum(axis=1)
     assert parts.tolist() == ucdp["best"].tolist()
 
@@ -266,7 +270,7 @@ def test_ucdp_deaths_add_up_to_best(events: pd.DataFrame) -> None:
     ],
 )
 def test_ucdp_date_prec(precision: str, start: D, end: D, code: int) -> None:
-    ucdp = exports.to_ucdp(_events(_event(date_precision=precision, date_start=start, date_end=end, event_date=start)))
+    ucdp = exports.to_ucdp(_events(_event(date_precision=precision, date_start=start, date_end=end, event_date=start)), PROFILE)
     assert ucdp["date_prec"].tolist() == [code]
 
 
@@ -275,7 +279,7 @@ def test_ucdp_date_prec(precision: str, start: D, end: D, code: int) -> None:
     [(None, 2, 5, (2, 2, 5)), (4, None, None, (4, 4, 4)), (None, None, None, (0, 0, 0))],
 )
 def test_figures_fill_missing_bounds(killed, low, high, expected) -> None:
-    ucdp = exports.to_ucdp(_events(_event(killed=killed, killed_low=low, killed_high=high)))
+    ucdp = exports.to_ucdp(_events(_event(killed=killed, killed_low=low, killed_high=high)), PROFILE)
     assert tuple(ucdp.loc[0, ["best", "low", "high"]]) == expected
 
 
@@ -330,8 +334,8 @@ def test_geoparquet_rejects_missing_coordinates() -> None:
 
 def test_empty_events() -> None:
     empty = _events(_event()).iloc[0:0]
-    assert list(exports.to_acled(empty).columns) == exports.ACLED_COLUMNS
-    assert list(exports.to_ucdp(empty).columns) == exports.UCDP_COLUMNS
+    assert list(exports.to_acled(empty, PROFILE).columns) == exports.ACLED_COLUMNS
+    assert list(exports.to_ucdp(empty, PROFILE).columns) == exports.UCDP_COLUMNS
     assert "bbox" not in exports.geo_metadata(empty)["columns"]["geometry"]
 
 
@@ -340,8 +344,8 @@ def test_empty_events() -> None:
 
 def test_outputs_do_not_depend_on_row_order(events: pd.DataFrame) -> None:
     shuffled = events.iloc[[2, 0, 1]].reset_index(drop=True)
-    pd.testing.assert_frame_equal(exports.to_acled(events), exports.to_acled(shuffled))
-    pd.testing.assert_frame_equal(exports.to_ucdp(events), exports.to_ucdp(shuffled))
+    pd.testing.assert_frame_equal(exports.to_acled(events, PROFILE), exports.to_acled(shuffled, PROFILE))
+    pd.testing.assert_frame_equal(exports.to_ucdp(events, PROFILE), exports.to_ucdp(shuffled, PROFILE))
 
 
 def test_write_exports_is_deterministic(events: pd.DataFrame, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from pipeline.extract import extract_report
 from pipeline.geocode import get_gazetteer
-from pipeline.lexicon import default_lexicon
+from pipeline.profile import load_profile
 
 PUBLISHED = pd.Timestamp("2020-10-14T12:00:00Z")
 WORDS = st.sampled_from(
@@ -19,7 +19,7 @@ WORDS = st.sampled_from(
 
 def _extract(text: str) -> list[dict]:
     article = {"report_id": "fuzz", "outlet": "Fuzz", "published": PUBLISHED, "text": text, "raw_path": "fuzz.txt", "raw_line": None}
-    return extract_report(article, get_gazetteer(), default_lexicon())
+    return [m.row() for m in extract_report(article, get_gazetteer(), load_profile())]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

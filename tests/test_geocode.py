@@ -21,11 +21,10 @@ from pipeline import cli, config
 from pipeline.gazetteer import (
     GazetteerDataError,
     GazetteerSettings,
+    NameRules,
     fold_name,
     haversine_km,
     load_gazetteer,
-    loose_key,
-    strip_designators,
 )
 from pipeline.geocode import (
     CachedOnlineGeocoder,
@@ -38,6 +37,18 @@ from pipeline.geocode import (
     make_geocoder,
     resolve,
 )
+from pipeline.profile import load_profile
+
+PROFILE = load_profile()
+RULES = NameRules.read(PROFILE.file("transliteration.csv"), PROFILE.language_file("designators.csv"))
+
+
+def loose_key(text: str) -> str:
+    return RULES.loose_key(text)
+
+
+def strip_designators(folded: str):
+    return RULES.strip_designators(folded)
 
 TOLERANCE_KM = 5.0
 
@@ -260,7 +271,7 @@ def test_near_accepts_places_and_coordinates(gazetteer):
 
 
 def test_preferred_countries_are_configurable():
-    gaz = load_gazetteer(config.REFERENCE_DIR, config.CACHE_DIR, GazetteerSettings(preferred_countries=("RUS",)))
+    gaz = load_gazetteer(PROFILE, config.CACHE_DIR, GazetteerSettings(preferred_countries=("RUS",)))
     assert gaz.resolve("Barda").country_iso3 == "RUS"
 
 
@@ -374,10 +385,9 @@ def test_module_level_find_mentions():
 
 
 def _reference_copy(tmp_path: Path) -> Path:
-    ref = tmp_path / "reference"
-    ref.mkdir()
-    for name in ("gazetteer_supplement.csv", "admin_areas.csv", "place_stopwords.csv"):
-        shutil.copy(config.REFERENCE_DIR / name, ref / name)
+    """A copy of the default profile that a user edits."""
+    ref = tmp_path / PROFILE.id
+    shutil.copytree(PROFILE.folder, ref)
     return ref
 
 
@@ -399,7 +409,7 @@ def test_user_added_place_and_alias_are_used(tmp_path):
         {"name": "Tartar", "aliases": "Terterabad", "latitude": "", "longitude": "", "country_iso3": "AZE",
          "admin1": "", "feature": "", "population": "", "geonameid": "584871", "source": "test fixture"},
     ])
-    gaz = load_gazetteer(ref, config.CACHE_DIR)
+    gaz = load_gazetteer(load_profile(ref), config.CACHE_DIR)
     added = gaz.resolve("Yeni Xutor")
     assert added.location == "Novy Khutor"
     assert_near(added, (40.12, 46.55))
@@ -416,18 +426,18 @@ def test_malformed_supplement_is_rejected(tmp_path):
          "admin1": "Tartar", "feature": "village", "population": "", "geonameid": "", "source": ""},
     ])
     with pytest.raises(GazetteerDataError, match="empty source"):
-        load_gazetteer(ref, config.CACHE_DIR)
+        load_gazetteer(load_profile(ref), config.CACHE_DIR)
 
 
-@pytest.mark.parametrize("name", ["gazetteer_supplement.csv", "admin_areas.csv", "place_stopwords.csv"])
+@pytest.mark.parametrize("name", ["gazetteer_supplement.csv", "admin_areas.csv", "place_stopwords.csv", "transliteration.csv"])
 def test_reference_files_have_a_source_on_every_row(name):
-    with (config.REFERENCE_DIR / name).open(encoding="utf-8", newline="") as fh:
+    with PROFILE.file(name).open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert rows and all(row["source"].strip() for row in rows)
 
 
 def test_admin_area_centres_match_geonames(gazetteer):
-    with (config.REFERENCE_DIR / "admin_areas.csv").open(encoding="utf-8", newline="") as fh:
+    with PROFILE.file("admin_areas.csv").open(encoding="utf-8", newline="") as fh:
         rows = [row for row in csv.DictReader(fh) if row["centre_geonameid"]]
     for row in rows:
         centre = gazetteer.resolve(row["centre"], country=row["country_iso3"])
@@ -558,13 +568,42 @@ def test_cli_as_a_module():
     assert json.loads(done.stdout)["name"] == "Tartar"
 
 
-def test_unreadable_cache_is_rebuilt(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda blob: b"not a cache",
+        lambda blob: blob[:-10] + b"0123456789",  # content changed: the checksum fails
+        lambda blob: blob[: len(blob) // 2],  # truncated
+        lambda blob: __import__("pickle").dumps({"rows": "planted"}),  # a pickle is never loaded
+    ],
+    ids=["garbage", "tampered", "truncated", "pickle"],
+)
+def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(tmp_path, monkeypatch, damage):
     from pipeline import gazetteer as gazetteer_module
 
-    path = gazetteer_module.base_cache_path(tmp_path)
-    path.write_bytes(b"not a pickle")
+    good = config.CACHE_DIR / gazetteer_module.base_cache_path(config.CACHE_DIR, RULES).name
+    get_gazetteer()  # the cache exists
+    path = gazetteer_module.base_cache_path(tmp_path, RULES)
+    path.write_bytes(damage(good.read_bytes()))
     compiled = []
-    monkeypatch.setattr(gazetteer_module, "compile_base", lambda: compiled.append(1) or "fresh base")
+    monkeypatch.setattr(gazetteer_module, "compile_base", lambda rules: compiled.append(1) or "fresh base")
     monkeypatch.setattr(gazetteer_module, "_write_cache", lambda _path, _base: None)
-    assert gazetteer_module.load_base(tmp_path) == "fresh base"
+    assert gazetteer_module.load_base(RULES, tmp_path) == "fresh base"
     assert compiled == [1]
+
+
+def test_the_cache_round_trips_the_compiled_base():
+    from pipeline import gazetteer as gazetteer_module
+
+    path = gazetteer_module.base_cache_path(config.CACHE_DIR, RULES)
+    get_gazetteer()
+    base = gazetteer_module._decode_base(path.read_bytes(), path.stem)
+    assert gazetteer_module._encode_base(base, path.stem) == path.read_bytes()
+    assert len(base.rows) > 100_000 and base.rows.timezone[0]
+
+
+def test_the_cache_key_follows_the_transliteration_rules(tmp_path):
+    from pipeline import gazetteer as gazetteer_module
+
+    other = NameRules(RULES.loose[:-1], RULES.prefixes, RULES.suffixes)
+    assert gazetteer_module.base_cache_path(tmp_path, other) != gazetteer_module.base_cache_path(tmp_path, RULES)

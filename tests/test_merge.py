@@ -7,10 +7,18 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from pipeline.extract.mention import Mention
 from pipeline.merge import merge_mentions
+from pipeline.profile import load_profile
+
+PROFILE = load_profile()
 
 
-def mention(report: str, published: str, *, place: str = "Ganja", geonameid: int | None = 148565, day: date = date(2020, 10, 11), sub: str = "Shelling/artillery/missile attack", side: str | None = "ARM", generic: bool = False, start: int = 0, **extra) -> dict:
+def merge(mentions: list[Mention]):
+    return merge_mentions(mentions, PROFILE)
+
+
+def mention(report: str, published: str, *, place: str = "Ganja", geonameid: int | None = 148565, day: date = date(2020, 10, 11), sub: str = "Shelling/artillery/missile attack", side: str | None = "ARM", generic: bool = False, start: int = 0, **extra) -> Mention:
     base = {
         "report_id": report, "outlet": report.split("-")[0], "published": pd.Timestamp(published, tz="UTC"),
         "sentence": f"sentence {start} of {report}", "char_start": start, "char_end": start + 20,
@@ -18,14 +26,14 @@ def mention(report: str, published: str, *, place: str = "Ganja", geonameid: int
         "event_type": "Battles" if sub == "Armed clash" else "Explosions/Remote violence", "sub_event_type": sub, "act_generic": generic,
         "perpetrator": None if side is None else f"Military Forces of {side}", "perpetrator_side": side,
         "target": "civilians", "target_actor": None, "target_side": None, "civilian_targeting": True,
-        "claimants": ["Prosecutor General's Office of Azerbaijan"], "_claimant_sides": ["AZE"], "claimant_side": "AZE", "claim_status": "alleged",
+        "claimants": ["Prosecutor General's Office of Azerbaijan"], "claimant_sides": ["AZE"], "claimant_side": "AZE", "claim_status": "alleged",
         "location": place, "location_mention": place, "admin1": place, "country_iso3": "AZE", "geonameid": geonameid,
         "latitude": 40.68, "longitude": 46.36, "geo_precision": 1, "truce_timing": None,
         "killed": None, "killed_low": None, "killed_high": None, "injured": None, "injured_low": None, "injured_high": None,
         "killed_women": None, "killed_children": None, "injured_women": None, "injured_children": None,
     }
     base.update(extra)
-    return base
+    return Mention(**base)
 
 
 def test_same_incident_across_reports_is_one_event_with_latest_best():
@@ -34,7 +42,7 @@ def test_same_incident_across_reports_is_one_event_with_latest_best():
         mention("b-1", "2020-10-11T12:00", killed=9, killed_low=9, killed_high=9, killed_women=4),
         mention("c-1", "2020-10-12T14:00", killed=10, killed_low=10, killed_high=10, injured=35, injured_low=35, injured_high=35),
     ]
-    events, coded = merge_mentions(mentions)
+    events, coded = merge(mentions)
     assert len(events) == 1
     e = events.iloc[0]
     assert (e.killed, e.killed_low, e.killed_high) == (10, 7, 10)
@@ -49,7 +57,7 @@ def test_hedged_figures_keep_their_bounds():
         mention("a-1", "2020-10-11T06:00", killed=21, killed_low=21, killed_high=None),
         mention("b-1", "2020-10-12T06:00", injured=60, injured_low=None, injured_high=60),
     ]
-    e = merge_mentions(mentions)[0].iloc[0]
+    e = merge(mentions)[0].iloc[0]
     assert (e.killed, e.killed_low, e.killed_high) == (21, 21, 21)
     assert (e.injured, e.injured_low, e.injured_high) == (60, 60, 60)
 
@@ -67,14 +75,14 @@ def test_hedged_figures_keep_their_bounds():
     ],
 )
 def test_identity_of_an_incident(second, expected_events):
-    events, _ = merge_mentions([mention("a-1", "2020-10-11T06:00"), mention("b-1", "2020-10-11T08:00", start=5, **second)])
+    events, _ = merge([mention("a-1", "2020-10-11T06:00"), mention("b-1", "2020-10-11T08:00", start=5, **second)])
     assert len(events) == expected_events
 
 
 def test_ids_are_stable_and_independent_of_order():
     mentions = [mention("a-1", "2020-10-11T06:00"), mention("b-1", "2020-10-11T08:00", place="Tartar", geonameid=147310, start=3)]
-    first, _ = merge_mentions(mentions)
-    second, _ = merge_mentions(list(reversed(mentions)))
+    first, _ = merge(mentions)
+    second, _ = merge(list(reversed(mentions)))
     assert list(first.event_id) == list(second.event_id)
     assert first.event_id.str.match(r"^ev-[0-9a-f]{12}$").all()
 
@@ -82,9 +90,9 @@ def test_ids_are_stable_and_independent_of_order():
 def test_civilian_target_wins_and_claims_combine():
     mentions = [
         mention("a-1", "2020-10-11T06:00", target="unknown"),
-        mention("b-1", "2020-10-11T08:00", target="civilians", claimants=["Defence Army of Nagorno-Karabakh"], _claimant_sides=["ARM"], claim_status="denied"),
+        mention("b-1", "2020-10-11T08:00", target="civilians", claimants=["Defence Army of Nagorno-Karabakh"], claimant_sides=["ARM"], claim_status="denied"),
     ]
-    e = merge_mentions(mentions)[0].iloc[0]
+    e = merge(mentions)[0].iloc[0]
     assert e.target == "civilians" and e.civilian_targeting
     assert e.claimant_side == "multiple"
     assert e.claim_status == "denied"

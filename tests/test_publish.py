@@ -17,6 +17,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline import config, publish, schema
+from pipeline.profile import load_profile
+
+PROFILE = load_profile()
 
 D = dt.date
 
@@ -25,8 +28,9 @@ def sample_value(f: schema.Field, row: int) -> object:
     """A value of the field's type; row 1 leaves nullable fields null."""
     if row == 1 and f.nullable:
         return None
-    if f.allowed is not None:
-        return f.allowed[row % len(f.allowed)]
+    allowed = f.allowed_values(PROFILE)
+    if allowed is not None:
+        return allowed[row % len(allowed)]
     t = f.type
     if pa.types.is_date32(t):
         return D(2020, 10, 11 + row)

@@ -114,6 +114,7 @@ EVENT_A = {
     "outlets": ["Caspian Wire"],
     "evidence": f"[{REPORT_A} 0-75] Shells landed on houses in Tartar.",
     "notes": "Shelling hit homes in Tartar; two residents were killed.",
+    "rules": ["cue.act.shelling.1", "place.gazetteer"],
 }
 EVENT_B = {
     **EVENT_A,
@@ -208,20 +209,15 @@ def good_tables() -> dict[str, pd.DataFrame]:
             "ceasefire_summary",
             [
                 {
-                    "ceasefire_id": TRUCE,
-                    "start_utc": ts("2020-10-10T08:00:00Z"),
-                    "events_total": 2,
-                    "first_event_utc": ts("2020-10-11T04:00:00Z"),
-                    "hours_to_first_event": 20.0,
-                    "events_perpetrator_arm": 1,
-                    "events_perpetrator_aze": 1,
-                    "events_perpetrator_unknown": 0,
-                    "events_contested": 2,
-                    "killed_total": 6,
-                    "injured_total": 5,
-                    "civilian_events": 1,
-                    "days_in_force": 2.0,
+                    "ceasefire_id": TRUCE, "perpetrator_side": side, "start_utc": ts("2020-10-10T08:00:00Z"), "end_utc": None,
+                    "days_in_force": 2.0, "events": events, "events_denied": denied, "events_contested": contested,
+                    "first_event_utc": first, "hours_to_first_event": hours, "killed": killed, "injured": injured, "civilian_events": civilian,
                 }
+                for side, events, denied, contested, first, hours, killed, injured, civilian in (
+                    ("ARM", 1, 1, 0, ts("2020-10-11T04:00:00Z"), 20.0, 2, 5, 1),
+                    ("AZE", 1, 0, 1, ts("2020-10-11T20:00:00Z"), 36.0, 4, 0, 0),
+                    ("unknown", 0, 0, 0, None, None, 0, 0, 0),
+                )
             ],
         ),
         "daily_violations": frame(
@@ -324,7 +320,8 @@ CASES: list[tuple[str, Mutation, set[tuple]]] = [
     ("null-mention-sentence", put("mentions", 0, sentence=None), {("mentions", NOT_NULL, ("sentence",))}),
     ("null-article-text", put("articles", 1, text=None), {("articles", NOT_NULL, ("text",))}),
     ("null-reject-error", put("rejects", 0, error=None), {("rejects", NOT_NULL, ("error",))}),
-    ("null-summary-count", put("ceasefire_summary", 0, events_total=None), {("ceasefire_summary", NOT_NULL, ("events_total",))}),
+    ("null-summary-count", put("ceasefire_summary", 0, events=None), {("ceasefire_summary", NOT_NULL, ("events",))}),
+    ("set-summary-side", put("ceasefire_summary", 2, perpetrator_side="nobody"), {("ceasefire_summary", IN_SET, ("perpetrator_side",))}),
     # unique fields
     ("duplicate-event-id", both(put("events", 1, event_id="ev-000000000001"), put("mentions", 1, event_id="ev-000000000001")), {("events", UNIQUE, ("event_id",))}),
     ("duplicate-mention-id", put("mentions", 1, mention_id="mn-00000000000a"), {("mentions", UNIQUE, ("mention_id",))}),
@@ -338,10 +335,10 @@ CASES: list[tuple[str, Mutation, set[tuple]]] = [
     ("set-side", put("events", 0, perpetrator_side="RUS"), {("events", IN_SET, ("perpetrator_side",))}),
     ("set-reject-stage", put("rejects", 0, stage="load"), {("rejects", IN_SET, ("stage",))}),
     ("set-daily-side", put("daily_violations", 1, perpetrator_side="both"), {("daily_violations", IN_SET, ("perpetrator_side",))}),
-    # coordinates inside the country's bounding box
-    ("bbox-aze-latitude", put("events", 0, latitude=44.5), {("events", BETWEEN, ("latitude",))}),
-    ("bbox-arm-longitude", put("events", 1, longitude=49.9), {("events", BETWEEN, ("longitude",))}),
-    ("bbox-mention-latitude", put("mentions", 0, latitude=-40.34), {("mentions", BETWEEN, ("latitude",))}),
+    # coordinates inside the country's bounding box (the profile's)
+    ("bbox-aze-latitude", put("events", 0, latitude=44.5), {("events", NULL, ("_outside_country_box",))}),
+    ("bbox-arm-longitude", put("events", 1, longitude=49.9), {("events", NULL, ("_outside_country_box",))}),
+    ("bbox-mention-latitude", put("mentions", 0, latitude=-40.34), {("mentions", NULL, ("_outside_country_box",))}),
     ("bbox-world", put("events", 1, country_iso3="GEO", latitude=141.7, longitude=44.8), {("events", BETWEEN, ("latitude",))}),
     # dates
     ("date-start-after-event", put("events", 0, date_start=D(2020, 10, 12)), {("events", PAIR, ("event_date", "date_start"))}),
@@ -459,11 +456,18 @@ def test_offending_rows_carry_the_row_key(good):
     tables = copy.deepcopy(good)
     put("events", 1, latitude=47.0)(tables)
     [failure] = validate.validate_tables(tables).failures
-    assert failure.unexpected == [47.0]
-    assert failure.rows == [{"event_id": "ev-000000000002", "latitude": 47.0}]
-    assert list(failure.rows[0]) == ["event_id", "latitude"]
-    assert failure.kwargs["row_condition"] == {"type": "comparison", "column": {"name": "country_iso3"}, "operator": "==", "parameter": "ARM"}
-    assert "where country_iso3 == 'ARM'" in failure.render()
+    assert failure.unexpected == ["ARM"]
+    assert failure.rows == [{"event_id": "ev-000000000002", "_outside_country_box": "ARM"}]
+    assert list(failure.rows[0]) == ["event_id", "_outside_country_box"]
+
+
+def test_a_conditional_failure_says_its_condition(good):
+    tables = copy.deepcopy(good)
+    put("events", 1, ceasefire_id=None)(tables)
+    [failure] = validate.validate_tables(tables).failures
+    assert [row["event_id"] for row in failure.rows] == ["ev-000000000002"]
+    assert failure.kwargs["row_condition"] == {"type": "comparison", "column": {"name": "during_ceasefire"}, "operator": "==", "parameter": True}
+    assert "where during_ceasefire == True" in failure.render()
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.casualties import parse_figures
+from pipeline.extract.figures import parse_figures
+from pipeline.profile import load_profile
+
+LEXICON = load_profile().lexicon
 
 # sentence, killed (best, low, high), injured (best, low, high), breakdowns
 CASES = [
@@ -68,7 +71,7 @@ CASES = [
 
 @pytest.mark.parametrize(("sentence", "killed", "injured", "breakdown"), CASES, ids=[c[0][:40] for c in CASES])
 def test_casualty_phrases(sentence, killed, injured, breakdown):
-    figures = parse_figures(sentence)
+    figures = parse_figures(sentence, LEXICON)
     assert (figures.killed, figures.killed_low, figures.killed_high) == (killed or (None, None, None))
     assert (figures.injured, figures.injured_low, figures.injured_high) == (injured or (None, None, None))
     assert figures.breakdown == breakdown

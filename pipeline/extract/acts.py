@@ -1,0 +1,79 @@
+"""Acts: the cues that report a violent act, whether it really happened, and its kind at each place."""
+
+from __future__ import annotations
+
+from pipeline.coding import ATTACK, CLASH, SHELLING, is_remote
+from pipeline.extract.mention import Act, Clause, PlaceRef
+from pipeline.lexicon import Lexicon
+
+WEAPON_REACH = 60  # characters between a weapon and an impact verb for the pair to tell an act
+GOVERNING_REACH = 120  # characters an act before a place governs it
+
+
+def find_acts(text: str, lexicon: Lexicon) -> list[Act]:
+    """Act cues, and weapons next to an impact verb ('a missile hit'); the longer of overlapping cues wins."""
+    acts = [Act(s, e, v, cue) for s, e, v, cue in lexicon.found("act", text)]
+    impacts = lexicon.matches("impact", text)
+    for s, e, v, cue in lexicon.found("weapon", text):
+        if any(abs(s - i_s) < WEAPON_REACH for i_s, _, _ in impacts):
+            acts.append(Act(s, e, v, cue))
+    return _drop_overlaps(acts)
+
+
+def _drop_overlaps(acts: list[Act]) -> list[Act]:
+    kept: list[Act] = []
+    for a in sorted(acts, key=lambda a: (-(a.end - a.start), a.start)):
+        if not any(a.start < k.end and k.start < a.end for k in kept):
+            kept.append(a)
+    return sorted(kept, key=lambda a: a.start)
+
+
+def is_negated(text: str, act: Act, lexicon: Lexicon) -> bool:
+    return lexicon.has("negation", text[max(0, act.start - 45) : act.end + 5])
+
+
+def act_is_real(text: str, act: Act, lexicon: Lexicon) -> bool:
+    """Not negated ('did not shell'), not a threat or intention ('will strike', 'every rocket fired at X will be answered')."""
+    if is_negated(text, act, lexicon) or lexicon.has("modality", text[max(0, act.start - 35) : act.start]):
+        return False
+    return not lexicon.rx("acts.future_passive_after").match(text[act.end :])
+
+
+def nearest(items, pos: int):
+    return min(items, key=lambda it: min(abs(it.start - pos), abs(it.end - pos))) if items else None
+
+
+def _governing_act(acts: list[Act], pos: int) -> Act | None:
+    """The act that governs a place: the nearest one before it, else the nearest after it."""
+    before = [a for a in acts if a.end <= pos and pos - a.end <= GOVERNING_REACH]
+    if before:
+        return max(before, key=lambda a: a.end)
+    return nearest(acts, pos)
+
+
+def act_types(clause: Clause, place: PlaceRef, single_place: bool, lexicon: Lexicon) -> list[tuple[str, bool, str]]:
+    """(sub_event_type, generic, rule) coded for a place: the governing act, plus the clause's other kinds
+    of act when the clause names only this place (a raid and a killing in one sentence)."""
+    specific = [a for a in clause.acts if a.sub_event_type not in ("generic", "violation")]
+    if any(is_remote(a.sub_event_type) for a in specific) or lexicon.rx("acts.remote_means").search(clause.text):
+        specific = [a for a in specific if a.sub_event_type != ATTACK]
+    anchor = clause.places[place.group_start].start if place.group_start is not None and place.group_start < len(clause.places) else place.start
+    act = _governing_act(specific, anchor)
+    if act:
+        types = [(act.sub_event_type, act.rule)]
+        if single_place:
+            # A second kind of act at the one place of the clause: a killing of civilians told with the
+            # raid, or two kinds of fire named together before the place ("shelling and air raids hit X").
+            others = [a for a in specific if a.sub_event_type != act.sub_event_type and (a.sub_event_type == ATTACK or a.end <= anchor)]
+            seen = {act.sub_event_type}
+            for a in sorted(others, key=lambda a: (a.sub_event_type, a.start)):
+                if a.sub_event_type not in seen:
+                    seen.add(a.sub_event_type)
+                    types.append((a.sub_event_type, a.rule))
+        return [(t, False, rule) for t, rule in types]
+    act = nearest(clause.acts, place.start)
+    if act and act.sub_event_type == "violation":
+        return [(CLASH, True, act.rule)]
+    if lexicon.rx("acts.ground_agents").search(clause.text) and not lexicon.rx("acts.remote_words").search(clause.text):
+        return [(CLASH, True, act.rule if act else "acts.ground_agents")]
+    return [(SHELLING, True, act.rule if act else "acts.default_remote")]

@@ -1,0 +1,122 @@
+"""Claims: who says so (speakers, attribution, recalled speakers, the outlet's own voice) and who denies."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.extract.acts import act_is_real, is_negated
+from pipeline.extract.context import Context, Denial, Report
+from pipeline.extract.mention import Act, Mention, PlaceRef
+from pipeline.extract.roles import find_sides
+from pipeline.lexicon import Actor, Lexicon
+from pipeline.profile import Profile
+
+VERB_AFTER_REACH = 90  # characters from a speaker to an attribution verb after it
+VERB_BEFORE_REACH = 40
+
+
+def find_speakers(sentence: str, profile: Profile) -> list[tuple[int, int, Actor]]:
+    """(start, end, actor) of every claimant named in the sentence; the longest of overlapping names wins."""
+    lexicon = profile.lexicon
+    found = []
+    for actor in lexicon.claimants:
+        found += [(m.start(), m.end(), actor) for m in actor.pattern.finditer(sentence)]
+    found += _according_to_a_party(sentence, profile)
+    # The object of an accusation is the accused, not a speaker: "X accused Y of ...".
+    accused = lexicon.rx("claims.accused_before")
+    found = [f for f in found if not accused.search(sentence[: f[0]])]
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    out: list[tuple[int, int, Actor]] = []
+    for f in found:
+        if not any(f[0] < o[1] and o[0] < f[1] for o in out):
+            out.append(f)
+    return out
+
+
+def _according_to_a_party(sentence: str, profile: Profile) -> list[tuple[int, int, Actor]]:
+    """'according to <party name>': the party's government speaks."""
+    found = []
+    for party in profile.parties:
+        if not party.government:
+            continue
+        for m in re.finditer(rf"\b{re.escape(party.name)}\b", sentence, re.I):
+            if profile.lexicon.rx("claims.according_to").search(sentence[: m.start()]):
+                actor = next((a for a in profile.lexicon.claimants if a.name == party.government), None)
+                if actor:
+                    found.append((m.start(), m.end(), actor))
+    return found
+
+
+def attributed_claimants(sentence: str, profile: Profile, speakers: list[tuple[int, int, Actor]] | None = None) -> list[Actor]:
+    """Speakers the sentence attributes its content to (a speaker next to a verb of saying)."""
+    lexicon = profile.lexicon
+    verbs = lexicon.matches("attribution", sentence)
+    claimants: list[Actor] = []
+    for s, e, actor in find_speakers(sentence, profile) if speakers is None else speakers:
+        one_word = " " not in sentence[s:e] and not sentence[e:].startswith("'s")
+        if one_word and lexicon.rx("claims.place_preposition_before").search(sentence[:s]):
+            continue  # "the city of X": a place, not a speaker
+        near_verb = any(0 <= vs - e <= VERB_AFTER_REACH or 0 <= s - ve <= VERB_BEFORE_REACH or vs <= s < ve for vs, ve, _ in verbs)
+        if near_verb and actor not in claimants:
+            claimants.append(actor)
+    return claimants
+
+
+def recall_speaker(text: str, ctx: Context, lexicon: Lexicon) -> list[Actor]:
+    """'it said', 'the ministry added': the latest named speaker, of the same kind when the noun says which."""
+    m = lexicon.rx("claims.speaker_anaphora").search(text)
+    if not m or not ctx.speakers:
+        return []
+    noun = (m.group(2) or "").lower()
+    kind = lexicon.value("speaker_kinds").get(noun)
+    same_kind = [a for a in ctx.speakers if kind and kind in a.name.lower()]
+    return [(same_kind or ctx.speakers)[-1]]
+
+
+def claimants_for(text: str, line: int, ctx: Context, report: Report) -> tuple[list[Actor], str]:
+    """Who claims what a sentence tells, and the rule that found them: attributed in the sentence, a recalled
+    speaker, the paragraph's claimant, the outlet speaking for a party or a monitor, the outlet's own people."""
+    lexicon = report.lexicon
+    claimants, rule = attributed_claimants(text, report.profile), "claims.attributed"
+    if not claimants and lexicon.has("attribution", text):
+        claimants, rule = recall_speaker(text, ctx, lexicon), "claims.recalled"
+    if not claimants:
+        claimants, rule = list(ctx.paragraph_claimants.get(line, [])), "claims.paragraph"
+    if not claimants:
+        claimants, rule = list(report.outlet_claimant), "claims.outlet"
+    if not claimants and report.own_observer is not None and lexicon.rx("claims.first_person").search(text):
+        claimants, rule = [report.own_observer], "claims.own_observation"  # the outlet reports what its own people saw
+    if claimants:
+        ctx.paragraph_claimants[line] = claimants
+    return claimants, rule if claimants else ""
+
+
+def denial_end(text: str, acts: list[Act], lexicon: Lexicon) -> int | None:
+    """Where the denial in a sentence ends (the start of a counter-claim, else the sentence's end); None when there is none."""
+    negated = any(not act_is_real(text, a, lexicon) and is_negated(text, a, lexicon) for a in acts)
+    if not (lexicon.has("denial", text) or negated):
+        return None
+    first = min([s for s, _, _ in lexicon.matches("denial", text)] + [len(text)])
+    counter = lexicon.rx("claims.counter_claim").search(text, first)
+    return counter.start() if counter else len(text)
+
+
+def record_denial(text: str, end: int, places: list[PlaceRef], speakers, report: Report, ctx: Context, number: int) -> None:
+    """Remember who denied what, so that the claims of the parties it opposes are marked denied."""
+    profile = report.profile
+    side = next((a.side for _, _, a in speakers if a.side in profile.party_codes), None)
+    if side is None:
+        marks = [s for *_, s in find_sides(text, report.lexicon, []) if s in profile.party_codes]
+        side = marks[0] if marks else None
+    if side:
+        report.denials.append(Denial(side, ctx.entry, number, {p.surface.lower() for p in places if p.start < end}))
+
+
+def apply_denials(mentions: list[Mention], report: Report) -> None:
+    """Acts a party denies its forces did are denied: those naming a place it denied, else those of the same entry."""
+    for denial in report.denials:
+        accused = [m for m in mentions if m.perpetrator_side == denial.side]
+        named = [m for m in accused if m.location_mention.lower() in denial.places]
+        for m in named or [m for m in accused if m.entry == denial.entry]:
+            m.claim_status = "denied"
+            m.add_rule("claims.denied")

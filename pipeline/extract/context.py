@@ -1,0 +1,74 @@
+"""What one report's sentences share: the report and its profile, and the story told so far."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from pipeline.extract.mention import Mention, PlaceRef
+from pipeline.lexicon import Actor, Lexicon
+from pipeline.profile import Profile
+
+
+@dataclass
+class Context:
+    """What carries from sentence to sentence within a report (a live-blog entry starts a new one)."""
+
+    reference: datetime
+    entry: int = 0
+    speakers: list[Actor] = field(default_factory=list)  # named speakers so far, most recent last
+    paragraph_claimants: dict[int, list[Actor]] = field(default_factory=dict)
+    dated: tuple[date, date, str] | None = None
+    truce_timing: str | None = None
+    recent_places: list[tuple[int, int, list[PlaceRef], str, int]] = field(default_factory=list)  # (sentence no, entry, places, sentence, line)
+    home: PlaceRef | None = None  # the first place the report names: where "us" and "our town" are
+    last_time: datetime | None = None  # the latest clock time of an event told so far
+    recent_mentions: list[Mention] = field(default_factory=list)
+    recent_sentence: int = -10
+    paragraph_mentions: dict[int, list[Mention]] = field(default_factory=dict)
+
+    def new_entry(self, stamp: datetime) -> Context:
+        """The context of the next live-blog entry: speakers and the report's home carry over, the story does not."""
+        return Context(reference=stamp, entry=self.entry + 1, speakers=self.speakers, recent_places=[], home=self.home)
+
+    def remember_places(self, number: int, places: list[PlaceRef], text: str, line: int) -> None:
+        if places and self.home is None:
+            self.home = next((p for p in places if not p.anaphoric), None)
+        if places:
+            self.recent_places.append((number, self.entry, [p for p in places if not p.anaphoric], text, line))
+            del self.recent_places[:-4]
+
+
+@dataclass
+class Denial:
+    side: str  # the denier's side
+    entry: int
+    sentence: int
+    places: set[str]  # places named in the denial (lower case)
+
+
+@dataclass(frozen=True)
+class Report:
+    """One report being coded: the article, the profile, and who speaks when the outlet speaks for itself."""
+
+    article: dict
+    profile: Profile
+    gazetteer: object
+    outlet_claimant: list[Actor]  # the outlet is a party's agency: its statements are its claims
+    own_observer: Actor | None  # an independent outlet reporting its own people's observation
+    denials: list[Denial] = field(default_factory=list)
+
+    @property
+    def lexicon(self) -> Lexicon:
+        return self.profile.lexicon
+
+
+def open_report(article: dict, profile: Profile, gazetteer) -> Report:
+    lexicon = profile.lexicon
+    outlet = article.get("outlet") if isinstance(article.get("outlet"), str) else ""
+    party = next((a for a in lexicon.claimants if a.side in profile.party_codes and a.pattern.search(outlet)), None) if outlet else None
+    observer = Actor("claimant", outlet, "independent", re.compile(re.escape(outlet))) if outlet and not party else None
+    # A rights group's or monitor's report speaks in its own voice: its unattributed findings are its claims.
+    voice = [observer] if observer is not None and lexicon.rx("claims.monitor_outlet").search(outlet) else []
+    return Report(article, profile, gazetteer, [party] if party else voice, observer)

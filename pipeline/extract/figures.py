@@ -1,0 +1,240 @@
+"""Casualty figures: killed and injured in one sentence, with hedges and breakdowns, and figures told
+in the sentences after an act.
+
+Numbers in words are turned into digits with text2num before the patterns run, so "nine people" and
+"9 people" read alike. Figures are never taken from counts of equipment or from ages: a figure needs a
+person noun or a casualty verb next to it. The patterns are the ``figures.*`` entries of the
+language's patterns.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from text_to_num import alpha2digit
+
+from pipeline.extract.context import Context
+from pipeline.extract.mention import Mention, PlaceRef
+from pipeline.lexicon import Lexicon
+
+BREAKDOWN_KEYS = ("killed_women", "killed_children", "injured_women", "injured_children")
+FOLLOW_UP_REACH = 3  # sentences after an act whose figures still belong to it
+
+
+@dataclass
+class Figures:
+    killed: int | None = None
+    killed_low: int | None = None
+    killed_high: int | None = None
+    injured: int | None = None
+    injured_low: int | None = None
+    injured_high: int | None = None
+    breakdown: dict[str, int] = field(default_factory=dict)
+    rules: list[str] = field(default_factory=list)
+
+    def any(self) -> bool:
+        return self.killed is not None or self.injured is not None or bool(self.breakdown)
+
+    def as_row(self) -> dict[str, int | None]:
+        row: dict[str, int | None] = {
+            "killed": self.killed, "killed_low": self.killed_low, "killed_high": self.killed_high,
+            "injured": self.injured, "injured_low": self.injured_low, "injured_high": self.injured_high,
+        }
+        for key in BREAKDOWN_KEYS:
+            row[key] = self.breakdown.get(key)
+        return row
+
+    def apply_to(self, mention: Mention) -> None:
+        for key, value in self.as_row().items():
+            setattr(mention, key, value)
+        if self.any():
+            for rule in self.rules:
+                mention.add_rule(rule)
+
+
+def normalise_numbers(text: str, lexicon: Lexicon) -> str:
+    protected = lexicon.rx("figures.vague_quantities").sub("many", text)
+    converted = alpha2digit(protected, "en", threshold=0)
+    return lexicon.rx("figures.ages").sub(" ", converted)
+
+
+def _bounds(n: int, hedge: str | None, lexicon: Lexicon) -> tuple[int, int | None, int | None]:
+    kind = lexicon.value("hedges").get((hedge or "").lower())
+    if kind == "low":
+        return n, n, None
+    if kind == "high":
+        return n, None, n
+    return n, n, n
+
+
+def _best_match(rule: str, text: str, lexicon: Lexicon) -> tuple[tuple[int, int | None, int | None], str] | None:
+    found = []
+    for i, pattern in enumerate(lexicon.rxs(rule)):
+        for m in pattern.finditer(text):
+            found.append((m.start(), _bounds(int(m.group("n")), m.group("hedge"), lexicon), f"{rule}[{i}]"))
+    if not found:
+        return None
+    # After "initially ... later corrected to" the last figure told is current; otherwise the largest is
+    # ("nine died; the toll rose to ten").
+    if lexicon.rx("figures.revision").search(text):
+        _, best, which = max(found, key=lambda f: (f[0], f[1]))
+    else:
+        _, best, which = max(found, key=lambda f: f[1][0])
+    lows = [b[1] for _, b, _ in found if b[1] is not None]
+    highs = [b[2] for _, b, _ in found if b[2] is not None]
+    return (best[0], (min(lows) if lows else None), (max(highs) if highs else None)), which
+
+
+def _count(pattern: re.Pattern[str], text: str) -> int | None:
+    total = 0
+    for m in pattern.finditer(text):
+        total += int(m.group("n")) if m.group("n") else 1
+    return total or None
+
+
+def _breakdown(kind: str, text: str, lexicon: Lexicon) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for m in lexicon.rx("figures.of_them").finditer(text):
+        key = f"{kind}_women" if m.group("women") else f"{kind}_children"
+        out[key] = out.get(key, 0) + int(m.group("n"))
+    if out:
+        return out
+    for m in lexicon.rx("figures.breakdown").finditer(text):
+        out.update(_women_and_children(kind, m.group("list"), lexicon))
+    return out
+
+
+def _split_kinds(text: str, lexicon: Lexicon) -> tuple[str, str]:
+    """Split a sentence into the part about deaths and the part about injuries."""
+    m = lexicon.rx("figures.injury_word").search(text)
+    k = lexicon.rx("figures.death_word").search(text)
+    if not m or not k:
+        return text, text
+    if k.start() < m.start():
+        cut = text.find(";", k.end(), m.start())
+        cut = cut if cut != -1 else text.rfind(",", k.end(), m.start())
+        cut = cut if cut != -1 else text.find(" and ", k.end(), m.start())
+        if cut == -1:
+            return text, text
+        return text[:cut], text[cut:]
+    cut = text.rfind(",", m.end(), k.start())
+    if cut == -1:
+        return text, text
+    return text[cut:], text[:cut]
+
+
+def _listed_people(text: str, rule: str, lexicon: Lexicon) -> int | None:
+    """'Two farmers, aged 50 and 61, and a teacher were injured' gives 3."""
+    m = lexicon.rx(rule).search(text)
+    if not m:
+        return None
+    counts = []
+    for part in lexicon.rx("figures.list_split").split(m.group("subject")):
+        pm = lexicon.rx("figures.listed_person").match(part)
+        if pm and (pm.group("n") or pm.group("a").lower() in lexicon.value("listed_determiners")):
+            counts.append((int(pm.group("n")) if pm.group("n") else 1, pm.group("noun").lower()))
+    if len(counts) < 2:
+        return None
+    first, noun = counts[0]
+    rest = sum(c for c, _ in counts[1:])
+    if noun in lexicon.value("group_nouns") and first >= rest:
+        return first
+    return first + rest
+
+
+def _figure(kind: str, part: str, sentence: str, lexicon: Lexicon) -> tuple[tuple[int, int | None, int | None], str] | None:
+    """((best, low, high), rule) of one kind of casualty: counted figures, a listed group, one person, or an explicit none."""
+    found = _best_match(f"figures.{kind}", part, lexicon)
+    listed = _listed_people(part, f"figures.listed_{kind}", lexicon)
+    if listed and (found is None or listed > found[0][0]):
+        found = (listed, listed, listed), f"figures.listed_{kind}"
+    if found is None and lexicon.rx(f"figures.single_{kind}").search(part):
+        found = (1, 1, 1), f"figures.single_{kind}"
+    if found is None and lexicon.rx(f"figures.none_{kind}").search(sentence):
+        found = (0, 0, 0), f"figures.none_{kind}"
+    return found
+
+
+def parse_figures(sentence: str, lexicon: Lexicon) -> Figures:
+    text = normalise_numbers(sentence, lexicon)
+    figures = Figures()
+    killed_part, injured_part = _split_kinds(text, lexicon)
+    killed = _figure("killed", killed_part, sentence, lexicon)
+    if killed:
+        (figures.killed, figures.killed_low, figures.killed_high), rule = killed
+        figures.rules.append(rule)
+    injured = _figure("injured", injured_part, sentence, lexicon)
+    if injured:
+        (figures.injured, figures.injured_low, figures.injured_high), rule = injured
+        figures.rules.append(rule)
+    if figures.killed or lexicon.rx("figures.dead_list").search(text):
+        figures.breakdown.update(_breakdown("killed", killed_part, lexicon))
+    if figures.killed:
+        figures.breakdown.update(_named_victims("killed", killed_part, lexicon))
+    if figures.injured:
+        figures.breakdown.update(_breakdown("injured", injured_part, lexicon))
+    return figures
+
+
+def _named_victims(kind: str, text: str, lexicon: Lexicon) -> dict[str, int]:
+    """Breakdowns given as a list of victims: 'killing two women, a man and a girl', 'a 16-year-old boy died'."""
+    m = lexicon.rx("figures.victim_list").search(text)
+    out = _women_and_children(kind, m.group("list"), lexicon) if m else {}
+    single = lexicon.rx("figures.child_age").search(text)
+    if f"{kind}_children" not in out and single and (single.group("age") is None or int(single.group("age")) < 18):
+        out[f"{kind}_children"] = 1
+    return out
+
+
+def _women_and_children(kind: str, segment: str, lexicon: Lexicon) -> dict[str, int]:
+    out: dict[str, int] = {}
+    women = _count(lexicon.rx("figures.women"), segment)
+    children = _count(lexicon.rx("figures.children"), segment)
+    if women:
+        out[f"{kind}_women"] = women
+    if children:
+        out[f"{kind}_children"] = children
+    return out
+
+
+def figures_outside_tally(text: str, clause_bounds: list[tuple[int, int]], lexicon: Lexicon) -> Figures:
+    """Figures told before a running tally in the same sentence ("34 were hurt, adding that attacks have so far ...")."""
+    first_tally = min(s for s, _, _ in lexicon.matches("tally", text) + lexicon.matches("background", text))
+    clause_start = max((s for s, e in clause_bounds if s <= first_tally), default=0)
+    return parse_figures(text[:clause_start], lexicon)
+
+
+def attach_figures(figures: Figures, text: str, places: list[PlaceRef], ctx: Context, number: int, line: int, lexicon: Lexicon) -> None:
+    """Figures in a sentence with no act belong to the event just told."""
+    recent = ctx.recent_mentions
+    if not recent or number - ctx.recent_sentence > FOLLOW_UP_REACH:
+        return
+    if places:
+        verbs = [m.start() for m in lexicon.rx("figures.casualty_verb").finditer(text)]
+        nearest = min(places, key=lambda p: min((abs(v - p.start) for v in verbs), default=0))
+        targets = [m for m in recent if m.location_mention.lower() == nearest.surface.lower()]
+    elif figures.killed == 0 or figures.injured == 0:
+        targets = ctx.paragraph_mentions.get(line, recent)
+    else:
+        targets = recent if len({m.location_mention.lower() for m in recent}) == 1 else []
+    row = figures.as_row()
+    revised = bool(lexicon.rx("figures.revised").search(text))  # a correction replaces the earlier figure
+    for mention in targets:
+        changed = False
+        for key, value in row.items():
+            if value is None:
+                continue
+            current = getattr(mention, key)
+            if current is None or (key in ("killed", "injured") and (value > current or revised)):
+                changed = True
+                setattr(mention, key, value)
+                if key in ("killed", "injured"):
+                    low, high = getattr(mention, f"{key}_low"), getattr(mention, f"{key}_high")
+                    lows = [v for v in (low, row[f"{key}_low"]) if v is not None]
+                    setattr(mention, f"{key}_low", min(lows) if lows else None)
+                    setattr(mention, f"{key}_high", row[f"{key}_high"] if row[f"{key}_high"] is not None else high)
+        if changed:
+            mention.add_rule("figures.follow_up")
+            for rule in figures.rules:
+                mention.add_rule(rule)

@@ -1,0 +1,117 @@
+"""The contract between extraction and the later stages: one coded mention, and the parts it is coded from."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date, datetime
+
+from pipeline.schema import column_names
+
+
+@dataclass(frozen=True)
+class PlaceRef:
+    """A place as written in a sentence (offsets within the text it was found in)."""
+
+    start: int
+    end: int
+    surface: str
+    precision: int = 1
+    anaphoric: bool = False
+    group_start: int | None = None  # index, within its clause, of the first place of its list
+    feature: str = ""  # the gazetteer's kind of place ("city", "town", "village", ...)
+    admin1: str = ""  # first-level division the gazetteer puts it in
+    is_admin: bool = False  # the name of a district or province
+    rule: str = "place.gazetteer"  # how the place was found
+    precision_rule: str = ""  # what set precision 2, if anything
+
+
+@dataclass(frozen=True)
+class Act:
+    start: int
+    end: int
+    sub_event_type: str  # or "generic" / "violation"
+    rule: str = ""
+
+
+@dataclass
+class Clause:
+    start: int  # offsets within the sentence
+    end: int
+    text: str
+    places: list[PlaceRef] = field(default_factory=list)
+    acts: list[Act] = field(default_factory=list)
+
+
+@dataclass
+class Mention:
+    """One event mention: one act at one place told by one sentence of one report.
+
+    Extraction fills everything up to ``truce_timing`` (figures may be revised by later sentences
+    of the same report); geocoding fills the place fields; merging gives the ids.
+    """
+
+    report_id: str
+    outlet: str | None
+    published: datetime
+    sentence: str
+    char_start: int
+    char_end: int
+    date_expression: str | None
+    event_date: date
+    date_start: date
+    date_end: date
+    date_precision: str
+    time_utc: datetime | None
+    event_type: str
+    sub_event_type: str
+    act_generic: bool  # the act does not say its means ("attacked"): it joins an incident of its kind
+    perpetrator: str | None
+    perpetrator_side: str | None
+    target: str
+    target_actor: str | None
+    target_side: str | None
+    civilian_targeting: bool
+    claimants: list[str]
+    claimant_side: str | None
+    claim_status: str
+    location_mention: str
+    geo_precision: int
+    truce_timing: str | None
+    entry: int = 0  # the live-blog entry (0 for a plain report) the sentence belongs to
+    claimant_sides: list[str] = field(default_factory=list)
+    place_admin1: str = ""  # the first-level division the text's place reading suggests
+    clock_is_local: bool = False  # time_utc comes from a clock told in local time (no zone named)
+    rules: list[str] = field(default_factory=list)
+    killed: int | None = None
+    killed_low: int | None = None
+    killed_high: int | None = None
+    injured: int | None = None
+    injured_low: int | None = None
+    injured_high: int | None = None
+    killed_women: int | None = None
+    killed_children: int | None = None
+    injured_women: int | None = None
+    injured_children: int | None = None
+    # geocoding
+    location: str | None = None
+    admin1: str | None = None
+    country_iso3: str | None = None
+    geonameid: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    # merging
+    mention_id: str | None = None
+    event_id: str | None = None
+
+    def add_rule(self, rule: str) -> None:
+        if rule and rule not in self.rules:
+            self.rules.append(rule)
+
+    def row(self) -> dict:
+        """The mention as a row of the mentions table."""
+        values = asdict(self)
+        values["rules"] = sorted(self.rules)
+        return {name: values[name] for name in column_names("mentions")}
+
+
+FIGURE_KEYS = tuple(f.name for f in fields(Mention) if f.name.startswith(("killed", "injured")))

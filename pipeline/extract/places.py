@@ -1,0 +1,158 @@
+"""Places: which gazetteer names of a sentence are where an act happened, at what precision, and what
+'the town', 'there' or 'our village' point back to."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from pipeline.extract.context import Context
+from pipeline.extract.mention import Clause, PlaceRef
+from pipeline.lexicon import Lexicon
+
+NOT_EVENT_AREAS = ("country", "region", "continent")
+ORIGIN_REACH = 60  # characters before a place searched for 'from (the direction of)'
+GOVERNMENT_REACH = 40
+PRECISION_REACH = 60
+
+
+def find_places(sentence: str, gazetteer, lexicon: Lexicon, event_countries: tuple[str, ...], skip_until: int = 0) -> list[PlaceRef]:
+    """Places in the sentence that can be where an event happened."""
+    found = []
+    for m in gazetteer.find_mentions(sentence):
+        if m.start < skip_until or not _is_event_area(m, event_countries):
+            continue
+        place = getattr(m, "place", None)
+        found.append(
+            PlaceRef(
+                m.start, m.end, sentence[m.start:m.end], feature=getattr(place, "feature", "") or "",
+                admin1=getattr(place, "admin1", "") or "", is_admin=bool(getattr(m, "is_admin_area", False)),
+            )
+        )
+    found = _drop_containing_areas(found)
+    found = _drop_non_sites(sentence, found, lexicon)
+    return _set_precision(sentence, found, lexicon)
+
+
+def _is_event_area(mention, event_countries: tuple[str, ...]) -> bool:
+    place = getattr(mention, "place", None)
+    feature = getattr(mention, "feature", None) or getattr(place, "feature", None) or ""
+    if feature in NOT_EVENT_AREAS or getattr(mention, "is_region", False):
+        return False
+    country = getattr(mention, "country_iso3", None) or getattr(place, "country_iso3", None)
+    return country is None or country in event_countries
+
+
+def _drop_containing_areas(places: list[PlaceRef]) -> list[PlaceRef]:
+    """'In the X province, a drone struck a field near Y': the province only says where Y is."""
+    towns = [p for p in places if not p.is_admin]
+    return [p for p in places if not (p.is_admin and any(t.admin1 and t.admin1 == p.admin1 for t in towns))]
+
+
+def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon) -> list[PlaceRef]:
+    """Drop launch sites, capitals standing for governments, seats of speakers, aliases in brackets and containers."""
+    observer = lexicon.has("observer", sentence)
+    rx = lexicon.rx
+    kept: list[PlaceRef] = []
+    for i, p in enumerate(places):
+        before, after = sentence[: p.start], sentence[p.end :]
+        prev = places[i - 1] if i else None
+        if rx("place.origin_before").search(before[-ORIGIN_REACH:]) and not observer:
+            continue
+        if observer and not rx("place.observer_from").search(before):
+            continue
+        if (
+            rx("place.government_after").search(after)
+            or rx("place.government_before").search(before[-GOVERNMENT_REACH:])
+            or (rx("place.in_before").search(before) and rx("place.speaker_seat").match(after))
+        ):
+            continue
+        if prev and _inside_brackets_after(sentence, prev, p):
+            continue
+        if prev and rx("place.container_gap").match(sentence[prev.end : p.start]) and rx("place.precision2_after").match(after):
+            continue
+        kept.append(p)
+    return kept
+
+
+def _inside_brackets_after(sentence: str, prev: PlaceRef, p: PlaceRef) -> bool:
+    gap = sentence[prev.end : p.start]
+    return gap.lstrip().startswith("(") and ")" not in gap
+
+
+def _groups(sentence: str, places: list[PlaceRef], lexicon: Lexicon) -> list[list[PlaceRef]]:
+    groups: list[list[PlaceRef]] = []
+    for p in places:
+        if groups and lexicon.rx("place.list_joiner").match(sentence[groups[-1][-1].end : p.start]):
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    return groups
+
+
+def _set_precision(sentence: str, places: list[PlaceRef], lexicon: Lexicon) -> list[PlaceRef]:
+    out = []
+    before2, after2 = lexicon.rx("place.precision2_before"), lexicon.rx("place.precision2_after")
+    for group in _groups(sentence, places, lexicon):
+        prefix = sentence[max(0, group[0].start - PRECISION_REACH) : group[0].start]
+        suffix = sentence[group[-1].end :]
+        wide = "place.precision2_before" if before2.search(prefix) else "place.precision2_after" if after2.match(suffix) else ""
+        if len(group) == 2 and lexicon.rx("place.between").search(prefix):
+            # "on the road between X and Y": one place, somewhere near the first.
+            out.append(replace(group[0], precision=2, precision_rule="place.between"))
+            continue
+        for p in group:
+            rule = wide or ("place.precision2_after" if after2.match(sentence[p.end :]) else "")
+            out.append(replace(p, precision=2 if rule else 1, precision_rule=rule))
+    return out
+
+
+def anaphoric_places(text: str, ctx: Context, number: int, line: int, lexicon: Lexicon) -> list[PlaceRef]:
+    """'the town', 'there', 'its cathedral': the place named in the previous sentence or earlier in the paragraph."""
+    own = lexicon.rx("place.first_person").search(text)
+    if own and ctx.home is not None:
+        # An interviewee or a local official speaking of "us", "our main street": the report's own town.
+        return [PlaceRef(own.start(), own.end(), ctx.home.surface, ctx.home.precision, anaphoric=True, rule="place.first_person")]
+    m = lexicon.rx("place.anaphora").search(text)
+    if not m or not ctx.recent_places:
+        return []
+    noun = (m.group(3) or "").lower().rstrip("s")
+    if noun == "capital":
+        # "the capital" names the city of the story, however far back it was named.
+        cities = [p for r in reversed(ctx.recent_places) if r[1] == ctx.entry for p in r[2] if p.feature == "city"]
+        return [PlaceRef(m.start(), m.end(), cities[0].surface, 1, anaphoric=True, rule="place.anaphora")] if cities else []
+    candidates = [r for r in reversed(ctx.recent_places) if r[1] == ctx.entry and r[2] and (r[0] == number - 1 or r[4] == line)][:3]
+    if not candidates:
+        return []
+    if noun:
+        for _, _, places, sentence, _ in candidates:
+            for p in places:
+                if re.search(rf"\b{noun}s?\b[\w\s'’-]{{0,30}}$", sentence[: p.start], re.I) or re.search(rf"^[\w\s'’-]{{0,12}}\b{noun}", sentence[p.end :], re.I):
+                    return [PlaceRef(m.start(), m.end(), p.surface, p.precision, anaphoric=True, rule="place.anaphora")]
+    first = candidates[0][2][0]
+    near = noun and lexicon.rx("place.near_before").search(text[: m.start()][-25:])
+    precision = 2 if near else first.precision
+    return [PlaceRef(m.start(), m.end(), first.surface, precision, anaphoric=True, rule="place.anaphora")]
+
+
+def resolve_pronouns(clauses: list[Clause], lexicon: Lexicon) -> None:
+    """'... the hospital in X; the ministry says Y's forces shelled it': the act's clause takes the places
+    of the clause before it when it names none and points back with a pronoun."""
+    for i, clause in enumerate(clauses):
+        if clause.places or not clause.acts or i == 0:
+            continue
+        previous = next((c for c in reversed(clauses[:i]) if c.places), None)
+        m = lexicon.rx("place.pronoun").search(clause.text) or lexicon.rx("place.anaphora").search(clause.text)
+        if previous is None or m is None:
+            continue
+        anchor = max(a.end for a in clause.acts if a.start <= m.start()) if any(a.start <= m.start() for a in clause.acts) else m.start()
+        clause.places = [replace(p, start=anchor, end=anchor, anaphoric=True, rule="place.pronoun") for p in previous.places]
+
+
+def index_groups(clause: Clause, lexicon: Lexicon) -> None:
+    """Each place knows the first place of its list (its act governs the whole list)."""
+    first = 0
+    for i, p in enumerate(clause.places):
+        if i and not lexicon.rx("place.list_joiner").match(clause.text[clause.places[i - 1].end : p.start]):
+            first = i
+        clause.places[i] = replace(p, group_start=first)

@@ -1,0 +1,203 @@
+"""One report's text -> coded event mentions: the loop over its lines and sentences.
+
+1. A clause is an event clause when it names a place and an act (a cue, or a weapon beside an impact
+   verb), the act is neither negated nor a threat, and the sentence is neither a denial, a question
+   nor a cumulative tally.
+2. Each place of the clause is one event; list qualifiers ("the regions of", "X districts", "in the
+   direction of", "near") set precision 2.
+3. Perpetrator, target, claimants, figures and dates come from the clause, then the sentence, then the
+   surrounding text (the previous statement, the live-blog entry, the report).
+
+Pure: an article dict, the gazetteer and the profile in; a list of :class:`Mention` out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pipeline.coding import ATTACK, EVENT_TYPE_OF, claim_status, claimant_side, target_actor
+from pipeline.extract import claims, places, timeline
+from pipeline.extract.acts import act_is_real, act_types, find_acts
+from pipeline.extract.context import Context, Report, open_report
+from pipeline.extract.figures import Figures, attach_figures, figures_outside_tally, parse_figures
+from pipeline.extract.mention import Act, Clause, Mention, PlaceRef
+from pipeline.extract.roles import code_sides
+from pipeline.extract.segment import build_clauses, clause_bounds, sentence_text
+from pipeline.profile import Profile
+from pipeline.text import Sentence, dateline_length, split_lines, split_sentences
+
+
+def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
+    """All event mentions of one report, in text order."""
+    published = article["published"]
+    published: datetime = published.to_pydatetime() if hasattr(published, "to_pydatetime") else published
+    report = open_report(article, profile, gazetteer)
+    lexicon, local = profile.lexicon, profile.local_time
+    ctx = Context(reference=published)
+    mentions: list[Mention] = []
+    day_header: datetime | None = None
+    lead_in = ""
+    sentence_no = 0
+    lines = split_lines(article["text"])
+    for i, line in enumerate(lines):
+        stamp = timeline.entry_stamp(lines, i, day_header, published, local, lexicon)
+        if stamp is not None:
+            day_header = stamp
+            ctx = ctx.new_entry(stamp)
+        if line.is_lead_in:
+            lead_in = line.text
+            timeline.remember_date(ctx, lead_in, local)
+        elif not line.is_bullet:
+            lead_in = ""
+        if line.is_bullet and (lead_in or not line.is_prose and len(line.text.split()) >= 4):
+            # A list item is read with the sentence that introduces it (if any); its own words are the evidence.
+            sentence_no += 1
+            item = Sentence(line.start, line.end, line.text, line.index)
+            mentions += sentence_mentions(item, sentence_no, 0, ctx, report, lead_in=lead_in)
+            continue
+        if not line.is_prose:
+            continue
+        time_first = timeline.TIME_FIRST.match(line.text)
+        skip = len(time_first.group(0)) if time_first else dateline_length(line.text)
+        for sentence in split_sentences(line):
+            sentence_no += 1
+            if lexicon.rx("segment.weekday_header").match(sentence.text):
+                timeline.remember_date(ctx, f"on {sentence.text.strip(' .')}", local)  # a diary's "Monday." opens that day
+                continue
+            mentions += sentence_mentions(sentence, sentence_no, skip if sentence.start == line.start else 0, ctx, report)
+    claims.apply_denials(mentions, report)
+    return mentions
+
+
+def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, report: Report, lead_in: str = "") -> list[Mention]:
+    """Mentions coded from one sentence; ``lead_in`` introduces a list item: read before it, never a source of places."""
+    profile, lexicon, local = report.profile, report.lexicon, report.profile.local_time
+    text, skip = sentence_text(sentence.text, skip, lead_in)
+    speakers = claims.find_speakers(text, profile)
+    if not lexicon.rx("claims.no_comment").search(text):
+        ctx.speakers += [a for _, _, a in speakers]
+    found_places = places.find_places(text, report.gazetteer, lexicon, profile.event_countries, skip_until=skip)
+    found_acts = find_acts(text, lexicon)
+    denial_end = claims.denial_end(text, found_acts, lexicon)
+    deniers = []
+    if denial_end is not None:
+        claims.record_denial(text, denial_end, found_places, speakers, report, ctx, number)
+        if not [p for p in found_places if p.start >= denial_end]:
+            timeline.remember_date(ctx, text, local)  # "nobody reported a strike on 14 October ... a missile did strike X that day"
+            ctx.remember_places(number, found_places, text, sentence.line)
+            return []
+        # "... denied X and said Y's shelling of Z ...": the counter-claim is read on its own.
+        deniers = [a for s, _, a in speakers if s < denial_end]
+        text = " " * denial_end + text[denial_end:]
+        found_places = [p for p in found_places if p.start >= denial_end]
+        speakers = [sp for sp in speakers if sp[0] >= denial_end]
+        found_acts = find_acts(text, lexicon)
+    claimants, claim_rule = claims.claimants_for(text, sentence.line, ctx, report)
+    if denial_end is not None and not claims.attributed_claimants(text, profile) and deniers:
+        claimants, claim_rule = deniers[:1], "claims.counter_claim"  # the denier's own counter-claim
+    tally = lexicon.has("tally", text) or lexicon.has("background", text)
+    # "Who else fires at X?" asks, and so does an interviewer's "Q: There were reports that ...".
+    question = text.rstrip().endswith("?") or bool(lexicon.rx("segment.interviewer_question").match(sentence.text))
+    acts = [a for a in found_acts if act_is_real(text, a, lexicon)]
+    if lead_in and any(a.start >= skip for a in acts):
+        acts = [a for a in acts if a.start >= skip]  # a list item that names its own act
+    figures = parse_figures(text, lexicon)
+    own_timing = timeline.truce_timing(text, lexicon)
+    if acts and not found_places and not tally:
+        found_places = places.anaphoric_places(text, ctx, number, sentence.line, lexicon)
+    if not found_places or not acts or tally or question:
+        if not tally and not question and (acts or found_places or lexicon.rx("timeline.truce_word").search(text) or lexicon.rx("timeline.date_statement").match(text)):
+            timeline.remember_date(ctx, text, local)
+        figures = figures_outside_tally(text, clause_bounds(text, lexicon), lexicon) if tally else Figures() if question else figures
+        if figures.any():
+            attach_figures(figures, text, found_places, ctx, number, sentence.line, lexicon)
+        ctx.remember_places(number, found_places, text, sentence.line)
+        return []
+    clauses = build_clauses(text, found_places, acts, lexicon)
+    # A list item's dates are its own; the lead-in's date reaches it as the date of the story so far.
+    date_text = " " * skip + text[skip:] if lead_in else text
+    sentence_date = timeline.resolve_date(date_text, ctx.reference, local)
+    coded = Coding(sentence, text, found_acts, speakers, claimants, claim_rule, own_timing, sentence_date, ctx, report)
+    out = []
+    distinct = {p.surface.lower() for p in found_places}
+    for clause in clauses:
+        if not clause.places or not clause.acts:
+            continue
+        clause_date = timeline.resolve_date(date_text[clause.start : clause.end], ctx.reference, local) if len(clauses) > 1 else sentence_date
+        places.index_groups(clause, lexicon)
+        single = len({p.surface.lower() for p in clause.places}) == 1
+        for place in clause.places:
+            types = act_types(clause, place, single, lexicon)
+            # Casualties told with a raid and a killing belong to the killing; otherwise to the governing act.
+            counted = ATTACK if any(t == ATTACK for t, _, _ in types) else types[0][0]
+            for sub_event_type, generic, act_rule in types:
+                mention = coded.mention(clause, place, clause_date, sub_event_type, generic, act_rule)
+                if sub_event_type == counted and len(distinct) == 1:
+                    figures.apply_to(mention)
+                elif sub_event_type == counted and len(clauses) > 1 and single:
+                    parse_figures(clause.text, lexicon).apply_to(mention)
+                out.append(mention)
+    timeline.update_dated(ctx, out)
+    if out:
+        ctx.paragraph_mentions.setdefault(sentence.line, []).extend(out)
+        ctx.truce_timing = out[-1].truce_timing
+        ctx.recent_mentions = out
+        ctx.recent_sentence = number
+    ctx.remember_places(number, found_places, text, sentence.line)
+    return out
+
+
+class Coding:
+    """What every mention of one sentence shares, and the coding of one act at one place."""
+
+    def __init__(self, sentence: Sentence, text: str, acts: list[Act], speakers, claimants, claim_rule: str, own_timing, sentence_date, ctx: Context, report: Report):
+        self.sentence, self.text, self.acts, self.speakers = sentence, text, acts, speakers
+        self.claimants, self.claim_rule, self.own_timing, self.sentence_date = claimants, claim_rule, own_timing, sentence_date
+        self.ctx, self.report = ctx, report
+
+    def mention(self, clause: Clause, place: PlaceRef, clause_date, sub_event_type: str, generic: bool, act_rule: str) -> Mention:
+        profile, ctx = self.report.profile, self.ctx
+        sides = code_sides(clause, place, self.text, self.acts, self.speakers, self.claimants, sub_event_type, profile)
+        when = timeline.event_time(clause_date, self.sentence_date, ctx, clause.text, profile.local_time, profile.lexicon)
+        timing = self.own_timing
+        if timing is None and not (clause_date.day or self.sentence_date.day or clause_date.clock or self.sentence_date.clock):
+            timing = ctx.truce_timing
+        claimant_sides = {a.side for a in sides.claimants}
+        article = self.report.article
+        mention = Mention(
+            report_id=article["report_id"],
+            outlet=article.get("outlet"),
+            published=article["published"],
+            sentence=self.sentence.text,
+            char_start=self.sentence.start,
+            char_end=self.sentence.end,
+            date_expression=when.expression,
+            event_date=when.start,
+            date_start=when.start,
+            date_end=when.end,
+            date_precision=when.precision,
+            time_utc=when.time_utc,
+            event_type=EVENT_TYPE_OF[sub_event_type],
+            sub_event_type=sub_event_type,
+            act_generic=generic,
+            perpetrator=profile.force_name(sides.perpetrator),
+            perpetrator_side=sides.perpetrator,
+            target=sides.target,
+            target_actor=target_actor(sides.target, sides.target_side, profile),
+            target_side=sides.target_side,
+            civilian_targeting=sides.target == "civilians",
+            claimants=sorted({a.name for a in sides.claimants}),
+            claimant_side=claimant_side(claimant_sides),
+            claim_status=claim_status(claimant_sides, profile),
+            location_mention=place.surface,
+            geo_precision=place.precision,
+            truce_timing=timing,
+            entry=ctx.entry,
+            claimant_sides=sorted(claimant_sides),
+            place_admin1=place.admin1,
+            clock_is_local=when.clock_is_local,
+        )
+        claim_rule = "claims.our_side" if sides.claimants != self.claimants else self.claim_rule
+        for rule in (act_rule, place.rule, place.precision_rule, *sides.rules, claim_rule, when.rule):
+            mention.add_rule(rule)
+        return mention

@@ -1,0 +1,156 @@
+"""Roles: which side acted and which was hit, and whether the target was civilian or military."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.coding import CLASH, claimant_side, is_remote
+from pipeline.extract.mention import Act, Clause, PlaceRef
+from pipeline.lexicon import Actor, Lexicon
+from pipeline.profile import Profile
+
+TARGET_LABELS = ("civilians", "military")
+
+
+def find_sides(text: str, lexicon: Lexicon, speakers: list[tuple[int, int, Actor]]) -> list[tuple[int, int, str]]:
+    """(start, end, side) of every word naming a side's forces or state; side may be 'A|B' (the place decides)."""
+    spans = []
+    for actor in lexicon.sides:
+        spans += [(m.start(), m.end(), actor.side) for m in actor.pattern.finditer(text)]
+    # A side named inside a speaker's name ("X's Prosecutor General's Office") is not an actor of the act.
+    return [s for s in sorted(spans) if not any(a <= s[0] < b or 0 <= a - s[1] <= 3 for a, b, _ in speakers)]
+
+
+def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passive: bool, lexicon: Lexicon) -> tuple[str, str] | None:
+    """('agent' or 'target', rule) for one mention of a side, or None."""
+    rx = lexicon.rx
+    before, after = text[:s], text[e:]
+    if rx("roles.positions_of_before").search(before):
+        return "target", "roles.positions_of_before"  # "the positions of units of the X army"
+    if rx("roles.agent_before").search(before):
+        return "agent", "roles.agent_before"  # "accused X forces", "fired by the X army"
+    if any(a.start <= s < a.end for a in acts):
+        return "agent", "roles.inside_act"  # "under X fire"
+    if rx("roles.from_before").search(before) and rx("roles.territory_after").match(after):
+        return "agent", "roles.from_territory"  # "fired from X territory"
+    if s < first_act and rx("roles.local_passive").match(after):
+        return "target", "roles.local_passive"  # "X's armed forces came under fire"
+    acting = rx("roles.acting_after").match(after)
+    if acting:
+        return "agent", "roles.acting_after"  # "X forces also fired", "X troops pushed towards"
+    if rx("roles.target_after").match(after) and (s > first_act or passive):
+        return "target", "roles.target_after"  # "shelled X positions"
+    if rx("roles.agent_after").match(after) and s < first_act:
+        return "agent", "roles.agent_after"  # "X artillery shelled"
+    return None
+
+
+def side_roles(text: str, sides: list[tuple[int, int, str]], acts: list[Act], lexicon: Lexicon) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
+    """Split the side mentions of a clause into agents and targets: (position, side, rule)."""
+    first_act = min((a.start for a in acts), default=len(text))
+    passive = bool(lexicon.rx("roles.passive").search(text))
+    agents, targets = [], []
+    for s, e, side in sides:
+        role = _side_role(text, s, e, acts, first_act, passive, lexicon)
+        if role:
+            (agents if role[0] == "agent" else targets).append((s, side, role[1]))
+    return agents, targets
+
+
+def _nearest(found: list[tuple[int, str, str]], pos: int) -> tuple[int, str, str] | None:
+    return min(found, key=lambda f: abs(f[0] - pos)) if found else None
+
+
+@dataclass
+class Sides:
+    perpetrator: str | None = None
+    target_side: str | None = None
+    target: str = "unknown"
+    claimants: list[Actor] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+
+
+def code_sides(
+    clause: Clause, place: PlaceRef, text: str, sentence_acts: list[Act], speakers, claimants: list[Actor], sub_event_type: str, profile: Profile
+) -> Sides:
+    """Perpetrator and target sides of one act at one place, the target, and the claimants it ends with."""
+    lexicon = profile.lexicon
+    out = Sides(claimants=list(claimants))
+
+    def at_place(side: str | None) -> str | None:
+        return profile.side_at(side.split("|"), place.admin1) if side else None
+
+    def other(side: str | None) -> str | None:
+        return profile.side_at(profile.opponents(side), place.admin1)
+
+    sides = find_sides(clause.text, lexicon, [(s - clause.start, e - clause.start, a) for s, e, a in speakers])
+    agents, targets = side_roles(clause.text, sides, clause.acts, lexicon)
+    if not agents and clause.text != text:
+        agents, more_targets = side_roles(text, find_sides(text, lexicon, speakers), sentence_acts, lexicon)
+        targets = targets or more_targets
+    agent, hit = _nearest(agents, place.start), _nearest(targets, place.start)
+    perpetrator, target_side = at_place(agent[1] if agent else None), at_place(hit[1] if hit else None)
+    out.rules += [r[2] for r in (agent, hit) if r]
+    claimed_by = claimant_side({a.side for a in claimants})
+    party_claim = claimed_by in profile.party_codes
+    if perpetrator is None and party_claim and lexicon.rx("roles.enemy").search(text):
+        perpetrator = other(claimed_by)  # a party's statement calls its opponents "the enemy"
+        out.rules.append("roles.enemy")
+    if target_side is None and party_claim and lexicon.rx("roles.our_forces").search(text):
+        target_side = claimed_by
+        out.rules.append("roles.our_forces")
+    if perpetrator is None and target_side:
+        perpetrator = other(target_side)
+        out.rules.append("roles.opponent_of_target")
+    if perpetrator is None and sub_event_type != CLASH and party_claim:
+        perpetrator = other(claimed_by)
+        out.rules.append("roles.opponent_of_claimant")
+    out.target, target_rule = code_target(clause, place, profile, sub_event_type)
+    out.rules.append(target_rule)
+    if target_side is None and perpetrator:
+        target_side = other(perpetrator)
+    if not claimants and perpetrator and lexicon.rx("claims.our_side").search(text):
+        # "they fired on our villages": an unnamed speaker of the side that was hit
+        government = getattr(profile.party(other(perpetrator)), "government", None)
+        if government:
+            actor = next((a for a in lexicon.claimants if a.name == government), None)
+            out.claimants = [actor or Actor("claimant", government, other(perpetrator), lexicon.rx("claims.our_side"))]
+            out.rules.append("claims.our_side")
+    out.perpetrator, out.target_side = perpetrator, target_side
+    return out
+
+
+def code_target(clause: Clause, place: PlaceRef, profile: Profile, sub_event_type: str) -> tuple[str, str]:
+    """(civilians, military or unknown; rule): the target cue nearest the place, else a town under remote fire is civilian."""
+    lexicon = profile.lexicon
+    first_act = min((a.start for a in clause.acts), default=0)
+    passive = bool(lexicon.rx("roles.passive").search(clause.text))
+    cues = [
+        (s, e, v, cue)
+        for s, e, v, cue in lexicon.found("target", clause.text)
+        if (s > first_act or passive) and not (s < place.end and place.start < e)
+    ]
+    cues = [c for c in cues if not _in_agent_phrase(clause.text, c[0], c[1], profile)]
+    descriptors = [c for c in cues if _describes_a_place(clause, c[0], c[1], lexicon)]
+    cues = [c for c in cues if c not in descriptors] or descriptors
+    if cues:
+        best = min(cues, key=lambda c: min(abs(c[0] - place.start), abs(c[1] - place.end)))
+        return (best[2] if best[2] in TARGET_LABELS else "unknown"), best[3]
+    if place.precision == 1 and is_remote(sub_event_type):
+        return "civilians", "roles.town_under_fire"
+    return "unknown", "roles.no_target"
+
+
+def _in_agent_phrase(text: str, start: int, end: int, profile: Profile) -> bool:
+    """'fire from the armed forces of X', 'fired by X units': the shooter, not the target (X a party's name)."""
+    if profile.lexicon.rx("roles.by_from_before").search(text[:start]):
+        return True
+    of = profile.lexicon.rx("roles.of_before").match(text[end:])
+    return bool(of) and bool(profile.party_name_pattern.match(text, end + of.end()))
+
+
+def _describes_a_place(clause: Clause, start: int, end: int, lexicon: Lexicon) -> bool:
+    """'the village of X', 'a village in the X district': a word naming the kind of place, not the target."""
+    if not lexicon.rx("place.kind_word").fullmatch(clause.text[start:end]):
+        return False
+    return any(lexicon.rx("place.kind_gap").match(clause.text[end : p.start]) for p in clause.places if 0 <= p.start - end <= 30)

@@ -1,0 +1,55 @@
+"""Segmenting: list items and table rows read as sentences, and sentences split into clauses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from pipeline.extract.mention import Act, Clause, PlaceRef
+from pipeline.extract.places import resolve_pronouns
+from pipeline.lexicon import Lexicon
+
+TABLE_FIELD = re.compile(r"\s[-–—|]\s")
+BULLET_MARK = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"'})
+
+
+def sentence_text(text: str, skip: int, lead_in: str) -> tuple[str, int]:
+    """The text the rules read for one sentence or list item, and how much of its start is context only.
+
+    A bullet mark is blanked; a table row's field separators become commas ("26 Oct – X district –
+    shelling – 1 injured" is one record, not clauses); a dateline or entry stamp is blanked; a list
+    item is read after its lead-in. Typographic quotes become plain ones. Offsets stay those of the text.
+    """
+    item = BULLET_MARK.sub(lambda m: " " * len(m.group(0)), text)
+    if TABLE_FIELD.search(item) and (lead_in or len(TABLE_FIELD.findall(item)) >= 2):
+        item = TABLE_FIELD.sub(" , ", item)
+    if skip and not lead_in:
+        item = " " * skip + item[skip:]
+    read = ((f"{lead_in} " if lead_in else "") + item).translate(APOSTROPHES)
+    return read, max(skip, len(lead_in) + 1 if lead_in else 0)
+
+
+def clause_bounds(sentence: str, lexicon: Lexicon) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for m in lexicon.rx("clause.break").finditer(sentence):
+        bounds.append((start, m.start()))
+        start = m.end()
+    bounds.append((start, len(sentence)))
+    return [(s, e) for s, e in bounds if sentence[s:e].strip()]
+
+
+def build_clauses(text: str, places: list[PlaceRef], acts: list[Act], lexicon: Lexicon) -> list[Clause]:
+    """Clauses with their own acts and places (offsets within the clause); an anaphoric place joins the clause of an act."""
+    clauses = [Clause(s, e, text[s:e]) for s, e in clause_bounds(text, lexicon)]
+    for a in acts:
+        clause = next((c for c in clauses if c.start <= a.start < c.end), clauses[-1])
+        clause.acts.append(replace(a, start=a.start - clause.start, end=a.end - clause.start))
+    for p in places:
+        clause = next((c for c in clauses if c.start <= p.start < c.end), clauses[-1])
+        if p.anaphoric and not clause.acts:
+            clause = next((c for c in clauses if c.acts), clause)
+            p = replace(p, start=clause.start + clause.acts[0].end, end=clause.start + clause.acts[0].end) if clause.acts else p
+        clause.places.append(replace(p, start=p.start - clause.start, end=p.end - clause.start))
+    resolve_pronouns(clauses, lexicon)
+    return clauses

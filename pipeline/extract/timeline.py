@@ -1,0 +1,129 @@
+"""Timeline: the date and time of each act, from its own words, the story so far, or the report."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from pipeline import dates
+from pipeline.extract.context import Context
+from pipeline.extract.mention import Mention
+from pipeline.lexicon import Lexicon
+
+THREAD_NUMBER = re.compile(r"^\s*\d{1,3}/\s*")
+# "18:40 – ...", "2/ 18:40 – ...", "9:50pm": an entry stamp that starts the line (its clock is when it was posted).
+TIME_FIRST = re.compile(r"^\s*(\d{1,3}/\s*)?\d{1,2}([:.]\d\d)?\s*([ap]\.?m\.?)?\s*(GMT|UTC|local\s+time)?\s*([-–—]\s+|$)", re.I)
+CLOCK_IN_STAMP = re.compile(r"\d{1,2}[:.]\d\d|\d{1,2}\s?[ap]\.?m\b", re.I)
+PAST_MIDNIGHT = timedelta(hours=12)  # a later clock this much earlier than the last one has run past midnight
+
+
+@dataclass(frozen=True)
+class EventTime:
+    start: date
+    end: date
+    precision: str
+    time_utc: datetime | None
+    expression: str | None
+    rule: str
+    clock_is_local: bool = False
+
+
+def entry_stamp(lines, i: int, previous: datetime | None, published: datetime, local: dates.LocalTime, lexicon: Lexicon) -> datetime | None:
+    """The instant a live-blog or thread entry was posted, from a stamp or day header on line i; None if there is none."""
+    text = THREAD_NUMBER.sub("", lines[i].text)
+    stamp = dates.parse_entry_stamp(text, previous or published, local=local)
+    if stamp is None:
+        return None
+    if not CLOCK_IN_STAMP.search(text) and not _next_is_timed_stamp(lines, i, stamp, local) and not lexicon.rx("segment.weekday_header").match(text):
+        return None  # a dateline under the title, not the day header of a live blog or a diary
+    if TIME_FIRST.match(lines[i].text):
+        if previous is not None and previous - stamp > PAST_MIDNIGHT:
+            stamp += timedelta(days=1)  # a thread running past midnight
+        while stamp > published + timedelta(minutes=5):
+            stamp -= timedelta(days=1)  # posted before the report was published
+    return stamp if stamp <= published + timedelta(days=1) else None
+
+
+def _next_is_timed_stamp(lines, i: int, header: datetime, local: dates.LocalTime) -> bool:
+    """A day header counts only where a timed entry stamp follows it, as in a live blog."""
+    if i + 1 >= len(lines):
+        return False
+    nxt = lines[i + 1].text
+    return bool(CLOCK_IN_STAMP.search(nxt)) and dates.parse_entry_stamp(nxt, header, local=local) is not None
+
+
+def resolve_date(text: str, reference: datetime, local: dates.LocalTime) -> dates.SentenceDate:
+    return dates.resolve_sentence(text, reference, local=local)
+
+
+def remember_date(ctx: Context, text: str, local: dates.LocalTime) -> None:
+    """A dated sentence about the fighting or a truce sets the date that following undated event sentences take."""
+    day = resolve_date(text, ctx.reference, local).day
+    if day is not None:
+        ctx.dated = (day.date_start, day.date_end, day.precision)
+
+
+def update_dated(ctx: Context, mentions: list[Mention]) -> None:
+    for m in mentions:
+        if m.time_utc is not None:
+            ctx.last_time = m.time_utc
+        if m.date_expression:
+            ctx.dated = (m.date_start, m.date_end, m.date_precision)
+
+
+def truce_timing(text: str, lexicon: Lexicon) -> str | None:
+    if lexicon.has("before_truce", text):
+        return "before_start"
+    if lexicon.has("after_truce", text):
+        return "after_start"
+    return None
+
+
+def _relative_shift(text: str, lexicon: Lexicon) -> int:
+    """Days between an undated act and the event just told: 'came one day after shelling killed ...' is -1."""
+    m = lexicon.rx("timeline.days_apart").search(text)
+    if not m:
+        return 0
+    if m.group("prev") or "previous" in m.group(0).lower():
+        return -1
+    n = lexicon.value("number_words").get(m.group("n").lower()) or int(m.group("n"))
+    return -n if m.group("dir").lower() in ("after", "earlier") else n
+
+
+def _names_a_day(text: str, local: dates.LocalTime) -> bool:
+    """A weekday or a calendar date anywhere in the text (a frame such as 'said on Monday' counts)."""
+    return any(kind in ("weekday", "date", "month") for _, _, kind in dates.find_date_expressions(text, local))
+
+
+def event_time(clause_date, sentence_date, ctx: Context, clause_text: str, local: dates.LocalTime, lexicon: Lexicon) -> EventTime:
+    """The act's date: its own words, else the story's latest date (moved by 'the day before'), else the report's day."""
+    day = clause_date.day or sentence_date.day
+    if day is not None and ctx.dated is not None and lexicon.rx("timeline.part_of_day").match(day.expression) and not _names_a_day(clause_text, local):
+        day = None  # "at dawn" in a story already dated: that day's dawn, not the report's
+    clock = clause_date.clock or sentence_date.clock
+    report_day = dates.local_day(ctx.reference, local)
+    if day is not None:
+        start, end, precision, expression, rule = day.date_start, day.date_end, day.precision, day.expression, "timeline.own_date"
+    elif ctx.dated is not None:
+        start, end, precision = ctx.dated
+        expression, rule = None, "timeline.story_date"
+        shift = _relative_shift(clause_text, lexicon)
+        if shift and start + timedelta(days=shift) <= report_day:
+            start, end = start + timedelta(days=shift), end + timedelta(days=shift)
+            expression, rule = "relative to the previous event", "timeline.days_apart"
+    else:
+        start = end = report_day
+        precision, expression, rule = "day", None, "timeline.report_date"
+    time_utc = None
+    if clock is not None and precision == "day":
+        local_day, time_utc = dates.event_instant(start, clock, local=local)
+        if day is None and time_utc is not None and ctx.last_time is not None and ctx.last_time - time_utc > PAST_MIDNIGHT:
+            # "from 23:05 ... from 00:25": the list has run past midnight
+            local_day, time_utc = dates.event_instant(start + timedelta(days=1), clock, local=local)
+        if day is None and time_utc is not None and time_utc > ctx.reference:
+            # A clock time later than the report itself, with no day named, is the night before.
+            local_day, time_utc = dates.event_instant(start - timedelta(days=1), clock, local=local)
+        start = end = local_day
+        expression = expression or clock.expression
+    return EventTime(start, end, precision, time_utc, expression, rule, clock is not None and precision == "day" and clock.utc_offset_minutes is None)
