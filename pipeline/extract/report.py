@@ -147,6 +147,11 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     return out
 
 
+def _claimant_side(actor, place: PlaceRef, profile: Profile) -> str | None:
+    """A claimant's side; one that may be of several parties ("the separatist authorities") is the one the place decides."""
+    return actor.side if len(actor.sides) == 1 else profile.side_at(actor.sides, place.admin1)
+
+
 class Coding:
     """What every mention of one sentence shares, and the coding of one act at one place."""
 
@@ -162,7 +167,7 @@ class Coding:
         timing = self.own_timing
         if timing is None and not (clause_date.day or self.sentence_date.day or clause_date.clock or self.sentence_date.clock):
             timing = ctx.truce_timing
-        claimant_sides = {a.side for a in sides.claimants}
+        claimant_sides = {side for a in sides.claimants if (side := _claimant_side(a, place, profile))}
         article = self.report.article
         mention = Mention(
             report_id=article["report_id"],
