@@ -99,6 +99,7 @@ class DayExpression:
     expression: str
     start: int
     end: int
+    background: bool = False  # in a background frame ("since ...", "erupted on ...", "took effect on ...")
 
     @property
     def event_date(self) -> date:
@@ -726,7 +727,7 @@ def resolve_sentence(sentence: str, reference: datetime, *, local: LocalTime = U
     framed = {id(d): _is_framed(sentence, d.span.start, d.span.end) for d in days}
     anchors = [d for d in days if framed[id(d)] and not d.relative and d.precision == "day" and d.start is not None and d.start <= ref]
     anchor = anchors[0].start if anchors else None
-    usable: list[tuple[tuple, _Day]] = []
+    usable: list[tuple[tuple, _Day, bool]] = []
     for d in days:
         is_framed = framed[id(d)]
         if d.relative and anchor is not None and not is_framed:
@@ -741,10 +742,10 @@ def resolve_sentence(sentence: str, reference: datetime, *, local: LocalTime = U
             _is_background(sentence, c.start, c.end) for c in near_clock
         )
         demoted = is_framed or background
-        usable.append(((demoted, d.rank, d.span.start), d))
+        usable.append(((demoted, d.rank, d.span.start), d, background))
     day: DayExpression | None = None
     if usable:
-        chosen = min(usable, key=lambda item: item[0])[1]
+        _, chosen, chosen_background = min(usable, key=lambda item: item[0])
         start, end = chosen.start, min(chosen.end, ref) if chosen.end else chosen.start
         # A day next to the GMT member of a local/GMT pair: move it to the local date of that instant.
         if partner is not None and chosen.precision == "day" and partner.utc_offset_minutes is not None and _adjacent(
@@ -752,7 +753,9 @@ def resolve_sentence(sentence: str, reference: datetime, *, local: LocalTime = U
         ) and not _adjacent(sentence, chosen.span.start, chosen.span.end, clock.start, clock.end):
             moved = _instant(start, partner, local_offset_minutes).astimezone(_tz(local_offset_minutes)).date()
             start = end = moved
-        day = DayExpression(start, max(end, start), chosen.precision, sentence[chosen.span.start:chosen.span.end], chosen.span.start, chosen.span.end)
+        day = DayExpression(
+            start, max(end, start), chosen.precision, sentence[chosen.span.start:chosen.span.end], chosen.span.start, chosen.span.end, chosen_background
+        )
     rejected.sort()
     return SentenceDate(day, clock, tuple(text for _, text in rejected))
 

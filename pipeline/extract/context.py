@@ -11,6 +11,17 @@ from pipeline.lexicon import Actor, Lexicon
 from pipeline.profile import Profile
 
 
+@dataclass(frozen=True)
+class Frame:
+    """A date a sentence gave without telling an event ("On Sunday, the shelling went on.", a list's lead-in)."""
+
+    dates: tuple[date, date, str]
+    line: int  # its paragraph (or the list scope of a lead-in)
+    sentence: int  # its number in the report
+    truce: bool  # it spoke of a truce ("the ceasefire took effect on Sunday")
+    background: bool  # the date was in a background frame ("erupted on", "took effect on")
+
+
 @dataclass
 class Context:
     """What carries from sentence to sentence within a report (a live-blog entry starts a new one)."""
@@ -19,7 +30,8 @@ class Context:
     entry: int = 0
     speakers: list[Actor] = field(default_factory=list)  # named speakers so far, most recent last
     paragraph_claimants: dict[int, list[Actor]] = field(default_factory=dict)
-    dated: tuple[date, date, str] | None = None
+    dated: tuple[date, date, str] | None = None  # the date of the latest event told
+    frame: Frame | None = None  # the date the latest sentence that told no event gave
     truce_timing: str | None = None
     recent_places: list[tuple[int, int, list[PlaceRef], str, int]] = field(default_factory=list)  # (sentence no, entry, places, sentence, line)
     home: PlaceRef | None = None  # the first place the report names: where "us" and "our town" are

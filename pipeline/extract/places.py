@@ -16,8 +16,11 @@ GOVERNMENT_REACH = 40
 PRECISION_REACH = 60
 
 
-def find_places(sentence: str, gazetteer, lexicon: Lexicon, event_countries: tuple[str, ...], skip_until: int = 0) -> list[PlaceRef]:
-    """Places in the sentence that can be where an event happened."""
+def find_places(
+    sentence: str, gazetteer, lexicon: Lexicon, event_countries: tuple[str, ...], skip_until: int = 0, dropped: list[PlaceRef] | None = None
+) -> list[PlaceRef]:
+    """Places in the sentence that can be where an event happened; ``dropped`` collects the seats of speakers
+    and the positions of observers, which 'there' or 'the village' later in the sentence may point back to."""
     found = []
     for m in gazetteer.find_mentions(sentence):
         if m.start < skip_until or not _is_event_area(m, event_countries):
@@ -30,7 +33,7 @@ def find_places(sentence: str, gazetteer, lexicon: Lexicon, event_countries: tup
             )
         )
     found = _drop_containing_areas(found)
-    found = _drop_non_sites(sentence, found, lexicon)
+    found = _drop_non_sites(sentence, found, lexicon, dropped if dropped is not None else [])
     return _set_precision(sentence, found, lexicon)
 
 
@@ -49,7 +52,7 @@ def _drop_containing_areas(places: list[PlaceRef]) -> list[PlaceRef]:
     return [p for p in places if not (p.is_admin and any(t.admin1 and t.admin1 == p.admin1 for t in towns))]
 
 
-def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon) -> list[PlaceRef]:
+def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dropped: list[PlaceRef]) -> list[PlaceRef]:
     """Drop launch sites, capitals standing for governments, seats of speakers, aliases in brackets and containers."""
     observer = lexicon.has("observer", sentence)
     rx = lexicon.rx
@@ -60,15 +63,19 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon) -> 
         if rx("place.origin_before").search(before[-ORIGIN_REACH:]) and not observer:
             continue
         if observer and not rx("place.observer_from").search(before):
+            dropped.append(replace(p, rule="place.observer_position"))
             continue
-        if (
-            rx("place.government_after").search(after)
-            or rx("place.government_before").search(before[-GOVERNMENT_REACH:])
-            or (rx("place.in_before").search(before) and rx("place.speaker_seat").match(after))
-        ):
+        if rx("place.in_before").search(before) and rx("place.speaker_seat").match(after):
+            dropped.append(replace(p, rule="place.speaker_seat"))
+            continue
+        if rx("place.government_after").search(after) or rx("place.government_before").search(before[-GOVERNMENT_REACH:]):
+            if rx("place.officials_in_before").search(before):
+                dropped.append(replace(p, rule="place.speaker_seat"))  # "officials in X said ... there"
             continue
         if prev and _inside_brackets_after(sentence, prev, p):
             continue
+        if prev and rx("place.reference_point_gap").match(sentence[prev.end : p.start]):
+            continue  # "near X, east of Y": Y only says where X is
         if prev and rx("place.container_gap").match(sentence[prev.end : p.start]) and rx("place.precision2_after").match(after):
             continue
         kept.append(p)
@@ -107,13 +114,19 @@ def _set_precision(sentence: str, places: list[PlaceRef], lexicon: Lexicon) -> l
     return out
 
 
-def anaphoric_places(text: str, ctx: Context, number: int, line: int, lexicon: Lexicon) -> list[PlaceRef]:
-    """'the town', 'there', 'its cathedral': the place named in the previous sentence or earlier in the paragraph."""
+def anaphoric_places(text: str, ctx: Context, number: int, line: int, lexicon: Lexicon, here: list[PlaceRef] = ()) -> list[PlaceRef]:
+    """'the town', 'there', 'its cathedral': a place the sentence itself named as a speaker's seat or an observer's
+    position ("officials in X said ... hit streets there"), else the place named in the previous sentence or
+    earlier in the paragraph."""
     own = lexicon.rx("place.first_person").search(text)
     if own and ctx.home is not None:
         # An interviewee or a local official speaking of "us", "our main street": the report's own town.
         return [PlaceRef(own.start(), own.end(), ctx.home.surface, ctx.home.precision, anaphoric=True, rule="place.first_person")]
     m = lexicon.rx("place.anaphora").search(text)
+    if m and here:
+        before = [p for p in here if p.end <= m.start()]
+        if before:
+            return [PlaceRef(m.start(), m.end(), before[-1].surface, 1, anaphoric=True, rule="place.anaphora_same_sentence")]
     if not m or not ctx.recent_places:
         return []
     noun = (m.group(3) or "").lower().rstrip("s")

@@ -46,7 +46,7 @@ def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
             ctx = ctx.new_entry(stamp)
         if line.is_lead_in:
             lead_in = line.text
-            timeline.remember_date(ctx, lead_in, local)
+            timeline.remember_date(ctx, lead_in, local, timeline.LIST_SCOPE, lexicon, sentence_no)
         elif not line.is_bullet:
             lead_in = ""
         if line.is_bullet and (lead_in or not line.is_prose and len(line.text.split()) >= 4):
@@ -76,14 +76,15 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     speakers = claims.find_speakers(text, profile)
     if not lexicon.rx("claims.no_comment").search(text):
         ctx.speakers += [a for _, _, a in speakers]
-    found_places = places.find_places(text, report.gazetteer, lexicon, profile.event_countries, skip_until=skip)
+    non_sites: list[PlaceRef] = []
+    found_places = places.find_places(text, report.gazetteer, lexicon, profile.event_countries, skip_until=skip, dropped=non_sites)
     found_acts = find_acts(text, lexicon)
     denial_end = claims.denial_end(text, found_acts, lexicon)
     deniers = []
     if denial_end is not None:
         claims.record_denial(text, denial_end, found_places, speakers, report, ctx, number)
         if not [p for p in found_places if p.start >= denial_end]:
-            timeline.remember_date(ctx, text, local)  # "nobody reported a strike on 14 October ... a missile did strike X that day"
+            timeline.remember_date(ctx, text, local, sentence.line, lexicon, number)  # "nobody reported a strike on 14 October ... a missile did strike X that day"
             ctx.remember_places(number, found_places, text, sentence.line)
             return []
         # "... denied X and said Y's shelling of Z ...": the counter-claim is read on its own.
@@ -104,10 +105,10 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     figures = parse_figures(text, lexicon)
     own_timing = timeline.truce_timing(text, lexicon)
     if acts and not found_places and not tally:
-        found_places = places.anaphoric_places(text, ctx, number, sentence.line, lexicon)
+        found_places = places.anaphoric_places(text, ctx, number, sentence.line, lexicon, non_sites)
     if not found_places or not acts or tally or question:
         if not tally and not question and (acts or found_places or lexicon.rx("timeline.truce_word").search(text) or lexicon.rx("timeline.date_statement").match(text)):
-            timeline.remember_date(ctx, text, local)
+            timeline.remember_date(ctx, text, local, timeline.LIST_SCOPE if lead_in else sentence.line, lexicon, number)
         figures = figures_outside_tally(text, clause_bounds(text, lexicon), lexicon) if tally else Figures() if question else figures
         if figures.any():
             attach_figures(figures, text, found_places, ctx, number, sentence.line, lexicon)
@@ -117,7 +118,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     # A list item's dates are its own; the lead-in's date reaches it as the date of the story so far.
     date_text = " " * skip + text[skip:] if lead_in else text
     sentence_date = timeline.resolve_date(date_text, ctx.reference, local)
-    coded = Coding(sentence, text, found_acts, speakers, claimants, claim_rule, own_timing, sentence_date, ctx, report)
+    coded = Coding(sentence, number, text, found_acts, speakers, claimants, claim_rule, own_timing, sentence_date, ctx, report, bool(lead_in))
     out = []
     distinct = {p.surface.lower() for p in found_places}
     for clause in clauses:
@@ -155,15 +156,21 @@ def _claimant_side(actor, place: PlaceRef, profile: Profile) -> str | None:
 class Coding:
     """What every mention of one sentence shares, and the coding of one act at one place."""
 
-    def __init__(self, sentence: Sentence, text: str, acts: list[Act], speakers, claimants, claim_rule: str, own_timing, sentence_date, ctx: Context, report: Report):
-        self.sentence, self.text, self.acts, self.speakers = sentence, text, acts, speakers
+    def __init__(
+        self, sentence: Sentence, number: int, text: str, acts: list[Act], speakers, claimants, claim_rule: str, own_timing, sentence_date,
+        ctx: Context, report: Report, in_list: bool,
+    ):
+        self.sentence, self.number, self.text, self.acts, self.speakers = sentence, number, text, acts, speakers
         self.claimants, self.claim_rule, self.own_timing, self.sentence_date = claimants, claim_rule, own_timing, sentence_date
-        self.ctx, self.report = ctx, report
+        self.ctx, self.report, self.in_list = ctx, report, in_list
 
     def mention(self, clause: Clause, place: PlaceRef, clause_date, sub_event_type: str, generic: bool, act_rule: str) -> Mention:
         profile, ctx = self.report.profile, self.ctx
         sides = code_sides(clause, place, self.text, self.acts, self.speakers, self.claimants, sub_event_type, profile)
-        when = timeline.event_time(clause_date, self.sentence_date, ctx, clause.text, profile.local_time, profile.lexicon)
+        when = timeline.event_time(
+            clause_date, self.sentence_date, ctx, clause.text, profile.local_time, profile.lexicon, self.sentence.line, self.number, self.in_list,
+            self.own_timing is not None,
+        )
         timing = self.own_timing
         if timing is None and not (clause_date.day or self.sentence_date.day or clause_date.clock or self.sentence_date.clock):
             timing = ctx.truce_timing

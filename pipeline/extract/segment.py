@@ -11,7 +11,7 @@ from pipeline.lexicon import Lexicon
 
 TABLE_FIELD = re.compile(r"\s[-–—|]\s")
 BULLET_MARK = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")
-APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"'})
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
 
 
 def sentence_text(text: str, skip: int, lead_in: str) -> tuple[str, int]:

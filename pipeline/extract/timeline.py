@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from pipeline import dates
-from pipeline.extract.context import Context
+from pipeline.extract.context import Context, Frame
 from pipeline.extract.mention import Mention
 from pipeline.lexicon import Lexicon
 
@@ -57,18 +57,40 @@ def resolve_date(text: str, reference: datetime, local: dates.LocalTime) -> date
     return dates.resolve_sentence(text, reference, local=local)
 
 
-def remember_date(ctx: Context, text: str, local: dates.LocalTime) -> None:
-    """A dated sentence about the fighting or a truce sets the date that following undated event sentences take."""
+LIST_SCOPE = -1  # a list's lead-in dates the items that follow it, whatever their lines
+
+
+def remember_date(ctx: Context, text: str, local: dates.LocalTime, line: int | None = None, lexicon: Lexicon | None = None, number: int = 0) -> None:
+    """A dated sentence that tells no event is a frame for the event sentences right after it; with no ``line``
+    (a diary's day header) its date dates everything that follows, as an event's date does."""
     day = resolve_date(text, ctx.reference, local).day
-    if day is not None:
-        ctx.dated = (day.date_start, day.date_end, day.precision)
+    if day is None:
+        return
+    if line is None:
+        ctx.dated, ctx.frame = (day.date_start, day.date_end, day.precision), None
+    else:
+        truce = bool(lexicon and lexicon.rx("timeline.truce_word").search(text))
+        ctx.frame = Frame((day.date_start, day.date_end, day.precision), line, number, truce, day.background)
+
+
+def story_date(ctx: Context, line: int, number: int, in_list: bool, truce_timed: bool = False) -> tuple[date, date, str] | None:
+    """The date an undated event sentence takes. A frame dates the sentences of its paragraph (or list) and the
+    sentence right after it, unless it was background ("fighting erupted on ...", "a truce agreed on ..."); a
+    truce's start also dates an act told against that truce ("two minutes into the truce"). Else the latest
+    event's date (None: the report's)."""
+    frame = ctx.frame
+    if frame is not None:
+        near = frame.line == line or (in_list and frame.line == LIST_SCOPE) or frame.sentence == number - 1
+        if (near and not frame.background) or (truce_timed and frame.truce):
+            return frame.dates
+    return ctx.dated
 
 
 def update_dated(ctx: Context, mentions: list[Mention]) -> None:
     for m in mentions:
         if m.time_utc is not None:
             ctx.last_time = m.time_utc
-        if m.date_expression:
+        if m.date_expression or "timeline.story_date" in m.rules:
             ctx.dated = (m.date_start, m.date_end, m.date_precision)
 
 
@@ -96,17 +118,21 @@ def _names_a_day(text: str, local: dates.LocalTime) -> bool:
     return any(kind in ("weekday", "date", "month") for _, _, kind in dates.find_date_expressions(text, local))
 
 
-def event_time(clause_date, sentence_date, ctx: Context, clause_text: str, local: dates.LocalTime, lexicon: Lexicon) -> EventTime:
-    """The act's date: its own words, else the story's latest date (moved by 'the day before'), else the report's day."""
+def event_time(
+    clause_date, sentence_date, ctx: Context, clause_text: str, local: dates.LocalTime, lexicon: Lexicon, line: int, number: int,
+    in_list: bool = False, truce_timed: bool = False,
+) -> EventTime:
+    """The act's date: its own words, else the story's date (moved by 'the day before'), else the report's day."""
     day = clause_date.day or sentence_date.day
-    if day is not None and ctx.dated is not None and lexicon.rx("timeline.part_of_day").match(day.expression) and not _names_a_day(clause_text, local):
+    story = story_date(ctx, line, number, in_list, truce_timed)
+    if day is not None and story is not None and lexicon.rx("timeline.part_of_day").match(day.expression) and not _names_a_day(clause_text, local):
         day = None  # "at dawn" in a story already dated: that day's dawn, not the report's
     clock = clause_date.clock or sentence_date.clock
     report_day = dates.local_day(ctx.reference, local)
     if day is not None:
         start, end, precision, expression, rule = day.date_start, day.date_end, day.precision, day.expression, "timeline.own_date"
-    elif ctx.dated is not None:
-        start, end, precision = ctx.dated
+    elif story is not None:
+        start, end, precision = story
         expression, rule = None, "timeline.story_date"
         shift = _relative_shift(clause_text, lexicon)
         if shift and start + timedelta(days=shift) <= report_day:
