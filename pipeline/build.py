@@ -87,6 +87,7 @@ def extract_all(articles: pd.DataFrame, gazetteer, profile: Profile) -> tuple[li
 def build_tables(raw_dir: Path, *, profile: Profile | None = None, gazetteer=None) -> BuildResult:
     started = time.perf_counter()
     profile = profile or load_profile()
+    _ = profile.lexicon  # a malformed cue or pattern file fails the build here, once, not every report
     gazetteer = gazetteer or get_gazetteer(profile)
     articles, rejects = ingest.read_raw_folder(raw_dir)
     articles, date_rejects = fill_published(articles)

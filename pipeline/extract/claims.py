@@ -8,20 +8,25 @@ from pipeline.extract.acts import act_is_real, is_negated
 from pipeline.extract.context import Context, Denial, Report
 from pipeline.extract.mention import Act, Mention, PlaceRef
 from pipeline.extract.roles import find_sides
+from pipeline.gazetteer import country_iso3
 from pipeline.lexicon import Actor, Lexicon
 from pipeline.profile import Profile
 
+LOCAL_SIDE = "@place"  # the side of a speaker of the place the act hit: the party holding it
 VERB_AFTER_REACH = 90  # characters from a speaker to an attribution verb after it
 VERB_BEFORE_REACH = 40
 
 
-def find_speakers(sentence: str, profile: Profile) -> list[tuple[int, int, Actor]]:
-    """(start, end, actor) of every claimant named in the sentence; the longest of overlapping names wins."""
+def find_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]]:
+    """(start, end, actor) of every claimant named in the sentence; the longest of overlapping names wins, and a
+    speaker the actors list names wins over one the generic rules find (titles, states, the outlet's journalist)."""
+    profile = report.profile
     lexicon = profile.lexicon
     found = []
     for actor in lexicon.claimants:
         found += [(m.start(), m.end(), actor) for m in actor.pattern.finditer(sentence)]
     found += _according_to_a_party(sentence, profile)
+    found += [g for g in _generic_speakers(sentence, report) if not any(g[0] < f[1] and f[0] < g[1] for f in found)]
     # The object of an accusation is the accused, not a speaker: "X accused Y of ...".
     accused = lexicon.rx("claims.accused_before")
     found = [f for f in found if not accused.search(sentence[: f[0]])]
@@ -47,12 +52,55 @@ def _according_to_a_party(sentence: str, profile: Profile) -> list[tuple[int, in
     return found
 
 
-def attributed_claimants(sentence: str, profile: Profile, speakers: list[tuple[int, int, Actor]] | None = None) -> list[Actor]:
+def _generic_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]]:
+    """Speakers no actors list can name in advance: officials of a place or a party ("the governor of X province",
+    "the X mayor"), states that are no party ("Turkey's Foreign Ministry": independent), the outlet's own journalist."""
+    profile, lexicon = report.profile, report.lexicon
+    found = []
+    for rule in ("claims.title_of", "claims.place_title"):
+        for m in lexicon.rx(rule).finditer(sentence):
+            where = m.group("where")
+            side = _side_of_name(where, report)
+            if side is not None:
+                name = f"{m.group('title').strip().title()} of {where}"
+                found.append((m.start(), m.end(), Actor("claimant", name, side, lexicon.rx(rule))))
+    for m in lexicon.rx("claims.state_office").finditer(sentence):
+        state = m.group("state") or lexicon.value("demonyms").get((m.group("demonym") or "").lower())
+        iso3 = country_iso3(state) if state else None
+        if iso3 is None:
+            continue
+        party = next((p for p in profile.parties if p.country_iso3 == iso3), None)
+        name = party.government if party and party.government else f"Government of {state}"
+        found.append((m.start(), m.end(), Actor("claimant", name, party.code if party else "independent", lexicon.rx("claims.state_office"))))
+    for m in lexicon.rx("claims.local_officials").finditer(sentence):
+        found.append((m.start(), m.end(), Actor("claimant", "Local officials", LOCAL_SIDE, lexicon.rx("claims.local_officials"))))
+    observer = report.own_observer
+    if observer is not None and observer.name:
+        for m in re.finditer(re.escape(observer.name), sentence):
+            if lexicon.rx("claims.outlet_journalist").match(sentence[m.end() :]):
+                found.append((m.start(), m.end(), observer))
+    return found
+
+
+def _side_of_name(where: str, report: Report) -> str | None:
+    """The side a place or party name speaks for: the party so named, else the party of the place."""
+    profile = report.profile
+    party = profile.party_named(where)
+    if party is not None:
+        return party.code
+    place = report.gazetteer.resolve(where) if report.gazetteer is not None else None
+    if place is None:
+        return None
+    side = profile.party_of_place(place.location, place.admin1, place.country_iso3)
+    return side or ("independent" if place.country_iso3 not in profile.event_countries else None)
+
+
+def attributed_claimants(sentence: str, report: Report, speakers: list[tuple[int, int, Actor]] | None = None) -> list[Actor]:
     """Speakers the sentence attributes its content to (a speaker next to a verb of saying)."""
-    lexicon = profile.lexicon
+    lexicon = report.lexicon
     verbs = lexicon.matches("attribution", sentence)
     claimants: list[Actor] = []
-    for s, e, actor in find_speakers(sentence, profile) if speakers is None else speakers:
+    for s, e, actor in find_speakers(sentence, report) if speakers is None else speakers:
         one_word = " " not in sentence[s:e] and not sentence[e:].startswith("'s")
         if one_word and lexicon.rx("claims.place_preposition_before").search(sentence[:s]):
             continue  # "the city of X": a place, not a speaker
@@ -73,19 +121,25 @@ def recall_speaker(text: str, ctx: Context, lexicon: Lexicon) -> list[Actor]:
     return [(same_kind or ctx.speakers)[-1]]
 
 
-def claimants_for(text: str, line: int, ctx: Context, report: Report) -> tuple[list[Actor], str]:
+def claimants_for(text: str, line: int, ctx: Context, report: Report, record: bool = False) -> tuple[list[Actor], str]:
     """Who claims what a sentence tells, and the rule that found them: attributed in the sentence, a recalled
     speaker, the paragraph's claimant, the outlet speaking for a party or a monitor, the outlet's own people."""
     lexicon = report.lexicon
-    claimants, rule = attributed_claimants(text, report.profile), "claims.attributed"
+    claimants, rule = attributed_claimants(text, report), "claims.attributed"
+    if not claimants and record:  # a table row names its source without a verb of saying
+        claimants, rule = list(dict.fromkeys(a for _, _, a in find_speakers(text, report))), "claims.table_source"
     if not claimants and lexicon.has("attribution", text):
         claimants, rule = recall_speaker(text, ctx, lexicon), "claims.recalled"
     if not claimants:
         claimants, rule = list(ctx.paragraph_claimants.get(line, [])), "claims.paragraph"
+    if not claimants and ctx.speakers and text.lstrip().startswith(('"', "'")):
+        claimants, rule = [ctx.speakers[-1]], "claims.speaker_continues"  # a quotation goes on in a new paragraph
     if not claimants:
         claimants, rule = list(report.outlet_claimant), "claims.outlet"
     if not claimants and report.own_observer is not None and lexicon.rx("claims.first_person").search(text):
         claimants, rule = [report.own_observer], "claims.own_observation"  # the outlet reports what its own people saw
+    if not claimants and ctx.speakers and lexicon.rx("claims.speaks_in_first_person").search(text):
+        claimants, rule = [ctx.speakers[-1]], "claims.speaker_continues"  # an interviewee answers in the first person
     if claimants:
         ctx.paragraph_claimants[line] = claimants
     return claimants, rule if claimants else ""

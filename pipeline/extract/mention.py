@@ -20,6 +20,8 @@ class PlaceRef:
     group_start: int | None = None  # index, within its clause, of the first place of its list
     feature: str = ""  # the gazetteer's kind of place ("city", "town", "village", ...)
     admin1: str = ""  # first-level division the gazetteer puts it in
+    country: str = ""  # country the gazetteer puts it in
+    location: str = ""  # the gazetteer's name of the place
     is_admin: bool = False  # the name of a district or province
     rule: str = "place.gazetteer"  # how the place was found
     precision_rule: str = ""  # what set precision 2, if anything

@@ -29,7 +29,9 @@ def find_places(
         found.append(
             PlaceRef(
                 m.start, m.end, sentence[m.start:m.end], feature=getattr(place, "feature", "") or "",
-                admin1=getattr(place, "admin1", "") or "", is_admin=bool(getattr(m, "is_admin_area", False)),
+                admin1=getattr(place, "admin1", "") or "", country=getattr(place, "country_iso3", "") or "",
+                location=getattr(place, "location", "") or "",
+                is_admin=bool(getattr(m, "is_admin_area", False)),
             )
         )
     found = _drop_containing_areas(found)
@@ -121,19 +123,19 @@ def anaphoric_places(text: str, ctx: Context, number: int, line: int, lexicon: L
     own = lexicon.rx("place.first_person").search(text)
     if own and ctx.home is not None:
         # An interviewee or a local official speaking of "us", "our main street": the report's own town.
-        return [PlaceRef(own.start(), own.end(), ctx.home.surface, ctx.home.precision, anaphoric=True, rule="place.first_person")]
+        return [_pointing(ctx.home, own.start(), own.end(), ctx.home.precision, "place.first_person")]
     m = lexicon.rx("place.anaphora").search(text)
     if m and here:
         before = [p for p in here if p.end <= m.start()]
         if before:
-            return [PlaceRef(m.start(), m.end(), before[-1].surface, 1, anaphoric=True, rule="place.anaphora_same_sentence")]
+            return [_pointing(before[-1], m.start(), m.end(), 1, "place.anaphora_same_sentence")]
     if not m or not ctx.recent_places:
         return []
     noun = (m.group(3) or "").lower().rstrip("s")
     if noun == "capital":
         # "the capital" names the city of the story, however far back it was named.
         cities = [p for r in reversed(ctx.recent_places) if r[1] == ctx.entry for p in r[2] if p.feature == "city"]
-        return [PlaceRef(m.start(), m.end(), cities[0].surface, 1, anaphoric=True, rule="place.anaphora")] if cities else []
+        return [_pointing(cities[0], m.start(), m.end(), 1, "place.anaphora")] if cities else []
     candidates = [r for r in reversed(ctx.recent_places) if r[1] == ctx.entry and r[2] and (r[0] == number - 1 or r[4] == line)][:3]
     if not candidates:
         return []
@@ -141,11 +143,16 @@ def anaphoric_places(text: str, ctx: Context, number: int, line: int, lexicon: L
         for _, _, places, sentence, _ in candidates:
             for p in places:
                 if re.search(rf"\b{noun}s?\b[\w\s'’-]{{0,30}}$", sentence[: p.start], re.I) or re.search(rf"^[\w\s'’-]{{0,12}}\b{noun}", sentence[p.end :], re.I):
-                    return [PlaceRef(m.start(), m.end(), p.surface, p.precision, anaphoric=True, rule="place.anaphora")]
+                    return [_pointing(p, m.start(), m.end(), p.precision, "place.anaphora")]
     first = candidates[0][2][0]
     near = noun and lexicon.rx("place.near_before").search(text[: m.start()][-25:])
     precision = 2 if near else first.precision
-    return [PlaceRef(m.start(), m.end(), first.surface, precision, anaphoric=True, rule="place.anaphora")]
+    return [_pointing(first, m.start(), m.end(), precision, "place.anaphora")]
+
+
+def _pointing(place: PlaceRef, start: int, end: int, precision: int, rule: str) -> PlaceRef:
+    """The place a word points back to, at the word's offsets."""
+    return replace(place, start=start, end=end, precision=precision, anaphoric=True, group_start=None, precision_rule="", rule=rule)
 
 
 def resolve_pronouns(clauses: list[Clause], lexicon: Lexicon) -> None:

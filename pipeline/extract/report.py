@@ -13,6 +13,7 @@ Pure: an article dict, the gazetteer and the profile in; a list of :class:`Menti
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from pipeline.coding import ATTACK, EVENT_TYPE_OF, claim_status, claimant_side, target_actor
@@ -23,6 +24,7 @@ from pipeline.extract.figures import Figures, attach_figures, figures_outside_ta
 from pipeline.extract.mention import Act, Clause, Mention, PlaceRef
 from pipeline.extract.roles import code_sides
 from pipeline.extract.segment import build_clauses, clause_bounds, sentence_text
+from pipeline.lexicon import Actor
 from pipeline.profile import Profile
 from pipeline.text import Sentence, dateline_length, split_lines, split_sentences
 
@@ -56,6 +58,8 @@ def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
             mentions += sentence_mentions(item, sentence_no, 0, ctx, report, lead_in=lead_in)
             continue
         if not line.is_prose:
+            # A headline or a caption names speakers later sentences may point back to ("the mayor of X on ...").
+            ctx.speakers += [a for _, _, a in claims.find_speakers(line.text, report) if a.side != claims.LOCAL_SIDE]
             continue
         time_first = timeline.TIME_FIRST.match(line.text)
         skip = len(time_first.group(0)) if time_first else dateline_length(line.text)
@@ -72,10 +76,10 @@ def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
 def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, report: Report, lead_in: str = "") -> list[Mention]:
     """Mentions coded from one sentence; ``lead_in`` introduces a list item: read before it, never a source of places."""
     profile, lexicon, local = report.profile, report.lexicon, report.profile.local_time
-    text, skip = sentence_text(sentence.text, skip, lead_in)
-    speakers = claims.find_speakers(text, profile)
+    text, skip, record = sentence_text(sentence.text, skip, lead_in)
+    speakers = claims.find_speakers(text, report)
     if not lexicon.rx("claims.no_comment").search(text):
-        ctx.speakers += [a for _, _, a in speakers]
+        ctx.speakers += [a for _, _, a in speakers if a.side != claims.LOCAL_SIDE]
     non_sites: list[PlaceRef] = []
     found_places = places.find_places(text, report.gazetteer, lexicon, profile.event_countries, skip_until=skip, dropped=non_sites)
     found_acts = find_acts(text, lexicon)
@@ -93,8 +97,8 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         found_places = [p for p in found_places if p.start >= denial_end]
         speakers = [sp for sp in speakers if sp[0] >= denial_end]
         found_acts = find_acts(text, lexicon)
-    claimants, claim_rule = claims.claimants_for(text, sentence.line, ctx, report)
-    if denial_end is not None and not claims.attributed_claimants(text, profile) and deniers:
+    claimants, claim_rule = claims.claimants_for(text, sentence.line, ctx, report, record)
+    if denial_end is not None and not claims.attributed_claimants(text, report) and deniers:
         claimants, claim_rule = deniers[:1], "claims.counter_claim"  # the denier's own counter-claim
     tally = lexicon.has("tally", text) or lexicon.has("background", text)
     # "Who else fires at X?" asks, and so does an interviewer's "Q: There were reports that ...".
@@ -148,7 +152,15 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     return out
 
 
-def _claimant_side(actor, place: PlaceRef, profile: Profile) -> str | None:
+def _for_place(actor: Actor, place: PlaceRef, profile: Profile) -> Actor:
+    """Local officials speak for the party that holds the place the act hit."""
+    if actor.side != claims.LOCAL_SIDE:
+        return actor
+    side = profile.party_of_place(place.location or place.surface, place.admin1, place.country)
+    return replace(actor, side=side or "")
+
+
+def _claimant_side(actor: Actor, place: PlaceRef, profile: Profile) -> str | None:
     """A claimant's side; one that may be of several parties ("the separatist authorities") is the one the place decides."""
     return actor.side if len(actor.sides) == 1 else profile.side_at(actor.sides, place.admin1)
 
@@ -166,7 +178,8 @@ class Coding:
 
     def mention(self, clause: Clause, place: PlaceRef, clause_date, sub_event_type: str, generic: bool, act_rule: str) -> Mention:
         profile, ctx = self.report.profile, self.ctx
-        sides = code_sides(clause, place, self.text, self.acts, self.speakers, self.claimants, sub_event_type, profile)
+        claimants = [_for_place(a, place, profile) for a in self.claimants]
+        sides = code_sides(clause, place, self.text, self.acts, self.speakers, claimants, sub_event_type, profile)
         when = timeline.event_time(
             clause_date, self.sentence_date, ctx, clause.text, profile.local_time, profile.lexicon, self.sentence.line, self.number, self.in_list,
             self.own_timing is not None,
@@ -209,7 +222,7 @@ class Coding:
             place_admin1=place.admin1,
             clock_is_local=when.clock_is_local,
         )
-        claim_rule = "claims.our_side" if sides.claimants != self.claimants else self.claim_rule
+        claim_rule = "claims.our_side" if sides.claimants != claimants else self.claim_rule
         for rule in (act_rule, place.rule, place.precision_rule, *sides.rules, claim_rule, when.rule):
             mention.add_rule(rule)
         return mention

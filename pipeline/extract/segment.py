@@ -14,20 +14,22 @@ BULLET_MARK = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
 
 
-def sentence_text(text: str, skip: int, lead_in: str) -> tuple[str, int]:
-    """The text the rules read for one sentence or list item, and how much of its start is context only.
+def sentence_text(text: str, skip: int, lead_in: str) -> tuple[str, int, bool]:
+    """The text the rules read for one sentence or list item, how much of its start is context only, and whether
+    it is a table row (its fields then name the source without a verb of saying).
 
     A bullet mark is blanked; a table row's field separators become commas ("26 Oct – X district –
     shelling – 1 injured" is one record, not clauses); a dateline or entry stamp is blanked; a list
     item is read after its lead-in. Typographic quotes become plain ones. Offsets stay those of the text.
     """
     item = BULLET_MARK.sub(lambda m: " " * len(m.group(0)), text)
-    if TABLE_FIELD.search(item) and (lead_in or len(TABLE_FIELD.findall(item)) >= 2):
+    record = bool(TABLE_FIELD.search(item) and (lead_in or len(TABLE_FIELD.findall(item)) >= 2))
+    if record:
         item = TABLE_FIELD.sub(" , ", item)
     if skip and not lead_in:
         item = " " * skip + item[skip:]
     read = ((f"{lead_in} " if lead_in else "") + item).translate(APOSTROPHES)
-    return read, max(skip, len(lead_in) + 1 if lead_in else 0)
+    return read, max(skip, len(lead_in) + 1 if lead_in else 0), record
 
 
 def clause_bounds(sentence: str, lexicon: Lexicon) -> list[tuple[int, int]]:
