@@ -132,16 +132,18 @@ def claimants_for(text: str, line: int, ctx: Context, report: Report, record: bo
         claimants, rule = recall_speaker(text, ctx, lexicon), "claims.recalled"
     if not claimants:
         claimants, rule = list(ctx.paragraph_claimants.get(line, [])), "claims.paragraph"
-    if not claimants and ctx.speakers and text.lstrip().startswith(('"', "'")):
-        claimants, rule = [ctx.speakers[-1]], "claims.speaker_continues"  # a quotation goes on in a new paragraph
+    if not claimants and ctx.voices and (text.lstrip().startswith(('"', "'")) or ctx.answering):
+        claimants, rule = [ctx.voices[-1]], "claims.speaker_continues"  # a quotation goes on, an interviewee answers
     if not claimants:
         claimants, rule = list(report.outlet_claimant), "claims.outlet"
     if not claimants and report.own_observer is not None and lexicon.rx("claims.first_person").search(text):
         claimants, rule = [report.own_observer], "claims.own_observation"  # the outlet reports what its own people saw
-    if not claimants and ctx.speakers and lexicon.rx("claims.speaks_in_first_person").search(text):
-        claimants, rule = [ctx.speakers[-1]], "claims.speaker_continues"  # an interviewee answers in the first person
+    if not claimants and ctx.voices and lexicon.rx("claims.speaks_in_first_person").search(text):
+        claimants, rule = [ctx.voices[-1]], "claims.speaker_continues"  # a speaker goes on in the first person
     if claimants:
         ctx.paragraph_claimants[line] = claimants
+    if rule == "claims.attributed":
+        ctx.voices += [a for a in claimants if a.side != LOCAL_SIDE]
     return claimants, rule if claimants else ""
 
 

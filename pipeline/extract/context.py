@@ -29,6 +29,8 @@ class Context:
     reference: datetime
     entry: int = 0
     speakers: list[Actor] = field(default_factory=list)  # named speakers so far, most recent last
+    voices: list[Actor] = field(default_factory=list)  # speakers a statement was attributed to (or a headline named)
+    answering: bool = False  # the paragraph answers an interviewer's question
     paragraph_claimants: dict[int, list[Actor]] = field(default_factory=dict)
     dated: tuple[date, date, str] | None = None  # the date of the latest event told
     frame: Frame | None = None  # the date the latest sentence that told no event gave
@@ -42,7 +44,7 @@ class Context:
 
     def new_entry(self, stamp: datetime) -> Context:
         """The context of the next live-blog entry: speakers and the report's home carry over, the story does not."""
-        return Context(reference=stamp, entry=self.entry + 1, speakers=self.speakers, recent_places=[], home=self.home)
+        return Context(reference=stamp, entry=self.entry + 1, speakers=self.speakers, voices=self.voices, recent_places=[], home=self.home)
 
     def remember_places(self, number: int, places: list[PlaceRef], text: str, line: int) -> None:
         if places and self.home is None:

@@ -36,6 +36,8 @@ def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
     report = open_report(article, profile, gazetteer)
     lexicon, local = profile.lexicon, profile.local_time
     ctx = Context(reference=published)
+    title = article.get("title") if isinstance(article.get("title"), str) else ""
+    ctx.voices += [a for _, _, a in claims.find_speakers(title, report) if a.side != claims.LOCAL_SIDE]  # "the mayor of X on ..."
     mentions: list[Mention] = []
     day_header: datetime | None = None
     lead_in = ""
@@ -59,8 +61,11 @@ def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
             continue
         if not line.is_prose:
             # A headline or a caption names speakers later sentences may point back to ("the mayor of X on ...").
-            ctx.speakers += [a for _, _, a in claims.find_speakers(line.text, report) if a.side != claims.LOCAL_SIDE]
+            named = [a for _, _, a in claims.find_speakers(line.text, report) if a.side != claims.LOCAL_SIDE]
+            ctx.speakers += named
+            ctx.voices += named
             continue
+        ctx.answering = i > 0 and lines[i - 1].text.rstrip().endswith("?") and not line.text.rstrip().endswith("?")
         time_first = timeline.TIME_FIRST.match(line.text)
         skip = len(time_first.group(0)) if time_first else dateline_length(line.text)
         for sentence in split_sentences(line):
