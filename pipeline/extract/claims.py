@@ -28,8 +28,8 @@ def find_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]]
     found += _according_to_a_party(sentence, profile)
     found += [g for g in _generic_speakers(sentence, report) if not any(g[0] < f[1] and f[0] < g[1] for f in found)]
     # The object of an accusation is the accused, not a speaker: "X accused Y of ...".
-    accused = lexicon.rx("claims.accused_before")
-    found = [f for f in found if not accused.search(sentence[: f[0]])]
+    accused, agent = lexicon.rx("claims.accused_before"), lexicon.rx("claims.agent_by_before")
+    found = [f for f in found if not accused.search(sentence[: f[0]]) and not agent.search(sentence[: f[0]])]
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     out: list[tuple[int, int, Actor]] = []
     for f in found:

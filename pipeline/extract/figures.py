@@ -198,22 +198,37 @@ def _women_and_children(kind: str, segment: str, lexicon: Lexicon) -> dict[str, 
     return out
 
 
+def tally_clause_start(text: str, clause_bounds: list[tuple[int, int]], lexicon: Lexicon) -> int:
+    """Where the clause with a running tally or background begins ("..., adding that attacks have so far ...")."""
+    first_tally = min(s for s, _, _ in lexicon.matches("tally", text) + lexicon.matches("background", text))
+    return max((s for s, e in clause_bounds if s <= first_tally), default=0)
+
+
 def figures_outside_tally(text: str, clause_bounds: list[tuple[int, int]], lexicon: Lexicon) -> Figures:
     """Figures told before a running tally in the same sentence ("34 were hurt, adding that attacks have so far ...")."""
-    first_tally = min(s for s, _, _ in lexicon.matches("tally", text) + lexicon.matches("background", text))
-    clause_start = max((s for s, e in clause_bounds if s <= first_tally), default=0)
-    return parse_figures(text[:clause_start], lexicon)
+    return parse_figures(text[: tally_clause_start(text, clause_bounds, lexicon)], lexicon)
 
 
-def attach_figures(figures: Figures, text: str, places: list[PlaceRef], ctx: Context, number: int, line: int, lexicon: Lexicon) -> None:
-    """Figures in a sentence with no act belong to the event just told."""
+def attach_figures(
+    figures: Figures, text: str, places: list[PlaceRef], ctx: Context, number: int, line: int, lexicon: Lexicon, acts: list | None = None
+) -> None:
+    """Figures of a sentence that names no new event belong to the event just told: not when they are spread
+    over places it does not name ("26 were wounded in settlements along the line as a result of shelling"), nor
+    when they come from an earlier statement."""
     recent = ctx.recent_mentions
     if not recent or number - ctx.recent_sentence > FOLLOW_UP_REACH:
         return
+    if lexicon.rx("figures.earlier_statement").search(text):
+        return
+    if acts and lexicon.rx("figures.spread_over_places").search(text):
+        return
+    targets: list[Mention] = []
     if places:
         verbs = [m.start() for m in lexicon.rx("figures.casualty_verb").finditer(text)]
         nearest = min(places, key=lambda p: min((abs(v - p.start) for v in verbs), default=0))
         targets = [m for m in recent if m.location_mention.lower() == nearest.surface.lower()]
+    if targets or places and any(m.location_mention.lower() in {p.surface.lower() for p in places} for m in recent):
+        pass
     elif figures.killed == 0 or figures.injured == 0:
         targets = ctx.paragraph_mentions.get(line, recent)
     else:
@@ -226,7 +241,7 @@ def attach_figures(figures: Figures, text: str, places: list[PlaceRef], ctx: Con
             if value is None:
                 continue
             current = getattr(mention, key)
-            if current is None or (key in ("killed", "injured") and (value > current or revised)):
+            if current is None or (key in ("killed", "injured") and revised):
                 changed = True
                 setattr(mention, key, value)
                 if key in ("killed", "injured"):

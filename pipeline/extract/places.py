@@ -64,6 +64,8 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
         prev = places[i - 1] if i else None
         if rx("place.origin_before").search(before[-ORIGIN_REACH:]) and not observer:
             continue
+        if rx("place.destination_before").search(before[-ORIGIN_REACH:]):
+            continue
         if observer and not rx("place.observer_from").search(before):
             dropped.append(replace(p, rule="place.observer_position"))
             continue

@@ -20,7 +20,7 @@ from pipeline.coding import ATTACK, EVENT_TYPE_OF, claim_status, claimant_side, 
 from pipeline.extract import claims, places, timeline
 from pipeline.extract.acts import act_is_real, act_types, find_acts
 from pipeline.extract.context import Context, Report, open_report
-from pipeline.extract.figures import Figures, attach_figures, figures_outside_tally, parse_figures
+from pipeline.extract.figures import Figures, attach_figures, figures_outside_tally, parse_figures, tally_clause_start
 from pipeline.extract.mention import Act, Clause, Mention, PlaceRef
 from pipeline.extract.roles import code_sides
 from pipeline.extract.segment import build_clauses, clause_bounds, sentence_text
@@ -118,9 +118,15 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     if not found_places or not acts or tally or question:
         if not tally and not question and (acts or found_places or lexicon.rx("timeline.truce_word").search(text) or lexicon.rx("timeline.date_statement").match(text)):
             timeline.remember_date(ctx, text, local, timeline.LIST_SCOPE if lead_in else sentence.line, lexicon, number)
-        figures = figures_outside_tally(text, clause_bounds(text, lexicon), lexicon) if tally else Figures() if question else figures
+        own_acts = acts
+        if tally:
+            bounds = clause_bounds(text, lexicon)
+            figures = figures_outside_tally(text, bounds, lexicon)
+            own_acts = [a for a in acts if a.start < tally_clause_start(text, bounds, lexicon)]
+        elif question:
+            figures = Figures()
         if figures.any():
-            attach_figures(figures, text, found_places, ctx, number, sentence.line, lexicon)
+            attach_figures(figures, text, found_places, ctx, number, sentence.line, lexicon, own_acts)
         ctx.remember_places(number, found_places, text, sentence.line)
         return []
     clauses = build_clauses(text, found_places, acts, lexicon)

@@ -11,6 +11,7 @@ from pipeline.lexicon import Lexicon
 
 TABLE_FIELD = re.compile(r"\s[-–—|]\s")
 BULLET_MARK = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")
+AGENCY_TAG = re.compile(r"^\s*/[A-Za-z][\w .-]{1,24}/\.?\s*")
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
 
 
@@ -28,6 +29,9 @@ def sentence_text(text: str, skip: int, lead_in: str) -> tuple[str, int, bool]:
         item = TABLE_FIELD.sub(" , ", item)
     if skip and not lead_in:
         item = " " * skip + item[skip:]
+    tag = AGENCY_TAG.match(item)
+    if tag:  # "/TASS/. One civilian ...": the wire's tag, not a source the sentence cites
+        item = " " * tag.end() + item[tag.end():]
     read = ((f"{lead_in} " if lead_in else "") + item).translate(APOSTROPHES)
     return read, max(skip, len(lead_in) + 1 if lead_in else 0), record
 
