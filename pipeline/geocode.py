@@ -241,6 +241,9 @@ def locate(mentions: list, gazetteer: Gazetteer, profile: Profile) -> tuple[list
         if place.country_iso3 not in profile.event_countries:
             dropped.append({"mention": m, "stage": "geocode", "reason": f"{place.location} lies in {place.country_iso3}, outside the event countries"})
             continue
+        if place.geo_precision >= 3:
+            dropped.append({"mention": m, "stage": "geocode", "reason": f"{place.location} is a region: region-only mentions are no events"})
+            continue
         m.location, m.admin1, m.country_iso3, m.geonameid = place.location, place.admin1, place.country_iso3, place.geonameid
         m.latitude, m.longitude, m.geo_precision = place.latitude, place.longitude, place.geo_precision
         _place_local_time(m, place, profile)

@@ -35,7 +35,10 @@ from pipeline.lexicon import Lexicon, load_lexicon
 
 PROFILE_FILE = "profile.yaml"
 REQUIRED_KEYS = ("id", "name", "language", "parties", "event_countries", "timezone")
-OPTIONAL_KEYS = ("first_year", "sample_raw", "source", "zone_words", "bounding_boxes", "gazetteer", "exports", "party_aliases", "codebook_examples")
+OPTIONAL_KEYS = (
+    "first_year", "sample_raw", "source", "zone_words", "bounding_boxes", "gazetteer", "exports", "party_aliases", "codebook_examples",
+    "unstated_fire", "near_village_precision",
+)
 PARTY_KEYS = ("code", "name", "force", "civilians", "country_iso3", "opposes", "government", "territory", "holds", "aliases", "note")
 GAZETTEER_KEYS = ("preferred_countries", "focus_admin1", "surname_suffixes")
 # Files of a profile folder and of a language folder that the pipeline reads (for fingerprints).
@@ -85,6 +88,8 @@ class Profile:
     exports: Mapping[str, object] = field(default_factory=dict)
     party_aliases: tuple[str, ...] = ()  # other names a party goes by ("the forces of <alias>")
     codebook_examples: Mapping[str, object] = field(default_factory=dict)  # column -> example value in the codebook
+    unstated_fire: str = "Shelling/artillery/missile attack"  # the act of "came under fire" where no weapon is named
+    near_village_precision: int = 2  # precision of "near <village>" (1 where front-line villages are coded at themselves)
 
     # --- files ---------------------------------------------------------------------------
 
@@ -306,7 +311,23 @@ def parse_profile(data: object, folder: Path, *, root: Path = config.ROOT) -> Pr
         exports=MappingProxyType(_mapping(data.get("exports"), f"{where}: exports")),
         party_aliases=_strings(data.get("party_aliases"), f"{where}: party_aliases"),
         codebook_examples=MappingProxyType(_mapping(data.get("codebook_examples"), f"{where}: codebook_examples")),
+        unstated_fire=_sub_event_type(data.get("unstated_fire", "Shelling/artillery/missile attack"), f"{where}: unstated_fire"),
+        near_village_precision=_precision(data.get("near_village_precision", 2), f"{where}: near_village_precision"),
     )
+
+
+def _sub_event_type(value: object, where: str) -> str:
+    from pipeline.schema import SUB_EVENT_TYPES
+
+    if value not in SUB_EVENT_TYPES:
+        raise ProfileError(f"{where}: {value!r} is not an ACLED sub-event type ({', '.join(SUB_EVENT_TYPES)})")
+    return str(value)
+
+
+def _precision(value: object, where: str) -> int:
+    if value not in (1, 2):
+        raise ProfileError(f"{where}: expected 1 or 2")
+    return int(value)
 
 
 def profile_folder(conflict: str | Path, conflicts_dir: Path = config.CONFLICTS_DIR) -> Path:

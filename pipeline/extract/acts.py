@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from pipeline.coding import ATTACK, CLASH, SHELLING, is_remote
+from pipeline.coding import AIR, ATTACK, CLASH, SHELLING, is_remote
 from pipeline.extract.mention import Act, Clause, PlaceRef
 from pipeline.lexicon import Lexicon
 
+NON_ATTACK_REACH = 80  # characters after an act searched for a purpose that makes it no attack
 WEAPON_REACH = 60  # characters between a weapon and an impact verb for the pair to tell an act
 GOVERNING_REACH = 120  # characters an act before a place governs it
+UNSPECIFIC = ("generic", "violation", "fire")  # acts that do not say their means
+HEAVIER_FIRST = (SHELLING, AIR, CLASH)  # of the weapons a clause names, the heaviest decides the kind of act
 
 
 def find_acts(text: str, lexicon: Lexicon) -> list[Act]:
@@ -33,8 +36,11 @@ def is_negated(text: str, act: Act, lexicon: Lexicon) -> bool:
 
 
 def act_is_real(text: str, act: Act, lexicon: Lexicon) -> bool:
-    """Not negated ('did not shell'), not a threat or intention ('will strike', 'every rocket fired at X will be answered')."""
+    """Not negated ('did not shell'), not a threat or intention ('will strike', 'every rocket fired at X will be
+    answered'), not a reconnaissance flight ('launched a drone near X to reconnoitre')."""
     if is_negated(text, act, lexicon) or lexicon.has("modality", text[max(0, act.start - 35) : act.start]):
+        return False
+    if lexicon.has("non_attack", text[max(0, act.start - 20) : act.end + NON_ATTACK_REACH]):
         return False
     return not lexicon.rx("acts.future_passive_after").match(text[act.end :])
 
@@ -51,15 +57,25 @@ def _governing_act(acts: list[Act], pos: int) -> Act | None:
     return nearest(acts, pos)
 
 
-def act_types(clause: Clause, place: PlaceRef, single_place: bool, lexicon: Lexicon) -> list[tuple[str, bool, str]]:
+def _heaviest_weapon(act: Act, specific: list[Act]) -> Act:
+    """A weapon's act yields to a heavier weapon named in the same clause ("small arms, grenade launchers and mortars")."""
+    if not act.rule.startswith("cue.weapon"):
+        return act
+    weapons = [a for a in specific if a.rule.startswith("cue.weapon") and a.sub_event_type in HEAVIER_FIRST]
+    return min(weapons, key=lambda a: HEAVIER_FIRST.index(a.sub_event_type), default=act)
+
+
+def act_types(clause: Clause, place: PlaceRef, single_place: bool, lexicon: Lexicon, unstated_fire: str = SHELLING) -> list[tuple[str, bool, str]]:
     """(sub_event_type, generic, rule) coded for a place: the governing act, plus the clause's other kinds
-    of act when the clause names only this place (a raid and a killing in one sentence)."""
-    specific = [a for a in clause.acts if a.sub_event_type not in ("generic", "violation")]
+    of act when the clause names only this place (a raid and a killing in one sentence). Fire whose means
+    the clause does not name ("came under fire") is the profile's ``unstated_fire``."""
+    specific = [a for a in clause.acts if a.sub_event_type not in UNSPECIFIC]
     if any(is_remote(a.sub_event_type) for a in specific) or lexicon.rx("acts.remote_means").search(clause.text):
         specific = [a for a in specific if a.sub_event_type != ATTACK]
     anchor = clause.places[place.group_start].start if place.group_start is not None and place.group_start < len(clause.places) else place.start
     act = _governing_act(specific, anchor)
     if act:
+        act = _heaviest_weapon(act, specific)
         types = [(act.sub_event_type, act.rule)]
         if single_place:
             # A second kind of act at the one place of the clause: a killing of civilians told with the
@@ -72,6 +88,9 @@ def act_types(clause: Clause, place: PlaceRef, single_place: bool, lexicon: Lexi
                     types.append((a.sub_event_type, a.rule))
         return [(t, False, rule) for t, rule in types]
     act = nearest(clause.acts, place.start)
+    fire = [a for a in clause.acts if a.sub_event_type == "fire"]
+    if fire:
+        return [(unstated_fire, False, nearest(fire, place.start).rule)]
     if act and act.sub_event_type == "violation":
         return [(CLASH, True, act.rule)]
     if lexicon.rx("acts.ground_agents").search(clause.text) and not lexicon.rx("acts.remote_words").search(clause.text):

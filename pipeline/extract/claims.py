@@ -140,6 +140,8 @@ def claimants_for(text: str, line: int, ctx: Context, report: Report, record: bo
         claimants, rule = [report.own_observer], "claims.own_observation"  # the outlet reports what its own people saw
     if not claimants and ctx.voices and lexicon.rx("claims.speaks_in_first_person").search(text):
         claimants, rule = [ctx.voices[-1]], "claims.speaker_continues"  # a speaker goes on in the first person
+    if not claimants and ctx.voices and len({a.side for a in ctx.voices}) == 1:
+        claimants, rule = [ctx.voices[-1]], "claims.sole_voice"  # a report quoting one side only goes on in its voice
     if claimants:
         ctx.paragraph_claimants[line] = claimants
     if rule == "claims.attributed":

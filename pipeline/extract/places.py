@@ -17,7 +17,8 @@ PRECISION_REACH = 60
 
 
 def find_places(
-    sentence: str, gazetteer, lexicon: Lexicon, event_countries: tuple[str, ...], skip_until: int = 0, dropped: list[PlaceRef] | None = None
+    sentence: str, gazetteer, lexicon: Lexicon, event_countries: tuple[str, ...], skip_until: int = 0, dropped: list[PlaceRef] | None = None,
+    near_village_precision: int = 2,
 ) -> list[PlaceRef]:
     """Places in the sentence that can be where an event happened; ``dropped`` collects the seats of speakers
     and the positions of observers, which 'there' or 'the village' later in the sentence may point back to."""
@@ -36,7 +37,7 @@ def find_places(
         )
     found = _drop_containing_areas(found)
     found = _drop_non_sites(sentence, found, lexicon, dropped if dropped is not None else [])
-    return _set_precision(sentence, found, lexicon)
+    return _set_precision(sentence, found, lexicon, near_village_precision)
 
 
 def _is_event_area(mention, event_countries: tuple[str, ...]) -> bool:
@@ -66,6 +67,8 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
             continue
         if rx("place.destination_before").search(before[-ORIGIN_REACH:]):
             continue
+        if rx("place.shooters_in_before").search(before[-ORIGIN_REACH:]) and rx("place.fired_at_after").match(after) and i + 1 < len(places):
+            continue  # "troops in X fired small arms at Y": X is where the shooters were
         if observer and not rx("place.observer_from").search(before):
             dropped.append(replace(p, rule="place.observer_position"))
             continue
@@ -101,7 +104,9 @@ def _groups(sentence: str, places: list[PlaceRef], lexicon: Lexicon) -> list[lis
     return groups
 
 
-def _set_precision(sentence: str, places: list[PlaceRef], lexicon: Lexicon) -> list[PlaceRef]:
+def _set_precision(sentence: str, places: list[PlaceRef], lexicon: Lexicon, near_village_precision: int = 2) -> list[PlaceRef]:
+    """Precision 2 for lists and places qualified as districts, directions, "near", "outskirts of" ...; a profile
+    may code "near <village>" at the village itself."""
     out = []
     before2, after2 = lexicon.rx("place.precision2_before"), lexicon.rx("place.precision2_after")
     for group in _groups(sentence, places, lexicon):
@@ -114,7 +119,10 @@ def _set_precision(sentence: str, places: list[PlaceRef], lexicon: Lexicon) -> l
             continue
         for p in group:
             rule = wide or ("place.precision2_after" if after2.match(sentence[p.end :]) else "")
-            out.append(replace(p, precision=2 if rule else 1, precision_rule=rule))
+            near_village = rule == "place.precision2_before" and p.feature == "village" and lexicon.rx("place.near_before_village").search(prefix)
+            if near_village and near_village_precision == 1:
+                rule = ""
+            out.append(replace(p, precision=2 if rule else 1, precision_rule=rule or ("place.near_village" if near_village else "")))
     return out
 
 

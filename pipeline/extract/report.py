@@ -86,7 +86,9 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     if not lexicon.rx("claims.no_comment").search(text):
         ctx.speakers += [a for _, _, a in speakers if a.side != claims.LOCAL_SIDE]
     non_sites: list[PlaceRef] = []
-    found_places = places.find_places(text, report.gazetteer, lexicon, profile.event_countries, skip_until=skip, dropped=non_sites)
+    found_places = places.find_places(
+        text, report.gazetteer, lexicon, profile.event_countries, skip_until=skip, dropped=non_sites, near_village_precision=profile.near_village_precision
+    )
     found_acts = find_acts(text, lexicon)
     denial_end = claims.denial_end(text, found_acts, lexicon)
     deniers = []
@@ -143,7 +145,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         places.index_groups(clause, lexicon)
         single = len({p.surface.lower() for p in clause.places}) == 1
         for place in clause.places:
-            types = act_types(clause, place, single, lexicon)
+            types = act_types(clause, place, single, lexicon, profile.unstated_fire)
             # Casualties told with a raid and a killing belong to the killing; otherwise to the governing act.
             counted = ATTACK if any(t == ATTACK for t, _, _ in types) else types[0][0]
             for sub_event_type, generic, act_rule in types:
