@@ -738,6 +738,8 @@ class Gazetteer:
     def _load_stopwords(self, path: Path) -> None:
         for _line, record in _read_csv(path, ("word", "source")):
             self._stopwords.add(fold_name(record["word"]))
+            # Tokens of running text lose their possessive ("People's" -> "People"): so does the stopword.
+            self._stopwords.add(" ".join(fold_name(_POSSESSIVE_RE.sub("", w)) for w in record["word"].split()))
 
     # ---- row helpers ----------------------------------------------------------------------
 

@@ -228,12 +228,16 @@ def locate(mentions: list, gazetteer: Gazetteer, profile: Profile) -> tuple[list
     the place's own time zone where GeoNames gives one that differs from the profile's.
     """
     names_by_report: dict[str, list[str]] = {}
+    names_by_sentence: dict[tuple[str, int], list[str]] = {}
     for m in mentions:
         names_by_report.setdefault(m.report_id, []).append(m.location_mention)
+        names_by_sentence.setdefault((m.report_id, m.char_start), []).append(m.location_mention)
     distinct = {report: list(dict.fromkeys(names)) for report, names in names_by_report.items()}
     located, dropped = [], []
     for m in mentions:
-        near = tuple(n for n in distinct[m.report_id] if n != m.location_mention)
+        # The other places of its own sentence say best which namesake is meant; else those of the report.
+        here = [n for n in dict.fromkeys(names_by_sentence[(m.report_id, m.char_start)]) if n != m.location_mention]
+        near = tuple(here or (n for n in distinct[m.report_id] if n != m.location_mention))
         place = gazetteer.resolve(m.location_mention, precision=m.geo_precision, near=near)
         if place is None:
             dropped.append({"mention": m, "stage": "geocode", "reason": f"no gazetteer entry for {m.location_mention!r}"})

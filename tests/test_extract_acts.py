@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 # --- acts, types and negation -----------------------------------------------------------
@@ -47,3 +48,16 @@ def test_statements_that_are_not_events(sentence, extract):
 def test_a_raid_and_a_killing_are_two_events_and_the_dead_belong_to_the_killing(extract):
     mentions = extract("On Tuesday an Azerbaijani sabotage group entered Hadrut and killed two civilians, Karabakh officials said.")
     assert sorted((m["sub_event_type"], m["killed"]) for m in mentions) == [("Armed clash", None), ("Attack", 2)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "sub_event_type"),
+    [
+        ("Ukrainian positions near Pisky came under mortar fire on Tuesday, the staff said.", "Shelling/artillery/missile attack"),
+        ("Ukrainian positions near Pisky came under fire on Tuesday, the staff said.", "Armed clash"),  # the profile's unstated fire
+        ("Rebel snipers shot at a patrol near Pisky on Tuesday, the staff said.", "Armed clash"),
+    ],
+)
+def test_the_weapon_named_inside_fire_decides_its_kind(sentence, sub_event_type, extract):
+    published = pd.Timestamp("2017-02-01T12:00:00+02:00").tz_convert("UTC")
+    assert [m["sub_event_type"] for m in extract(sentence, published=published, conflict="donbas")] == [sub_event_type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 # --- actors and claims ---------------------------------------------------------------------
@@ -75,3 +76,13 @@ def test_a_speaker_of_the_side_that_was_hit(extract):
 def test_troops_hit_after_the_act_are_the_target(extract):
     (m,) = extract("The Artsakh Defence Army said its artillery struck Azerbaijani troops on the outskirts of Hadrut on Tuesday.")
     assert (m["perpetrator_side"], m["target"]) == ("ARM", "military")
+
+
+def test_a_side_that_holds_a_place_is_no_agent_and_a_side_shot_at_is_the_target(extract):
+    (m,) = extract(
+        "Snipers shot at Ukrainian soldiers near Avdiivka, a town held by Ukraine, on Tuesday, the rebel command said.",
+        published=pd.Timestamp("2017-02-01T12:00:00+02:00").tz_convert("UTC"),
+        conflict="donbas",
+    )
+    assert (m["location_mention"], m["target_side"]) == ("Avdiivka", "UKR")
+    assert m["perpetrator_side"] != "UKR"

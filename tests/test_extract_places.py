@@ -105,3 +105,20 @@ def test_an_incident_table_row(extract):
 )
 def test_speakers_launch_sites_approaches_and_questions(sentence, expected, extract):
     assert [(m["location_mention"], m["geo_precision"]) for m in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected", "conflict"),
+    [
+        # a sector only frames the place named after it; the mortar named inside 'under fire' is its means
+        ("In the Mariupol sector, Ukrainian positions at Vodiane came under mortar fire on Tuesday, the staff said.", [("Vodiane", 1)], "donbas"),
+        # a distance in brackets only says where the place before it lies
+        ("Separatist gunners shelled Pisky (10 km from Donetsk) on Tuesday, the staff said.", [("Pisky", 1)], "donbas"),
+        # 'the area of X' is around X
+        ("Fighting flared in the area of Talish on Tuesday, the ministry said.", [("Talish", 2)], "karabakh-2020"),
+        # a capital pressed or asked stands for its government
+        ("The OSCE pressed Kyiv to pull back its guns after Horlivka was shelled on Tuesday.", [("Horlivka", 1)], "donbas"),
+    ],
+)
+def test_frames_brackets_areas_and_governments(sentence, expected, conflict, extract):
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(sentence, conflict=conflict)] == expected

@@ -24,9 +24,12 @@ def find_acts(text: str, lexicon: Lexicon) -> list[Act]:
 
 
 def _drop_overlaps(acts: list[Act]) -> list[Act]:
+    """The longer of overlapping cues wins, except that a weapon inside fire of unstated means stays ("came under
+    mortar fire"): it names the means."""
     kept: list[Act] = []
     for a in sorted(acts, key=lambda a: (-(a.end - a.start), a.start)):
-        if not any(a.start < k.end and k.start < a.end for k in kept):
+        overlapping = [k for k in kept if a.start < k.end and k.start < a.end]
+        if not overlapping or (a.rule.startswith("cue.weapon") and all(k.sub_event_type in UNSPECIFIC for k in overlapping)):
             kept.append(a)
     return sorted(kept, key=lambda a: a.start)
 

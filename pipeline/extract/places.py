@@ -83,6 +83,8 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
             continue
         if prev and rx("place.reference_point_gap").match(sentence[prev.end : p.start]):
             continue  # "near X, east of Y": Y only says where X is
+        if i + 1 < len(places) and rx("place.frame_sector").match(after) and rx("place.in_before").search(before):
+            continue  # "In the X sector, positions at Y were shelled"
         if prev and rx("place.container_gap").match(sentence[prev.end : p.start]) and rx("place.precision2_after").match(after):
             continue
         kept.append(p)

@@ -25,6 +25,8 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
     """('agent' or 'target', rule) for one mention of a side, or None."""
     rx = lexicon.rx
     before, after = text[:s], text[e:]
+    if rx("roles.control_by_before").search(before):
+        return None  # "a city held by X"
     if rx("roles.positions_of_before").search(before):
         return "target", "roles.positions_of_before"  # "the positions of units of the X army"
     if rx("roles.agent_before").search(before):
@@ -35,6 +37,8 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
         return "agent", "roles.from_territory"  # "fired from X territory"
     if s < first_act and rx("roles.local_passive").match(after):
         return "target", "roles.local_passive"  # "X's armed forces came under fire"
+    if s > first_act and rx("roles.object_before").search(before) and rx("roles.target_after").match(after):
+        return "target", "roles.object_before"  # "shot at X soldiers"
     acting = rx("roles.acting_after").match(after)
     if acting:
         return "agent", "roles.acting_after"  # "X forces also fired", "X troops pushed towards"
