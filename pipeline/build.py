@@ -47,25 +47,49 @@ class BuildResult:
         )
 
 
-def fill_published(articles: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
-    """Infer a missing publication date from the text (coding rules §4.3); reject reports where none can be found."""
-    rejects, keep = [], []
+# A published instant this far after the build's clock is still taken (clocks and zones differ).
+FUTURE_TOLERANCE = pd.Timedelta(hours=1)
+
+
+def fill_published(articles: pd.DataFrame, *, profile: Profile | None = None, now: pd.Timestamp | None = None) -> tuple[pd.DataFrame, list[dict]]:
+    """The dates stage: check every report's publication time and infer the missing ones; no report is dropped.
+
+    A given ``published`` after the build (``now``, beyond an hour) or before the conflict's first
+    year (``profile.first_year``) is implausible: it is ignored (``published_note = "implausible"``).
+    A missing, unreadable or ignored one is inferred from the text (coding rules §4.3,
+    :func:`pipeline.dates.infer_published`, a year-less "Tuesday, 27 October" taking the year nearest
+    to the median of the other reports' dates) and flagged ``published_inferred``. Where none can be
+    inferred, ``published`` stays null: the report is kept, undated, and :func:`extract_all` codes no
+    event from it (its text has no calendar date with a year to date one by). Returns the articles and
+    no rejects (the list is kept for the stage's interface).
+    """
+    now = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now).tz_convert("UTC")
+    first_year = profile.first_year if profile is not None else None
     articles = articles.copy()
-    for i, row in articles.iterrows():
-        if row["published"] is not None and not pd.isna(row["published"]):
-            keep.append(i)
-            continue
-        inferred = dates.infer_published(row["text"])
+    published = pd.to_datetime(articles["published"], utc=True)
+    too_late = published > now + FUTURE_TOLERANCE
+    too_early = published.dt.year < first_year if first_year else pd.Series(False, index=articles.index)
+    implausible = (too_late | too_early).fillna(False).astype(bool)
+    for i in articles.index[implausible]:
+        log.warning("%s: published (year %d) is %s; it is ignored", articles.at[i, "raw_path"], published[i].year, "after the build" if too_late[i] else f"before {first_year}")
+    published[implausible] = pd.NaT
+    articles["published_note"] = articles["published_note"].astype(object).where(~implausible, "implausible")
+    articles.loc[implausible, "published_utc_offset_minutes"] = 0
+    given = published.dropna()
+    near = given.sort_values().iloc[len(given) // 2].date() if len(given) else None
+    for i in articles.index[published.isna()]:
+        inferred = dates.infer_published(articles.at[i, "text"], near=near, latest=now.date(), earliest_year=first_year)
         if inferred is None:
-            rejects.append({"raw_path": row["raw_path"], "line": row["raw_line"], "stage": "dates", "error": "no publication date given and none can be inferred from the text"})
-            log.warning("%s: no publication date given and none can be inferred", row["raw_path"])
+            log.warning("%s: no publication date given or usable, and none can be inferred: kept undated, no events coded", articles.at[i, "raw_path"])
             continue
-        articles.at[i, "published"] = pd.Timestamp(inferred).tz_convert("UTC")
+        published[i] = pd.Timestamp(inferred).tz_convert("UTC")
         articles.at[i, "published_inferred"] = True
-        keep.append(i)
-    articles = articles.loc[keep].reset_index(drop=True)
-    articles["published"] = pd.to_datetime(articles["published"], utc=True)
-    return articles, rejects
+    articles["published"] = published.astype("datetime64[us, UTC]")
+    articles["published_inferred"] = articles["published_inferred"].astype(bool)
+    return articles.reset_index(drop=True), []
+
+
+MAX_EXTRACT_ERROR = 200
 
 
 def extract_all(articles: pd.DataFrame, gazetteer, profile: Profile) -> tuple[list[Mention], list[dict]]:
@@ -76,11 +100,16 @@ def extract_all(articles: pd.DataFrame, gazetteer, profile: Profile) -> tuple[li
     records = articles.to_dict("records")
     # A progress bar only on a terminal; logs and CI get the summary line instead.
     for article in tqdm(records, desc="extract", unit="report", disable=not sys.stderr.isatty() or len(records) < 50):
+        if pd.isna(article["published"]):
+            continue  # undated (see fill_published): nothing to date an event by
         try:
             mentions += extract_report(article, gazetteer, profile)
         except Exception as exc:  # one broken report must not stop the batch
-            log.warning("%s: extraction failed: %s", article["raw_path"], exc)
-            rejects.append({"raw_path": article["raw_path"], "line": article["raw_line"], "stage": "extract", "error": f"{type(exc).__name__}: {exc}"})
+            error = " ".join(f"{type(exc).__name__}: {exc}".split())
+            error = error if len(error) <= MAX_EXTRACT_ERROR else error[: MAX_EXTRACT_ERROR - 1] + "…"
+            log.warning("%s: extraction failed: %s", article["raw_path"], error)
+            line = None if pd.isna(article["raw_line"]) else int(article["raw_line"])
+            rejects.append({"raw_path": article["raw_path"], "line": line, "stage": "extract", "error": error})
     return mentions, rejects
 
 
@@ -90,8 +119,10 @@ def build_tables(raw_dir: Path, *, profile: Profile | None = None, gazetteer=Non
     _ = profile.lexicon  # a malformed cue or pattern file fails the build here, once, not every report
     gazetteer = gazetteer or get_gazetteer(profile)
     articles, rejects = ingest.read_raw_folder(raw_dir)
-    articles, date_rejects = fill_published(articles)
+    articles, date_rejects = fill_published(articles, profile=profile)
     mentions, extract_rejects = extract_all(articles, gazetteer, profile)
+    failed = {(r["raw_path"], r["line"]) for r in extract_rejects}  # a report is an article or a reject, not both
+    articles = articles[[(p, None if pd.isna(n) else int(n)) not in failed for p, n in zip(articles["raw_path"], articles["raw_line"], strict=True)]]
     located, _dropped = locate(mentions, gazetteer, profile)
     events, mention_table = merge_mentions(located, profile)
     truces = ceasefire_stage.load_ceasefires(profile.ceasefires_file, profile.party_codes)

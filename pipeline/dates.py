@@ -803,7 +803,10 @@ def parse_published(value: str | date | datetime) -> tuple[pd.Timestamp, int]:
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
     if offset is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return pd.Timestamp(parsed).tz_convert("UTC").as_unit("us"), minutes
+    try:
+        return pd.Timestamp(parsed).tz_convert("UTC").as_unit("us"), minutes
+    except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
+        raise ValueError(f"published value out of range {value!r}") from None
 
 
 _STAMP_TIME = r"(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?:\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?))?(?:\s*\(?\s*(?P<zone>{zone})\s*\)?)?"
@@ -900,40 +903,76 @@ def parse_entry_stamp(line: str, reference: datetime, *, local: LocalTime = UTC_
     return header
 
 
-def infer_published(text: str) -> datetime | None:
+AS_OF_BEFORE = re.compile(r"(?i:\bas\s+of\s+)$")
+YEARLESS_SEARCH_YEARS = 40
+
+
+def _yearless_weekday_date(month: int, day: int, weekday: int, near: date, earliest: date, latest: date) -> date | None:
+    """The date of ``month``/``day`` that falls on ``weekday``, in the year nearest to ``near``,
+    between ``earliest`` and ``latest``."""
+    options = []
+    for year in range(near.year - YEARLESS_SEARCH_YEARS, near.year + YEARLESS_SEARCH_YEARS + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate.weekday() == weekday and earliest <= candidate <= latest:
+            options.append(candidate)
+    return min(options, key=lambda d: (abs((d - near).days), d)) if options else None
+
+
+def infer_published(
+    text: str,
+    *,
+    near: date | None = None,
+    latest: date | None = None,
+    earliest_year: int | None = None,
+) -> datetime | None:
     """A missing ``published`` from the text (coding rules §4.3), as midnight UTC of the inferred day.
 
-    The latest explicit calendar date with a year (not one announced for the future: "due on",
-    "scheduled for"), moved forward to a later weekday that the text uses in a reporting frame ("In
-    a statement on Monday", "the ministry said on Monday") within three days. None when the text
-    has no dated calendar expression.
+    The latest explicit calendar date (not one announced for the future: "due on", "scheduled
+    for"), moved forward to a later weekday that the text uses in the present reporting ("In a
+    statement on Monday", "the ministry said on Monday", "as of Wednesday morning") within three
+    days. An explicit date has a year, or a weekday that fixes it: "Tuesday, 27 October" takes the
+    year in which 27 October is a Tuesday nearest to ``near`` (the other reports' dates; default
+    ``latest``). Dates after ``latest`` (default: today) or before ``earliest_year`` (the conflict's
+    first year) are not publication dates. None when the text has no such date.
     """
+    latest = latest or datetime.now(UTC).date()
+    earliest = date(earliest_year, 1, 1) if earliest_year else date.min
+    near = min(max(near or latest, earliest), latest)
     spans = _candidates(text)
     explicit: list[date] = []
     for span in spans:
-        if span.sub not in ("mdy", "dmy", "iso", "dotted") or not span.match.groupdict().get("y"):
+        if span.sub not in ("mdy", "dmy", "iso", "dotted"):
+            continue
+        g = span.match.groupdict()
+        if not g.get("y") and not (span.sub in ("mdy", "dmy") and g.get("wd")):
             continue
         if FUTURE_BEFORE.search(_prefix(text, span.start)[-45:]):
             continue
-        g = span.match.groupdict()
-        year = int(g["y"])
         if span.sub in ("iso", "dotted"):
-            parsed, _ = _dp(f"{year:04d}-{int(g['m']):02d}-{int(g['d']):02d}", ABSOLUTE_BASE)
+            parsed, _ = _dp(f"{int(g['y']):04d}-{int(g['m']):02d}-{int(g['d']):02d}", ABSOLUTE_BASE)
         else:
             day_text = g["d2"] if g.get("d2") and "night" in (g.get("pre") or "").lower() else g["d"]
-            parsed = _parse_calendar(year, _month_number(g["mon"]), _day_number(day_text), date(year, 12, 31), None)
-        if parsed is not None:
+            month, day = _month_number(g["mon"]), _day_number(day_text)
+            if g.get("y"):
+                year = int(g["y"])
+                parsed = _parse_calendar(year, month, day, date(year, 12, 31), None)
+            else:
+                parsed = _yearless_weekday_date(month, day, _weekday_number(g["wd"]), near, earliest, latest)
+        if parsed is not None and earliest <= parsed <= latest:
             explicit.append(parsed)
     if not explicit:
         return None
-    latest = max(explicit)
-    inferred = latest
+    last = max(explicit)
+    inferred = last
     for span in spans:
         if span.sub != "weekday" or (span.match.group("pre") or "").lower() in ("next", "coming", "last", "previous", "past"):
             continue
-        if not _is_framed(text, span.start, span.end):
+        if not (_is_framed(text, span.start, span.end) or AS_OF_BEFORE.search(text[max(0, span.start - 20) : span.start])):
             continue
-        ahead = (_weekday_number(span.match.group("wd")) - latest.weekday()) % 7
-        if 1 <= ahead <= 3:
-            inferred = max(inferred, latest + timedelta(days=ahead))
+        ahead = (_weekday_number(span.match.group("wd")) - last.weekday()) % 7
+        if 1 <= ahead <= 3 and last + timedelta(days=ahead) <= latest:
+            inferred = max(inferred, last + timedelta(days=ahead))
     return datetime(inferred.year, inferred.month, inferred.day, tzinfo=UTC)

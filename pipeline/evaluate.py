@@ -17,16 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.gazetteer import haversine_km
+
 MATCH_KM = 15.0
 COORD_KM = 5.0
 SCORED_FIELDS = ("killed", "injured", "coordinates", "geo_precision", "perpetrator_side", "target", "claimant_side", "during_ceasefire", "sub_event_type")
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(a))
 
 
 def _kind(event_type: str) -> str:

@@ -7,47 +7,79 @@ forms of coding rules §1:
   the very top (keys ``id``, ``title``, ``url``, ``outlet``, ``published``,
   ``language``; ``date`` is read as ``published`` when that is absent), then the body.
 * ``*.jsonl``: one report per non-blank line, same keys plus the required ``text``.
-* ``*.html`` / ``*.htm``: a saved article page; metadata from ``og:title``
-  (else ``<title>``/``<h1>``), ``article:published_time``, the canonical link
-  (else ``og:url``), ``og:site_name`` and ``<html lang>``; the main text from the
-  page's ``<article>`` (else ``<main>``, else ``<body>``).
+* ``*.html`` / ``*.htm``: a saved article page, read by :func:`extract_html`, the
+  extractor that ``pull`` uses for the pages it fetches (trafilatura for the main
+  text; title, canonical link, site name, language and the publication time from
+  ``article:published_time``, JSON-LD ``datePublished`` or the page's date markup).
 
-What is not a report (skipped by :func:`read_raw_folder`, see :func:`is_report_path`):
-hidden files and folders (name starting with ``.``), anything under a folder named
-``_html`` (assets of saved pages), and files whose name starts with ``README`` or
-``SOURCES`` (documentation next to the reports).
+Text encodings: a byte-order mark decides (UTF-8, UTF-16 and UTF-32, either byte
+order); else UTF-8; else, for a page, the charset it declares; else a legacy 8-bit
+code page (Windows-125x, ISO 8859, KOI8, CP866) as charset-normalizer detects it.
+NUL bytes without a byte-order mark, mostly control characters, or bytes no
+encoding explains make the input a reject.
 
-Every other file is one input (a ``.jsonl`` file: one input per non-blank line,
-or one for the whole file when it has none or cannot be read) and ends up either
-as an article or as a reject row (stage ``ingest``), so that
-``inputs == len(articles) + len(rejects)``. Duplicates (same canonical URL or same
-text as an earlier report in sorted path order) and report-id clashes are rejects too.
+What is not an input (see :func:`scan_raw_folder`, which lists these as *skipped*
+with the reason, and logs them): hidden files and folders (name starting with
+``.``), folders named ``_html`` (assets of saved pages, and the pages ``pull``
+keeps for provenance), and documentation by name: files whose name without its
+extension is ``README`` or ``SOURCES`` (any case). Everything else is an input:
+dangling symbolic links, FIFOs, sockets and devices, and folders that cannot be
+read become reject rows; symbolic links to files and folders are followed (a link
+loop is a reject). No input is ever opened in a way that can block.
+
+Every input ends up either as an article or as a reject row (stage ``ingest``),
+so that ``inputs == len(articles) + len(rejects)``: a ``.jsonl`` file is one input
+per line that is not blank (blank means ASCII whitespace only; a line of other
+whitespace, such as U+00A0, is a reject), or one for the whole file when it has
+none or cannot be read. Duplicates (same URL by :func:`url_key`, or same text by
+:func:`content_sha1`, as an earlier report in sorted path order) and report-id
+clashes are rejects too.
+
+Bounded work (:class:`Limits`): a report (a file, or one line of a ``.jsonl``
+file) larger than ``max_report_bytes`` is rejected without being read, and so is
+a report whose text is longer than ``max_text_chars``; the rest of the build goes
+on. The defaults come from the environment (``PIPELINE_MAX_REPORT_BYTES``,
+``PIPELINE_MAX_TEXT_CHARS``).
+
+Publication times: ``published`` is parsed by :func:`pipeline.dates.parse_published`
+(ISO 8601). The ``published_note`` column says when the value is not simply the
+input's own: ``no_zone`` (given without a UTC offset, read as UTC, coding rules §1),
+``unreadable`` (given but not ISO 8601: ignored), ``missing`` (not given). The
+build's dates stage (:func:`pipeline.build.fill_published`) then infers a missing
+or ignored value from the text and flags it ``published_inferred``.
 
 The article ``text`` is the body with newlines normalised to ``\\n``, trailing
 whitespace stripped from each line, leading/trailing blank lines dropped and whole
-boilerplate lines removed (regexes in ``data/reference/boilerplate.csv``); the rest
+boilerplate lines removed (regexes in ``data/lang/en/boilerplate.csv``); the rest
 is kept verbatim, so that later stages can use its lines and character offsets.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import email.utils
+import errno
 import functools
 import hashlib
+import io
 import json
 import logging
+import os
 import re
-from collections.abc import Iterable
-from datetime import UTC, date, datetime
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pandas as pd
 import yaml
 
-from pipeline import config, schema
+from pipeline import config, dates, schema
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +90,7 @@ TEXT_SUFFIXES = frozenset({".txt", ".md"})
 JSONL_SUFFIXES = frozenset({".jsonl"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 REPORT_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES
-IGNORED_NAME_PREFIXES = ("readme", "sources")
+DOCUMENTATION_STEMS = frozenset({"readme", "sources"})
 IGNORED_FOLDERS = frozenset({"_html"})
 
 METADATA_KEYS = ("id", "title", "url", "outlet", "published", "language")
@@ -70,6 +102,12 @@ MAX_BOILERPLATE_LINE = 400
 # Share of control characters above which decoded text is taken for binary data.
 MAX_CONTROL_SHARE = 0.3
 MAX_ERROR_CHARS = 300
+# Shorter main texts of a page are navigation, paywall or error pages, not articles.
+MIN_PAGE_TEXT_CHARS = 100
+
+DEFAULT_MAX_REPORT_BYTES = 10 * 1024 * 1024
+# Far above any news report or live blog; spaCy refuses lines over 1,000,000 characters.
+DEFAULT_MAX_TEXT_CHARS = 500_000
 
 ARTICLE_COLUMNS = schema.column_names("articles")
 REJECT_COLUMNS = schema.column_names("rejects")
@@ -81,6 +119,29 @@ _FRONT_MATTER_FENCE = "---"
 
 class ReportError(ValueError):
     """A raw input that cannot become an article; the message is the reject's error."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on the work one report may cause."""
+
+    max_report_bytes: int = DEFAULT_MAX_REPORT_BYTES  # a file, or one line of a .jsonl file
+    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS  # the article text
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """The defaults, overridden by ``PIPELINE_MAX_REPORT_BYTES`` / ``PIPELINE_MAX_TEXT_CHARS``."""
+        values = {}
+        for name, var in (
+            ("max_report_bytes", "PIPELINE_MAX_REPORT_BYTES"),
+            ("max_text_chars", "PIPELINE_MAX_TEXT_CHARS"),
+        ):
+            raw = os.environ.get(var, "").strip().replace("_", "")
+            if raw:
+                if not raw.isdigit() or int(raw) <= 0:
+                    raise ValueError(f"{var} must be a positive whole number, got {raw!r}")
+                values[name] = int(raw)
+        return cls(**values)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -101,19 +162,80 @@ def _reject(raw_path: str, error: str, line: int | None = None) -> dict:
     return {"raw_path": raw_path, "line": line, "stage": STAGE, "error": _one_line(error)}
 
 
-def _decode(data: bytes, *, fallback: str | None = None) -> str:
-    """Bytes -> text: UTF-8 (a BOM is dropped), else ``fallback``; NUL bytes mean binary."""
-    if b"\x00" in data:
-        raise ReportError("binary file: contains NUL bytes")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if fallback is None:
-            raise ReportError(f"not UTF-8 text: undecodable byte at offset {exc.start}") from None
+def _size(n: int) -> str:
+    return f"{n:,} bytes"
+
+
+# --------------------------------------------------------------------------- encodings
+
+# UTF-32 before UTF-16: the UTF-32-LE mark starts with the UTF-16-LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+# The legacy 8-bit code pages the detector may choose from (news text in the
+# Latin, Cyrillic, Greek, Turkish, Baltic scripts); Mac code pages are left out:
+# they differ from Windows ones in a few capitals only and win ties wrongly.
+LEGACY_ENCODINGS = (
+    "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1257",
+    "iso8859_2", "iso8859_5", "iso8859_7", "iso8859_9", "iso8859_13", "iso8859_15",
+    "koi8_r", "koi8_u", "cp866",
+)  # fmt: skip
+MAX_LEGACY_CHAOS = 0.1
+
+
+def bom_encoding(data: bytes) -> tuple[str, int] | None:
+    """(codec, length of the mark) when ``data`` starts with a Unicode byte-order mark."""
+    for mark, codec, _ in _BOMS:
+        if data.startswith(mark):
+            return codec, len(mark)
+    return None
+
+
+def _detect_legacy(data: bytes) -> str | None:
+    """Text of ``data`` in the legacy 8-bit code page charset-normalizer finds, or None."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS), explain=False).best()
+    if best is None or best.chaos > MAX_LEGACY_CHAOS or (best.language == "Unknown" and best.coherence == 0):
+        return None
+    return str(best)
+
+
+def decode_bytes(data: bytes, *, declared: str | None = None) -> str:
+    """Bytes -> text: the byte-order mark's encoding, else UTF-8, else ``declared`` (a page's
+    charset), else a detected legacy 8-bit code page. Raises :class:`ReportError` for binary
+    data and for bytes no encoding explains."""
+    bom = bom_encoding(data)
+    if bom is not None:
+        codec, skip = bom
         try:
-            text = data.decode(fallback)
-        except (UnicodeDecodeError, LookupError):
-            raise ReportError(f"not UTF-8 or {fallback} text: undecodable bytes") from None
+            text = data[skip:].decode(codec)
+        except UnicodeDecodeError as exc:
+            raise ReportError(
+                f"not {codec.upper()} text despite its byte-order mark: undecodable bytes at offset {exc.start + skip}"
+            ) from None
+        if "\x00" in text:
+            raise ReportError("binary file: contains NUL characters")
+    elif b"\x00" in data:
+        raise ReportError("binary file: contains NUL bytes")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            text = None
+            if declared:
+                with contextlib.suppress(UnicodeDecodeError, LookupError):
+                    text = data.decode(declared)
+            if text is None:
+                text = _detect_legacy(data)
+            if text is None:
+                raise ReportError(
+                    f"not UTF-8 text (undecodable byte at offset {exc.start}) and no legacy encoding detected"
+                ) from None
     if text and len(_CONTROL.findall(text)) / len(text) > MAX_CONTROL_SHARE:
         raise ReportError("binary file: mostly control characters")
     return text
@@ -125,20 +247,59 @@ def normalize_newlines(text: str) -> str:
     return _NEWLINES.sub("\n", text)
 
 
+# --------------------------------------------------------------------------- identity
+
+
 def content_sha1(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    """SHA-1 of the text with every whitespace run collapsed to one space: the one text hash
+    of ingest and pull (same text, differently wrapped, is the same report)."""
+    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def url_key(url: str | None) -> str | None:
+    """A URL reduced for duplicate detection (ingest and pull): scheme, ``www.``, fragment,
+    the final ``/`` and ``utm_*`` query parameters ignored; host lowercased; a port other
+    than 80 and 443 kept."""
+    if not url or not str(url).strip():
+        return None
+    url = str(url).strip()
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().removeprefix("www.")
+        port = parts.port
+    except ValueError:
+        return url
+    if not host:
+        return url
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith("utm_")]
+    key = f"{host}{parts.path.rstrip('/')}"
+    return f"{key}?{urlencode(query)}" if query else key
+
+
+def is_documentation(name: str) -> bool:
+    """README.md, readme.txt, SOURCES ... (but not 'sources-say-ganja-hit.txt')."""
+    return name.split(".", 1)[0].lower() in DOCUMENTATION_STEMS
+
+
+def skip_reason(raw_path: str) -> str | None:
+    """Why a path under the raw folder is not an input (see the module doc), or None when it is one."""
+    parts = PurePosixPath(raw_path).parts
+    if not parts:
+        return "not a file"
+    if any(part.startswith(".") for part in parts):
+        return "hidden"
+    if any(part in IGNORED_FOLDERS for part in parts[:-1]):
+        return "under a folder named _html (page assets)"
+    if is_documentation(parts[-1]):
+        return "documentation by name"
+    return None
 
 
 def is_report_path(raw_path: str) -> bool:
     """False for files that live beside reports but are not reports (see the module doc)."""
-    parts = PurePosixPath(raw_path).parts
-    if not parts:
-        return False
-    if any(part.startswith(".") for part in parts):
-        return False
-    if any(part in IGNORED_FOLDERS for part in parts[:-1]):
-        return False
-    return not parts[-1].lower().startswith(IGNORED_NAME_PREFIXES)
+    return skip_reason(raw_path) is None
 
 
 # --------------------------------------------------------------------------- boilerplate
@@ -201,42 +362,34 @@ def remove_boilerplate(text: str, patterns: Iterable[re.Pattern[str] | str]) -> 
 
 # --------------------------------------------------------------------------- metadata
 
+PUBLISHED_NOTES = schema.PUBLISHED_NOTES
 
-def parse_published(value: object) -> tuple[pd.Timestamp | None, int]:
-    """A ``published`` value -> (UTC timestamp or None, UTC offset in minutes it was given in).
 
-    Accepts ISO 8601 strings (``2020-10-12``, ``2020-10-12T18:03:00+04:00``, ``...Z``)
-    and ``date``/``datetime`` objects. A value without a zone (and a bare date, read as
-    midnight) is taken as UTC with offset 0. Empty or None -> (None, 0).
-    Raises :class:`ReportError` for anything else.
-    """
-    if value is None:
-        return None, 0
+def _has_zone(value: object) -> bool:
+    if isinstance(value, datetime):
+        return value.utcoffset() is not None
     if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None, 0
-        try:
-            parsed: datetime = datetime.fromisoformat(text)
-        except ValueError:
-            raise ReportError(f"cannot parse published value {_quote(value)}") from None
-    elif isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, date):
-        parsed = datetime(value.year, value.month, value.day)
-    elif isinstance(value, (int, float, bool)):
-        raise ReportError(f"cannot parse published value {_quote(value)}")
-    else:  # containers: name the type only (their repr can be huge)
-        raise ReportError(f"cannot parse published value of type {type(value).__name__}")
-    offset = parsed.utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-    if offset is None:
-        parsed = parsed.replace(tzinfo=UTC)
+        with contextlib.suppress(ValueError):
+            return datetime.fromisoformat(value.strip()).utcoffset() is not None
+    return False
+
+
+def published_value(value: object) -> tuple[pd.Timestamp | None, int, str | None]:
+    """A ``published`` value -> (UTC timestamp or None, UTC offset in minutes it was given in, note).
+
+    The note is None for a value with a zone, ``no_zone`` for one without (read as UTC, offset 0;
+    a bare date is midnight), ``unreadable`` for anything that is not ISO 8601 (ignored, so that
+    the dates stage infers it), ``missing`` for an empty or absent value.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, 0, "missing"
+    if isinstance(value, (list, dict, set, tuple, bool)):
+        return None, 0, "unreadable"
     try:
-        stamp = pd.Timestamp(parsed).tz_convert("UTC").as_unit("us")
-    except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
-        raise ReportError(f"published value out of range {_quote(value)}") from None
-    return stamp, minutes
+        stamp, minutes = dates.parse_published(value)  # type: ignore[arg-type]
+    except ValueError:
+        return None, 0, "unreadable"
+    return stamp, minutes, None if _has_zone(value) else "no_zone"
 
 
 def _scalar(key: str, value: object) -> str | None:
@@ -280,12 +433,19 @@ def _article(
     *,
     raw_path: str,
     default_id: str,
+    limits: Limits,
     raw_line: int | None = None,
 ) -> dict:
     """Build one article row from metadata and the body; raises ReportError."""
-    published, offset = parse_published(meta.get("published"))
     if "\x00" in body:
         raise ReportError("binary text: contains NUL characters")
+    if len(body) > limits.max_text_chars:
+        raise ReportError(
+            f"report too long: {len(body):,} characters of text, the limit is {limits.max_text_chars:,} (PIPELINE_MAX_TEXT_CHARS)"
+        )
+    published, offset, note = published_value(meta.get("published"))
+    if note == "unreadable":
+        log.warning("%s: cannot parse published value %s; it is ignored", raw_path, _quote(meta.get("published")))
     text = remove_boilerplate(body, default_boilerplate_patterns())
     if not text.strip():
         raise ReportError("no text: the body is empty" + (" after removing boilerplate" if body.strip() else ""))
@@ -301,6 +461,7 @@ def _article(
         "published": published,
         "published_utc_offset_minutes": offset,
         "published_inferred": False,
+        "published_note": note,
         "language": _scalar("language", meta.get("language")),
         "text": text,
         "raw_path": raw_path,
@@ -350,270 +511,403 @@ def split_front_matter(text: str) -> tuple[dict | None, str]:
     return loaded, "\n".join(lines[i + 1 :])
 
 
-def _parse_text(data: bytes, raw_path: str, stem: str) -> dict:
-    text = normalize_newlines(_decode(data))
+def _parse_text(data: bytes, raw_path: str, stem: str, limits: Limits) -> dict:
+    text = normalize_newlines(decode_bytes(data))
     if not text.strip():
         raise ReportError("empty file")
     front, body = split_front_matter(text)
-    return _article(_metadata(front or {}), body, raw_path=raw_path, default_id=stem)
+    return _article(_metadata(front or {}), body, raw_path=raw_path, default_id=stem, limits=limits)
 
 
-def _parse_jsonl(data: bytes, raw_path: str, stem: str) -> tuple[list[dict], list[dict]]:
+# A .jsonl line: its number and its bytes (or text, for a UTF-16/32 file), None when over the size limit.
+JsonlLine = tuple[int, bytes | str | None]
+
+
+def _split_lines(data: bytes, limits: Limits) -> Iterator[JsonlLine]:
+    bom = bom_encoding(data)
+    if bom is not None and bom[0] != "utf-8":
+        try:
+            text = data[bom[1] :].decode(bom[0])
+        except UnicodeDecodeError as exc:
+            raise ReportError(
+                f"not {bom[0].upper()} text despite its byte-order mark: undecodable bytes at offset {exc.start}"
+            ) from None
+        lines: Iterable[bytes | str] = text.split("\n")
+    else:
+        lines = data.removeprefix(codecs.BOM_UTF8).split(b"\n")
+    for number, line in enumerate(lines, start=1):
+        yield number, None if len(line) > limits.max_report_bytes else line
+
+
+def _stream_lines(f: io.BufferedReader, limits: Limits) -> Iterator[JsonlLine]:
+    """The lines of an open .jsonl file, never holding more than one line (up to the limit) in memory."""
+    limit = limits.max_report_bytes
+    bom = bom_encoding(f.peek(4)[:4])
+    if bom is not None and bom[0] != "utf-8":
+        unit = 4 if "32" in bom[0] else 2
+        f.read(bom[1])
+        reader = io.TextIOWrapper(f, encoding=bom[0], newline="\n")
+        number = 0
+        while True:
+            try:
+                line = reader.readline(limit // unit + 1)
+            except UnicodeDecodeError as exc:
+                raise ReportError(
+                    f"not {bom[0].upper()} text despite its byte-order mark after line {number}: {exc.reason}"
+                ) from None
+            if not line:
+                return
+            number += 1
+            if len(line) > limit // unit and not line.endswith("\n"):
+                while line and not line.endswith("\n"):
+                    line = reader.readline(1 << 20)
+                yield number, None
+            else:
+                yield number, line.removesuffix("\n")
+    if bom is not None:
+        f.read(bom[1])
+    number = 0
+    while True:
+        line = f.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = f.readline(1 << 20)
+            yield number, None
+        else:
+            yield number, line.removesuffix(b"\n")
+
+
+def _parse_jsonl(lines: Iterable[JsonlLine], raw_path: str, stem: str, limits: Limits) -> tuple[list[dict], list[dict]]:
     articles: list[dict] = []
     rejects: list[dict] = []
-    # Split on LF only: JSON strings may hold U+2028 and similar characters verbatim.
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        if not raw.strip():
-            continue
-        try:
-            line = _decode(raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw)
-        except ReportError as exc:
-            rejects.append(_reject(raw_path, str(exc), number))
-            continue
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except (ValueError, RecursionError) as exc:
-            rejects.append(_reject(raw_path, f"malformed JSON line: {exc}", number))
-            continue
-        try:
-            if not isinstance(obj, dict):
-                raise ReportError(f"JSON line is not an object but a {type(obj).__name__}")
-            body = obj.get("text")
-            if body is None:
-                raise ReportError("JSON line has no 'text'")
-            if not isinstance(body, str):
-                raise ReportError(f"'text' is not a string but a {type(body).__name__}")
-            articles.append(
-                _article(_metadata(obj), body, raw_path=raw_path, default_id=f"{stem}-{number}", raw_line=number)
-            )
-        except ReportError as exc:
-            rejects.append(_reject(raw_path, str(exc), number))
+    # Lines are split on LF only: JSON strings may hold U+2028 and similar characters verbatim.
+    try:
+        for number, raw in lines:
+            if raw is None:
+                rejects.append(
+                    _reject(
+                        raw_path,
+                        f"line too large: over {_size(limits.max_report_bytes)} (PIPELINE_MAX_REPORT_BYTES)",
+                        number,
+                    )
+                )
+                continue
+            if not raw.strip(b" \t\r\n\v\f" if isinstance(raw, bytes) else " \t\r\n\v\f"):
+                continue  # a blank line is no input
+            try:
+                line = decode_bytes(raw) if isinstance(raw, bytes) else raw
+            except ReportError as exc:
+                rejects.append(_reject(raw_path, str(exc), number))
+                continue
+            if not line.strip():
+                rejects.append(_reject(raw_path, "line holds only whitespace (no JSON object)", number))
+                continue
+            try:
+                obj = json.loads(line)
+            except (ValueError, RecursionError) as exc:
+                rejects.append(_reject(raw_path, f"malformed JSON line: {exc}", number))
+                continue
+            try:
+                if not isinstance(obj, dict):
+                    raise ReportError(f"JSON line is not an object but a {type(obj).__name__}")
+                body = obj.get("text")
+                if body is None:
+                    raise ReportError("JSON line has no 'text'")
+                if not isinstance(body, str):
+                    raise ReportError(f"'text' is not a string but a {type(body).__name__}")
+                articles.append(
+                    _article(
+                        _metadata(obj),
+                        normalize_newlines(body),
+                        raw_path=raw_path,
+                        default_id=f"{stem}-{number}",
+                        raw_line=number,
+                        limits=limits,
+                    )
+                )
+            except ReportError as exc:
+                rejects.append(_reject(raw_path, str(exc), number))
+    except ReportError as exc:
+        rejects.append(_reject(raw_path, str(exc)))
     if not articles and not rejects:
         rejects.append(_reject(raw_path, "empty file"))
     return articles, rejects
 
 
-# HTML ---------------------------------------------------------------------------
+# --------------------------------------------------------------------------- HTML pages
 
-_HTML_DROP_TAGS = frozenset(
-    {
-        "nav", "footer", "aside", "script", "style", "noscript", "template", "figure", "figcaption",
-        "form", "button", "select", "textarea", "iframe", "svg", "canvas", "video", "audio", "picture",
-        "object", "embed", "dialog", "menu", "head", "title", "meta", "link",
-    }
-)  # fmt: skip
-_HTML_BLOCK_TAGS = frozenset(
-    {
-        "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "div", "section",
-        "article", "main", "blockquote", "pre", "table", "tr", "td", "th", "thead", "tbody", "br", "hr",
-        "address", "details", "summary", "header", "body", "html",
-    }
-)  # fmt: skip
-# class/id words of blocks that are not part of the story.
-_HTML_DROP_WORDS = re.compile(
-    r"(?:^|[-_\s])(?:related|share|sharing|social|newsletter|advert|advertisement|ads?|promo|subscribe|"
-    r"breadcrumbs?|comments?|cookie|cookies|sidebar|skip-link)(?:$|[-_\s])",
-    re.IGNORECASE,
-)
-_HTML_ROOT_TAGS = frozenset({"html", "body", "main"})
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
+_HTML_LANG = re.compile(r"[A-Za-z]{2,3}")
+HOST_LIKE = re.compile(r"[\w-]+(\.[\w-]+)+(:\d+)?")
+# trafilatura's XML: blocks of text, and containers of blocks.
+_BLOCK_TAGS = frozenset(
+    {"p", "head", "item", "cell", "quote", "code", "list", "table", "row", "div", "body", "section"}
+)
+_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+_MAX_JSON_LD_DEPTH = 8
 
 
-def _html_attr(tree: Any, selector: str, attr: str) -> str | None:
-    node = tree.css_first(selector)
-    if node is None:
+@dataclass
+class HtmlPage:
+    """What :func:`extract_html` reads from a page."""
+
+    title: str | None
+    canonical_url: str | None  # the page's own claim (canonical link, else og:url): never its identity
+    outlet: str | None
+    published: str | None  # ISO 8601 as the page gives it (a date only when it gives no time)
+    language: str | None
+    paragraphs: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The report text: the title, a blank line, the paragraphs (as ``pull`` writes it)."""
+        return "\n\n".join([self.title, *self.paragraphs] if self.title else self.paragraphs)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in its first 4 KB (``<meta charset>``), when it is not UTF-8."""
+    found = _CHARSET.search(data[:4096])
+    name = found.group(1).decode("ascii").lower() if found else None
+    return None if name in (None, "utf-8", "utf8") else name
+
+
+def decode_html(data: bytes, *, charset: str | None = None) -> str:
+    """A page's bytes -> text (:func:`decode_bytes`; the declared charset from the HTTP header or the page)."""
+    return decode_bytes(data, declared=charset or declared_charset(data))
+
+
+def _iso(value: str | None) -> str | None:
+    """A date value of a page (ISO 8601 or RFC 822) -> ISO 8601; a naive midnight is a date only."""
+    if not value or not value.strip():
         return None
-    value = node.attributes.get(attr)
-    return value.strip() if isinstance(value, str) and value.strip() else None
+    value = value.strip()
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if parsed is None:
+            return None
+    if parsed.tzinfo is None and parsed.time() == datetime.min.time() and len(value) <= 10:
+        return parsed.date().isoformat()
+    if parsed.tzinfo is None:
+        return parsed.isoformat()
+    text = parsed.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def _has_ancestor(node: Any, tag: str) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.tag == tag:
-            return True
-        parent = parent.parent
-    return False
+def _json_ld_dates(node: object, depth: int = 0) -> Iterator[str]:
+    if depth > _MAX_JSON_LD_DEPTH:
+        return
+    if isinstance(node, list):
+        for item in node:
+            yield from _json_ld_dates(item, depth + 1)
+    elif isinstance(node, dict):
+        value = node.get("datePublished")
+        if isinstance(value, str):
+            yield value
+        for key in ("@graph", "mainEntity", "mainEntityOfPage", "hasPart"):
+            if key in node:
+                yield from _json_ld_dates(node[key], depth + 1)
 
 
-def _dropped(node: Any) -> bool:
-    tag = node.tag
-    if tag in _HTML_DROP_TAGS:
-        return True
-    if tag in _HTML_ROOT_TAGS:
-        return False
-    if tag == "header" and not (_has_ancestor(node, "article") or _has_ancestor(node, "main")):
-        return True  # the site header; the header of an <article> or <main> holds the headline
-    attrs = node.attributes
-    words = " ".join(str(attrs.get(a) or "") for a in ("class", "id", "role"))
-    if attrs.get("role") in ("navigation", "banner", "contentinfo", "complementary"):
-        return True
-    return bool(words.strip()) and bool(_HTML_DROP_WORDS.search(words))
+def _page_metadata(tree: Any, url: str | None) -> dict[str, str | None]:
+    """Title-independent metadata the page states in markup: canonical URL, site name, language, dates."""
+
+    def meta(*names: str) -> str | None:
+        for name in names:
+            for node in tree.xpath("//meta[@property=$n or @name=$n or @itemprop=$n]", n=name):
+                value = (node.get("content") or node.get("datetime") or "").strip()
+                if value:
+                    return value
+        return None
+
+    base = url or meta("og:url")
+    canonical = next((h.strip() for h in tree.xpath("//link[@rel='canonical']/@href") if h.strip()), None)
+    canonical = urljoin(base, canonical) if canonical and base else canonical
+    canonical = canonical or meta("og:url")
+    published = [meta("article:published_time")]
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        with contextlib.suppress(ValueError, RecursionError):
+            published += list(_json_ld_dates(json.loads(script.text or "")))
+    published += [meta("datePublished")]
+    published += [(n.get("datetime") or "").strip() for n in tree.xpath("//time[@itemprop='datePublished']")]
+    lang = next((v for v in tree.xpath("/html/@lang | //html/@lang") if v.strip()), None)
+    match = _HTML_LANG.match(lang.strip()) if lang else None
+    return {
+        "canonical_url": canonical if canonical and canonical.lower().startswith(("http://", "https://")) else None,
+        "outlet": meta("og:site_name"),
+        "published": next((iso for iso in map(_iso, published) if iso), None),
+        "language": match.group(0).lower() if match else None,
+    }
 
 
-def _html_blocks(roots: list[Any]) -> list[str]:
-    """Text of the block elements under ``roots`` in document order, dropped subtrees skipped."""
+def _unwrap_entries(tree: Any) -> None:
+    """A page of several entries (a live blog): its top-level <article>s become plain blocks, so
+    that the extractor takes all of them in order rather than the first."""
+    entries = [node for node in tree.iter("article") if not any(a.tag == "article" for a in node.iterancestors())]
+    if len(entries) > 1:
+        for node in entries:
+            node.tag = "div"
+
+
+def _blocks(root: Any) -> list[str]:
+    """The text blocks of trafilatura's XML body in document order; a line break (<lb/>) ends a block."""
     blocks: list[str] = []
-    current: list[str] = []
 
-    def flush() -> None:
-        text = " ".join("".join(current).split())
+    def flush(parts: list[str]) -> None:
+        text = " ".join("".join(parts).split())
         if text:
             blocks.append(text)
-        current.clear()
+        parts.clear()
 
-    # Iterative walk: ("root" | "enter", node), or ("leave", None) at a block's end.
-    stack: list[tuple[str, Any]] = []
-    stack.extend(("root", root) for root in reversed(roots))
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    parts: list[str] = []
+    # Iterative walk: (element, False) opens it, (element, True) closes it and takes its tail.
     while stack:
-        action, node = stack.pop()
-        if action == "leave":
-            flush()
+        node, closing = stack.pop()
+        if closing:
+            flush(parts)
+            parts.append(node.tail or "")
             continue
-        if node.is_text_node:
-            current.append(node.text_content or "")
-            continue
-        if not node.is_element_node or (action == "enter" and _dropped(node)):
-            continue
-        block = node.tag in _HTML_BLOCK_TAGS
-        if block:
-            flush()
-            stack.append(("leave", None))
-        children = list(node.iter(include_text=True))
-        stack.extend(("enter", child) for child in reversed(children))
-    flush()
+        if node.tag in _BLOCK_TAGS:
+            flush(parts)
+            parts.append(node.text or "")
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node))
+        elif node.tag == "lb":
+            flush(parts)
+            parts.append(node.tail or "")
+        else:
+            parts.append("".join(node.itertext()) + (node.tail or ""))
+    flush(parts)
     return blocks
 
 
-def _html_roots(tree: Any) -> list[Any]:
-    articles = [
-        node for node in tree.css("article") if not _has_ancestor(node, "article") and not _inside_dropped(node)
-    ]
-    if len(articles) == 1:
-        return articles
-    main = tree.css_first("main")
-    if main is not None:
-        return [main]
-    if articles:
-        return articles  # a page of several entries (a live blog): all of them, in order
-    body = tree.body
-    return [body] if body is not None else []
+@functools.cache
+def _trafilatura_config() -> Any:
+    from trafilatura.settings import use_config
+
+    cfg = use_config()
+    # A short article is still an article: without this, pages under 250 characters go to a
+    # baseline extractor that keeps captions, share buttons and "related" lists.
+    cfg.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
+    return cfg
 
 
-def _inside_dropped(node: Any) -> bool:
-    parent = node.parent
-    while parent is not None and parent.is_element_node and parent.tag not in _HTML_ROOT_TAGS:
-        if _dropped(parent):
-            return True
-        parent = parent.parent
-    return False
+def extract_html(html: str, *, url: str | None = None) -> HtmlPage:
+    """Pure: a page's text -> :class:`HtmlPage`. The main text comes from trafilatura; ``url`` is
+    where the page was fetched from (None for a saved page) and only resolves relative links.
+    Raises :class:`ReportError` when the page has no main text of at least 100 characters."""
+    import trafilatura
+    from htmldate import find_date
+    from trafilatura.utils import load_html
+
+    tree = load_html(html)
+    if tree is None:
+        raise ReportError("no main text in the HTML page (cannot parse it)")
+    meta = _page_metadata(tree, url)
+    if meta["published"] is None:  # the page's date markup, never the URL's date nor the body text
+        with contextlib.suppress(ValueError, TypeError):
+            meta["published"] = _iso(
+                find_date(load_html(html), original_date=True, extensive_search=False, outputformat=_DATE_FORMAT)
+            )
+    _unwrap_entries(tree)
+    doc = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        deduplicate=False,
+        config=_trafilatura_config(),
+    )
+    if isinstance(doc, dict):  # trafilatura 1.x
+        doc = type("Doc", (), {k: doc.get(k) for k in ("title", "sitename", "language", "body")})
+    paragraphs = _blocks(doc.body) if doc is not None and getattr(doc, "body", None) is not None else []
+    title = " ".join((doc.title or "").split()) or None if doc is not None else None
+    if title and paragraphs and paragraphs[0] == title:
+        paragraphs = paragraphs[1:]
+    size = sum(len(p) for p in paragraphs)
+    if size < MIN_PAGE_TEXT_CHARS:
+        raise ReportError(f"no main text in the HTML page (only {size} characters)")
+    sitename = " ".join((doc.sitename or "").split()) if doc is not None else ""
+    outlet = meta["outlet"] or (sitename if sitename and not HOST_LIKE.fullmatch(sitename) else None)
+    language = meta["language"] or (doc.language if doc is not None else None)
+    return HtmlPage(
+        title=title,
+        canonical_url=meta["canonical_url"],
+        outlet=" ".join(outlet.split()) if outlet else None,
+        published=meta["published"],
+        language=language,
+        paragraphs=paragraphs,
+    )
 
 
-def _strip_site_name(title: str, site: str | None) -> str:
-    if site:
-        for sep in (" | ", " - ", " – ", " — ", " :: "):
-            suffix = f"{sep}{site}"
-            if title.endswith(suffix) and len(title) > len(suffix):
-                return title[: -len(suffix)].strip()
-    return title
-
-
-def _parse_html(data: bytes, raw_path: str, stem: str) -> dict:
-    from selectolax.lexbor import LexborHTMLParser
-
-    declared = _CHARSET.search(data[:4096])
-    fallback = declared.group(1).decode("ascii").lower() if declared else None
-    html = _decode(data, fallback=None if fallback in (None, "utf-8", "utf8") else fallback)
+def _parse_html(data: bytes, raw_path: str, stem: str, limits: Limits) -> dict:
+    html = decode_html(data)
     if not html.strip():
         raise ReportError("empty file")
-    tree = LexborHTMLParser(html)
-    site = _html_attr(tree, 'meta[property="og:site_name"]', "content")
-    title = _html_attr(tree, 'meta[property="og:title"]', "content") or _html_attr(
-        tree, 'meta[name="twitter:title"]', "content"
-    )
-    if title is None:
-        for selector in ("title", "h1"):
-            node = tree.css_first(selector)
-            text = " ".join(node.text(deep=True).split()) if node is not None else ""
-            if text:
-                title = _strip_site_name(text, site)
-                break
-    published = (
-        _html_attr(tree, 'meta[property="article:published_time"]', "content")
-        or _html_attr(tree, 'meta[name="article:published_time"]', "content")
-        or _html_attr(tree, 'meta[itemprop="datePublished"]', "content")
-    )
-    url = _html_attr(tree, 'link[rel="canonical"]', "href") or _html_attr(tree, 'meta[property="og:url"]', "content")
-    lang = _html_attr(tree, "html", "lang")
+    page = extract_html(html)
     meta = {
-        "title": title,
-        "url": url,
-        "outlet": site,
-        "published": published,
-        "language": re.split(r"[-_]", lang)[0].lower() if lang else None,
+        "title": page.title,
+        "url": page.canonical_url,
+        "outlet": page.outlet,
+        "published": page.published,
+        "language": page.language,
     }
-    body = "\n\n".join(_html_blocks(_html_roots(tree)))
-    if not body.strip():
-        raise ReportError("no article text in the HTML page")
-    return _article(meta, body, raw_path=raw_path, default_id=stem)
+    return _article(meta, page.text, raw_path=raw_path, default_id=stem, limits=limits)
 
 
 # --------------------------------------------------------------------------- API
 
 
-def parse_report_file(data: bytes, raw_path: str) -> tuple[list[dict], list[dict]]:
+def parse_report_file(data: bytes, raw_path: str, *, limits: Limits | None = None) -> tuple[list[dict], list[dict]]:
     """Pure: one raw file's bytes -> (article rows, reject rows).
 
     ``raw_path`` is relative to the raw folder (posix) and decides the format by its
     suffix. Never raises for bad content: every problem becomes a reject row.
     """
+    limits = limits or Limits.from_env()
     path = PurePosixPath(raw_path)
     suffix = path.suffix.lower()
     stem = path.stem
     try:
-        if suffix in JSONL_SUFFIXES:
-            if not data.strip():
-                raise ReportError("empty file")
-            return _parse_jsonl(data, raw_path, stem)
         if suffix not in REPORT_SUFFIXES:
             raise ReportError(f"unknown file type {suffix or '(no suffix)'!r}: expected .txt, .md, .jsonl or .html")
         if not data.strip():
             raise ReportError("empty file")
+        if suffix in JSONL_SUFFIXES:
+            return _parse_jsonl(_split_lines(data, limits), raw_path, stem, limits)
+        if len(data) > limits.max_report_bytes:
+            raise ReportError(_too_large(len(data), limits))
         if suffix in TEXT_SUFFIXES:
-            return [_parse_text(data, raw_path, stem)], []
-        return [_parse_html(data, raw_path, stem)], []
+            return [_parse_text(data, raw_path, stem, limits)], []
+        return [_parse_html(data, raw_path, stem, limits)], []
     except ReportError as exc:
         return [], [_reject(raw_path, str(exc))]
 
 
-def _url_key(url: str | None) -> str | None:
-    """A URL reduced for duplicate detection: scheme, 'www.', fragment and final '/' ignored."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return url.strip()
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    if not host:
-        return url.strip()
-    key = f"{host}{parts.path.rstrip('/')}"
-    return f"{key}?{parts.query}" if parts.query else key
+def _too_large(size: int, limits: Limits) -> str:
+    return f"file too large: {_size(size)}, the limit is {_size(limits.max_report_bytes)} (PIPELINE_MAX_REPORT_BYTES)"
 
 
 def drop_duplicates(articles: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Keep the first of each article (input order) by canonical URL and by text, and
-    one article per report id. Returns (kept, reject rows for the others)."""
+    """Keep the first of each article (input order) by URL and by text, and one article per
+    report id. Returns (kept, reject rows for the others)."""
     kept: list[dict] = []
     rejects: list[dict] = []
     by_url: dict[str, dict] = {}
     by_sha: dict[str, dict] = {}
     by_id: dict[str, dict] = {}
     for row in articles:
-        url_key = _url_key(row["url"])
-        first = by_sha.get(row["content_sha1"]) or (by_url.get(url_key) if url_key else None)
+        key = url_key(row["url"])
+        first = by_sha.get(row["content_sha1"]) or (by_url.get(key) if key else None)
         if first is not None:
             rejects.append(_reject(row["raw_path"], f"duplicate of {first['report_id']}", row["raw_line"]))
             continue
@@ -629,8 +923,8 @@ def drop_duplicates(articles: list[dict]) -> tuple[list[dict], list[dict]]:
             )
             continue
         by_sha[row["content_sha1"]] = row
-        if url_key:
-            by_url[url_key] = row
+        if key:
+            by_url[key] = row
         by_id[row["report_id"]] = row
         kept.append(row)
     return kept, rejects
@@ -642,6 +936,7 @@ def articles_frame(rows: list[dict]) -> pd.DataFrame:
     df["published"] = pd.to_datetime(df["published"], utc=True).astype("datetime64[us, UTC]")
     df["published_utc_offset_minutes"] = df["published_utc_offset_minutes"].astype("int16")
     df["published_inferred"] = df["published_inferred"].astype("bool")
+    df["published_note"] = df["published_note"].astype(object).where(df["published_note"].notna(), None)
     df["raw_line"] = df["raw_line"].astype("Int32")
     return df.sort_values("report_id", kind="stable").reset_index(drop=True)
 
@@ -653,46 +948,143 @@ def rejects_frame(rows: list[dict]) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
+@dataclass
+class RawScan:
+    """What :func:`scan_raw_folder` found: input files, rejects for what cannot be an input,
+    and what is not an input at all (with the reason)."""
+
+    inputs: list[tuple[str, Path]] = field(default_factory=list)
+    rejects: list[dict] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+
+
+def scan_raw_folder(raw_dir: Path) -> RawScan:
+    """Edge: every entry under ``raw_dir`` -> an input, a reject or a skip (see the module doc).
+    Inputs come sorted by their posix path relative to ``raw_dir``."""
+    scan = RawScan()
+
+    def walk(folder: Path, rel: str, seen: frozenset[str]) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            scan.rejects.append(_reject(f"{rel}/" if rel else "./", f"cannot read folder: {exc.strerror or exc}"))
+            return
+        for entry in entries:
+            child = f"{rel}/{entry.name}" if rel else entry.name
+            if entry.name.startswith("."):
+                scan.skipped.append((child, "hidden"))
+                continue
+            try:
+                mode = entry.stat(follow_symlinks=False).st_mode
+                if stat.S_ISLNK(mode):
+                    mode = os.stat(entry.path).st_mode
+            except FileNotFoundError:
+                with contextlib.suppress(OSError):
+                    target = os.readlink(entry.path)
+                    scan.rejects.append(_reject(child, f"dangling symbolic link to {target}"))
+                    continue
+                scan.rejects.append(_reject(child, "dangling symbolic link"))
+                continue
+            except OSError as exc:
+                reason = "symbolic link loop" if exc.errno == errno.ELOOP else f"cannot read: {exc.strerror or exc}"
+                scan.rejects.append(_reject(child, reason))
+                continue
+            if stat.S_ISDIR(mode):
+                if entry.name in IGNORED_FOLDERS:
+                    scan.skipped.append((child, "folder named _html (page assets)"))
+                    continue
+                real = os.path.realpath(entry.path)
+                if real in seen:
+                    scan.rejects.append(_reject(f"{child}/", "symbolic link loop: the folder contains itself"))
+                    continue
+                walk(Path(entry.path), child, seen | {real})
+            elif stat.S_ISREG(mode):
+                if is_documentation(entry.name):
+                    scan.skipped.append((child, "documentation by name"))
+                else:
+                    scan.inputs.append((child, Path(entry.path)))
+            else:
+                scan.rejects.append(_reject(child, f"not a regular file: {_kind(mode)}"))
+
+    walk(Path(raw_dir), "", frozenset({os.path.realpath(raw_dir)}))
+    scan.inputs.sort()
+    return scan
+
+
 def iter_report_paths(raw_dir: Path) -> list[Path]:
-    """Report files under ``raw_dir``, sorted by their posix path relative to it."""
-    found = []
-    for path in raw_dir.rglob("*"):
-        rel = path.relative_to(raw_dir).as_posix()
-        if path.is_file() and is_report_path(rel):
-            found.append((rel, path))
-    return [path for _, path in sorted(found)]
+    """Input files under ``raw_dir``, sorted by their posix path relative to it."""
+    return [path for _, path in scan_raw_folder(Path(raw_dir)).inputs]
 
 
-def read_raw_folder(raw_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Edge: walk ``raw_dir`` recursively in sorted order, parse every report file, drop
-    duplicate articles, and return (articles, rejects) with exactly the columns of
-    schema.ARTICLES / schema.REJECTS. Each reject is logged as a warning."""
+def read_report(path: Path, raw_path: str, *, limits: Limits) -> tuple[list[dict], list[dict]]:
+    """Edge: one input file -> (article rows, reject rows). Opens without blocking (a file swapped
+    for a FIFO is a reject, not a hang) and reads no more than the size limit allows."""
+    suffix = PurePosixPath(raw_path).suffix.lower()
+    if suffix not in REPORT_SUFFIXES:
+        return parse_report_file(b"", raw_path, limits=limits)  # the unknown-type reject, unread
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        return [], [_reject(raw_path, f"cannot read file: {exc.strerror or exc}")]
+    try:
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return [], [_reject(raw_path, f"not a regular file: {_kind(info.st_mode)}")]
+            if suffix in JSONL_SUFFIXES:
+                if info.st_size == 0:
+                    return [], [_reject(raw_path, "empty file")]
+                return _parse_jsonl(_stream_lines(f, limits), raw_path, PurePosixPath(raw_path).stem, limits)
+            if info.st_size > limits.max_report_bytes:
+                return [], [_reject(raw_path, _too_large(info.st_size, limits))]
+            data = f.read(limits.max_report_bytes + 1)
+    except OSError as exc:
+        return [], [_reject(raw_path, f"cannot read file: {exc.strerror or exc}")]
+    return parse_report_file(data, raw_path, limits=limits)
+
+
+def read_raw_folder(raw_dir: Path, *, limits: Limits | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Edge: walk ``raw_dir`` recursively in sorted order, parse every input, drop duplicate
+    articles, and return (articles, rejects) with exactly the columns of schema.ARTICLES /
+    schema.REJECTS. Each reject is logged as a warning, each skipped entry at INFO."""
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"raw folder not found: {raw_dir}")
+    limits = limits or Limits.from_env()
+    scan = scan_raw_folder(raw_dir)
     articles: list[dict] = []
-    rejects: list[dict] = []
-    for path in iter_report_paths(raw_dir):
-        rel = path.relative_to(raw_dir).as_posix()
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            rejects.append(_reject(rel, f"cannot read file: {exc.strerror or exc}"))
-            continue
-        got, bad = parse_report_file(data, rel)
+    rejects: list[dict] = list(scan.rejects)
+    for rel, path in scan.inputs:
+        got, bad = read_report(path, rel, limits=limits)
         articles += got
         rejects += bad
     kept, duplicates = drop_duplicates(articles)
     rejects += duplicates
     rejects.sort(key=lambda r: (r["raw_path"], r["line"] or 0))
+    for rel, reason in scan.skipped:
+        log.info("ingest skipped %s: %s", rel, reason)
     for row in rejects:
         where = row["raw_path"] + (f":{row['line']}" if row["line"] else "")
         log.warning("ingest rejected %s: %s", where, row["error"])
     log.info(
-        "ingest: %d inputs -> %d articles, %d rejects (%d duplicates or id clashes)",
+        "ingest: %d inputs -> %d articles, %d rejects (%d duplicates or id clashes); %d entries skipped",
         len(kept) + len(rejects),
         len(kept),
         len(rejects),
         len(duplicates),
+        len(scan.skipped),
     )
     return articles_frame(kept), rejects_frame(rejects)

@@ -22,6 +22,7 @@ DATE_PRECISIONS = ("day", "week", "month", "year")
 GEO_PRECISIONS = (1, 2, 3)
 TRUCE_TIMING = ("after_start", "before_start")
 REJECT_STAGES = ("ingest", "dates", "extract", "geocode")
+PUBLISHED_NOTES = ("no_zone", "unreadable", "implausible", "missing")
 
 UTC_TIMESTAMP = pa.timestamp("us", tz="UTC")
 
@@ -160,15 +161,16 @@ ARTICLES = [
     Field("report_id", pa.string(), "Report id: front matter id, else the file stem (jsonl: line id, else stem plus line number).", nullable=False, unique=True),
     Field("title", pa.string(), "Title of the report."),
     Field("outlet", pa.string(), "Publishing outlet."),
-    Field("url", pa.string(), "Canonical URL."),
-    Field("published", UTC_TIMESTAMP, "Publication instant in UTC.", nullable=False),
+    Field("url", pa.string(), "URL of the report: the URL a pulled page was fetched from, else the one its front matter, JSON line or saved page (canonical link, else og:url) names."),
+    Field("published", UTC_TIMESTAMP, "Publication instant in UTC; null only for an undated report (none given or usable, and none can be inferred from the text), from which no event is coded.", nullable=True),
     Field("published_utc_offset_minutes", pa.int16(), "UTC offset the publication time was given in (local to the outlet); 0 where unknown.", nullable=False, example=240),
-    Field("published_inferred", pa.bool_(), "True where the publication date was inferred from the text.", nullable=False, example=False),
+    Field("published_inferred", pa.bool_(), "True where the publication date was inferred from the text (coding rules §4.3), as midnight UTC of the inferred day.", nullable=False, example=False),
+    Field("published_note", pa.string(), "Why published is not simply the input's own value: no_zone (given without a UTC offset, read as UTC), unreadable (given but not ISO 8601, ignored), implausible (given after the build or before the conflict's first year, ignored), missing (not given); null when it is.", allowed=PUBLISHED_NOTES, example="no_zone"),
     Field("language", pa.string(), "Language code.", example="en"),
     Field("text", pa.string(), "Text used for extraction (boilerplate lines removed); evidence offsets refer to it.", nullable=False),
     Field("raw_path", pa.string(), "Path of the raw file, relative to the raw folder.", nullable=False),
     Field("raw_line", pa.int32(), "Line number in a .jsonl raw file (1-based), else null.", example=3),
-    Field("content_sha1", pa.string(), "SHA-1 of the text, used to drop duplicate articles.", nullable=False),
+    Field("content_sha1", pa.string(), "SHA-1 of the text with whitespace runs collapsed to one space, used to drop duplicate articles.", nullable=False),
 ]
 
 CEASEFIRES = [

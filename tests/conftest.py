@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 from pipeline.extract import extract_report
 from pipeline.geocode import get_gazetteer
 from pipeline.profile import load_profile
+
+# Property tests draw the same examples on every CI run (a failure there is reproducible, not luck);
+# locally they stay random. HYPOTHESIS_PROFILE=ci gives the CI behaviour anywhere.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default"))
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import json
@@ -12,17 +13,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline import config, schema
 from pipeline.ingest import (
     BOILERPLATE_FILE,
-    ReportError,
+    content_sha1,
     default_boilerplate_patterns,
     is_report_path,
-    parse_published,
     parse_report_file,
+    published_value,
     read_raw_folder,
     remove_boilerplate,
 )
@@ -81,24 +82,28 @@ BODY = "Shelling reported near Tartar\n\nThe district came under artillery fire 
         (datetime(2020, 10, 12, 18, 3, tzinfo=UTC), "2020-10-12T18:03:00Z", 0),
     ],
 )
-def test_parse_published(value, utc, offset):
-    stamp, minutes = parse_published(value)
+def test_published_value(value, utc, offset):
+    stamp, minutes, note = published_value(value)
     assert stamp == pd.Timestamp(utc)
     assert str(stamp.tz) == "UTC"
     assert minutes == offset
+    zoned = getattr(value, "tzinfo", None) is not None or (
+        isinstance(value, str) and value.strip()[-6:].count(":") == 1 or str(value).endswith("Z")
+    )
+    assert note == (None if zoned else "no_zone")
 
 
 @pytest.mark.parametrize("value", [None, "", "   "])
-def test_parse_published_missing(value):
-    assert parse_published(value) == (None, 0)
+def test_published_value_missing(value):
+    assert published_value(value) == (None, 0, "missing")
 
 
 @pytest.mark.parametrize(
-    "value", ["12 Oct 2020", "Monday", "2020-13-45", "2020/10/12", 1602504000, True, ["2020-10-12"]]
+    "value",
+    ["12 Oct 2020", "Monday", "2020-13-45", "2020/10/12", 1602504000, True, ["2020-10-12"], "2020-10-12T25:00:00"],
 )
-def test_parse_published_rejects_other_values(value):
-    with pytest.raises(ReportError, match="cannot parse published value"):
-        parse_published(value)
+def test_published_value_unreadable_is_ignored_not_fatal(value):
+    assert published_value(value) == (None, 0, "unreadable")
 
 
 # --------------------------------------------------------------------------- text files
@@ -134,10 +139,11 @@ def test_txt_front_matter(published, utc, offset):
     assert row["published"] == pd.Timestamp(utc)
     assert row["published_utc_offset_minutes"] == offset
     assert row["published_inferred"] is False
+    assert row["published_note"] == (None if offset or published.endswith(("Z", "'")) else "no_zone")
     assert row["raw_path"] == "wire/2020-10-12.txt"
     assert row["raw_line"] is None
     assert row["text"] == BODY.strip()
-    assert row["content_sha1"] == hashlib.sha1(row["text"].encode()).hexdigest()
+    assert row["content_sha1"] == hashlib.sha1(" ".join(row["text"].split()).encode()).hexdigest()
 
 
 def test_txt_without_front_matter():
@@ -148,6 +154,7 @@ def test_txt_without_front_matter():
     assert row["published"] is None
     assert row["published_utc_offset_minutes"] == 0
     assert row["published_inferred"] is False
+    assert row["published_note"] == "missing"
     assert row["url"] is None and row["outlet"] is None and row["language"] is None
     assert row["text"].startswith("  Truce broken within minutes\n\nThe truce began")
 
@@ -297,43 +304,129 @@ def test_html_metadata_and_main_text():
         assert dropped not in row["text"]
 
 
+PARA = (
+    "Artillery fire hit the outskirts of the town overnight, the district administration said, "
+    "and two houses were damaged."
+)
+
+
 @pytest.mark.parametrize(
-    ("head", "body", "title", "url"),
+    ("head", "body", "title", "url", "outlet"),
     [
         (
             "<title>Page title | Site</title><meta property='og:site_name' content='Site'>",
-            "<h1>Heading</h1><p>Text.</p>",
-            "Page title",
+            f"<h1>Heading</h1><p>{PARA}</p>",
+            "Heading",
             None,
+            "Site",
         ),
         (
             "<meta property='og:url' content='https://s.example/a'>",
-            "<article><h1>Heading only</h1><p>Text.</p></article>",
+            f"<article><h1>Heading only</h1><p>{PARA}</p></article>",
             "Heading only",
             "https://s.example/a",
+            None,  # never a host name taken from a URL the page names
         ),
-        ("<title>  </title>", "<main><h1>From h1</h1><p>Text.</p></main>", "From h1", None),
+        ("<title>  </title>", f"<main><h1>From h1</h1><p>{PARA}</p></main>", "From h1", None, None),
     ],
 )
-def test_html_metadata_fallbacks(head, body, title, url):
+def test_html_metadata_fallbacks(head, body, title, url, outlet):
     row = only_article(f"<html><head>{head}</head><body>{body}</body></html>".encode(), "p.html")
-    assert row["title"] == title
-    assert row["url"] == url
-    assert row["published"] is None
+    assert (row["title"], row["url"], row["outlet"]) == (title, url, outlet)
+    assert row["text"] == f"{title}\n\n{PARA}"
+    assert row["published"] is None and row["published_note"] == "missing"
+
+
+@pytest.mark.parametrize(
+    ("ld", "utc", "offset", "note"),
+    [
+        (
+            '{"@context": "https://schema.org", "@type": "NewsArticle", "datePublished": "2020-10-28T14:05:00+04:00"}',
+            "2020-10-28T10:05:00Z",
+            240,
+            None,
+        ),
+        (
+            '{"@graph": [{"@type": "WebPage"}, {"@type": "NewsArticle", "datePublished": "2020-10-28T10:05:00Z"}]}',
+            "2020-10-28T10:05:00Z",
+            0,
+            None,
+        ),
+        ('[{"@type": "NewsArticle", "datePublished": "2020-10-28"}]', "2020-10-28T00:00:00Z", 0, "no_zone"),
+    ],
+)
+def test_html_dated_only_in_json_ld(ld, utc, offset, note):
+    """A saved page whose only date is JSON-LD datePublished is dated by it (not rejected, not inferred)."""
+    page = f"<html><head><script type='application/ld+json'>{ld}</script></head><body><article><p>{PARA}</p></article></body></html>"
+    row = only_article(page.encode(), "ld.html")
+    assert row["published"] == pd.Timestamp(utc)
+    assert (row["published_utc_offset_minutes"], row["published_note"]) == (offset, note)
 
 
 def test_html_live_blog_with_several_articles_keeps_all_entries():
     page = (
-        "<html><body><article><p>19:05 GMT entry</p></article><article><p>13:20 GMT entry</p></article></body></html>"
+        f"<html><body><nav>Home</nav><article><p>19:05 GMT {PARA}</p></article>"
+        f"<article><p>13:20 GMT {PARA}</p><p>Second paragraph of the second entry.</p></article></body></html>"
     )
     row = only_article(page.encode(), "live.html")
-    assert row["text"] == "19:05 GMT entry\n\n13:20 GMT entry"
+    assert row["text"] == f"19:05 GMT {PARA}\n\n13:20 GMT {PARA}\n\nSecond paragraph of the second entry."
+
+
+RUSSIAN = "Степанакерт и Шуша подверглись обстрелу в ночь на понедельник, сообщило министерство обороны."
 
 
 def test_html_in_declared_legacy_charset():
-    page = '<html><head><meta charset="windows-1251"></head><body><p>Степанакерт</p></body></html>'
+    second = "Жители провели ночь в подвалах."
+    page = f'<html><head><meta charset="windows-1251"></head><body><article><p>{RUSSIAN}</p><p>{second}</p></article></body></html>'
     row = only_article(page.encode("cp1251"), "ru.html")
-    assert row["text"] == "Степанакерт"
+    assert row["text"] == f"{RUSSIAN}\n\n{second}"
+
+
+def test_saved_page_and_pulled_page_read_alike():
+    """One extractor: a saved page gives the text pull writes for the same page (title, blank line, paragraphs)."""
+    from pipeline.pull import article_sha1, extract_article
+
+    page = f"<html><head><meta property='og:title' content='Tartar shelled'></head><body><article><h1>Tartar shelled</h1><p>{PARA}</p></article></body></html>"
+    row = only_article(page.encode(), "tartar.html")
+    pulled = extract_article(page.encode(), url="https://wire.example/tartar")
+    assert row["text"] == f"{pulled.title}\n\n{pulled.text}"
+    assert row["content_sha1"] == article_sha1(pulled) == content_sha1(row["text"])
+
+
+# --------------------------------------------------------------------------- encodings
+
+BODY_TEXT = "Tartar shelled\n\nThe district came under artillery fire overnight, officials said.\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "utf-8-sig"])
+def test_unicode_with_byte_order_mark(codec):
+    bom = {
+        "utf-16-le": codecs.BOM_UTF16_LE,
+        "utf-16-be": codecs.BOM_UTF16_BE,
+        "utf-32-le": codecs.BOM_UTF32_LE,
+        "utf-32-be": codecs.BOM_UTF32_BE,
+    }
+    data = bom.get(codec, b"") + f"---\nid: bom\n---\n{BODY_TEXT}".encode(codec)
+    row = only_article(data, "bom.txt")
+    assert row["report_id"] == "bom" and row["text"] == BODY_TEXT.strip()
+
+
+def test_utf16_jsonl_with_byte_order_mark():
+    lines = [json.dumps({"id": "a", "text": "Ganja hit"}), json.dumps({"id": "b", "text": "Barda hit"})]
+    articles, rejects = parse_report_file("\n".join(lines).encode("utf-16"), "feed.jsonl")
+    assert [a["report_id"] for a in articles] == ["a", "b"] and rejects == []
+
+
+@pytest.mark.parametrize("codec", ["cp1251", "koi8_r"])
+def test_legacy_cyrillic_text_is_detected(codec):
+    text = f"Обстрел Степанакерта\n\n{RUSSIAN}\n\n{RUSSIAN}"
+    row = only_article(text.encode(codec), "ru.txt")
+    assert row["text"] == text
+
+
+def test_legacy_text_in_jsonl_line():
+    data = json.dumps({"id": "ru", "text": RUSSIAN}, ensure_ascii=False).encode("cp1251")
+    assert only_article(data, "ru.jsonl")["text"] == RUSSIAN
 
 
 # --------------------------------------------------------------------------- boilerplate
@@ -429,7 +522,15 @@ def test_boilerplate_csv_is_well_formed():
         ("empty.html", b"", "empty file"),
         ("nul.txt", b"Tartar\x00\x00shelled", "binary file: contains NUL bytes"),
         ("nul.html", b"<p>x\x00</p>", "binary file: contains NUL bytes"),
-        ("latin.txt", "Tərtər café".encode("latin-1", "replace") + b"\xe9\xff", "not UTF-8 text"),
+        ("corrupt.txt", "Степанакерт".encode() + b"\x80\x81\xfe\xff" + "Шуша".encode(), "not UTF-8 text"),
+        ("c1.txt", bytes(range(0x80, 0xA0)) * 5, "no legacy encoding detected"),
+        ("utf16-no-bom.txt", "Tartar shelled overnight".encode("utf-16-le"), "binary file: contains NUL bytes"),
+        (
+            "utf16-nul.txt",
+            codecs.BOM_UTF16_LE + "Tartar\x00shelled".encode("utf-16-le"),
+            "binary file: contains NUL characters",
+        ),
+        ("utf16-odd.txt", codecs.BOM_UTF16_LE + b"T\x00a\x00\x00\xd8", "not UTF-16-LE text"),
         ("controls.txt", bytes(range(1, 9)) * 20, "binary file: mostly control characters"),
         ("yaml.txt", b"---\ntitle: [unclosed\n---\nBody text", "broken YAML front matter"),
         ("yaml-tab.txt", b"---\ntitle: a\n\tbad: indent\n---\nBody text", "broken YAML front matter"),
@@ -443,22 +544,15 @@ def test_boilerplate_csv_is_well_formed():
             b"READ MORE: x\n\nLoading...\nAP\n",
             "no text: the body is empty after removing boilerplate",
         ),
-        ("badpub.txt", b"---\npublished: 12 Oct 2020\n---\nBody text", "cannot parse published value '12 Oct 2020'"),
-        ("badpub.jsonl", b'{"text": "Body", "published": "yesterday"}', "cannot parse published value 'yesterday'"),
-        (
-            "badpub.html",
-            b'<meta property="article:published_time" content="30/10/2020"><p>Body</p>',
-            "cannot parse published value '30/10/2020'",
-        ),
         (
             "nav.html",
             b"<html><body><nav>Home</nav><footer>About</footer></body></html>",
-            "no article text in the HTML page",
+            "no main text in the HTML page",
         ),
         (
             "script.html",
             b"<html><head><title>T</title></head><body><script>x()</script></body></html>",
-            "no article text",
+            "no main text",
         ),
         ("report.pdf", b"%PDF-1.4 ...", "unknown file type '.pdf'"),
         ("noext", b"some text", "unknown file type '(no suffix)'"),
@@ -474,6 +568,20 @@ def test_reject_kinds(raw_path, data, error):
     assert error in row["error"]
     assert "\n" not in row["error"]
     assert row["line"] == (1 if raw_path.endswith(".jsonl") and "empty file" not in error else None)
+
+
+@pytest.mark.parametrize(
+    ("raw_path", "data"),
+    [
+        ("badpub.txt", b"---\npublished: 12 Oct 2020\n---\nBody text"),
+        ("badpub.jsonl", b'{"text": "Body", "published": "yesterday"}'),
+        ("badpub.md", b"---\npublished: [2020, 10, 12]\n---\nBody text"),
+    ],
+)
+def test_unreadable_published_keeps_the_report(raw_path, data):
+    """A published value that is not ISO 8601 is ignored (the dates stage infers one), not fatal."""
+    row = only_article(data, raw_path)
+    assert row["published"] is None and row["published_note"] == "unreadable"
 
 
 # --------------------------------------------------------------------------- folder
@@ -535,7 +643,7 @@ def test_inputs_equal_articles_plus_rejects(tmp_path, caplog):
     files: dict[str, bytes | str] = {
         "good/one.txt": good_txt("one", "Tartar shelled."),
         "good/two.md": "Jabrayil front\n\nFire in the direction of Jabrayil.",
-        "good/page.html": "<html><head><meta property='og:title' content='T'></head><body><article><p>Barda hit.</p></article></body></html>",
+        "good/page.html": f"<html><head><meta property='og:title' content='T'></head><body><article><p>Barda hit. {PARA}</p></article></body></html>",
         "feeds/feed.jsonl": jsonl,  # 3 inputs: 2 articles, 1 reject
         "bad/empty.txt": b"",
         "bad/binary.txt": b"\x00\x01\x02",
@@ -678,6 +786,7 @@ FRAMED = st.builds(
 
 @FUZZ
 @given(text=st.one_of(TEXTISH, FRAMED), suffix=SUFFIXES)
+@example(text="0\n\xa0", suffix=".jsonl")  # a line of U+00A0 only was neither article nor reject
 def test_fuzz_random_unicode_never_raise(text, suffix):
     raw_path = f"fuzz/report{suffix}"
     data = text.encode("utf-8", "surrogatepass")
@@ -707,3 +816,76 @@ def test_fuzz_jsonl_objects_never_raise(objs):
 def test_multiline_yaml_title_is_one_line():
     row = only_article(b"---\ntitle: |\n  Ganja hit\n  again\noutlet: >\n  Wire\n---\nBody text", "m.txt")
     assert row["title"] == "Ganja hit again" and row["outlet"] == "Wire"
+
+
+# --------------------------------------------------------------------------- the dates stage (build.fill_published)
+
+NOW = pd.Timestamp("2026-12-01T12:00:00Z")
+YEARLESS = (
+    "Barda under fire\n\nTuesday, 27 October\n\nRockets struck the centre of Barda, officials said. "
+    "As of Wednesday morning, 21 people had died and about 70 were injured."
+)
+
+
+def dated_articles(*reports: tuple[str, bytes]) -> pd.DataFrame:
+    from pipeline.ingest import articles_frame
+
+    rows = []
+    for raw_path, data in reports:
+        rows.append(only_article(data, raw_path))
+    return articles_frame(rows)
+
+
+def filled(*reports: tuple[str, bytes], first_year: int | None = 2020) -> pd.DataFrame:
+    from types import SimpleNamespace
+
+    from pipeline.build import fill_published
+
+    articles, rejects = fill_published(
+        dated_articles(*reports), profile=SimpleNamespace(first_year=first_year), now=NOW
+    )
+    assert rejects == []
+    return articles.set_index("report_id")
+
+
+OTHER = ("other.txt", front_matter_file(BODY, published="2020-10-30T09:00:00+04:00"))
+
+
+def test_yearless_weekday_date_and_as_of_give_the_publication_day():
+    """'Tuesday, 27 October' is 2020 near the corpus's other dates; 'as of Wednesday' moves it to the 28th."""
+    got = filled(("barda.txt", YEARLESS.encode()), OTHER).loc["barda"]
+    assert got.published == pd.Timestamp("2020-10-28T00:00:00Z")
+    assert got.published_inferred and got.published_note == "missing"
+    # alone, the nearest such year to the build is taken: 27 October 2026 is a Tuesday too
+    alone = filled(("barda.txt", YEARLESS.encode())).loc["barda"]
+    assert alone.published == pd.Timestamp("2026-10-28T00:00:00Z")
+
+
+@pytest.mark.parametrize(
+    ("published", "note"),
+    [
+        ("2031-10-12T10:00:00+04:00", "implausible"),
+        ("1994-05-12T10:00:00Z", "implausible"),
+        ("12 Oct 2020", "unreadable"),
+    ],
+)
+def test_implausible_or_unreadable_published_is_replaced_by_inference(published, note):
+    text = "Tartar shelled\n\nShells hit Tartar on Sunday, October 11, 2020, the ministry said on Monday."
+    got = filled(("t.txt", front_matter_file(text, published=published)), OTHER).loc["t"]
+    assert got.published == pd.Timestamp("2020-10-12T00:00:00Z")
+    assert got.published_inferred and got.published_note == note
+    assert got.published_utc_offset_minutes == 0
+
+
+def test_zone_less_published_is_kept_and_flagged():
+    got = filled(("z.txt", front_matter_file(BODY, published="2020-10-12T18:03:00")), OTHER).loc["z"]
+    assert got.published == pd.Timestamp("2020-10-12T18:03:00Z")
+    assert not got.published_inferred and got.published_note == "no_zone"
+    assert pd.isna(filled(OTHER).loc["other"].published_note)
+
+
+def test_undated_report_is_kept_with_a_null_date():
+    got = filled(("u.txt", b"Tartar shelled\n\nShells hit Tartar overnight, officials said."), OTHER).loc["u"]
+    assert pd.isna(got.published) and not got.published_inferred and got.published_note == "missing"
+    history = b"Tartar shelled\n\nThe war of 1994 ended on 12 May 1994; shells hit Tartar overnight."
+    assert pd.isna(filled(("h.txt", history), OTHER).loc["h"].published)  # a date before the first year is history

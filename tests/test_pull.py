@@ -94,6 +94,8 @@ class Handler(BaseHTTPRequestHandler):
             status, headers, body = route(site.hits[path])
         else:
             status, headers, body = route
+        headers = dict(headers)
+        drip = float(headers.pop("X-Drip", 0) or 0) if isinstance(headers, dict) else 0.0
         try:
             self.send_response(status)
             for key, value in headers.items():
@@ -101,8 +103,17 @@ class Handler(BaseHTTPRequestHandler):
             if "Content-Length" not in headers and not headers.get("X-No-Length"):
                 self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
+            if drip:  # one byte at a time, each well within any socket timeout; gives up after 20 s
+                started = time.monotonic()
+                for byte in body:
+                    if time.monotonic() - started > 20:
+                        break
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(drip)
+            else:
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError, OSError):
             pass
 
     def log_message(self, *args: object) -> None:
@@ -131,7 +142,7 @@ def serve() -> Iterator[Callable[[], Site]]:
 
 
 def fast_fetcher(**knobs: object) -> P.Fetcher:
-    settings: dict = {"timeout": 5.0, "tries": 3, "backoff": 0.0, "min_interval": 0.0}
+    settings: dict = {"timeout": 5.0, "tries": 3, "backoff": 0.0, "min_interval": 0.0, "allow_private": True}
     settings.update(knobs)
     return P.Fetcher(**settings)
 
@@ -302,7 +313,7 @@ def test_parse_rss1() -> None:
     ("saved", "skipped", "failed", "code"),
     [
         (1, 0, 0, 0),
-        (1, 2, 3, 0),
+        (1, 2, 3, 1),
         (0, 3, 0, 0),
         (0, 0, 0, 0),
         (0, 0, 2, 1),
@@ -496,7 +507,7 @@ def test_failed_urls_are_reported(
     assert [url for url, _ in report.failed] == [f"{site.base}{path}"]
     assert status_word in report.failed[0][1]
     assert len(report.saved) == 1  # the other URL is still pulled
-    assert report.exit_code() == 0
+    assert report.exit_code() == 1
     logged = [json.loads(line) for line in (tmp_path / P.PULL_LOG_NAME).read_text().splitlines()]
     failures = [row for row in logged if row["error"]]
     assert [row["url"] for row in failures] == [f"{site.base}{path}"]
@@ -641,12 +652,161 @@ def test_cli_wiring(serve: Callable[[], Site], tmp_path: Path, capsys: pytest.Ca
     raw = tmp_path / "raw"
     args = parser.parse_args(
         ["pull", "--urls-file", str(urls_file), "--feed", f"{site.base}/feed.atom", "--raw", str(raw)]
-        + ["--min-interval", "0", "--no-progress"]
+        + ["--min-interval", "0", "--no-progress", "--allow-private-addresses"]
     )
     assert args.func is P.run_pull
-    assert args.func(args) == 0
+    assert args.func(args) == 1  # one URL failed
     out = capsys.readouterr()
     assert out.out.strip() == "pull: 3 saved, 0 skipped, 1 failed"
     assert f"failed: {site.base}/missing" in out.err
     args = parser.parse_args(["pull", "--raw", str(raw)])
     assert P.run_pull(args) == 2
+
+
+# --------------------------------------------------------------------------- reliability
+
+
+def test_dripping_server_is_cut_off_by_the_deadline(serve: Callable[[], Site], tmp_path: Path) -> None:
+    """One byte every 0.05 s never trips the 1 s socket timeout; the per-URL deadline ends it."""
+    site = serve()
+    news_site(site)
+    body = page("Martuni", "Saturday", title="Slow page")
+    site.routes["/drip"] = (200, {"Content-Type": "text/html", "X-Drip": "0.05"}, body)
+    started = time.monotonic()
+    report = P.pull(
+        urls=[f"{site.base}/drip", f"{site.base}/news/plain"],
+        raw_dir=tmp_path,
+        fetcher=fast_fetcher(timeout=1.0, deadline=1.5, tries=1),
+    )
+    assert report.failed == [(f"{site.base}/drip", "deadline of 1.5 s passed")]
+    assert len(report.saved) == 1
+    assert time.monotonic() - started < 10  # a full drip would take len(body) * 0.05 s, well over a minute
+
+
+def test_deadline_bounds_retries_and_backoff(serve: Callable[[], Site], tmp_path: Path) -> None:
+    site = serve()
+    site.routes["/busy"] = (503, {"Content-Type": "text/html", "Retry-After": "50"}, b"busy")
+    now = [0.0]
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    fetcher = fast_fetcher(tries=5, backoff=1.0, deadline=30.0, clock=lambda: now[0], sleep=sleep)
+    report = P.pull(urls=[f"{site.base}/busy"], raw_dir=tmp_path, fetcher=fetcher)
+    assert report.failed == [(f"{site.base}/busy", "deadline of 30 s passed")]
+    assert waits == [] and site.hits["/busy"] == 1  # waiting 50 s for a retry would pass the deadline
+
+
+def test_private_addresses_are_refused_by_default(serve: Callable[[], Site], tmp_path: Path) -> None:
+    site = serve()
+    news_site(site)
+    report = P.pull(urls=[f"{site.base}/news/plain"], raw_dir=tmp_path, fetcher=fast_fetcher(allow_private=False))
+    [(url, error)] = report.failed
+    assert url == f"{site.base}/news/plain" and "non-public address 127.0.0.1" in error
+    assert sum(site.hits.values()) == 0  # not even robots.txt was asked for
+
+
+def test_redirect_to_a_private_address_is_refused(
+    serve: Callable[[], Site], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = serve()
+    news_site(site)
+    port = site.base.rsplit(":", 1)[1]
+    site.routes["/away"] = (302, {"Location": f"http://127.0.0.2:{port}/news/plain", "Content-Type": "text/html"}, b"")
+    site.routes["/feed-private.rss"] = (
+        200,
+        {"Content-Type": "application/rss+xml"},
+        f'<rss version="2.0"><channel><title>W</title><item><link>http://127.0.0.3:{port}/x</link></item></channel></rss>'.encode(),
+    )
+    # Let the test server's own address pass as public; 127.0.0.2 and .3 stand for a private target.
+    monkeypatch.setattr(P, "_is_public", lambda address: address == "127.0.0.1")
+    report = P.pull(
+        feeds=[f"{site.base}/feed-private.rss"],
+        urls=[f"{site.base}/away"],
+        raw_dir=tmp_path,
+        fetcher=fast_fetcher(allow_private=False),
+    )
+    failed = dict(report.failed)
+    assert "non-public address 127.0.0.2" in failed[f"{site.base}/away"]
+    assert "non-public address 127.0.0.3" in failed[f"http://127.0.0.3:{port}/x"]
+    assert report.saved == []
+
+
+def test_saved_url_is_the_fetched_one_not_the_canonical(serve: Callable[[], Site], tmp_path: Path) -> None:
+    """A page naming another outlet's URL as canonical is filed under the host it came from."""
+    site = serve()
+    site.html(
+        "/story",
+        page("Hadrut", "Friday", title="Fighting near Hadrut", canonical="https://other-outlet.example/their-story"),
+    )
+    site.routes["/old-story"] = (301, {"Location": "/story?utm_source=x", "Content-Type": "text/html"}, b"")
+    report = P.pull(urls=[f"{site.base}/old-story"], raw_dir=tmp_path, fetcher=fast_fetcher())
+    [path] = report.saved
+    meta, _ = front(path)
+    assert meta["url"] == f"{site.base}/story"
+    assert meta["canonical_url"] == "https://other-outlet.example/their-story"
+    assert meta["outlet"] != "other-outlet.example"
+    assert path.parent == tmp_path / "web" / "127.0.0.1"
+    assert meta["id"].startswith("127-0-0-1-")
+    logged = [json.loads(line) for line in (tmp_path / P.PULL_LOG_NAME).read_text().splitlines()]
+    assert logged[-1]["final_url"] == f"{site.base}/story"
+    # a rerun knows the redirecting URL and fetches nothing
+    again = P.pull(urls=[f"{site.base}/old-story"], raw_dir=tmp_path, fetcher=fast_fetcher())
+    assert again.skipped == [(f"{site.base}/old-story", "already present")]
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_compressed_responses_are_decoded(serve: Callable[[], Site], tmp_path: Path, encoding: str) -> None:
+    import gzip
+    import zlib
+
+    site = serve()
+    body = page("Shusha", "Thursday", title="Shusha shelled again")
+    packed = gzip.compress(body) if encoding == "gzip" else zlib.compress(body)
+    site.routes["/packed"] = (200, {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": encoding}, packed)
+    report = P.pull(urls=[f"{site.base}/packed"], raw_dir=tmp_path, fetcher=fast_fetcher())
+    [path] = report.saved
+    assert "humanitarian truce" in path.read_text(encoding="utf-8")
+    [kept] = (tmp_path / "_html").rglob("*.html")
+    assert kept.read_bytes() == body
+
+
+def test_compression_bomb_is_refused(serve: Callable[[], Site], tmp_path: Path) -> None:
+    import gzip
+
+    site = serve()
+    site.routes["/bomb"] = (
+        200,
+        {"Content-Type": "text/html", "Content-Encoding": "gzip"},
+        gzip.compress(b"<html>" + b"a" * 2_000_000),
+    )
+    report = P.pull(urls=[f"{site.base}/bomb"], raw_dir=tmp_path, fetcher=fast_fetcher(max_bytes=100_000))
+    assert "decompressed response exceeds 100000 bytes" in report.failed[0][1]
+
+
+def test_reports_are_written_atomically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "web" / "host" / "r.txt"
+    P.write_new(target, b"first")
+    with pytest.raises(FileExistsError):
+        P.write_new(target, b"second")
+    assert target.read_bytes() == b"first"
+
+    def crash(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(P.os, "link", crash)
+    with pytest.raises(KeyboardInterrupt):
+        P.write_new(tmp_path / "web" / "host" / "s.txt", b"half")
+    assert sorted(p.name for p in target.parent.iterdir()) == ["r.txt"]  # no partial file, no temporary left
+
+
+def test_exit_code_is_the_same_on_a_rerun_with_a_dead_link(serve: Callable[[], Site], tmp_path: Path) -> None:
+    site = serve()
+    news_site(site)
+    urls = [f"{site.base}/news/plain", f"{site.base}/dead"]
+    first = P.pull(urls=urls, raw_dir=tmp_path, fetcher=fast_fetcher())
+    second = P.pull(urls=urls, raw_dir=tmp_path, fetcher=fast_fetcher())
+    assert (len(first.saved), len(second.saved)) == (1, 0)
+    assert first.exit_code() == second.exit_code() == 1
