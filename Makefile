@@ -42,7 +42,7 @@ codebook: | $(VENV)/.installed ## Regenerate docs/codebook.md from pipeline/sche
 	$(PY) -m pipeline.codebook
 
 .PHONY: exports
-exports: | $(VENV)/.installed ## Write ACLED- and UCDP-style CSVs and GeoParquet beside $(OUT)/events.parquet
+exports: | $(VENV)/.installed ## Regenerate the ACLED/UCDP CSVs and GeoParquet of $(OUT) (builds write them into each release)
 	$(PY) -m pipeline.exports --out $(OUT)
 
 $(VENV)/.notebook: pyproject.toml | $(VENV)/.installed

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import ceasefires as ceasefire_stage
-from pipeline import dates, ingest, publish
+from pipeline import dates, exports, ingest, publish
 from pipeline.extract import Mention, extract_report
 from pipeline.geocode import get_gazetteer, locate
 from pipeline.merge import merge_mentions
@@ -155,6 +155,8 @@ def build(raw_dir: Path, out_dir: Path, profile: Profile | None = None) -> str:
             build_info = {"raw_dir": str(raw_dir), "conflict": profile.id}
             staging = publish.stage_tables(result.tables, out_dir, build_info=build_info, profile=profile)
             try:
+                # The ACLED/UCDP/GeoParquet exports are part of the release, published with its tables.
+                exports.write_exports(staging, profile)
                 report = validate.validate_folder(staging, profile=profile)
             except Exception:
                 shutil.rmtree(staging, ignore_errors=True)
@@ -163,7 +165,7 @@ def build(raw_dir: Path, out_dir: Path, profile: Profile | None = None) -> str:
                 _keep_failed_report(report, staging, out_dir)
                 raise BuildFailed("validation failed, nothing published:\n" + report.render())
             publish.swap_in(staging, out_dir)
-    except (publish.BuildLocked, publish.UnsafeOutput, publish.TableSchemaError, ceasefire_stage.CeasefireFileError, ProfileError) as exc:
+    except (publish.BuildLocked, publish.UnsafeOutput, publish.TableSchemaError, ceasefire_stage.CeasefireFileError, ProfileError, exports.ExportError) as exc:
         raise BuildFailed(str(exc)) from exc
     return result.summary()
 

@@ -310,7 +310,7 @@ def read_build_info(folder: Path, table: str) -> dict | None:
 RELEASE_MARKER = ".pipeline-release.json"
 KEEP_RELEASES = 3
 # What an output folder of an older version (a plain folder, no marker) may hold.
-LEGACY_OUTPUT_NAMES = {f"{t}.parquet" for t in schema.TABLES} | {"validation", "events_acled.csv", "events_ucdp.csv", "events.geoparquet"}
+LEGACY_OUTPUT_NAMES = {f"{t}.parquet" for t in schema.TABLES} | {"validation", "events_acled.csv", "events_ucdp.csv", "events.geoparquet", "events_geo.parquet"}
 
 
 class UnsafeOutput(ValueError):
