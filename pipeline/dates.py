@@ -100,6 +100,7 @@ class DayExpression:
     start: int
     end: int
     background: bool = False  # in a background frame ("since ...", "erupted on ...", "took effect on ...")
+    truce: bool = False  # the day of a truce or its talks ("the ceasefire agreed on Saturday"), not of an act
 
     @property
     def event_date(self) -> date:
@@ -168,7 +169,7 @@ _WD_ANY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tues
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 _PRE = (
-    r"(?i:(?:the\s+)?(?:early|small|wee)\s+hours\s+of|(?:the\s+)?night\s+(?:to|into|of|from)|overnight\s+(?:into|to|on)"
+    r"(?i:(?:the\s+)?(?:early|small|wee)\s+hours\s+of|(?:the\s+)?night\s+(?:to|into|of|from)|overnight(?:\s+(?:into|to|on))?"
     r"|late\s+on|early\s+on|late|early|last|previous|past|next|coming|this)"
 )
 _GENERIC_ZONE = r"local\s+time|GMT\s*[+-]\s*\d{1,2}(?::?\d\d)?|UTC\s*[+-]\s*\d{1,2}(?::?\d\d)?|GMT|UTC"
@@ -285,8 +286,15 @@ DATELINE_AFTER = re.compile(r"^\s*(?:\([^)]{1,40}\))?\s*[-–—]")
 BACKGROUND_BEFORE = re.compile(
     r"(?i:\b(?:since|began|begun|begins|begin|started|starts|erupted|broke\s+out|took\s+effect|take\s+effect|came\s+into\s+(?:force|effect)"
     r"|went\s+into\s+effect|agreed|signed|brokered|declared|ended|ending|due\s+to\s+(?:start|begin|take\s+effect)|scheduled"
-    r"|expected|truce|ceasefire|cease-fire|agreement|deal|accord|war)\b(?:\s+(?:of|on|in|at|from|about|around|the|a))*\s+$)"
+    r"|expected|truce|ceasefire|cease-fire|agreement|deal|accord|war|than)\b(?:\s+(?:of|on|in|at|from|about|around|the|a))*\s+$)"
 )
+# A day that dates a truce or its talks, not an act: "the ceasefire agreed on Saturday", "Saturday's talks".
+TRUCE_DATE_BEFORE = re.compile(
+    r"(?i:\b(?:truce|ceasefire|cease-fire|armistice|agreement|deal|accord|talks)\s+(?:(?:was|were|had\s+been|has\s+been)\s+)?"
+    r"(?:announced|agreed|reached|signed|brokered|declared|struck|concluded|took\s+effect|came\s+into\s+(?:force|effect)"
+    r"|went\s+into\s+effect|held)?(?:\s+(?:of|on|in|at|from|the|a|late|early))*\s+$)"
+)
+TRUCE_DATE_AFTER = re.compile(r"^(?:['’]s)?\s+(?i:truce|ceasefire|cease-fire|armistice|talks|negotiations)\b")
 BACKGROUND_AFTER = re.compile(r"^\s+(?i:truce|ceasefire|cease-fire|agreement|deal|statement|accord|war|talks|declaration)\b")
 FUTURE_BEFORE = re.compile(r"(?i:\b(?:due|scheduled|expected|planned|set|will|shall|to\s+be\s+held|to\s+hold|to\s+meet)\b[\w\s,'’]{0,30}$)")
 # A local and a GMT clock side by side: "10:44 (0644 GMT)", "0800 GMT (local time 12pm)".
@@ -469,6 +477,10 @@ def _is_background(text: str, start: int, end: int, cue: str | None = None) -> b
     if (cue or "").lower() == "since":
         return True
     return bool(BACKGROUND_BEFORE.search(_prefix(text, start)) or BACKGROUND_AFTER.match(text[end:end + 40]))
+
+
+def _dates_a_truce(text: str, start: int, end: int) -> bool:
+    return bool(TRUCE_DATE_BEFORE.search(_prefix(text, start)) or TRUCE_DATE_AFTER.match(text[end:end + 40]))
 
 
 # --------------------------------------------------------------------------- day expressions
@@ -754,7 +766,8 @@ def resolve_sentence(sentence: str, reference: datetime, *, local: LocalTime = U
             moved = _instant(start, partner, local_offset_minutes).astimezone(_tz(local_offset_minutes)).date()
             start = end = moved
         day = DayExpression(
-            start, max(end, start), chosen.precision, sentence[chosen.span.start:chosen.span.end], chosen.span.start, chosen.span.end, chosen_background
+            start, max(end, start), chosen.precision, sentence[chosen.span.start:chosen.span.end], chosen.span.start, chosen.span.end, chosen_background,
+            _dates_a_truce(sentence, chosen.span.start, chosen.span.end),
         )
     rejected.sort()
     return SentenceDate(day, clock, tuple(text for _, text in rejected))

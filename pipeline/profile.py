@@ -37,7 +37,7 @@ PROFILE_FILE = "profile.yaml"
 REQUIRED_KEYS = ("id", "name", "language", "parties", "event_countries", "timezone")
 OPTIONAL_KEYS = (
     "first_year", "sample_raw", "source", "zone_words", "bounding_boxes", "gazetteer", "exports", "party_aliases", "codebook_examples",
-    "unstated_fire", "near_village_precision",
+    "unstated_fire", "near_village_precision", "capitals",
 )
 PARTY_KEYS = ("code", "name", "force", "civilians", "country_iso3", "opposes", "government", "territory", "holds", "aliases", "note")
 GAZETTEER_KEYS = ("preferred_countries", "focus_admin1", "surname_suffixes")
@@ -64,7 +64,7 @@ class Party:
     government: str | None = None  # the claimant that speaks for the party as a whole
     territory: tuple[str, ...] = ()  # admin1 names where unnamed forces of its camp are this party
     holds: tuple[str, ...] = ()  # places or first-level divisions it controls inside another state's territory
-    aliases: tuple[str, ...] = ()  # other names of the party ("Artsakh" for a de facto republic)
+    aliases: tuple[str, ...] = ()  # other names of the party (a de facto republic's own name)
     note: str = ""  # what else counts as this party (shown in the codebook)
 
 
@@ -90,6 +90,7 @@ class Profile:
     codebook_examples: Mapping[str, object] = field(default_factory=dict)  # column -> example value in the codebook
     unstated_fire: str = "Shelling/artillery/missile attack"  # the act of "came under fire" where no weapon is named
     near_village_precision: int = 2  # precision of "near <village>" (1 where front-line villages are coded at themselves)
+    capitals: Mapping[str, str] = field(default_factory=dict)  # lower-case name of a state or territory -> its capital
 
     # --- files ---------------------------------------------------------------------------
 
@@ -313,6 +314,7 @@ def parse_profile(data: object, folder: Path, *, root: Path = config.ROOT) -> Pr
         codebook_examples=MappingProxyType(_mapping(data.get("codebook_examples"), f"{where}: codebook_examples")),
         unstated_fire=_sub_event_type(data.get("unstated_fire", "Shelling/artillery/missile attack"), f"{where}: unstated_fire"),
         near_village_precision=_precision(data.get("near_village_precision", 2), f"{where}: near_village_precision"),
+        capitals=MappingProxyType({str(k).lower(): str(v) for k, v in _mapping(data.get("capitals"), f"{where}: capitals").items()}),
     )
 
 

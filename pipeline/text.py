@@ -12,12 +12,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+CUT_OFF_PARAGRAPH_WORDS = 30  # no headline or caption runs this long
 PROSE_END = re.compile(r"""[.!?]["'”’)]*\s*$""")
 BULLET = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")
 LEAD_IN_END = re.compile(r":\s*$")
 DATELINE = re.compile(
     r"^(?P<dateline>[A-Z][A-Z .'-]{1,30}(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?)(?:,\s*\d{4})?)?\s*(?:\([^)]{1,40}\))?\s*[-–—]{1,2}\s+)"
 )
+
+DATELINE_OR_BYLINE = re.compile(r"^\s*(?:[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,2},\s|(?i:by)\s+[A-Z])")
 
 
 @dataclass(frozen=True)
@@ -29,8 +32,10 @@ class Line:
 
     @property
     def is_prose(self) -> bool:
-        """Prose lines end like sentences; headings, captions and stamps do not."""
-        return bool(PROSE_END.search(self.text)) and len(self.text.split()) >= 4
+        """Prose lines end like sentences; headings, captions and stamps do not. A line too long for a heading is
+        prose that was cut off (an excerpt ending mid-sentence)."""
+        words = len(self.text.split())
+        return (bool(PROSE_END.search(self.text)) and words >= 4) or words >= CUT_OFF_PARAGRAPH_WORDS
 
     @property
     def is_bullet(self) -> bool:
@@ -68,6 +73,11 @@ def split_lines(text: str) -> list[Line]:
             lines.append(Line(index, offset + lead, offset + len(stripped), stripped.strip()))
         offset += len(raw) + 1
     return lines
+
+
+def is_dateline_or_byline(line: str) -> bool:
+    """'BAKU, Azerbaijan, Oct. 13', 'By A. Writer - Agency:': a line that names where and who wrote, not a speaker."""
+    return bool(DATELINE_OR_BYLINE.match(line))
 
 
 def dateline_length(line: str) -> int:

@@ -61,3 +61,20 @@ def test_a_raid_and_a_killing_are_two_events_and_the_dead_belong_to_the_killing(
 def test_the_weapon_named_inside_fire_decides_its_kind(sentence, sub_event_type, extract):
     published = pd.Timestamp("2017-02-01T12:00:00+02:00").tz_convert("UTC")
     assert [m["sub_event_type"] for m in extract(sentence, published=published, conflict="donbas")] == [sub_event_type]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # loitering munitions are drones: a second kind of act at the one place
+        ("He said the army used rockets and loitering munitions against Stepanakert on Tuesday.", ["Air/drone strike", "Shelling/artillery/missile attack"]),
+        # an air raid siren is no raid
+        ("The air raid sirens sounded in Stepanakert all night on Tuesday, the emergency service said.", []),
+        # clearing unexploded shells is no attack
+        ("Sappers in Stepanakert were disposing of unexploded munitions from the fired rockets on Tuesday.", []),
+        # a month is no date for an act: the sentence recaps the war
+        ("In the first days of October, Armenian missiles hit Ganja and Mingachevir.", []),
+    ],
+)
+def test_acts_that_are_and_are_not_events(text, expected, extract):
+    assert sorted(m["sub_event_type"] for m in extract(text)) == expected

@@ -86,3 +86,35 @@ def test_a_side_that_holds_a_place_is_no_agent_and_a_side_shot_at_is_the_target(
     )
     assert (m["location_mention"], m["target_side"]) == ("Avdiivka", "UKR")
     assert m["perpetrator_side"] != "UKR"
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant_side", "perpetrator_side"),
+    [
+        # a name inside what is said is no speaker
+        ("The emergency service of Artsakh told reporters that the Azeri military used cluster munitions on Shushi on Tuesday.", "ARM", "AZE"),
+        ("Karabakh's president spoke to reporters. He said the Azeri army used rocket launchers on Shushi on Tuesday.", "ARM", "AZE"),
+        # a speaker's name followed by a verb of acting is the agent
+        ("The Azerbaijani military conducted artillery strikes on Martuni on Tuesday night, the information centre of the self-proclaimed republic said.", "ARM", "AZE"),
+        # the office of a president 'of the Republic of X' speaks for X
+        ("Shells killed two people in Tartar on Tuesday, the aide to the President of the Republic of Azerbaijan wrote.", "AZE", "ARM"),
+    ],
+)
+def test_who_speaks_and_who_acts(text, claimant_side, perpetrator_side, extract):
+    (m,) = extract(text)
+    assert (m["claimant_side"], m["perpetrator_side"]) == (claimant_side, perpetrator_side)
+
+
+def test_the_next_sentence_that_only_adds_detail_names_the_source(extract):
+    text = (
+        "Rockets fell on Ganja on Tuesday, killing four people. Two children were among the injured, "
+        "the Prosecutor General's Office said."
+    )
+    (m,) = extract(text)
+    assert m["claimant_side"] == "AZE"
+    assert "claims.next_sentence" in m["rules"]
+
+
+def test_a_dateline_is_no_speaker(extract):
+    (m,) = extract("GANJA, Azerbaijan, Oct. 13\n\nRockets hit the outskirts of Tartar again, a reporter from the scene writes.")
+    assert m["claimant_side"] != "AZE"

@@ -79,3 +79,16 @@ def test_casualty_phrases(sentence, killed, injured, breakdown):
 
 def test_at_least_forty_cases():
     assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "injured"),
+    [
+        ("Shells hit a cemetery in Tartar on Tuesday; 3 civilians were killed and 3 seriously wounded, the office said.", 3, 3),
+        ("One of the people injured in the shelling of Tartar on Tuesday has died, bringing the total number of fatalities to four, the office said.", 4, None),
+        ("Shelling hit Fuzuli on Tuesday. Some 40 civilians were killed and 200 wounded from September 27 up till now, the office said.", None, None),
+    ],
+)
+def test_more_figures(text, killed, injured, extract):
+    (m,) = extract(text)
+    assert (m["killed"], m["injured"]) == (killed, injured)

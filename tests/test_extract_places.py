@@ -122,3 +122,16 @@ def test_speakers_launch_sites_approaches_and_questions(sentence, expected, extr
 )
 def test_frames_brackets_areas_and_governments(sentence, expected, conflict, extract):
     assert [(m["location_mention"], m["geo_precision"]) for m in extract(sentence, conflict=conflict)] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Officials said the capital of Nagorno-Karabakh was shelled again on Tuesday.", [("Khankendi", 1)]),
+        ("Officials said Karabakh's capital was shelled again on Tuesday.", [("Khankendi", 1)]),
+        # 'X and Y districts' with Y unknown to the gazetteer: X is a district too
+        ("Guns pounded the Tartar and Qoshqar districts on Tuesday, the ministry said.", [("Tartar", 2)]),
+    ],
+)
+def test_capitals_and_lists_with_unknown_members(sentence, expected, extract):
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(sentence)] == expected

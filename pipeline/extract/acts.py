@@ -7,6 +7,7 @@ from pipeline.extract.mention import Act, Clause, PlaceRef
 from pipeline.lexicon import Lexicon
 
 NON_ATTACK_REACH = 80  # characters after an act searched for a purpose that makes it no attack
+NON_ATTACK_BEFORE = 60  # ... and before it ("disposing of the unexploded ordnance from the fired shells")
 WEAPON_REACH = 60  # characters between a weapon and an impact verb for the pair to tell an act
 GOVERNING_REACH = 120  # characters an act before a place governs it
 UNSPECIFIC = ("generic", "violation", "fire")  # acts that do not say their means
@@ -43,7 +44,7 @@ def act_is_real(text: str, act: Act, lexicon: Lexicon) -> bool:
     answered'), not a reconnaissance flight ('launched a drone near X to reconnoitre')."""
     if is_negated(text, act, lexicon) or lexicon.has("modality", text[max(0, act.start - 35) : act.start]):
         return False
-    if lexicon.has("non_attack", text[max(0, act.start - 20) : act.end + NON_ATTACK_REACH]):
+    if lexicon.has("non_attack", text[max(0, act.start - NON_ATTACK_BEFORE) : act.end + NON_ATTACK_REACH]):
         return False
     return not lexicon.rx("acts.future_passive_after").match(text[act.end :])
 

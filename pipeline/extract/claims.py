@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract.acts import act_is_real, is_negated
+from pipeline.extract.acts import act_is_real, find_acts, is_negated
 from pipeline.extract.context import Context, Denial, Report
 from pipeline.extract.mention import Act, Mention, PlaceRef
 from pipeline.extract.roles import find_sides
@@ -15,6 +15,7 @@ from pipeline.profile import Profile
 LOCAL_SIDE = "@place"  # the side of a speaker of the place the act hit: the party holding it
 VERB_AFTER_REACH = 90  # characters from a speaker to an attribution verb after it
 VERB_BEFORE_REACH = 40
+_THAT = re.compile(r"\bthat\b", re.I)
 
 
 def find_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]]:
@@ -30,6 +31,9 @@ def find_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]]
     # The object of an accusation is the accused, not a speaker: "X accused Y of ...".
     accused, agent = lexicon.rx("claims.accused_before"), lexicon.rx("claims.agent_by_before")
     found = [f for f in found if not accused.search(sentence[: f[0]]) and not agent.search(sentence[: f[0]])]
+    # "The X military conducted strikes on ...": a name followed by a verb of acting is the agent, not a speaker.
+    acting = lexicon.rx("claims.name_acting")
+    found = [f for f in found if not acting.match(sentence[f[1] :])]
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     out: list[tuple[int, int, Actor]] = []
     for f in found:
@@ -44,7 +48,8 @@ def _according_to_a_party(sentence: str, profile: Profile) -> list[tuple[int, in
     for party in profile.parties:
         if not party.government:
             continue
-        for m in re.finditer(rf"\b{re.escape(party.name)}\b", sentence, re.I):
+        names = "|".join(re.escape(n) for n in (party.name, *party.aliases))
+        for m in re.finditer(rf"\b(?:{names})\b", sentence, re.I):
             if profile.lexicon.rx("claims.according_to").search(sentence[: m.start()]):
                 actor = next((a for a in profile.lexicon.claimants if a.name == party.government), None)
                 if actor:
@@ -104,7 +109,14 @@ def attributed_claimants(sentence: str, report: Report, speakers: list[tuple[int
         one_word = " " not in sentence[s:e] and not sentence[e:].startswith("'s")
         if one_word and lexicon.rx("claims.place_preposition_before").search(sentence[:s]):
             continue  # "the city of X": a place, not a speaker
-        near_verb = any(0 <= vs - e <= VERB_AFTER_REACH or 0 <= s - ve <= VERB_BEFORE_REACH or vs <= s < ve for vs, ve, _ in verbs)
+        # "X told Y that <name> used ...", "he said <name> used ...": a name in what is said is no speaker.
+        in_content = lexicon.rx("roles.acting_after").match(sentence[e:]) is not None
+        near_verb = any(
+            0 <= vs - e <= VERB_AFTER_REACH
+            or (0 <= s - ve <= VERB_BEFORE_REACH and not in_content and not _THAT.search(sentence[ve:s]))
+            or vs <= s < ve
+            for vs, ve, _ in verbs
+        )
         if near_verb and actor not in claimants:
             claimants.append(actor)
     return claimants
@@ -134,6 +146,10 @@ def claimants_for(text: str, line: int, ctx: Context, report: Report, record: bo
         claimants, rule = list(ctx.paragraph_claimants.get(line, [])), "claims.paragraph"
     if not claimants and ctx.voices and (text.lstrip().startswith(('"', "'")) or ctx.answering):
         claimants, rule = [ctx.voices[-1]], "claims.speaker_continues"  # a quotation goes on, an interviewee answers
+    if not claimants and ctx.next_sentence and not find_acts(ctx.next_sentence, lexicon):
+        # "13 civilians were killed in X. Five women were among the injured, the prosecutors said.": the next
+        # sentence, which only adds detail, names the source of both.
+        claimants, rule = attributed_claimants(ctx.next_sentence, report), "claims.next_sentence"
     if not claimants:
         claimants, rule = list(report.outlet_claimant), "claims.outlet"
     if not claimants and report.own_observer is not None and lexicon.rx("claims.first_person").search(text):

@@ -41,6 +41,7 @@ class Context:
     recent_mentions: list[Mention] = field(default_factory=list)
     recent_sentence: int = -10
     paragraph_mentions: dict[int, list[Mention]] = field(default_factory=dict)
+    next_sentence: str = ""  # the sentence after the one being read (within its paragraph or the next one)
 
     def new_entry(self, stamp: datetime) -> Context:
         """The context of the next live-blog entry: speakers and the report's home carry over, the story does not."""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 
 from pipeline.extract.context import Context
@@ -18,7 +19,7 @@ PRECISION_REACH = 60
 
 def find_places(
     sentence: str, gazetteer, lexicon: Lexicon, event_countries: tuple[str, ...], skip_until: int = 0, dropped: list[PlaceRef] | None = None,
-    near_village_precision: int = 2,
+    near_village_precision: int = 2, capitals: Mapping[str, str] | None = None,
 ) -> list[PlaceRef]:
     """Places in the sentence that can be where an event happened; ``dropped`` collects the seats of speakers
     and the positions of observers, which 'there' or 'the village' later in the sentence may point back to."""
@@ -35,9 +36,29 @@ def find_places(
                 is_admin=bool(getattr(m, "is_admin_area", False)),
             )
         )
+    found += _capitals(sentence, gazetteer, lexicon, capitals or {}, skip_until, found)
+    found.sort(key=lambda p: p.start)
     found = _drop_containing_areas(found)
     found = _drop_non_sites(sentence, found, lexicon, dropped if dropped is not None else [])
     return _set_precision(sentence, found, lexicon, near_village_precision)
+
+
+def _capitals(sentence: str, gazetteer, lexicon: Lexicon, capitals: Mapping[str, str], skip_until: int, found: list[PlaceRef]) -> list[PlaceRef]:
+    """'the capital of X', "X's capital": the capital the profile gives for X, at the words that name it."""
+    out = []
+    for m in lexicon.rx("place.capital_of").finditer(sentence):
+        words = re.sub(r"['’]s$", "", m.group("name") or m.group("name2") or "").split()
+        # "the capital of Nagorno-Karabakh Stepanakert": the longest run of words the profile knows
+        city = next((capitals[k] for n in range(len(words), 0, -1) if (k := " ".join(words[:n]).lower()) in capitals), None)
+        if not city or m.start() < skip_until or any(p.start < m.end() and m.start() < p.end for p in found):
+            continue
+        hit = next(iter(gazetteer.find_mentions(city)), None)
+        place = getattr(hit, "place", None)
+        if place is None:
+            continue
+        out.append(PlaceRef(m.start(), m.end(), city, feature=place.feature or "", admin1=place.admin1 or "", country=place.country_iso3 or "",
+                            location=place.location or "", rule="place.capital_of"))
+    return out
 
 
 def _is_event_area(mention, event_countries: tuple[str, ...]) -> bool:
@@ -115,6 +136,8 @@ def _set_precision(sentence: str, places: list[PlaceRef], lexicon: Lexicon, near
         prefix = sentence[max(0, group[0].start - PRECISION_REACH) : group[0].start]
         suffix = sentence[group[-1].end :]
         wide = "place.precision2_before" if before2.search(prefix) else "place.precision2_after" if after2.match(suffix) else ""
+        if not wide and lexicon.rx("place.unknown_list_tail").match(suffix):
+            wide = "place.unknown_list_tail"  # "X and Y districts" where Y is no gazetteer name
         if len(group) == 2 and lexicon.rx("place.between").search(prefix):
             # "on the road between X and Y": one place, somewhere near the first.
             out.append(replace(group[0], precision=2, precision_rule="place.between"))

@@ -26,7 +26,9 @@ from pipeline.extract.roles import code_sides
 from pipeline.extract.segment import build_clauses, clause_bounds, sentence_text
 from pipeline.lexicon import Actor
 from pipeline.profile import Profile
-from pipeline.text import Sentence, dateline_length, split_lines, split_sentences
+from pipeline.text import Sentence, dateline_length, is_dateline_or_byline, split_lines, split_sentences
+
+RECAP_PRECISIONS = ("month", "year")  # an act dated no closer than this recaps the war; it is no event
 
 
 def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
@@ -43,6 +45,7 @@ def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
     lead_in = ""
     sentence_no = 0
     lines = split_lines(article["text"])
+    sentences_of = _SentenceCache(lines)
     for i, line in enumerate(lines):
         stamp = timeline.entry_stamp(lines, i, day_header, published, local, lexicon)
         if stamp is not None:
@@ -60,6 +63,8 @@ def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
             mentions += sentence_mentions(item, sentence_no, 0, ctx, report, lead_in=lead_in)
             continue
         if not line.is_prose:
+            if is_dateline_or_byline(line.text):
+                continue
             # A headline or a caption names speakers later sentences may point back to ("the mayor of X on ...").
             named = [a for _, _, a in claims.find_speakers(line.text, report) if a.side != claims.LOCAL_SIDE]
             ctx.speakers += named
@@ -68,14 +73,35 @@ def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
         ctx.answering = i > 0 and lines[i - 1].text.rstrip().endswith("?") and not line.text.rstrip().endswith("?")
         time_first = timeline.TIME_FIRST.match(line.text)
         skip = len(time_first.group(0)) if time_first else dateline_length(line.text)
-        for sentence in split_sentences(line):
+        line_sentences = sentences_of(i)
+        for k, sentence in enumerate(line_sentences):
             sentence_no += 1
+            ctx.next_sentence = line_sentences[k + 1].text if k + 1 < len(line_sentences) else sentences_of.first_of_next_prose(i)
             if lexicon.rx("segment.weekday_header").match(sentence.text):
                 timeline.remember_date(ctx, f"on {sentence.text.strip(' .')}", local)  # a diary's "Monday." opens that day
                 continue
             mentions += sentence_mentions(sentence, sentence_no, skip if sentence.start == line.start else 0, ctx, report)
     claims.apply_denials(mentions, report)
     return mentions
+
+
+class _SentenceCache:
+    """The sentences of each prose line, split once (the split is the costly step)."""
+
+    def __init__(self, lines) -> None:
+        self.lines, self.cache = lines, {}
+
+    def __call__(self, i: int) -> list[Sentence]:
+        if i not in self.cache:
+            self.cache[i] = split_sentences(self.lines[i])
+        return self.cache[i]
+
+    def first_of_next_prose(self, i: int) -> str:
+        nxt = i + 1
+        if nxt >= len(self.lines) or not self.lines[nxt].is_prose:
+            return ""
+        sentences = self(nxt)
+        return sentences[0].text if sentences else ""
 
 
 def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, report: Report, lead_in: str = "") -> list[Mention]:
@@ -87,7 +113,8 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         ctx.speakers += [a for _, _, a in speakers if a.side != claims.LOCAL_SIDE]
     non_sites: list[PlaceRef] = []
     found_places = places.find_places(
-        text, report.gazetteer, lexicon, profile.event_countries, skip_until=skip, dropped=non_sites, near_village_precision=profile.near_village_precision
+        text, report.gazetteer, lexicon, profile.event_countries, skip_until=skip, dropped=non_sites, near_village_precision=profile.near_village_precision,
+        capitals=profile.capitals,
     )
     found_acts = find_acts(text, lexicon)
     denial_end = claims.denial_end(text, found_acts, lexicon)
@@ -135,6 +162,9 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     # A list item's dates are its own; the lead-in's date reaches it as the date of the story so far.
     date_text = " " * skip + text[skip:] if lead_in else text
     sentence_date = timeline.resolve_date(date_text, ctx.reference, local)
+    if sentence_date.day is not None and sentence_date.day.precision in RECAP_PRECISIONS:
+        ctx.remember_places(number, found_places, text, sentence.line)
+        return []  # acts dated only to a month or a year ("in the early days of October") recap the war
     coded = Coding(sentence, number, text, found_acts, speakers, claimants, claim_rule, own_timing, sentence_date, ctx, report, bool(lead_in))
     out = []
     distinct = {p.surface.lower() for p in found_places}

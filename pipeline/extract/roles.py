@@ -11,6 +11,8 @@ from pipeline.profile import Profile
 
 TARGET_LABELS = ("civilians", "military")
 
+INSIDE_ACT_REACH = 30  # characters from a side to the end of the act phrase it qualifies ("under X artillery fire")
+
 
 def find_sides(text: str, lexicon: Lexicon, speakers: list[tuple[int, int, Actor]]) -> list[tuple[int, int, str]]:
     """(start, end, side) of every word naming a side's forces or state; side may be 'A|B' (the place decides)."""
@@ -31,8 +33,8 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
         return "target", "roles.positions_of_before"  # "the positions of units of the X army"
     if rx("roles.agent_before").search(before):
         return "agent", "roles.agent_before"  # "accused X forces", "fired by the X army"
-    if any(a.start <= s < a.end for a in acts):
-        return "agent", "roles.inside_act"  # "under X fire"
+    if any(a.start <= s < a.end and a.end - e <= INSIDE_ACT_REACH for a in acts):
+        return "agent", "roles.inside_act"  # "under X fire", "under heavy X artillery fire"
     if rx("roles.from_before").search(before) and rx("roles.territory_after").match(after):
         return "agent", "roles.from_territory"  # "fired from X territory"
     if s < first_act and rx("roles.local_passive").match(after):
@@ -149,6 +151,8 @@ def _in_agent_phrase(text: str, start: int, end: int, profile: Profile) -> bool:
     """'fire from the armed forces of X', 'fired by X units': the shooter, not the target (X a party's name)."""
     if profile.lexicon.rx("roles.by_from_before").search(text[:start]):
         return True
+    if profile.lexicon.rx("place.kind_word").fullmatch(text[start:end]):
+        return False  # "a village of X's district": where, not who
     of = profile.lexicon.rx("roles.of_before").match(text[end:])
     return bool(of) and bool(profile.party_name_pattern.match(text, end + of.end()))
 

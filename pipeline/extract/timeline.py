@@ -124,6 +124,12 @@ def event_time(
 ) -> EventTime:
     """The act's date: its own words, else the story's date (moved by 'the day before'), else the report's day."""
     day = clause_date.day or sentence_date.day
+    # "shelling goes on despite the truce agreed on Saturday": Saturday is the truce's day, unless the act came
+    # "minutes after" it began.
+    elapsed = lexicon.rx("timeline.truce_elapsed").search(clause_text) is not None
+    if day is not None and day.truce and not elapsed:
+        day = None
+    truce_timed = truce_timed and elapsed
     story = story_date(ctx, line, number, in_list, truce_timed)
     if day is not None and story is not None and lexicon.rx("timeline.part_of_day").match(day.expression) and not _names_a_day(clause_text, local):
         day = None  # "at dawn" in a story already dated: that day's dawn, not the report's
