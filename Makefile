@@ -11,6 +11,8 @@ RAW ?= data/raw/$(CONFLICT)
 OUT ?= $(if $(filter $(CONFLICT),$(shell cat data/conflicts/DEFAULT)),data/processed,data/processed-$(CONFLICT))
 SHARED ?= ../shared
 
+REPORT := $(OUT)/report/explore.html
+
 # pip's output cut to one line per package it fetches, and a line when it starts installing (the long step).
 PIP_PROGRESS := awk '/^Collecting /{n++; printf "  [%3d] %s\n", n, $$2; fflush()} /^Installing collected packages/{sub(/^Installing collected packages: /, ""); print "  installing " split($$0, names, ", ") " packages (the long step)..."; fflush()} /^Successfully installed/{print "  installed."}'
 
@@ -24,7 +26,7 @@ $(VENV)/.installed: pyproject.toml
 	@echo "$(VENV) is ready; activate it with 'source $(VENV)/bin/activate', or call $(PY) directly."
 
 # Variables whose values `make help` shows in place of their names.
-HELP_VARS := OUT RAW CONFLICT SHARED
+HELP_VARS := OUT RAW CONFLICT SHARED REPORT
 
 .PHONY: help
 help: ## List the targets (with the values of CONFLICT, RAW, OUT on this command line)
@@ -61,8 +63,18 @@ $(VENV)/.notebook: pyproject.toml | $(VENV)/.installed
 	$(PY) -m pip install --progress-bar off -e '.[dev,notebook]' | $(PIP_PROGRESS)
 	touch $@
 
+.PHONY: report
+report: | $(VENV)/.notebook ## Render notebooks/explore.ipynb on $(OUT) to $(REPORT), a page that reads offline (builds $(OUT) if missing)
+	@[ -e $(OUT)/events.parquet ] || $(MAKE) --no-print-directory data
+	@$(MAKE) --no-print-directory $(REPORT)
+	@echo "open $(REPORT) in a browser (it reads offline)"
+
+$(REPORT): notebooks/explore.ipynb notebooks/report.json $(OUT)/events.parquet | $(VENV)/.notebook
+	EXPLORE_DATA_DIR=$(abspath $(OUT)) $(PY) -m nbconvert --config notebooks/report.json \
+		--output-dir $(@D) --output $(basename $(@F)) notebooks/explore.ipynb
+
 .PHONY: notebook
-notebook: | $(VENV)/.notebook ## Execute notebooks/explore.ipynb headless on a fresh build (and check it is stripped)
+notebook: | $(VENV)/.notebook ## Install the notebook extra and test the notebook (runs on a fresh build; outputs stripped in git)
 	$(PY) -m pytest -q tests/test_notebook.py
 
 .PHONY: test
