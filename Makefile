@@ -11,15 +11,28 @@ RAW ?= data/raw/$(CONFLICT)
 OUT ?= $(if $(filter $(CONFLICT),$(shell cat data/conflicts/DEFAULT)),data/processed,data/processed-$(CONFLICT))
 SHARED ?= ../shared
 
+REPORT := $(OUT)/report/explore.html
+
+# pip's output cut to one line per package it fetches, and a line when it starts installing (the long step).
+PIP_PROGRESS := awk '/^Collecting /{n++; printf "  [%3d] %s\n", n, $$2; fflush()} /^Installing collected packages/{sub(/^Installing collected packages: /, ""); print "  installing " split($$0, names, ", ") " packages (the long step)..."; fflush()} /^Successfully installed/{print "  installed."}'
+
 $(VENV)/.installed: pyproject.toml
+	@echo "Setting up $(VENV): installing the pipeline and its dependencies (pandas, pyarrow, Great Expectations, spaCy, ...)."
+	@echo "This happens once and usually takes two to three minutes (downloads, then a minute of installing)."
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --progress-bar off -e '.[dev]' | $(PIP_PROGRESS)
 	touch $@
+	@echo "$(VENV) is ready; activate it with 'source $(VENV)/bin/activate', or call $(PY) directly."
+
+# Variables whose values `make help` shows in place of their names.
+HELP_VARS := OUT RAW CONFLICT SHARED REPORT
 
 .PHONY: help
-help: ## List the targets
-	@grep -E '^[a-z][a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+help: ## List the targets (with the values of CONFLICT, RAW, OUT on this command line)
+	@echo "make TARGET [CONFLICT=id] [RAW=folder] [OUT=folder]; now CONFLICT=$(CONFLICT) RAW=$(RAW) OUT=$(OUT)"
+	@grep -E '^[a-z][a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}' \
+		| sed $(foreach v,$(HELP_VARS),-e 's|$$($(v))|$($(v))|g')
 
 .PHONY: setup
 setup: $(VENV)/.installed ## Create the virtual environment and install the package
@@ -29,13 +42,13 @@ data: | $(VENV)/.installed ## Build $(OUT) from $(RAW) (CONFLICT=$(CONFLICT)), v
 	$(PY) -m pipeline build --conflict $(CONFLICT) --raw $(RAW) --out $(OUT)
 
 .PHONY: validate
-validate: | $(VENV)/.installed ## Validate the published tables in data/processed/
+validate: | $(VENV)/.installed ## Validate the published tables in $(OUT) (report: $(OUT)/validation/summary.html)
 	$(PY) -m pipeline validate --out $(OUT)
 
 .PHONY: docs
 docs: codebook | $(VENV)/.installed ## Codebook (docs/codebook.md) and the validation report of $(OUT) into $(OUT)/validation/
 	$(PY) -m pipeline validate --out $(OUT)
-	@echo "docs/codebook.md; open $(OUT)/validation/summary.html (offline) or $(OUT)/validation/index.html"
+	@echo "docs/codebook.md; open $(OUT)/validation/summary.html (reads offline)"
 
 .PHONY: codebook
 codebook: | $(VENV)/.installed ## Regenerate docs/codebook.md from pipeline/schema.py
@@ -46,11 +59,22 @@ exports: | $(VENV)/.installed ## Regenerate the ACLED/UCDP CSVs and GeoParquet o
 	$(PY) -m pipeline.exports --out $(OUT)
 
 $(VENV)/.notebook: pyproject.toml | $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[dev,notebook]'
+	@echo "Installing the notebook extra (nbconvert, ipykernel, matplotlib, geopandas, ...): usually under a minute."
+	$(PY) -m pip install --progress-bar off -e '.[dev,notebook]' | $(PIP_PROGRESS)
 	touch $@
 
+.PHONY: report
+report: | $(VENV)/.notebook ## Render notebooks/explore.ipynb on $(OUT) to $(REPORT), a page that reads offline (builds $(OUT) if missing)
+	@[ -e $(OUT)/events.parquet ] || $(MAKE) --no-print-directory data
+	@$(MAKE) --no-print-directory $(REPORT)
+	@echo "open $(REPORT) in a browser (it reads offline)"
+
+$(REPORT): notebooks/explore.ipynb notebooks/report.json $(OUT)/events.parquet | $(VENV)/.notebook
+	EXPLORE_DATA_DIR=$(abspath $(OUT)) $(PY) -m nbconvert --config notebooks/report.json \
+		--output-dir $(@D) --output $(basename $(@F)) notebooks/explore.ipynb
+
 .PHONY: notebook
-notebook: | $(VENV)/.notebook ## Execute notebooks/explore.ipynb headless on a fresh build (and check it is stripped)
+notebook: | $(VENV)/.notebook ## Install the notebook extra and test the notebook (runs on a fresh build; outputs stripped in git)
 	$(PY) -m pytest -q tests/test_notebook.py
 
 .PHONY: test
@@ -62,7 +86,7 @@ lint: | $(VENV)/.installed ## Run ruff
 	$(PY) -m ruff check pipeline tests
 
 .PHONY: evaluate
-evaluate: | $(VENV)/.installed ## Score extraction on the seed article, the shared dev set and our style-varied set
+evaluate: | $(VENV)/.installed ## Score extraction on $(SHARED)/seeds, $(SHARED)/devset and the style sets in tests/fixtures/
 	$(PY) -m pipeline evaluate --gold $(SHARED)/seeds
 	$(PY) -m pipeline evaluate --gold $(SHARED)/devset
 	$(PY) -m pipeline evaluate --gold tests/fixtures/styles
@@ -78,7 +102,7 @@ FEEDS ?=
 URLS_FILE ?=
 
 .PHONY: pull
-pull: | $(VENV)/.installed ## Fetch FEEDS="url ..." and/or URLS_FILE=file into data/raw/web/
+pull: | $(VENV)/.installed ## Fetch FEEDS="url ..." and/or URLS_FILE=file into $(RAW)
 	$(PY) -m pipeline pull --raw $(RAW) $(foreach f,$(FEEDS),--feed $(f)) $(if $(URLS_FILE),--urls-file $(URLS_FILE))
 
 .PHONY: rollback

@@ -147,11 +147,17 @@ def build(raw_dir: Path, out_dir: Path, profile: Profile | None = None) -> str:
 
     if not raw_dir.is_dir():
         raise BuildFailed(f"raw folder not found: {raw_dir}")
+    if not ingest.iter_report_paths(raw_dir):
+        raise BuildFailed(
+            f"no reports in {raw_dir}: it holds no .txt, .md, .jsonl or .html file (hidden files, _html folders and "
+            "README or SOURCES files are skipped); nothing was published"
+        )
     try:
         profile = profile or load_profile()
         publish.check_out_dir(out_dir, raw_dir)
         with publish.build_lock(out_dir):
             result = build_tables(raw_dir, profile=profile)
+            _require_articles(raw_dir, result.tables["rejects"], len(result.tables["articles"]))
             build_info = {"raw_dir": str(raw_dir), "conflict": profile.id}
             staging = publish.stage_tables(result.tables, out_dir, build_info=build_info, profile=profile)
             try:
@@ -168,6 +174,19 @@ def build(raw_dir: Path, out_dir: Path, profile: Profile | None = None) -> str:
     except (publish.BuildLocked, publish.UnsafeOutput, publish.TableSchemaError, ceasefire_stage.CeasefireFileError, ProfileError, exports.ExportError) as exc:
         raise BuildFailed(str(exc)) from exc
     return result.summary()
+
+
+def _require_articles(raw_dir: Path, rejects: pd.DataFrame, articles: int, shown: int = 10) -> None:
+    """Stop before validation, in plain words, when every report was rejected."""
+    if articles:
+        return
+    lines = [f"all {len(rejects)} reports in {raw_dir} were rejected; nothing was published. The reasons:"]
+    for row in rejects.head(shown).itertuples():
+        where = row.raw_path + ("" if publish.is_missing(row.line) else f":{row.line}")
+        lines.append(f"  {where}: {row.error} (stage {row.stage})")
+    if len(rejects) > shown:
+        lines.append(f"  ... and {len(rejects) - shown} more (run with --debug, or see the warnings above)")
+    raise BuildFailed("\n".join(lines))
 
 
 def _keep_failed_report(report, staging: Path, out_dir: Path) -> None:

@@ -99,55 +99,124 @@ def _codebook(args: argparse.Namespace) -> int:
     return codebook_main([])
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """Every option that takes a value ends its help with its default, unless the help gives it already."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "%(default)" in text or "default:" in text or not action.option_strings or action.nargs == 0:
+            return text  # positional arguments and flags have no default to show
+        if action.default is None or action.default == []:
+            return f"{text} (default: none)"
+        return f"{text} (default: %(default)s)"
+
+
+def _shown(path: Path) -> str:
+    """A path as defaults show it: relative to the working folder where it lies inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _command(sub, name: str, summary: str, description: str, parents: tuple = ()) -> argparse.ArgumentParser:
+    return sub.add_parser(name, parents=list(parents), help=summary, description=description, formatter_class=HelpFormatter)
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
-    p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
-    p.add_argument("--debug", action="store_true", help="debug logging")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description="Build, check and score the ceasefire-violation event dataset. "
+        "`python -m pipeline COMMAND --help` describes each command.",
+        formatter_class=HelpFormatter,
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
+    p.add_argument("--debug", action="store_true", help="print debug logging, Great Expectations' and dateparser's included")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     conflict = argparse.ArgumentParser(add_help=False)
     conflict.add_argument(
         "--conflict", default=config.DEFAULT_CONFLICT, metavar="ID",
-        help="conflict profile: an id under data/conflicts/ or a profile folder (default: %(default)s)",
+        help="conflict profile: an id under data/conflicts/ or the path of a profile folder "
+        "(default: %(default)s, from PIPELINE_CONFLICT or data/conflicts/DEFAULT)",
     )
+    processed = _shown(config.PROCESSED_DIR)
 
-    b = sub.add_parser("build", parents=[conflict], help="build the tables from raw reports, validate and publish")
-    b.add_argument("--raw", help="raw reports (default: the profile's sample corpus, data/raw/<conflict>)")
-    b.add_argument("--out", help="output folder (default: data/processed for the default conflict, else data/processed-<conflict>)")
+    b = _command(
+        sub, "build", "build the tables from raw reports, validate and publish",
+        "Read every report in the raw folder, extract, geocode and merge events, link them to the profile's "
+        "ceasefires, validate all tables and publish them as a new release of the output folder (a link to the "
+        "release). Nothing is published when validation fails; the previous release stays.",
+        (conflict,),
+    )
+    b.add_argument("--raw", metavar="FOLDER", help="folder of raw reports, read recursively (default: the profile's sample corpus, data/raw/<conflict>)")
+    b.add_argument(
+        "--out", metavar="FOLDER",
+        help=f"output folder, a link to the current release (default: {processed} for the default conflict, else {processed}-<conflict>)",
+    )
     b.set_defaults(func=_build)
 
-    r = sub.add_parser("rollback", help="point the output folder at the release published before the current one")
-    r.add_argument("--out", default=str(config.PROCESSED_DIR))
+    r = _command(
+        sub, "rollback", "point the output folder at the release published before the current one",
+        "Point the output folder's link at the previous kept release (the last three releases are kept).",
+    )
+    r.add_argument("--out", metavar="FOLDER", default=processed, help="output folder whose link to move")
     r.set_defaults(func=_rollback)
 
-    v = sub.add_parser("validate", help="run the expectation suites on a published folder")
-    v.add_argument("--out", default=str(config.PROCESSED_DIR))
+    v = _command(
+        sub, "validate", "run the expectation suites on a published folder",
+        "Check the Parquet tables of a folder against the expectation suites in expectations/ and write the report "
+        "to FOLDER/validation/ (summary.html reads offline). Exit status 1 when an expectation fails.",
+    )
+    v.add_argument("--out", metavar="FOLDER", default=processed, help="folder holding the published tables")
     v.set_defaults(func=_validate)
 
-    e = sub.add_parser("evaluate", parents=[conflict], help="score extraction against a gold folder")
-    e.add_argument("--gold", required=True, help="folder with reports/ and gold.jsonl")
-    e.add_argument("--events", help="events.parquet to score instead of building from the gold reports")
-    e.add_argument("--min-f1", type=float, default=None, help="exit non-zero when strict F1 is below this")
-    e.add_argument("--min-field", action="append", default=[], metavar="NAME=X", help="exit non-zero when a field's accuracy is below X (repeatable)")
-    e.add_argument("--verbose", action="store_true", help="list missed, extra and miscoded events")
+    e = _command(
+        sub, "evaluate", "score extraction against a gold folder",
+        "Build events from GOLD/reports (or read --events) and match them one to one with GOLD/gold.jsonl; print "
+        "strict and lenient precision, recall and F1 and the accuracy of each coded field.",
+        (conflict,),
+    )
+    e.add_argument("--gold", required=True, metavar="FOLDER", help="gold folder with reports/ and gold.jsonl (required)")
+    e.add_argument("--events", metavar="FILE", help="events.parquet to score (default: build events from the gold folder's reports)")
+    e.add_argument("--min-f1", type=float, default=None, metavar="X", help="exit non-zero when strict F1 is below X (default: no floor)")
+    e.add_argument(
+        "--min-field", action="append", default=[], metavar="NAME=X",
+        help="exit non-zero when the accuracy of field NAME is below X; repeatable (default: no floors)",
+    )
+    e.add_argument("--verbose", action="store_true", help="list every missed, extra and miscoded event with its evidence")
     e.set_defaults(func=_evaluate)
 
-    g = sub.add_parser("geocode", parents=[conflict], help="look a place name up in the offline gazetteer")
-    g.add_argument("name")
-    g.add_argument("--country", help="ISO3 of the country the report is about")
-    g.add_argument("--near", action="append", default=[], help="another place named in the same context")
+    g = _command(
+        sub, "geocode", "look a place name up in the offline gazetteer",
+        "Print the best gazetteer match of a place name as JSON, with the alternatives considered. Exit status 1 "
+        "when nothing matches.",
+        (conflict,),
+    )
+    g.add_argument("name", help="the place name as written in a report, e.g. Terter")
+    g.add_argument("--country", metavar="ISO3", help="country the report is about, to prefer its places (default: none)")
+    g.add_argument("--near", action="append", default=[], metavar="NAME", help="another place named in the same context; repeatable (default: none)")
     g.set_defaults(func=_geocode)
 
-    x = sub.add_parser("exports", help="write ACLED- and UCDP-style CSVs and GeoParquet beside events.parquet")
-    x.add_argument("--out", default=str(config.PROCESSED_DIR))
+    x = _command(
+        sub, "exports", "write ACLED- and UCDP-style CSVs and GeoParquet beside events.parquet",
+        "Write the export files (see docs/exports.md) next to FOLDER/events.parquet.",
+    )
+    x.add_argument("--out", metavar="FOLDER", default=processed, help="folder holding events.parquet")
     x.set_defaults(func=_exports)
 
-    c = sub.add_parser("codebook", help="regenerate docs/codebook.md from the schema")
+    c = _command(sub, "codebook", "regenerate docs/codebook.md from the schema", "Write docs/codebook.md from pipeline/schema.py.")
     c.set_defaults(func=_codebook)
 
     from pipeline.pull import add_pull_parser
 
-    add_pull_parser(sub)
+    pull = add_pull_parser(sub)
+    pull.formatter_class = HelpFormatter
+    pull.description = pull.description or (
+        "Fetch RSS/Atom feeds and article pages politely (robots.txt, a per-host rate limit, retries) and save "
+        "each article as a report in the raw folder; an article already fetched is never fetched again."
+    )
+    pull.set_defaults(raw=_shown(config.RAW_DIR))
     return p
 
 

@@ -15,7 +15,8 @@ never no output. A reader that wants tables of one build resolves the link once
 
 Names used next to the output folder:
 
-- ``.processed.lock``: the lock file of :func:`build_lock` (kept; never deleted).
+- ``.processed.lock``: the lock file of :func:`build_lock` (kept once a release exists; a build that
+  never published anything removes it on exit, while still holding it).
 - ``.processed.releases/<id>/``: releases, each with a :data:`RELEASE_MARKER` file.
 - ``.processed.releases/.staging-<pid>/``: a build's staging folder.
 
@@ -516,6 +517,30 @@ def recover(out_dir: Path, *, keep_staging: Path | None = None) -> list[str]:
     return done
 
 
+def never_published(out_dir: Path) -> bool:
+    """True while nothing was ever published to ``out_dir``: no output, no release beside it."""
+    return not out_dir.exists() and not out_dir.is_symlink() and not list_releases(out_dir)
+
+
+def _open_lock(path: Path) -> int:
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        if path.is_symlink():
+            raise BuildLocked(f"the lock file {path} is a symbolic link; remove it (its target is left alone)") from None
+        raise BuildLocked(f"cannot open the lock file {path}: {exc.strerror}") from None
+
+
+def _is_file_at(fd: int, path: Path) -> bool:
+    """Whether ``path`` still names the file open as ``fd`` (a finished build may have removed it meanwhile)."""
+    try:
+        current = os.stat(path, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    opened = os.fstat(fd)
+    return (opened.st_dev, opened.st_ino) == (current.st_dev, current.st_ino)
+
+
 @contextmanager
 def build_lock(out_dir: Path) -> Iterator[Path]:
     """Hold an exclusive lock on ``out_dir`` for a build; raise :class:`BuildLocked` at once if another build holds it.
@@ -523,27 +548,40 @@ def build_lock(out_dir: Path) -> Iterator[Path]:
     The lock is ``flock`` on ``.<name>.lock`` beside ``out_dir``, opened without following a
     symbolic link (a planted link is an error, its target untouched); the kernel drops the lock when
     the holder exits, however it exits. Once held, leftovers of killed builds are recovered.
+
+    A holder that leaves ``out_dir`` never published removes the lock file (and an empty releases
+    folder) before releasing it, so a failed first build leaves nothing beside the output. A build
+    that opened the file just before it was removed finds, once it holds the lock, that the path no
+    longer names its file, and locks the new one instead.
     """
     path = lock_path(out_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
-    except OSError as exc:
-        if path.is_symlink():
-            raise BuildLocked(f"the lock file {path} is a symbolic link; remove it (its target is left alone)") from None
-        raise BuildLocked(f"cannot open the lock file {path}: {exc.strerror}") from None
-    try:
+    for _ in range(5):
+        fd = _open_lock(path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
             raise BuildLocked(f"another build is writing {out_dir} (process {holder} holds {path}); wait for it to finish") from None
+        if _is_file_at(fd, path):
+            break
+        os.close(fd)
+    else:
+        raise BuildLocked(f"the lock file {path} keeps being replaced; is another build starting and stopping?")
+    try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         recover(out_dir)
         yield path
     finally:
-        os.close(fd)  # closing the descriptor releases the lock
+        try:
+            if never_published(out_dir):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()  # still held: no other build can be using it
+                _remove_if_empty(releases_dir(out_dir))
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
 
 
 def load_release(out_dir: Path, tables: list[str] | tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:

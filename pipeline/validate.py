@@ -33,6 +33,7 @@ import html
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import time
@@ -51,6 +52,8 @@ from pipeline.profile import Profile, load_profile
 
 MAX_SHOWN = 5
 DOCS_SITE = "pipeline"
+SUMMARY_PAGE = "summary.html"
+TOP_VALUES = 5  # values shown per categorical column in the summary page
 TYPE_CHECK = "expect_column_values_to_match_arrow_type"
 TABLE_CHECK = "expect_table_to_exist"
 
@@ -408,9 +411,14 @@ class ValidationReport:
             lines += [f"  {f.render()}" for f in broken]
         if self.not_evaluated:
             lines.append(f"not evaluated ({len(self.not_evaluated)}: their columns are missing or mistyped): " + "; ".join(self.not_evaluated))
-        if self.docs_index is not None:
-            lines.append(f"data docs: {self.docs_index}")
+        if self.summary_page is not None:
+            lines.append(f"report: {self.summary_page} (reads offline; the Great Expectations Data Docs beside it need a network)")
         return "\n".join(lines)
+
+    @property
+    def summary_page(self) -> Path | None:
+        """The offline report written beside the Data Docs (see :func:`_write_summary`)."""
+        return None if self.docs_index is None else Path(self.docs_index).with_name(SUMMARY_PAGE)
 
 
 # --- Validation ---------------------------------------------------------------------------
@@ -613,25 +621,172 @@ def _validate(
     report = ValidationReport(not failures, failures, evaluated, skipped, time.perf_counter() - started)
     if docs_dir is not None:
         report.docs_index = docs_dir / "index.html"
-        _write_summary(docs_dir, report)
+        _write_summary(docs_dir, report, {t: f[[c for c in f.columns if not c.startswith("_")]] for t, f in frames.items()})
+        _mark_data_docs(docs_dir)
     return report
 
 
-def _write_summary(docs_dir: Path, report: ValidationReport) -> None:
-    """A script-free page beside the Data Docs (whose index table needs JavaScript from a CDN)."""
-    items = []
+# --- The offline report --------------------------------------------------------------------
+
+CDN_NOTE = (
+    "The Great Expectations Data Docs (index.html and the result and suite pages it links to) load their "
+    "styles and scripts from CDNs (unpkg, jsDelivr, cdnjs, jQuery's): without a network they show unstyled "
+    f"and their index table stays empty. {SUMMARY_PAGE} beside them needs nothing."
+)
+
+SUMMARY_CSS = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 75em; padding: 0 1em; color: #222; }
+h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; margin: 0.5em 0; }
+th, td { border-bottom: 1px solid #e3e3e3; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.passed { color: #1a7f37; font-weight: bold; }
+.failed { color: #c62828; font-weight: bold; }
+.note { background: #fff8e1; border-left: 4px solid #f0b400; padding: 0.5em 1em; }
+code { font-size: 0.9em; }
+td.values { font-size: 0.9em; }
+""".strip()
+
+
+def _short_value(value: object, limit: int = 40) -> str:
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.isoformat()
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _share(count: int, total: int) -> str:
+    return f"{count} ({100 * count / total:.1f}%)" if total and count else str(count)
+
+
+def _top(counts: Counter | pd.Series, total: int) -> str:
+    items = counts.most_common(TOP_VALUES) if isinstance(counts, Counter) else list(counts.head(TOP_VALUES).items())
+    shown = ", ".join(f"{_short_value(v)!s}: {_share(int(n), total)}" for v, n in items)
+    rest = len(counts) - len(items)
+    return shown + (f", … {rest} more" if rest > 0 else "")
+
+
+def column_profile(values: pd.Series, type_: pa.DataType | None) -> dict:
+    """Null count, distinct count and a one-line distribution of one column.
+
+    Categorical columns (strings, booleans) give their most common values with counts, numbers,
+    dates and instants their minimum and maximum, list columns their lengths and most common
+    items. Text that is (almost) all distinct gives its lengths instead.
+    """
+    present = [v for v in values if not publish.is_missing(v)]
+    out = {"nulls": len(values) - len(present), "distinct": None, "values": ""}
+    if not present:
+        return {**out, "values": "all null" if len(values) else ""}
+    if type_ is not None and pa.types.is_list(type_):
+        lists = [list(v) for v in present]
+        items = Counter(x for v in lists for x in v)
+        lengths = [len(v) for v in lists]
+        out["distinct"] = len(items)
+        out["values"] = f"{min(lengths)}–{max(lengths)} items a row; " + (_top(items, len(present)) if items else "no items")
+        return out
+    try:
+        distinct = pd.Series(present, dtype=object).nunique()
+    except TypeError:  # unhashable values in a mistyped column
+        return {**out, "values": f"{len(present)} values of type {type(present[0]).__name__}"}
+    out["distinct"] = distinct
+    numeric = type_ is not None and (pa.types.is_integer(type_) or pa.types.is_floating(type_))
+    ordered = type_ is not None and (pa.types.is_date(type_) or pa.types.is_timestamp(type_))
+    if numeric or ordered:
+        try:
+            low, high = min(present), max(present)
+        except TypeError:
+            return {**out, "values": "values of mixed types"}
+        out["values"] = f"min {_short_value(low)}, max {_short_value(high)}"
+        if numeric and distinct <= TOP_VALUES:
+            out["values"] += "; " + _top(Counter(present), len(present))
+        return out
+    if distinct == len(present) and distinct > TOP_VALUES:
+        lengths = [len(str(v)) for v in present]
+        out["values"] = f"all distinct; {min(lengths)}–{max(lengths)} characters, e.g. {_short_value(present[0])}"
+        return out
+    out["values"] = _top(Counter(present), len(present))
+    return out
+
+
+def _table_section(table: str, frame: pd.DataFrame | None, failed: list[Failure], links: str) -> str:
+    status = '<span class="passed">passed</span>' if not failed else f'<span class="failed">{len(failed)} failed</span>'
+    head = f'<h2 id="{table}">{table}</h2><p>{html.escape(schema.TABLE_DESCRIPTIONS[table])} {status}. {links}</p>'
+    details = "".join(f"<li><code>{html.escape(f.render())}</code></li>" for f in failed)
+    if details:
+        head += f"<ul>{details}</ul>"
+    if frame is None:
+        return head + "<p>No file: the table is missing.</p>"
+    target = schema.arrow_schema(table)
+    rows = [
+        "<tr><th>column</th><th>type</th><th>nulls</th><th>distinct</th><th>values</th></tr>",
+    ]
+    for column in frame.columns:
+        type_ = target.field(column).type if column in target.names else None
+        stats = column_profile(frame[column], type_)
+        distinct = "" if stats["distinct"] is None else str(stats["distinct"])
+        rows.append(
+            f"<tr><td><code>{html.escape(str(column))}</code></td><td>{html.escape(str(type_) if type_ else 'not in the schema')}</td>"
+            f'<td class="n">{_share(stats["nulls"], len(frame))}</td><td class="n">{distinct}</td>'
+            f'<td class="values">{html.escape(stats["values"])}</td></tr>'
+        )
+    return head + f"<p>{len(frame)} rows, {len(frame.columns)} columns.</p><table>{''.join(rows)}</table>"
+
+
+def _write_summary(docs_dir: Path, report: ValidationReport, frames: dict[str, pd.DataFrame]) -> None:
+    """``summary.html``: the outcome, and per table its row count, null rates and value distributions.
+
+    One self-contained page (inline CSS, no script, nothing fetched), unlike the Data Docs beside it.
+    """
+    overview = ["<tr><th>table</th><th>rows</th><th>columns</th><th>outcome</th><th>Data Docs (need a network)</th></tr>"]
+    sections = []
     for table in schema.TABLES:
-        pages = sorted((docs_dir / "validations" / table).rglob("*.html"))
-        link = f'<a href="{html.escape(pages[-1].relative_to(docs_dir).as_posix())}">validation result</a>' if pages else "not run"
+        frame = frames.get(table)
         failed = [f for f in report.failures if f.table == table]
-        status = "passed" if not failed else f"{len(failed)} failed"
-        suite = f'<a href="expectations/{table}.html">suite</a>' if (docs_dir / "expectations" / f"{table}.html").exists() else ""
-        details = "".join(f"<li><code>{html.escape(f.render())}</code></li>" for f in failed)
-        items.append(f"<li><b>{table}</b>: {status} ({link} {suite})<ul>{details}</ul></li>")
+        pages = sorted((docs_dir / "validations" / table).rglob("*.html"))
+        docs = []
+        if pages:
+            docs.append(f'<a href="{html.escape(pages[-1].relative_to(docs_dir).as_posix())}">validation result</a>')
+        if (docs_dir / "expectations" / f"{table}.html").exists():
+            docs.append(f'<a href="expectations/{table}.html">suite</a>')
+        outcome = '<span class="passed">passed</span>' if not failed else f'<span class="failed">{len(failed)} failed</span>'
+        size = ("", "") if frame is None else (str(len(frame)), str(len(frame.columns)))
+        overview.append(
+            f'<tr><td><a href="#{table}">{table}</a></td><td class="n">{size[0] or "missing"}</td><td class="n">{size[1]}</td>'
+            f"<td>{outcome}</td><td>{' · '.join(docs)}</td></tr>"
+        )
+        sections.append(_table_section(table, frame, failed, ("Data Docs: " + " · ".join(docs) + ".") if docs else ""))
+    lines = report.render().splitlines()
+    extra = "".join(f"<li>{html.escape(line.strip())}</li>" for line in lines[1:] if not line.startswith("report: "))
+    page = (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Validation report</title>'
+        f"<style>{SUMMARY_CSS}</style></head><body>\n<h1>Validation report</h1>\n"
+        f'<p class="{"passed" if report.success else "failed"}">{html.escape(lines[0])}</p>'
+        + (f"<ul>{extra}</ul>" if extra else "")
+        + "<p>Row counts, nulls, distinct values and value distributions of the tables as validated (derived columns "
+        "left out). Shares of values are of the non-null values; a list column's, of its rows.</p>"
+        + f'<p class="note">{html.escape(CDN_NOTE)} <a href="index.html">Data Docs index</a>.</p>'
+        + f"<table>{''.join(overview)}</table>\n"
+        + "\n".join(sections)
+        + "\n</body></html>\n"
+    )
     docs_dir.mkdir(parents=True, exist_ok=True)
-    text = html.escape(report.render().splitlines()[0])
-    page = f'<!doctype html><html><head><meta charset="utf-8"><title>Validation</title></head><body><h1>Validation</h1><p>{text}</p><ul>{"".join(items)}</ul><p><a href="index.html">Great Expectations Data Docs</a></p></body></html>\n'
-    (docs_dir / "summary.html").write_text(page, encoding="utf-8")
+    (docs_dir / SUMMARY_PAGE).write_text(page, encoding="utf-8")
+
+
+def _mark_data_docs(docs_dir: Path) -> None:
+    """Say at the top of the Data Docs index that it needs a network, and point to the offline page."""
+    index = docs_dir / "index.html"
+    if not index.is_file():
+        return
+    text = index.read_text(encoding="utf-8")
+    banner = (
+        '<div style="background:#fff8e1;border-left:4px solid #f0b400;padding:0.5em 1em;margin:0.5em;font-family:sans-serif">'
+        f'{html.escape(CDN_NOTE)} Offline, open <a href="{SUMMARY_PAGE}">{SUMMARY_PAGE}</a>.</div>'
+    )
+    marked, n = re.subn(r"<body[^>]*>", lambda m: m.group(0) + banner, text, count=1)
+    if n:
+        index.write_text(marked, encoding="utf-8")
 
 
 def profile_of_folder(out_dir: Path) -> Profile:

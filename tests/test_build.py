@@ -131,6 +131,51 @@ def test_missing_raw_folder_is_a_clear_error(tmp_path):
         build(tmp_path / "nope", tmp_path / "out")
 
 
+def _first_line(capsys) -> str:
+    err = capsys.readouterr().err
+    return next(line for line in err.splitlines() if line.startswith("build failed"))
+
+
+def test_an_empty_raw_folder_fails_in_one_plain_line_and_leaves_nothing(tmp_path, capsys):
+    from pipeline.cli import main
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "README.md").write_text("notes about the corpus, not a report\n", encoding="utf-8")
+    assert main(["-q", "build", "--raw", str(raw), "--out", str(tmp_path / "out")]) == 1
+    assert _first_line(capsys) == f"build failed: no reports in {raw}: it holds no .txt, .md, .jsonl or .html file (hidden files, _html folders and README or SOURCES files are skipped); nothing was published"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]  # no lock file, no releases folder
+
+
+def test_a_folder_of_rejected_reports_names_each_reason_and_leaves_no_lock(tmp_path, capsys):
+    from pipeline.cli import main
+
+    raw = tmp_path / "raw"
+    (raw / "feeds").mkdir(parents=True)
+    (raw / "undated.txt").write_text("Shelling was reported in the north.\n", encoding="utf-8")
+    (raw / "feeds" / "bad.jsonl").write_text('{"id": "no-text"}\n', encoding="utf-8")
+    assert main(["-q", "build", "--raw", str(raw), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert f"build failed: all 2 reports in {raw} were rejected; nothing was published. The reasons:" in err
+    assert "  feeds/bad.jsonl:1: JSON line has no 'text' (stage ingest)" in err
+    assert "  undated.txt: no publication date given and none can be inferred from the text (stage dates)" in err
+    assert "expect_" not in err and "staging" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
+
+
+def test_rejected_reports_leave_a_published_output_and_its_lock_alone(published, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(published, out)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "undated.txt").write_text("Shelling was reported in the north.\n", encoding="utf-8")
+    before = (out / "events.parquet").read_bytes()
+    with pytest.raises(BuildFailed, match="all 1 reports"):
+        build(raw, out)
+    assert (out / "events.parquet").read_bytes() == before
+    assert (tmp_path / ".out.lock").is_file()  # kept beside an output that exists
+
+
 @pytest.fixture(scope="module")
 def seed_events() -> pd.DataFrame:
     if not (SEEDS / "reports").is_dir():

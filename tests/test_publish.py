@@ -493,3 +493,47 @@ def test_build_lock_refuses_while_another_process_builds(tmp_path):
         holder.communicate("\n", timeout=30)
     with publish.build_lock(out):
         pass
+
+
+def test_a_lock_is_removed_when_nothing_was_ever_published(tmp_path):
+    out = tmp_path / "processed"
+    with publish.build_lock(out) as lock:
+        assert lock.is_file()
+    assert list(tmp_path.iterdir()) == []
+    _publish(out, "first")
+    assert publish.lock_path(out).is_file()  # kept once a release exists
+
+
+def test_a_lock_held_by_another_process_is_never_removed(tmp_path):
+    out = tmp_path / "processed"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom pathlib import Path\nfrom pipeline import publish\n"
+         "with publish.build_lock(Path(sys.argv[1])):\n    print('held', flush=True)\n    time.sleep(30)\n", str(out)],
+        stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(config.ROOT)},
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(publish.BuildLocked, match="another build is writing"), publish.build_lock(out):
+            pass
+        assert publish.lock_path(out).is_file()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_lock_file_removed_under_a_waiting_build_is_replaced(tmp_path, monkeypatch):
+    out = tmp_path / "processed"
+    opened = []
+    real_open = publish._open_lock
+
+    def open_then_lose(path):
+        fd = real_open(path)
+        opened.append(fd)
+        if len(opened) == 1:
+            path.unlink()  # as a finishing build that never published does, between our open and our lock
+        return fd
+
+    monkeypatch.setattr(publish, "_open_lock", open_then_lose)
+    with publish.build_lock(out) as lock:
+        assert len(opened) == 2 and lock.is_file()
+        assert os.fstat(opened[1]).st_ino == os.stat(lock).st_ino

@@ -11,7 +11,8 @@ import pytest
 from pipeline import config
 from pipeline.exports import write_exports
 
-SNIPPETS = re.findall(r"```python\n(.*?)```", (config.ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+README = (config.ROOT / "README.md").read_text(encoding="utf-8")
+SNIPPETS = re.findall(r"```python\n(.*?)```", README, re.S)
 
 
 def test_readme_has_snippets():
@@ -31,3 +32,27 @@ def test_snippet_runs(snippet, sample_output, tmp_path, capsys):
     finally:
         os.chdir(cwd)
     capsys.readouterr()
+
+
+def _commands() -> list[str]:
+    """Shell commands the README shows: indented code lines and inline code spans."""
+    prose = re.sub(r"```.*?```", "", README, flags=re.S)
+    indented = [line.strip() for line in prose.splitlines() if line.startswith("    ") and line.strip()]
+    inline = re.findall(r"`([^`\n]+)`", prose)
+    return indented + inline
+
+
+def test_commands_use_the_virtual_environment():
+    """`make data` installs into .venv: a bare `python`/`pip` would be the system's (unless activated, as said)."""
+    bare = [c for c in _commands() if re.match(r"(python3?|pip3?) ", c) and "activate" not in c]
+    assert bare == [], f"use .venv/bin/python (or a make target): {bare}"
+    assert "source .venv/bin/activate" in README
+
+
+def test_python_module_commands_exist():
+    from pipeline.cli import parser
+
+    for command in _commands():
+        found = re.match(r"\.venv/bin/python -m pipeline (\w+)", command)
+        if found:
+            assert found.group(1) in parser().format_help(), command

@@ -573,6 +573,49 @@ def test_validate_folder_builds_data_docs(published, tmp_path):
         assert (docs / "expectations" / f"{table}.html").is_file()
     summary = (docs / "summary.html").read_text()
     assert "<script" not in summary and "validations/events/" in summary
+    assert report.summary_page == docs / "summary.html" and f"report: {docs / 'summary.html'}" in report.render()
+
+
+def test_summary_page_profiles_every_table_offline(published, tmp_path):
+    import re
+
+    out = tmp_path / "processed"
+    shutil.copytree(published, out)
+    validate.validate_folder(out)
+    page = (out / "validation" / "summary.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script|<link|<img|src=|@import|url\(", page), "the page must need nothing from elsewhere"
+    events = publish.read_table(out, "events")
+    for table in schema.TABLES:
+        assert f'<h2 id="{table}">{table}</h2>' in page
+        rows = len(publish.read_table(out, table))
+        assert f'<td><a href="#{table}">{table}</a></td><td class="n">{rows}</td>' in page
+    section = page.split('<h2 id="events">')[1].split("<h2 ")[0]
+    nulls = int(events["time_utc"].isna().sum())
+    assert 0 < nulls < len(events)
+    assert f'<td><code>time_utc</code></td><td>timestamp[us, tz=UTC]</td><td class="n">{nulls} ({100 * nulls / len(events):.1f}%)</td>' in section
+    assert f"min {events['killed'].min()}, max {events['killed'].max()}" in section
+    assert f"min {min(events['event_date'])}, max {max(events['event_date'])}" in section
+    top = events["claim_status"].value_counts().index[0]
+    assert re.search(rf"<td><code>claim_status</code></td>.*?{top}: \d+", section)
+    assert "_unknown_report_ids" not in page  # derived columns are not the tables' own
+    assert "need a network" in page
+    index = (out / "validation" / "index.html").read_text(encoding="utf-8")
+    assert 'href="summary.html"' in index.split("</div>")[0]  # the Data Docs say where to go offline
+
+
+@pytest.mark.parametrize(
+    ("values", "type_", "expected"),
+    [
+        (["a", "b", "a", None], pa.string(), {"nulls": 1, "distinct": 2, "values": "a: 2 (66.7%), b: 1 (33.3%)"}),
+        ([3, None, 1, 2], pa.int32(), {"nulls": 1, "distinct": 3, "values": "min 1, max 3; 3: 1 (33.3%), 1: 1 (33.3%), 2: 1 (33.3%)"}),
+        ([D(2020, 10, 2), D(2020, 10, 1)], pa.date32(), {"nulls": 0, "distinct": 2, "values": "min 2020-10-01, max 2020-10-02"}),
+        ([["x", "y"], ["x"], []], pa.list_(pa.string()), {"nulls": 0, "distinct": 2, "values": "0–2 items a row; x: 2 (66.7%), y: 1 (33.3%)"}),
+        ([f"id-{i}" for i in range(8)], pa.string(), {"nulls": 0, "distinct": 8, "values": "all distinct; 4–4 characters, e.g. id-0"}),
+        ([None, None], pa.float64(), {"nulls": 2, "distinct": None, "values": "all null"}),
+    ],
+)
+def test_column_profile(values, type_, expected):
+    assert validate.column_profile(pd.Series(values, dtype=object), type_) == expected
 
 
 def test_validate_folder_reports_a_missing_file_and_a_mistyped_field(published, tmp_path):
