@@ -122,12 +122,14 @@ def build_tables(raw_dir: Path, *, profile: Profile | None = None, gazetteer=Non
     articles, date_rejects = fill_published(articles, profile=profile)
     mentions, extract_rejects = extract_all(articles, gazetteer, profile)
     failed = {(r["raw_path"], r["line"]) for r in extract_rejects}  # a report is an article or a reject, not both
-    articles = articles[[(p, None if pd.isna(n) else int(n)) not in failed for p, n in zip(articles["raw_path"], articles["raw_line"], strict=True)]]
+    keep = [(p, None if pd.isna(n) else int(n)) not in failed for p, n in zip(articles["raw_path"], articles["raw_line"], strict=True)]
+    articles = articles[pd.Series(keep, index=articles.index, dtype=bool)]  # (a plain empty list would select no columns)
     located, _dropped = locate(mentions, gazetteer, profile)
     events, mention_table = merge_mentions(located, profile)
     truces = ceasefire_stage.load_ceasefires(profile.ceasefires_file, profile.party_codes)
     events = ceasefire_stage.link_events(events, truces, zone=profile.zone)
-    horizon = articles["published"].max() if len(articles) else None
+    dated = articles["published"].dropna()
+    horizon = dated.max() if len(dated) else None  # undated reports (kept, flagged) say nothing of the horizon
     rejects = pd.concat([rejects, pd.DataFrame(date_rejects + extract_rejects, columns=column_names("rejects"))], ignore_index=True)
     tables = {
         "articles": articles[column_names("articles")],

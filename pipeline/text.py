@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 CUT_OFF_PARAGRAPH_WORDS = 30  # no headline or caption runs this long
+INNER_SENTENCE_END = re.compile(r"[a-z0-9][.!?][\"”’)]*\s+[A-Z]")  # a full sentence, then another that was cut off
 PROSE_END = re.compile(r"""[.!?]["'”’)]*\s*$""")
 BULLET = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")
 LEAD_IN_END = re.compile(r":\s*$")
 DATELINE = re.compile(
-    r"^(?P<dateline>[A-Z][A-Z .'-]{1,30}(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?)(?:,\s*\d{4})?)?\s*(?:\([^)]{1,40}\))?\s*[-–—]{1,2}\s+)"
+    r"^(?P<dateline>[A-Z][A-Z .'/-]{1,30}(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?))*"
+    r"(?:,\s*\d{4})?\s*(?:\([^)]{1,40}\))?\s*[-–—]{1,2}\s+)"
 )
 
 DATELINE_OR_BYLINE = re.compile(r"^\s*(?:[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,2},\s|(?i:by)\s+[A-Z])")
@@ -35,7 +37,9 @@ class Line:
         """Prose lines end like sentences; headings, captions and stamps do not. A line too long for a heading is
         prose that was cut off (an excerpt ending mid-sentence)."""
         words = len(self.text.split())
-        return (bool(PROSE_END.search(self.text)) and words >= 4) or words >= CUT_OFF_PARAGRAPH_WORDS
+        if PROSE_END.search(self.text):
+            return words >= 4
+        return words >= CUT_OFF_PARAGRAPH_WORDS or (words >= 8 and bool(INNER_SENTENCE_END.search(self.text)))
 
     @property
     def is_bullet(self) -> bool:

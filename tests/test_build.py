@@ -152,13 +152,13 @@ def test_a_folder_of_rejected_reports_names_each_reason_and_leaves_no_lock(tmp_p
 
     raw = tmp_path / "raw"
     (raw / "feeds").mkdir(parents=True)
-    (raw / "undated.txt").write_text("Shelling was reported in the north.\n", encoding="utf-8")
+    (raw / "binary.txt").write_bytes(bytes(range(256)) * 4)
     (raw / "feeds" / "bad.jsonl").write_text('{"id": "no-text"}\n', encoding="utf-8")
     assert main(["-q", "build", "--raw", str(raw), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert f"build failed: all 2 reports in {raw} were rejected; nothing was published. The reasons:" in err
     assert "  feeds/bad.jsonl:1: JSON line has no 'text' (stage ingest)" in err
-    assert "  undated.txt: no publication date given and none can be inferred from the text (stage dates)" in err
+    assert "  binary.txt: " in err
     assert "expect_" not in err and "staging" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
 
@@ -168,7 +168,7 @@ def test_rejected_reports_leave_a_published_output_and_its_lock_alone(published,
     shutil.copytree(published, out)
     raw = tmp_path / "raw"
     raw.mkdir()
-    (raw / "undated.txt").write_text("Shelling was reported in the north.\n", encoding="utf-8")
+    (raw / "binary.txt").write_bytes(bytes(range(256)) * 4)
     before = (out / "events.parquet").read_bytes()
     with pytest.raises(BuildFailed, match="all 1 reports"):
         build(raw, out)
@@ -203,3 +203,15 @@ def test_seed_without_front_matter_gives_the_same_events(seed_events, tmp_path):
     events = result.tables["events"]
     key = ["event_date", "location", "sub_event_type"]
     assert sorted(map(tuple, events[key].to_numpy().tolist())) == sorted(map(tuple, seed_events[key].to_numpy().tolist()))
+
+
+def test_a_folder_of_undated_reports_keeps_them_and_summarises_without_a_horizon(tmp_path):
+    from pipeline.build import build_tables
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "undated.txt").write_text("Shelling was reported in the north.\n", encoding="utf-8")
+    tables = build_tables(raw).tables
+    assert len(tables["articles"]) == 1 and tables["articles"]["published"].isna().all()
+    assert len(tables["events"]) == 0 and len(tables["rejects"]) == 0
+    assert tables["ceasefire_summary"]["days_in_force"].notna().all()

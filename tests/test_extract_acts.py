@@ -78,3 +78,17 @@ def test_the_weapon_named_inside_fire_decides_its_kind(sentence, sub_event_type,
 )
 def test_acts_that_are_and_are_not_events(text, expected, extract):
     assert sorted(m["sub_event_type"] for m in extract(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Baku accused Yerevan of targeting the city of Tartar on Tuesday.", [("Tartar", "Shelling/artillery/missile attack")]),
+        ("Shops in Barda stayed shut on Tuesday for fear of a possible second attack.", []),
+        ("The Karabakh army said the enemy bombards Azerbaijani units in Hadrut.", [("Hadrut", "Shelling/artillery/missile attack")]),
+        ("Since Tuesday morning the Tovuz district has been fired from Berd, the ministry said.", [("Tovuz", "Shelling/artillery/missile attack")]),
+        ("Officials said shells had fallen on the enclave's two largest cities, killing one person.", []),
+    ],
+)
+def test_more_acts(text, expected, extract):
+    assert [(m["location_mention"], m["sub_event_type"]) for m in extract(text)] == expected

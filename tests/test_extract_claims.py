@@ -118,3 +118,22 @@ def test_the_next_sentence_that_only_adds_detail_names_the_source(extract):
 def test_a_dateline_is_no_speaker(extract):
     (m,) = extract("GANJA, Azerbaijan, Oct. 13\n\nRockets hit the outskirts of Tartar again, a reporter from the scene writes.")
     assert m["claimant_side"] != "AZE"
+
+
+@pytest.mark.parametrize(
+    ("text", "perpetrator_side", "claimant_side"),
+    [
+        # fighting between two sides names no perpetrator
+        ("Fighting between Armenian and Azerbaijani troops raged near Martuni on Tuesday, the ministry said.", None, None),
+        # an agent named with 'by' wins over a side earlier in the sentence
+        ("Armenian medics walk past a house in Stepanakert destroyed by shelling by Azerbaijani forces on Tuesday.", "AZE", None),
+        # 'the country's ministry' points back to the state just named as a speaker
+        ("Azerbaijan also reported shelling on Tuesday. The country's Defence Ministry said Tartar came under fire.", "ARM", "AZE"),
+        # a name in brackets that an editor added is no speaker
+        ("Rockets hit Martuni on Tuesday (the town the Karabakh side calls Martuni - TASS), the Karabakh army said.", "AZE", "ARM"),
+    ],
+)
+def test_more_sides_and_speakers(text, perpetrator_side, claimant_side, extract):
+    mentions = extract(text)
+    assert mentions
+    assert (mentions[-1]["perpetrator_side"], mentions[-1]["claimant_side"]) == (perpetrator_side, claimant_side)

@@ -88,3 +88,13 @@ def test_a_numbered_statement_running_past_midnight(extract):
     )
     mentions = extract(text, published=published)
     assert [(m["location_mention"], m["event_date"]) for m in mentions] == [("Martuni", date(2020, 10, 12)), ("Askeran", date(2020, 10, 13))]
+
+
+def test_a_date_without_a_time_is_the_whole_day(extract):
+    """A report dated only by its day: '1.50 p.m.' that day is that day, not the night before."""
+    mentions = extract(
+        "At about 1.50 p.m. the enemy fired a rocket at Martuni, the Karabakh army said.",
+        published=pd.Timestamp("2020-10-26T00:00:00Z"),
+        published_note="no_zone",
+    )
+    assert [str(m["event_date"]) for m in mentions] == ["2020-10-26"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from pipeline.extract.figures import parse_figures
@@ -92,3 +93,36 @@ def test_at_least_forty_cases():
 def test_more_figures(text, killed, injured, extract):
     (m,) = extract(text)
     assert (m["killed"], m["injured"]) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "killed", "injured"),
+    [
+        # figures told two sentences later for a place named again
+        ("Rockets hit Stepanakert and Shushi on Tuesday, officials said. Sirens sounded all night. In Shushi, one civilian died and another two were injured.",
+         "Shushi", 1, 2),
+        # a toll for the whole war two paragraphs on is no follow-up
+        ("Rockets hit Tartar on Tuesday, the ministry said.\n\nThe region has long been disputed.\n\nOfficials say 1,177 soldiers and 50 civilians have been killed.",
+         "Tartar", None, None),
+        # 'no civilian deaths' is a zero
+        ("Shells hit villages in the Tovuz district on Tuesday, the ministry said. No civilian deaths have been reported.", "Tovuz", 0, None),
+        # the figure before ', thus bringing the toll ... since' is the act's own
+        ("A shell killed a teenager in a village of the Barda district on Tuesday, thus bringing the number of civilians killed to 93 since September 27.",
+         "Barda", 1, None),
+        # a total over two days belongs to no single day
+        ("Azerbaijan accused Armenia of shelling Barda in two days of attacks, killing at least 25 people.", "Barda", None, None),
+    ],
+)
+def test_figures_across_sentences(text, place, killed, injured, extract):
+    mention = [m for m in extract(text) if m["location_mention"] == place][-1]
+    assert (mention["killed"], mention["injured"]) == (killed, injured)
+
+
+def test_no_casualties_yesterday_and_today_reaches_both_days(extract):
+    text = (
+        '"Shushi is still under fire now. The town was shelled all day yesterday. '
+        'No casualties have been reported in Shushi yesterday and today," the emergency service said.'
+    )
+    mentions = extract(text, published=pd.Timestamp("2020-11-07T12:00:00+04:00"))
+    assert sorted(str(m["event_date"]) for m in mentions) == ["2020-11-06", "2020-11-07"]
+    assert all((m["killed"], m["injured"]) == (0, 0) for m in mentions)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 
@@ -135,3 +136,36 @@ def test_frames_brackets_areas_and_governments(sentence, expected, conflict, ext
 )
 def test_capitals_and_lists_with_unknown_members(sentence, expected, extract):
     assert [(m["location_mention"], m["geo_precision"]) for m in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a place in brackets names the one before it; a place after 'outside' only says where
+        ("Fighting raged near Shushi (Susa) outside Stepanakert on Tuesday, officials said.", [("Shushi", 2)]),
+        # 'blamed on' names a government, not a place
+        ("Ten people were hurt in the strike on Barda on Tuesday that Baku blamed on Yerevan.", [("Barda", 1)]),
+        # a landmark named with its town is coded at the town
+        ("Two rockets hit the Ghazanchetsots Cathedral in the town of Shushi on Tuesday, officials said.", [("Shushi", 1)]),
+        # a village the gazetteer does not know, 'of' a district: the district, precision 2
+        ("A rocket was fired at Qaraqoyunlu village of the Martuni region on Tuesday, the army said.", [("Martuni", 2)]),
+        # every item of a list after 'from' is a launch site; an Oxford comma does not split the list
+        ("The Tovuz, Gadabay, and Dashkasan districts came under fire from the outskirts of Berd, Chambarak, and Vardenis on Tuesday.",
+         [("Tovuz", 2), ("Gadabay", 2), ("Dashkasan", 2)]),
+        # another name in brackets neither breaks the list nor hides a district's town
+        ("The ministry said fighting went on near Martakert (Aghdara), Aghdam (Akna), and Gubadli on Tuesday.",
+         [("Martakert", 2), ("Aghdam", 2), ("Gubadli", 2)]),
+    ],
+)
+def test_brackets_references_landmarks_and_launch_lists(text, expected, extract):
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(text)] == expected
+
+
+def test_a_caption_before_the_dateline_does_not_date_the_story(extract):
+    text = (
+        "Smoke rises over Shushi on November 5.\n\n"
+        "STEPANAKERT/BAKU -- Azerbaijani rockets hit Stepanakert overnight, local officials said."
+    )
+    dated = {m["location_mention"]: str(m["event_date"]) for m in extract(text, published=pd.Timestamp("2020-11-06T12:00:00+04:00"))}
+    assert dated["Stepanakert"] == "2020-11-06"
+    assert "STEPANAKERT" not in dated and "BAKU" not in dated

@@ -16,6 +16,7 @@ LOCAL_SIDE = "@place"  # the side of a speaker of the place the act hit: the par
 VERB_AFTER_REACH = 90  # characters from a speaker to an attribution verb after it
 VERB_BEFORE_REACH = 40
 _THAT = re.compile(r"\bthat\b", re.I)
+BRACKETED = re.compile(r"\([^()]*\)")
 
 
 def find_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]]:
@@ -34,6 +35,9 @@ def find_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]]
     # "The X military conducted strikes on ...": a name followed by a verb of acting is the agent, not a speaker.
     acting = lexicon.rx("claims.name_acting")
     found = [f for f in found if not acting.match(sentence[f[1] :])]
+    # "(the unrecognised republic - TASS)": an editor's aside in brackets names no speaker
+    asides = [(m.start(), m.end()) for m in BRACKETED.finditer(sentence)]
+    found = [f for f in found if not any(a < f[0] and f[1] < b for a, b in asides)]
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     out: list[tuple[int, int, Actor]] = []
     for f in found:

@@ -40,6 +40,8 @@ class Context:
     last_time: datetime | None = None  # the latest clock time of an event told so far
     recent_mentions: list[Mention] = field(default_factory=list)
     recent_sentence: int = -10
+    recent_line: int = -10  # the paragraph of the latest event sentence
+    told: list[tuple[int, list[Mention]]] = field(default_factory=list)  # (sentence no, mentions) of the latest event sentences
     paragraph_mentions: dict[int, list[Mention]] = field(default_factory=dict)
     next_sentence: str = ""  # the sentence after the one being read (within its paragraph or the next one)
 

@@ -19,6 +19,7 @@ from pipeline.extract.mention import Mention, PlaceRef
 from pipeline.lexicon import Lexicon
 
 BREAKDOWN_KEYS = ("killed_women", "killed_children", "injured_women", "injured_children")
+THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # "1,177" is one number
 FOLLOW_UP_REACH = 3  # sentences after an act whose figures still belong to it
 
 
@@ -54,7 +55,7 @@ class Figures:
 
 
 def normalise_numbers(text: str, lexicon: Lexicon) -> str:
-    protected = lexicon.rx("figures.vague_quantities").sub("many", text)
+    protected = lexicon.rx("figures.vague_quantities").sub("many", THOUSANDS.sub("", text))
     converted = alpha2digit(protected, "en", threshold=0)
     return lexicon.rx("figures.ages").sub(" ", converted)
 
@@ -209,6 +210,26 @@ def figures_outside_tally(text: str, clause_bounds: list[tuple[int, int]], lexic
     return parse_figures(text[: tally_clause_start(text, clause_bounds, lexicon)], lexicon)
 
 
+def _same_place(
+    text: str, places: list[PlaceRef], ctx: Context, number: int, line: int, lexicon: Lexicon, every: bool = False
+) -> list[Mention]:
+    """The mentions of the latest act told at the place the figures name ("In X, one civilian died"), a few
+    sentences back at most; with ``every``, of all the acts told there within that reach ("no casualties in X
+    yesterday and today")."""
+    verbs = [m.start() for m in lexicon.rx("figures.casualty_verb").finditer(text)]
+    nearest = min(places, key=lambda p: min((abs(v - p.start) for v in verbs), default=0)).surface.lower()
+    found: list[Mention] = []
+    for n, told in reversed(ctx.told):
+        if number - n > FOLLOW_UP_REACH:
+            break
+        found += [m for m in told if m.location_mention.lower() == nearest]
+        if found and not every:
+            break
+    if every:  # ... and in the whole paragraph
+        found += [m for m in ctx.paragraph_mentions.get(line, []) if m.location_mention.lower() == nearest and m not in found]
+    return found
+
+
 def attach_figures(
     figures: Figures, text: str, places: list[PlaceRef], ctx: Context, number: int, line: int, lexicon: Lexicon, acts: list | None = None
 ) -> None:
@@ -222,17 +243,16 @@ def attach_figures(
         return
     if acts and lexicon.rx("figures.spread_over_places").search(text):
         return
-    targets: list[Mention] = []
-    if places:
-        verbs = [m.start() for m in lexicon.rx("figures.casualty_verb").finditer(text)]
-        nearest = min(places, key=lambda p: min((abs(v - p.start) for v in verbs), default=0))
-        targets = [m for m in recent if m.location_mention.lower() == nearest.surface.lower()]
-    if targets or places and any(m.location_mention.lower() in {p.surface.lower() for p in places} for m in recent):
-        pass
-    elif figures.killed == 0 or figures.injured == 0:
-        targets = ctx.paragraph_mentions.get(line, recent)
-    else:
-        targets = recent if len({m.location_mention.lower() for m in recent}) == 1 else []
+    none = figures.killed == 0 or figures.injured == 0
+    targets = _same_place(text, places, ctx, number, line, lexicon, every=none) if places else []
+    names_a_told_place = places and any(m.location_mention.lower() in {p.surface.lower() for p in places} for m in recent)
+    if not targets and not names_a_told_place:
+        if line != ctx.recent_line and number - ctx.recent_sentence > 1:
+            return  # a later paragraph that names no place of the act: another matter
+        if none:
+            targets = ctx.paragraph_mentions.get(line, recent)
+        elif len({m.location_mention.lower() for m in recent}) == 1:
+            targets = recent
     row = figures.as_row()
     revised = bool(lexicon.rx("figures.revised").search(text))  # a correction replaces the earlier figure
     for mention in targets:

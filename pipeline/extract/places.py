@@ -12,9 +12,11 @@ from pipeline.extract.mention import Clause, PlaceRef
 from pipeline.lexicon import Lexicon
 
 NOT_EVENT_AREAS = ("country", "region", "continent")
+SITE_FEATURES = ("site", "feature")  # a building or landmark: coded at its town where the sentence names it
 ORIGIN_REACH = 60  # characters before a place searched for 'from (the direction of)'
 GOVERNMENT_REACH = 40
 PRECISION_REACH = 60
+BRACKETS = re.compile(r"\s*\([^)]*\)")
 
 
 def find_places(
@@ -38,6 +40,8 @@ def find_places(
         )
     found += _capitals(sentence, gazetteer, lexicon, capitals or {}, skip_until, found)
     found.sort(key=lambda p: p.start)
+    # "X (Y)": a name in brackets right after a place is its other name
+    found = [p for i, p in enumerate(found) if not (i and _inside_brackets_after(sentence, found[i - 1], p))]
     found = _drop_containing_areas(found)
     found = _drop_non_sites(sentence, found, lexicon, dropped if dropped is not None else [])
     return _set_precision(sentence, found, lexicon, near_village_precision)
@@ -48,7 +52,7 @@ def _capitals(sentence: str, gazetteer, lexicon: Lexicon, capitals: Mapping[str,
     out = []
     for m in lexicon.rx("place.capital_of").finditer(sentence):
         words = re.sub(r"['’]s$", "", m.group("name") or m.group("name2") or "").split()
-        # "the capital of Nagorno-Karabakh Stepanakert": the longest run of words the profile knows
+        # "the capital of X Y": the longest run of words the profile knows
         city = next((capitals[k] for n in range(len(words), 0, -1) if (k := " ".join(words[:n]).lower()) in capitals), None)
         if not city or m.start() < skip_until or any(p.start < m.end() and m.start() < p.end for p in found):
             continue
@@ -71,9 +75,12 @@ def _is_event_area(mention, event_countries: tuple[str, ...]) -> bool:
 
 
 def _drop_containing_areas(places: list[PlaceRef]) -> list[PlaceRef]:
-    """'In the X province, a drone struck a field near Y': the province only says where Y is."""
-    towns = [p for p in places if not p.is_admin]
-    return [p for p in places if not (p.is_admin and any(t.admin1 and t.admin1 == p.admin1 for t in towns))]
+    """'In the X province, a drone struck a field near Y': the province only says where Y is. 'The X cathedral in
+    the town of Y': a site named with its town is coded at the town."""
+    towns = [p for p in places if not p.is_admin and p.feature not in SITE_FEATURES]
+    places = [p for p in places if not (p.is_admin and any(t.admin1 and t.admin1 == p.admin1 for t in towns))]
+    settled = [p for p in places if p.feature not in SITE_FEATURES]
+    return [p for p in places if not (p.feature in SITE_FEATURES and any(t.admin1 and t.admin1 == p.admin1 for t in settled))]
 
 
 def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dropped: list[PlaceRef]) -> list[PlaceRef]:
@@ -81,10 +88,13 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
     observer = lexicon.has("observer", sentence)
     rx = lexicon.rx
     kept: list[PlaceRef] = []
+    origins: list[PlaceRef] = []
     for i, p in enumerate(places):
         before, after = sentence[: p.start], sentence[p.end :]
         prev = places[i - 1] if i else None
-        if rx("place.origin_before").search(before[-ORIGIN_REACH:]) and not observer:
+        listed_origin = prev is not None and prev in origins and rx("place.list_joiner").match(sentence[prev.end : p.start])
+        if (rx("place.origin_before").search(before[-ORIGIN_REACH:]) or listed_origin) and not observer:
+            origins.append(p)  # "fired from X, Y and Z": every item of the list is a launch site
             continue
         if rx("place.destination_before").search(before[-ORIGIN_REACH:]):
             continue
@@ -102,7 +112,7 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
             continue
         if prev and _inside_brackets_after(sentence, prev, p):
             continue
-        if prev and rx("place.reference_point_gap").match(sentence[prev.end : p.start]):
+        if any(q and rx("place.reference_point_gap").match(sentence[q.end : p.start]) for q in (prev, kept[-1] if kept else None)):
             continue  # "near X, east of Y": Y only says where X is
         if i + 1 < len(places) and rx("place.frame_sector").match(after) and rx("place.in_before").search(before):
             continue  # "In the X sector, positions at Y were shelled"
@@ -138,6 +148,8 @@ def _set_precision(sentence: str, places: list[PlaceRef], lexicon: Lexicon, near
         wide = "place.precision2_before" if before2.search(prefix) else "place.precision2_after" if after2.match(suffix) else ""
         if not wide and lexicon.rx("place.unknown_list_tail").match(suffix):
             wide = "place.unknown_list_tail"  # "X and Y districts" where Y is no gazetteer name
+        if not wide and lexicon.rx("place.village_of_before").search(BRACKETS.sub("", sentence[max(0, group[0].start - 2 * PRECISION_REACH) : group[0].start])):
+            wide = "place.village_of_before"  # "Z village of X": a village the gazetteer does not know, in X
         if len(group) == 2 and lexicon.rx("place.between").search(prefix):
             # "on the road between X and Y": one place, somewhere near the first.
             out.append(replace(group[0], precision=2, precision_rule="place.between"))

@@ -14,7 +14,7 @@ Pure: an article dict, the gazetteer and the profile in; a list of :class:`Menti
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime, time
 
 from pipeline.coding import ATTACK, EVENT_TYPE_OF, claim_status, claimant_side, target_actor
 from pipeline.extract import claims, places, timeline
@@ -33,10 +33,9 @@ RECAP_PRECISIONS = ("month", "year")  # an act dated no closer than this recaps 
 
 def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
     """All event mentions of one report, in text order."""
-    published = article["published"]
-    published: datetime = published.to_pydatetime() if hasattr(published, "to_pydatetime") else published
     report = open_report(article, profile, gazetteer)
     lexicon, local = profile.lexicon, profile.local_time
+    published = _reference_time(article, local)
     ctx = Context(reference=published)
     title = article.get("title") if isinstance(article.get("title"), str) else ""
     ctx.voices += [a for _, _, a in claims.find_speakers(title, report) if a.side != claims.LOCAL_SIDE]  # "the mayor of X on ..."
@@ -46,6 +45,9 @@ def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
     sentence_no = 0
     lines = split_lines(article["text"])
     sentences_of = _SentenceCache(lines)
+    # Paragraphs before the wire dateline ("CITY (Agency) — ...") are photo captions: their acts are coded,
+    # but their dates do not date the story that follows.
+    body_start = next((i for i, line in enumerate(lines) if dateline_length(line.text)), 0)
     for i, line in enumerate(lines):
         stamp = timeline.entry_stamp(lines, i, day_header, published, local, lexicon)
         if stamp is not None:
@@ -80,9 +82,32 @@ def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
             if lexicon.rx("segment.weekday_header").match(sentence.text):
                 timeline.remember_date(ctx, f"on {sentence.text.strip(' .')}", local)  # a diary's "Monday." opens that day
                 continue
+            story = (ctx.dated, ctx.frame)
             mentions += sentence_mentions(sentence, sentence_no, skip if sentence.start == line.start else 0, ctx, report)
+            if i < body_start:
+                ctx.dated, ctx.frame = story
     claims.apply_denials(mentions, report)
     return mentions
+
+
+def _before_tally(text: str, found_places: list[PlaceRef], found_acts: list[Act], lexicon) -> tuple[str, list[PlaceRef], list[Act], bool]:
+    """'A shell killed a boy in X on Tuesday, bringing the toll to 93 since September': the act told before the
+    clause with the running tally (or the background) is an event; the rest of the sentence is not read."""
+    cut = tally_clause_start(text, clause_bounds(text, lexicon), lexicon)
+    places_before, acts_before = [p for p in found_places if p.end <= cut], [a for a in found_acts if a.end <= cut]
+    if not cut or not places_before or not acts_before:
+        return text, found_places, found_acts, True
+    return text[:cut] + " " * (len(text) - cut), places_before, acts_before, False
+
+
+def _reference_time(article: dict, local) -> datetime:
+    """The instant the report speaks from. A date given without a time (read as midnight UTC) may be any hour of
+    that day: the end of the local day, so that "at 13:50" that day is not taken for the night before."""
+    published = article["published"]
+    published = published.to_pydatetime() if hasattr(published, "to_pydatetime") else published
+    if article.get("published_note") == "no_zone" and published.time() == time(0):
+        return datetime.combine(published.date(), time(23, 59), tzinfo=local.zone).astimezone(UTC)
+    return published
 
 
 class _SentenceCache:
@@ -135,12 +160,16 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     if denial_end is not None and not claims.attributed_claimants(text, report) and deniers:
         claimants, claim_rule = deniers[:1], "claims.counter_claim"  # the denier's own counter-claim
     tally = lexicon.has("tally", text) or lexicon.has("background", text)
+    if tally:
+        text, found_places, found_acts, tally = _before_tally(text, found_places, found_acts, lexicon)
     # "Who else fires at X?" asks, and so does an interviewer's "Q: There were reports that ...".
     question = text.rstrip().endswith("?") or bool(lexicon.rx("segment.interviewer_question").match(sentence.text))
     acts = [a for a in found_acts if act_is_real(text, a, lexicon)]
     if lead_in and any(a.start >= skip for a in acts):
         acts = [a for a in acts if a.start >= skip]  # a list item that names its own act
     figures = parse_figures(text, lexicon)
+    if lexicon.rx("figures.spread_over_days").search(text):
+        figures = Figures()  # "killing 25 in two days of attacks": a total over several events, none's own toll
     own_timing = timeline.truce_timing(text, lexicon)
     if acts and not found_places and not tally:
         found_places = places.anaphoric_places(text, ctx, number, sentence.line, lexicon, non_sites)
@@ -191,6 +220,8 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         ctx.truce_timing = out[-1].truce_timing
         ctx.recent_mentions = out
         ctx.recent_sentence = number
+        ctx.recent_line = sentence.line
+        ctx.told = [*ctx.told[-3:], (number, out)]
     ctx.remember_places(number, found_places, text, sentence.line)
     return out
 

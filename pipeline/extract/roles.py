@@ -11,6 +11,7 @@ from pipeline.profile import Profile
 
 TARGET_LABELS = ("civilians", "military")
 
+EXPLICIT_AGENT_RULES = ("roles.agent_before", "roles.inside_act")
 INSIDE_ACT_REACH = 30  # characters from a side to the end of the act phrase it qualifies ("under X artillery fire")
 
 
@@ -27,8 +28,8 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
     """('agent' or 'target', rule) for one mention of a side, or None."""
     rx = lexicon.rx
     before, after = text[:s], text[e:]
-    if rx("roles.control_by_before").search(before):
-        return None  # "a city held by X"
+    if rx("roles.control_by_before").search(before) or rx("roles.between_before").search(before):
+        return None  # "a city held by X", "fighting between X and Y forces"
     if rx("roles.positions_of_before").search(before):
         return "target", "roles.positions_of_before"  # "the positions of units of the X army"
     if rx("roles.agent_before").search(before):
@@ -94,7 +95,9 @@ def code_sides(
     if not agents and clause.text != text:
         agents, more_targets = side_roles(text, find_sides(text, lexicon, speakers), sentence_acts, lexicon)
         targets = targets or more_targets
-    agent, hit = _nearest(agents, place.start), _nearest(targets, place.start)
+    # An agent the text names explicitly ("shelled by X", "under X fire") wins over one read from word order.
+    explicit = [a for a in agents if a[2] in EXPLICIT_AGENT_RULES]
+    agent, hit = _nearest(explicit or agents, place.start), _nearest(targets, place.start)
     perpetrator, target_side = at_place(agent[1] if agent else None), at_place(hit[1] if hit else None)
     out.rules += [r[2] for r in (agent, hit) if r]
     claimed_by = claimant_side({a.side for a in claimants})
@@ -137,6 +140,9 @@ def code_target(clause: Clause, place: PlaceRef, profile: Profile, sub_event_typ
         if (s > first_act or passive) and not (s < place.end and place.start < e)
     ]
     cues = [c for c in cues if not _in_agent_phrase(clause.text, c[0], c[1], profile)]
+    # "a town near the front line": the line says where, it was not hit
+    where = lexicon.rx("roles.location_before")
+    cues = [c for c in cues if not (lexicon.rx("roles.line_word").fullmatch(clause.text[c[0] : c[1]]) and where.search(clause.text[: c[0]]))]
     descriptors = [c for c in cues if _describes_a_place(clause, c[0], c[1], lexicon)]
     cues = [c for c in cues if c not in descriptors] or descriptors
     if cues:
@@ -161,4 +167,6 @@ def _describes_a_place(clause: Clause, start: int, end: int, lexicon: Lexicon) -
     """'the village of X', 'a village in the X district': a word naming the kind of place, not the target."""
     if not lexicon.rx("place.kind_word").fullmatch(clause.text[start:end]):
         return False
+    if any(0 <= start - p.end <= 2 for p in clause.places):
+        return True  # "the X village"
     return any(lexicon.rx("place.kind_gap").match(clause.text[end : p.start]) for p in clause.places if 0 <= p.start - end <= 30)

@@ -9,6 +9,8 @@ from pipeline.extract.mention import Act, Clause, PlaceRef
 from pipeline.extract.places import resolve_pronouns
 from pipeline.lexicon import Lexicon
 
+ALIAS = re.compile(r"\([^)]*\)")  # "Martuni (Khojavend)"
+LIST_AND = re.compile(r"and\s+(?:the\s+)?")
 TABLE_FIELD = re.compile(r"\s[-–—|]\s")
 BULLET_MARK = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")
 AGENCY_TAG = re.compile(r"^\s*/[A-Za-z][\w .-]{1,24}/\.?\s*")
@@ -36,9 +38,13 @@ def sentence_text(text: str, skip: int, lead_in: str) -> tuple[str, int, bool]:
     return read, max(skip, len(lead_in) + 1 if lead_in else 0), record
 
 
-def clause_bounds(sentence: str, lexicon: Lexicon) -> list[tuple[int, int]]:
+def clause_bounds(sentence: str, lexicon: Lexicon, places: list[PlaceRef] = ()) -> list[tuple[int, int]]:
     bounds, start = [], 0
+    starts = {p.start for p in places}
     for m in lexicon.rx("clause.break").finditer(sentence):
+        joined = LIST_AND.match(sentence, m.end())
+        if joined and joined.end() in starts and any(p.end <= m.start() and not ALIAS.sub("", sentence[p.end : m.start()]).strip() for p in places):
+            continue  # "X, Y, and Z districts": a list of places, not two clauses
         bounds.append((start, m.start()))
         start = m.end()
     bounds.append((start, len(sentence)))
@@ -47,7 +53,7 @@ def clause_bounds(sentence: str, lexicon: Lexicon) -> list[tuple[int, int]]:
 
 def build_clauses(text: str, places: list[PlaceRef], acts: list[Act], lexicon: Lexicon) -> list[Clause]:
     """Clauses with their own acts and places (offsets within the clause); an anaphoric place joins the clause of an act."""
-    clauses = [Clause(s, e, text[s:e]) for s, e in clause_bounds(text, lexicon)]
+    clauses = [Clause(s, e, text[s:e]) for s, e in clause_bounds(text, lexicon, places)]
     for a in acts:
         clause = next((c for c in clauses if c.start <= a.start < c.end), clauses[-1])
         clause.acts.append(replace(a, start=a.start - clause.start, end=a.end - clause.start))
