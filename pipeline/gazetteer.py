@@ -50,6 +50,7 @@ DESIGNATORS_FILE_NAME = "designators.csv"
 PRIMARY, ALIAS, ALTERNATE, MINOR = 0, 1, 2, 3
 NAME_WEIGHT = {PRIMARY: 3.0, ALIAS: 3.0, ALTERNATE: 1.0, MINOR: 0.5}
 LOOSE_WEIGHT = 0.75
+LOOSE_MENTION_MIN_LENGTH = 5  # shorter words in running text are never read by their loose key
 
 POPULATED = ("city", "town", "village")
 AREA_FEATURES = ("district", "province")
@@ -900,10 +901,20 @@ class Gazetteer:
     def _mention_candidates(self, folded: str) -> list[_Candidate]:
         if folded in self._stopwords or len(folded) < 3:
             return []
-        return [
+        exact = [
             _Candidate(row, NAME_WEIGHT[quality])
             for row, quality in self._postings(folded)
             if self._mention_eligible(row, quality, " " in folded)
+        ]
+        if exact or len(folded) < LOOSE_MENTION_MIN_LENGTH or not self._focus:
+            return exact
+        # Another spelling of a place in the conflict's focus areas ("Schastya" for Shchastia): the loose key,
+        # in running text only for those places, where a stray match costs least and spellings vary most.
+        key = self.rules.apply_loose(folded)
+        return [
+            _Candidate(row, LOOSE_WEIGHT)
+            for row, _quality in self._loose_postings(key)
+            if self._admin1(self._target(row)) in self._focus and self._rows.feature[row] not in AREA_FEATURES
         ]
 
     @staticmethod

@@ -25,6 +25,7 @@ from geopy.location import Location
 from pipeline import config
 from pipeline.gazetteer import Gazetteer, Place, PlaceMention, load_gazetteer
 from pipeline.profile import Profile, load_profile
+from pipeline.text import dateline_length
 
 __all__ = [
     "CachedOnlineGeocoder", "GeocodeNotFound", "OfflineGeocoder", "Place", "PlaceMention", "find_mentions",
@@ -231,7 +232,12 @@ def locate(mentions: list, gazetteer: Gazetteer, profile: Profile) -> tuple[list
     names_by_sentence: dict[tuple[str, int], list[str]] = {}
     for m in mentions:
         names_by_report.setdefault(m.report_id, []).append(m.location_mention)
-        names_by_sentence.setdefault((m.report_id, m.char_start), []).append(m.location_mention)
+        if (m.report_id, m.char_start) not in names_by_sentence:
+            # every place the sentence names, events or not ("in the X sector ... at Y": X says which Y)
+            skip = dateline_length(m.sentence)  # a dateline says where the report was filed, not which namesake
+            names_by_sentence[(m.report_id, m.char_start)] = [
+                m.sentence[p.start : p.end] for p in gazetteer.find_mentions(m.sentence) if p.start >= skip and not p.is_country_or_region
+            ]
     distinct = {report: list(dict.fromkeys(names)) for report, names in names_by_report.items()}
     located, dropped = [], []
     for m in mentions:
@@ -244,6 +250,9 @@ def locate(mentions: list, gazetteer: Gazetteer, profile: Profile) -> tuple[list
             continue
         if place.country_iso3 not in profile.event_countries:
             dropped.append({"mention": m, "stage": "geocode", "reason": f"{place.location} lies in {place.country_iso3}, outside the event countries"})
+            continue
+        if not profile.in_event_area(place.country_iso3, place.admin1):
+            dropped.append({"mention": m, "stage": "geocode", "reason": f"{place.location} lies in {place.admin1}, outside the conflict's areas"})
             continue
         if place.geo_precision >= 3:
             dropped.append({"mention": m, "stage": "geocode", "reason": f"{place.location} is a region: region-only mentions are no events"})

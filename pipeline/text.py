@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 CUT_OFF_PARAGRAPH_WORDS = 30  # no headline or caption runs this long
+CREDIT_END = re.compile(r"\s\([^()]{2,60}\)\s*$")
 INNER_SENTENCE_END = re.compile(r"[a-z0-9][.!?][\"”’)]*\s+[A-Z]")  # a full sentence, then another that was cut off
 PROSE_END = re.compile(r"""[.!?]["'”’)]*\s*$""")
 BULLET = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")
 LEAD_IN_END = re.compile(r":\s*$")
 DATELINE = re.compile(
     r"^(?P<dateline>[A-Z][A-Z .'/-]{1,30}(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?))*"
-    r"(?:,\s*\d{4})?\s*(?:\([^)]{1,40}\))?\s*[-–—]{1,2}\s+)"
+    r"(?:,\s*\d{4})?(?:\s*\([^)]{1,60}\)\s*(?:[-–—]{1,2}\s+|(?=[A-Z\"\u201c\u2018']))|\s*[-–—]{1,2}\s+))(?=\S)"
 )
 
 DATELINE_OR_BYLINE = re.compile(r"^\s*(?:[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,2},\s|(?i:by)\s+[A-Z])")
@@ -39,6 +40,8 @@ class Line:
         words = len(self.text.split())
         if PROSE_END.search(self.text):
             return words >= 4
+        if words >= 12 and CREDIT_END.search(self.text):
+            return True  # a caption ending in its photographer's credit: "... on 21 February (A. Name)"
         return words >= CUT_OFF_PARAGRAPH_WORDS or (words >= 8 and bool(INNER_SENTENCE_END.search(self.text)))
 
     @property

@@ -92,3 +92,15 @@ def test_acts_that_are_and_are_not_events(text, expected, extract):
 )
 def test_more_acts(text, expected, extract):
     assert [(m["location_mention"], m["sub_event_type"]) for m in extract(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bloggers speculated that a rebel offensive near Marinka would soon be launched.", []),
+        ("At 08:20 the separatists began mortaring positions on the edge of Shyrokyne, the staff said.", ["Shelling/artillery/missile attack"]),
+    ],
+)
+def test_donbas_acts(text, expected, extract):
+    published = pd.Timestamp("2021-04-08T12:00:00+03:00").tz_convert("UTC")
+    assert [m["sub_event_type"] for m in extract(text, published=published, conflict="donbas")] == expected

@@ -137,3 +137,20 @@ def test_more_sides_and_speakers(text, perpetrator_side, claimant_side, extract)
     mentions = extract(text)
     assert mentions
     assert (mentions[-1]["perpetrator_side"], mentions[-1]["claimant_side"]) == (perpetrator_side, claimant_side)
+
+
+D2020 = pd.Timestamp("2020-02-18T12:00:00+02:00").tz_convert("UTC")
+
+
+@pytest.mark.parametrize(
+    ("text", "perpetrator_side", "claimant_side"),
+    [
+        ("Russian fighters attacked Ukrainian positions near Krymske on Tuesday, according to Joint Forces Operations HQ.", "LPR", "UKR"),
+        ("One civilian was killed when militants shelled Novoluhanske on Tuesday, Donetsk Oblast governor Pavlo Kyrylenko said.", "DPR", "UKR"),
+        ("On Tuesday the Azov and Dnipro battalions made a serious attempt to break through the militia lines near Shyrokyne, Basurin said.", "UKR", "DPR"),
+        ("The city administration in Donetsk said two people were killed when shells hit a trolleybus in the city on Tuesday.", "UKR", "DPR"),
+    ],
+)
+def test_donbas_speakers_and_sides(text, perpetrator_side, claimant_side, extract):
+    (m,) = extract(text, published=D2020, conflict="donbas")
+    assert (m["perpetrator_side"], m["claimant_side"]) == (perpetrator_side, claimant_side)

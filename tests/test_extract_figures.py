@@ -35,7 +35,7 @@ CASES = [
     ("One soldier was wounded by shrapnel.", None, (1, 1, 1), {}),
     ("The strike killed a shepherd.", (1, 1, 1), None, {}),
     ("Nine people died, including three children.", (9, 9, 9), None, {"killed_children": 3}),
-    ("Twelve were hurt, among them five women and two children.", None, None, {}),
+    ("Twelve were hurt, among them five women and two children.", None, (12, 12, 12), {"injured_women": 5, "injured_children": 2}),
     ("Fourteen people were injured, among them five women and two children.", None, (14, 14, 14), {"injured_women": 5, "injured_children": 2}),
     ("Six people, two of them women, were killed.", (6, 6, 6), None, {"killed_women": 2}),
     ("Thirty people were hurt, ten of them children.", None, (30, 30, 30), {"injured_children": 10}),
@@ -126,3 +126,16 @@ def test_no_casualties_yesterday_and_today_reaches_both_days(extract):
     mentions = extract(text, published=pd.Timestamp("2020-11-07T12:00:00+04:00"))
     assert sorted(str(m["event_date"]) for m in mentions) == ["2020-11-06", "2020-11-07"]
     assert all((m["killed"], m["injured"]) == (0, 0) for m in mentions)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("Officials said five people were killed at the market and that two others were killed at a bus stop.", 7, None),
+        ("Three were killed and 12 more wounded.", 3, 12),
+        ("Officials said no one had been killed.", 0, None),
+    ],
+)
+def test_added_and_bare_figures(sentence, killed, injured):
+    figures = parse_figures(sentence, LEXICON)
+    assert (figures.killed, figures.injured) == (killed, injured)

@@ -169,3 +169,41 @@ def test_a_caption_before_the_dateline_does_not_date_the_story(extract):
     dated = {m["location_mention"]: str(m["event_date"]) for m in extract(text, published=pd.Timestamp("2020-11-06T12:00:00+04:00"))}
     assert dated["Stepanakert"] == "2020-11-06"
     assert "STEPANAKERT" not in dated and "BAKU" not in dated
+
+
+D2021 = pd.Timestamp("2021-04-08T12:00:00+03:00").tz_convert("UTC")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a namesake outside the conflict's oblasts is no event place; "not far from" is no launch site
+        ("Not far from Pisky and Opytne the enemy opened fire from mortars on Wednesday, the staff said.", [("Pisky", 1), ("Opytne", 1)]),
+        # "X, a junction between Y and Z": Y and Z only say where X is
+        ("Rebels used mortars on government positions at Debaltseve, a rail junction between Donetsk and Luhansk, on Wednesday.", [("Debaltseve", 1)]),
+        # "in eastern X" is the province; "the X and Y republics" are parties
+        ("Fighting flared in eastern Luhansk on Wednesday, and the Donetsk and Luhansk republics blamed Kyiv.", []),
+        # a list with names the gazetteer lacks is still one list
+        ("Vrubivka, Nowhereville, and Popasna came under artillery fire on Wednesday, the staff said.", [("Vrubivka", 1), ("Popasna", 1)]),
+        # the province named like its city contains nothing unless the text calls it a region
+        ("Ukrainian artillery shelled Dokuchaevsk and the outskirts of Donetsk on Wednesday, the militia said.", [("Dokuchaevsk", 1), ("Donetsk", 2)]),
+        # Russian-style "sch" for Ukrainian "shch"
+        ("Schastya was shelled on Wednesday, the staff said.", [("Schastya", 1)]),
+    ],
+)
+def test_donbas_places(text, expected, extract):
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(text, published=D2021, conflict="donbas")] == expected
+
+
+def test_the_other_places_of_the_sentence_choose_the_namesake(tmp_path):
+    from pipeline.build import build_tables
+
+    (tmp_path / "r.txt").write_text(
+        "---\npublished: 2021-04-08T12:00:00+03:00\n---\nIn the Donetsk sector, the separatists fired mortars at Ukrainian positions in Opytne on Wednesday.\n",
+        encoding="utf-8",
+    )
+    from pipeline.profile import load_profile
+
+    events = build_tables(tmp_path, profile=load_profile("donbas")).tables["events"]
+    (lat,) = events["latitude"]
+    assert abs(lat - 48.1) < 0.05  # the Opytne by Donetsk airport, not its larger namesake near Bakhmut

@@ -63,3 +63,21 @@ def test_offsets_survive_moved_quotes():
     for line in split_lines(text):
         for s in split_sentences(line):
             assert text[s.start : s.end] == s.text
+
+
+@pytest.mark.parametrize(
+    ("line", "length"),
+    [
+        ("YEREVAN (Wire Service - 22nd October, 2020) The army said", len("YEREVAN (Wire Service - 22nd October, 2020) ")),
+        ("KYIV/MOSCOW -- Shelling went on", len("KYIV/MOSCOW -- ")),
+        ("DONETSK, Ukraine (AP) — Rebels said", len("DONETSK, Ukraine (AP) — ")),
+        ("NATO (the alliance) said", 0),
+    ],
+)
+def test_wire_datelines(line, length):
+    assert dateline_length(line) == length
+
+
+def test_a_caption_with_its_credit_is_prose():
+    (line,) = split_lines("A window shattered by shelling in the village of Novotoshkivske on 21 February 2022 (A. Photographer)")
+    assert line.is_prose

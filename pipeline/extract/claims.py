@@ -16,6 +16,7 @@ LOCAL_SIDE = "@place"  # the side of a speaker of the place the act hit: the par
 VERB_AFTER_REACH = 90  # characters from a speaker to an attribution verb after it
 VERB_BEFORE_REACH = 40
 _THAT = re.compile(r"\bthat\b", re.I)
+TITLE_NAME_GAP = re.compile(r"\s*,?\s*(?:[A-Z][\w.'’-]*\s+){0,2}")  # "governor Pavlo Kyrylenko": a first name between
 BRACKETED = re.compile(r"\([^()]*\)")
 
 
@@ -28,7 +29,8 @@ def find_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]]
     for actor in lexicon.claimants:
         found += [(m.start(), m.end(), actor) for m in actor.pattern.finditer(sentence)]
     found += _according_to_a_party(sentence, profile)
-    found += [g for g in _generic_speakers(sentence, report) if not any(g[0] < f[1] and f[0] < g[1] for f in found)]
+    # A generic title next to a listed name is that person ("the X governor Y Z said"): the list names them.
+    found += [g for g in _generic_speakers(sentence, report) if not any(_same_person(sentence, g, f) for f in found)]
     # The object of an accusation is the accused, not a speaker: "X accused Y of ...".
     accused, agent = lexicon.rx("claims.accused_before"), lexicon.rx("claims.agent_by_before")
     found = [f for f in found if not accused.search(sentence[: f[0]]) and not agent.search(sentence[: f[0]])]
@@ -44,6 +46,14 @@ def find_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]]
         if not any(f[0] < o[1] and o[0] < f[1] for o in out):
             out.append(f)
     return out
+
+
+def _same_person(sentence: str, generic: tuple[int, int, Actor], named: tuple[int, int, Actor]) -> bool:
+    """A generic title overlapping or right next to a listed name, a first name between ("the X governor Y Z")."""
+    if generic[0] < named[1] and named[0] < generic[1]:
+        return True
+    gap = sentence[generic[1] : named[0]] if generic[1] <= named[0] else sentence[named[1] : generic[0]]
+    return bool(TITLE_NAME_GAP.fullmatch(gap))
 
 
 def _according_to_a_party(sentence: str, profile: Profile) -> list[tuple[int, int, Actor]]:

@@ -19,6 +19,8 @@ from pipeline.extract.mention import Mention, PlaceRef
 from pipeline.lexicon import Lexicon
 
 BREAKDOWN_KEYS = ("killed_women", "killed_children", "injured_women", "injured_children")
+MORE_AFTER = re.compile(r"\s+(?:more|others?|additional)\b")  # "two others were killed"
+MORE_BEFORE = re.compile(r"\b(?:another|a further|an additional)\s+$")  # "another two were hurt"
 THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # "1,177" is one number
 FOLLOW_UP_REACH = 3  # sentences after an act whose figures still belong to it
 
@@ -70,12 +72,19 @@ def _bounds(n: int, hedge: str | None, lexicon: Lexicon) -> tuple[int, int | Non
 
 
 def _best_match(rule: str, text: str, lexicon: Lexicon) -> tuple[tuple[int, int | None, int | None], str] | None:
-    found = []
+    found, numbers = [], {}
     for i, pattern in enumerate(lexicon.rxs(rule)):
         for m in pattern.finditer(text):
             found.append((m.start(), _bounds(int(m.group("n")), m.group("hedge"), lexicon), f"{rule}[{i}]"))
+            numbers[m.start("n")] = (int(m.group("n")), bool(MORE_AFTER.match(text, m.end("n")) or MORE_BEFORE.search(text, 0, m.start("n"))))
     if not found:
         return None
+    more = [n for _, (n, extra) in sorted(numbers.items()) if extra]
+    first = [n for _, (n, extra) in sorted(numbers.items()) if not extra]
+    if more and first and not lexicon.rx("figures.revision").search(text):
+        # "five were killed ... and two others were killed": the others add to the first figure
+        total = max(first) + sum(more)
+        return (total, total, total), f"{rule}.added"
     # After "initially ... later corrected to" the last figure told is current; otherwise the largest is
     # ("nine died; the toll rose to ten").
     if lexicon.rx("figures.revision").search(text):

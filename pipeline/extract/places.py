@@ -10,8 +10,10 @@ from dataclasses import replace
 from pipeline.extract.context import Context
 from pipeline.extract.mention import Clause, PlaceRef
 from pipeline.lexicon import Lexicon
+from pipeline.profile import Profile
 
 NOT_EVENT_AREAS = ("country", "region", "continent")
+SETTLEMENTS = ("village",)  # what a profile may code "near" at the place itself (coding rules §10: front-line villages)
 SITE_FEATURES = ("site", "feature")  # a building or landmark: coded at its town where the sentence names it
 ORIGIN_REACH = 60  # characters before a place searched for 'from (the direction of)'
 GOVERNMENT_REACH = 40
@@ -19,15 +21,12 @@ PRECISION_REACH = 60
 BRACKETS = re.compile(r"\s*\([^)]*\)")
 
 
-def find_places(
-    sentence: str, gazetteer, lexicon: Lexicon, event_countries: tuple[str, ...], skip_until: int = 0, dropped: list[PlaceRef] | None = None,
-    near_village_precision: int = 2, capitals: Mapping[str, str] | None = None,
-) -> list[PlaceRef]:
+def find_places(sentence: str, gazetteer, profile: Profile, skip_until: int = 0, dropped: list[PlaceRef] | None = None) -> list[PlaceRef]:
     """Places in the sentence that can be where an event happened; ``dropped`` collects the seats of speakers
     and the positions of observers, which 'there' or 'the village' later in the sentence may point back to."""
     found = []
     for m in gazetteer.find_mentions(sentence):
-        if m.start < skip_until or not _is_event_area(m, event_countries):
+        if m.start < skip_until or not _is_event_area(m, profile):
             continue
         place = getattr(m, "place", None)
         found.append(
@@ -38,13 +37,14 @@ def find_places(
                 is_admin=bool(getattr(m, "is_admin_area", False)),
             )
         )
-    found += _capitals(sentence, gazetteer, lexicon, capitals or {}, skip_until, found)
+    lexicon = profile.lexicon
+    found += _capitals(sentence, gazetteer, lexicon, profile.capitals, skip_until, found)
     found.sort(key=lambda p: p.start)
     # "X (Y)": a name in brackets right after a place is its other name
     found = [p for i, p in enumerate(found) if not (i and _inside_brackets_after(sentence, found[i - 1], p))]
-    found = _drop_containing_areas(found)
+    found = _drop_containing_areas(sentence, found, lexicon)
     found = _drop_non_sites(sentence, found, lexicon, dropped if dropped is not None else [])
-    return _set_precision(sentence, found, lexicon, near_village_precision)
+    return _set_precision(sentence, found, lexicon, profile.near_village_precision)
 
 
 def _capitals(sentence: str, gazetteer, lexicon: Lexicon, capitals: Mapping[str, str], skip_until: int, found: list[PlaceRef]) -> list[PlaceRef]:
@@ -65,20 +65,25 @@ def _capitals(sentence: str, gazetteer, lexicon: Lexicon, capitals: Mapping[str,
     return out
 
 
-def _is_event_area(mention, event_countries: tuple[str, ...]) -> bool:
+def _is_event_area(mention, profile: Profile) -> bool:
     place = getattr(mention, "place", None)
     feature = getattr(mention, "feature", None) or getattr(place, "feature", None) or ""
     if feature in NOT_EVENT_AREAS or getattr(mention, "is_region", False):
         return False
     country = getattr(mention, "country_iso3", None) or getattr(place, "country_iso3", None)
-    return country is None or country in event_countries
+    return profile.in_event_area(country, getattr(place, "admin1", None))
 
 
-def _drop_containing_areas(places: list[PlaceRef]) -> list[PlaceRef]:
-    """'In the X province, a drone struck a field near Y': the province only says where Y is. 'The X cathedral in
-    the town of Y': a site named with its town is coded at the town."""
+def _drop_containing_areas(sentence: str, places: list[PlaceRef], lexicon: Lexicon) -> list[PlaceRef]:
+    """'In the X province, a drone struck a field near Y': the province only says where Y is; a province named like
+    its town ("X" for both) contains Y only when the text calls it a district or region. 'The X cathedral in the
+    town of Y': a site named with its town is coded at the town."""
     towns = [p for p in places if not p.is_admin and p.feature not in SITE_FEATURES]
-    places = [p for p in places if not (p.is_admin and any(t.admin1 and t.admin1 == p.admin1 for t in towns))]
+
+    def area(p: PlaceRef) -> bool:
+        return p.feature not in ("city", "town") or bool(lexicon.rx("place.precision2_after").match(sentence[p.end :]))
+
+    places = [p for p in places if not (p.is_admin and area(p) and any(t.admin1 and t.admin1 == p.admin1 for t in towns))]
     settled = [p for p in places if p.feature not in SITE_FEATURES]
     return [p for p in places if not (p.feature in SITE_FEATURES and any(t.admin1 and t.admin1 == p.admin1 for t in settled))]
 
@@ -89,6 +94,7 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
     rx = lexicon.rx
     kept: list[PlaceRef] = []
     origins: list[PlaceRef] = []
+    references: list[PlaceRef] = []
     for i, p in enumerate(places):
         before, after = sentence[: p.start], sentence[p.end :]
         prev = places[i - 1] if i else None
@@ -96,8 +102,9 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
         if (rx("place.origin_before").search(before[-ORIGIN_REACH:]) or listed_origin) and not observer:
             origins.append(p)  # "fired from X, Y and Z": every item of the list is a launch site
             continue
-        if rx("place.destination_before").search(before[-ORIGIN_REACH:]):
-            continue
+        region = rx("place.region_before").search(before[-ORIGIN_REACH:]) and not rx("place.precision2_after").match(after)
+        if rx("place.destination_before").search(before[-ORIGIN_REACH:]) or region:
+            continue  # "taken to X", "in eastern X" (but "the southern X district" is a district)
         if rx("place.shooters_in_before").search(before[-ORIGIN_REACH:]) and rx("place.fired_at_after").match(after) and i + 1 < len(places):
             continue  # "troops in X fired small arms at Y": X is where the shooters were
         if observer and not rx("place.observer_from").search(before):
@@ -112,8 +119,10 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
             continue
         if prev and _inside_brackets_after(sentence, prev, p):
             continue
-        if any(q and rx("place.reference_point_gap").match(sentence[q.end : p.start]) for q in (prev, kept[-1] if kept else None)):
-            continue  # "near X, east of Y": Y only says where X is
+        listed_reference = prev is not None and prev in references and rx("place.list_joiner").match(sentence[prev.end : p.start])
+        if listed_reference or any(q and rx("place.reference_point_gap").match(sentence[q.end : p.start]) for q in (prev, kept[-1] if kept else None)):
+            references.append(p)
+            continue  # "near X, east of Y", "X, a junction between Y and Z": Y and Z only say where X is
         if i + 1 < len(places) and rx("place.frame_sector").match(after) and rx("place.in_before").search(before):
             continue  # "In the X sector, positions at Y were shelled"
         if prev and rx("place.container_gap").match(sentence[prev.end : p.start]) and rx("place.precision2_after").match(after):
@@ -156,7 +165,7 @@ def _set_precision(sentence: str, places: list[PlaceRef], lexicon: Lexicon, near
             continue
         for p in group:
             rule = wide or ("place.precision2_after" if after2.match(sentence[p.end :]) else "")
-            near_village = rule == "place.precision2_before" and p.feature == "village" and lexicon.rx("place.near_before_village").search(prefix)
+            near_village = rule == "place.precision2_before" and p.feature in SETTLEMENTS and lexicon.rx("place.near_before_village").search(prefix)
             if near_village and near_village_precision == 1:
                 rule = ""
             out.append(replace(p, precision=2 if rule else 1, precision_rule=rule or ("place.near_village" if near_village else "")))
@@ -172,10 +181,10 @@ def anaphoric_places(text: str, ctx: Context, number: int, line: int, lexicon: L
         # An interviewee or a local official speaking of "us", "our main street": the report's own town.
         return [_pointing(ctx.home, own.start(), own.end(), ctx.home.precision, "place.first_person")]
     m = lexicon.rx("place.anaphora").search(text)
-    if m and here:
-        before = [p for p in here if p.end <= m.start()]
-        if before:
-            return [_pointing(before[-1], m.start(), m.end(), 1, "place.anaphora_same_sentence")]
+    for word in lexicon.rx("place.anaphora").finditer(text) if here else ():
+        before = [p for p in here if p.end <= word.start()]
+        if before:  # "officials in X said ... the city": X
+            return [_pointing(before[-1], word.start(), word.end(), 1, "place.anaphora_same_sentence")]
     if not m or not ctx.recent_places:
         return []
     noun = (m.group(3) or "").lower().rstrip("s")

@@ -137,10 +137,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     if not lexicon.rx("claims.no_comment").search(text):
         ctx.speakers += [a for _, _, a in speakers if a.side != claims.LOCAL_SIDE]
     non_sites: list[PlaceRef] = []
-    found_places = places.find_places(
-        text, report.gazetteer, lexicon, profile.event_countries, skip_until=skip, dropped=non_sites, near_village_precision=profile.near_village_precision,
-        capitals=profile.capitals,
-    )
+    found_places = places.find_places(text, report.gazetteer, profile, skip_until=skip, dropped=non_sites)
     found_acts = find_acts(text, lexicon)
     denial_end = claims.denial_end(text, found_acts, lexicon)
     deniers = []
@@ -196,7 +193,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         return []  # acts dated only to a month or a year ("in the early days of October") recap the war
     coded = Coding(sentence, number, text, found_acts, speakers, claimants, claim_rule, own_timing, sentence_date, ctx, report, bool(lead_in))
     out = []
-    distinct = {p.surface.lower() for p in found_places}
+    distinct = {p.surface.lower() for c in clauses if c.acts for p in c.places}  # the places events are coded at
     for clause in clauses:
         if not clause.places or not clause.acts:
             continue

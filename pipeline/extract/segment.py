@@ -10,6 +10,8 @@ from pipeline.extract.places import resolve_pronouns
 from pipeline.lexicon import Lexicon
 
 ALIAS = re.compile(r"\([^)]*\)")  # "Martuni (Khojavend)"
+LIST_TAIL = re.compile(r"(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*")  # ", Y, Z" after a place
+NAME = re.compile(r"[A-Z][\w'’-]+")
 LIST_AND = re.compile(r"and\s+(?:the\s+)?")
 TABLE_FIELD = re.compile(r"\s[-–—|]\s")
 BULLET_MARK = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")
@@ -43,8 +45,9 @@ def clause_bounds(sentence: str, lexicon: Lexicon, places: list[PlaceRef] = ()) 
     starts = {p.start for p in places}
     for m in lexicon.rx("clause.break").finditer(sentence):
         joined = LIST_AND.match(sentence, m.end())
-        if joined and joined.end() in starts and any(p.end <= m.start() and not ALIAS.sub("", sentence[p.end : m.start()]).strip() for p in places):
-            continue  # "X, Y, and Z districts": a list of places, not two clauses
+        listed = joined and (joined.end() in starts or NAME.match(sentence, joined.end()))
+        if listed and any(p.end <= m.start() and LIST_TAIL.fullmatch(ALIAS.sub("", sentence[p.end : m.start()])) for p in places):
+            continue  # "X, Y, and Z districts": a list of places (some perhaps unknown), not two clauses
         bounds.append((start, m.start()))
         start = m.end()
     bounds.append((start, len(sentence)))
