@@ -104,3 +104,40 @@ def test_more_acts(text, expected, extract):
 def test_donbas_acts(text, expected, extract):
     published = pd.Timestamp("2021-04-08T12:00:00+03:00").tz_convert("UTC")
     assert [m["sub_event_type"] for m in extract(text, published=published, conflict="donbas")] == expected
+
+
+D2021B = pd.Timestamp("2021-03-23T13:00:00+03:00").tz_convert("UTC")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a sniper firing at a civilian area is violence against civilians
+        ("On the Donetsk axis, a Ukrainian sniper fired into a residential quarter of Oleksandrivka on Monday, Basurin said.", [("Oleksandrivka", "Attack")]),
+        # fire ordered on positions, the mortar rounds named after a colon: shelling; the firing positions are no place
+        ("Basurin said the command ordered fire on militia positions around Donetsk airport: a battalion sent twelve mortar rounds from its positions near Pisky.",
+         [("Donetsk", "Shelling/artillery/missile attack")]),
+        # an attack of unstated means is the profile's default (an armed clash here) ...
+        ("On Monday the militants attacked Ukrainian positions near Avdiivka, the staff said.", [("Avdiivka", "Armed clash")]),
+        # ... unless the sentence named the weapon before ("artillery shelled A and hit B")
+        ("Basurin said Ukrainian artillery shelled Dokuchaevsk on Monday, and hit the outskirts of Horlivka.",
+         [("Dokuchaevsk", "Shelling/artillery/missile attack"), ("Horlivka", "Shelling/artillery/missile attack")]),
+        # shooting down a drone is no attack
+        ("On Monday air defence units shot down a drone over Avdiivka, the staff said.", []),
+    ],
+)
+def test_kinds_of_act_in_a_second_conflict(text, expected, extract):
+    assert [(m["location_mention"], m["sub_event_type"]) for m in extract(text, published=D2021B, conflict="donbas")] == expected
+
+
+def test_a_sniper_named_with_by_is_the_agent_and_the_soldier_shot_the_target(extract):
+    (m,) = extract(
+        "A Ukrainian soldier died on Monday after being shot by a Russian-backed sniper on the edge of Avdiivka, the Joint Forces said.",
+        published=D2021B, conflict="donbas",
+    )
+    assert (m["perpetrator_side"], m["target"], m["claimant_side"], m["geo_precision"]) == ("DPR", "military", "UKR", 2)
+
+
+def test_shelling_heard_around_a_village_places_it_there(extract):
+    (m,) = extract("On Monday the SMM heard shelling around Styla for more than an hour.", published=D2021B, conflict="donbas")
+    assert (m["location_mention"], m["claimant_side"]) == ("Styla", "independent")

@@ -69,7 +69,9 @@ def _heaviest_weapon(act: Act, specific: list[Act]) -> Act:
     return min(weapons, key=lambda a: HEAVIER_FIRST.index(a.sub_event_type), default=act)
 
 
-def act_types(clause: Clause, place: PlaceRef, single_place: bool, lexicon: Lexicon, unstated_fire: str = SHELLING) -> list[tuple[str, bool, str]]:
+def act_types(
+    clause: Clause, place: PlaceRef, single_place: bool, lexicon: Lexicon, unstated_fire: str = SHELLING, sentence_weapons: tuple[str, ...] = ()
+) -> list[tuple[str, bool, str]]:
     """(sub_event_type, generic, rule) coded for a place: the governing act, plus the clause's other kinds
     of act when the clause names only this place (a raid and a killing in one sentence). Fire whose means
     the clause does not name ("came under fire") is the profile's ``unstated_fire``."""
@@ -94,9 +96,15 @@ def act_types(clause: Clause, place: PlaceRef, single_place: bool, lexicon: Lexi
     act = nearest(clause.acts, place.start)
     fire = [a for a in clause.acts if a.sub_event_type == "fire"]
     if fire:
-        return [(unstated_fire, False, nearest(fire, place.start).rule)]
+        # "ordered fire on X: ... sent twelve mortar rounds": the heaviest weapon the clause names is the means
+        named = {value for _, _, value, _ in lexicon.found("weapon", clause.text)}
+        means = next((w for w in HEAVIER_FIRST if w in named), unstated_fire)
+        return [(means, False, nearest(fire, place.start).rule)]
     if act and act.sub_event_type == "violation":
         return [(CLASH, True, act.rule)]
     if lexicon.rx("acts.ground_agents").search(clause.text) and not lexicon.rx("acts.remote_words").search(clause.text):
         return [(CLASH, True, act.rule if act else "acts.ground_agents")]
-    return [(SHELLING, True, act.rule if act else "acts.default_remote")]
+    named = [w for w in HEAVIER_FIRST if w in sentence_weapons]
+    if named:  # "X artillery shelled A ... and hit B": the weapon the sentence names
+        return [(named[0], True, "acts.sentence_weapon")]
+    return [(unstated_fire, True, act.rule if act else "acts.default_remote")]  # an attack of unstated means

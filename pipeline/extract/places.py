@@ -81,7 +81,7 @@ def _drop_containing_areas(sentence: str, places: list[PlaceRef], lexicon: Lexic
     towns = [p for p in places if not p.is_admin and p.feature not in SITE_FEATURES]
 
     def area(p: PlaceRef) -> bool:
-        return p.feature not in ("city", "town") or bool(lexicon.rx("place.precision2_after").match(sentence[p.end :]))
+        return p.feature not in ("city", "town") or bool(lexicon.rx("place.area_after").match(sentence[p.end :]))
 
     places = [p for p in places if not (p.is_admin and area(p) and any(t.admin1 and t.admin1 == p.admin1 for t in towns))]
     settled = [p for p in places if p.feature not in SITE_FEATURES]
@@ -123,7 +123,7 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
         if listed_reference or any(q and rx("place.reference_point_gap").match(sentence[q.end : p.start]) for q in (prev, kept[-1] if kept else None)):
             references.append(p)
             continue  # "near X, east of Y", "X, a junction between Y and Z": Y and Z only say where X is
-        if i + 1 < len(places) and rx("place.frame_sector").match(after) and rx("place.in_before").search(before):
+        if i + 1 < len(places) and rx("place.frame_sector").match(after) and rx("place.frame_before").search(before):
             continue  # "In the X sector, positions at Y were shelled"
         if prev and rx("place.container_gap").match(sentence[prev.end : p.start]) and rx("place.precision2_after").match(after):
             continue

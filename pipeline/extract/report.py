@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, time
 
-from pipeline.coding import ATTACK, EVENT_TYPE_OF, claim_status, claimant_side, target_actor
+from pipeline.coding import ATTACK, CLASH, EVENT_TYPE_OF, claim_status, claimant_side, target_actor
 from pipeline.extract import claims, places, timeline
 from pipeline.extract.acts import act_is_real, act_types, find_acts
 from pipeline.extract.context import Context, Report, open_report
@@ -28,6 +28,7 @@ from pipeline.lexicon import Actor
 from pipeline.profile import Profile
 from pipeline.text import Sentence, dateline_length, is_dateline_or_byline, split_lines, split_sentences
 
+SMALL_ARMS_RULE = "cue.weapon.clash"  # the cue of small arms, machine guns, snipers and grenade launchers
 RECAP_PRECISIONS = ("month", "year")  # an act dated no closer than this recaps the war; it is no event
 
 
@@ -194,6 +195,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     coded = Coding(sentence, number, text, found_acts, speakers, claimants, claim_rule, own_timing, sentence_date, ctx, report, bool(lead_in))
     out = []
     distinct = {p.surface.lower() for c in clauses if c.acts for p in c.places}  # the places events are coded at
+    weapons = [(start, value) for start, _, value, _ in lexicon.found("weapon", text)]
     for clause in clauses:
         if not clause.places or not clause.acts:
             continue
@@ -201,7 +203,8 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         places.index_groups(clause, lexicon)
         single = len({p.surface.lower() for p in clause.places}) == 1
         for place in clause.places:
-            types = act_types(clause, place, single, lexicon, profile.unstated_fire)
+            earlier = tuple(value for start, value in weapons if start < clause.start)  # "X artillery shelled A ... and hit B"
+            types = act_types(clause, place, single, lexicon, profile.unstated_fire, earlier)
             # Casualties told with a raid and a killing belong to the killing; otherwise to the governing act.
             counted = ATTACK if any(t == ATTACK for t, _, _ in types) else types[0][0]
             for sub_event_type, generic, act_rule in types:
@@ -251,6 +254,8 @@ class Coding:
         profile, ctx = self.report.profile, self.ctx
         claimants = [_for_place(a, place, profile) for a in self.claimants]
         sides = code_sides(clause, place, self.text, self.acts, self.speakers, claimants, sub_event_type, profile)
+        if sub_event_type == CLASH and sides.target == "civilians" and act_rule == SMALL_ARMS_RULE:
+            sub_event_type, act_rule = ATTACK, "acts.small_arms_at_civilians"  # a sniper firing at a civilian
         when = timeline.event_time(
             clause_date, self.sentence_date, ctx, clause.text, profile.local_time, profile.lexicon, self.sentence.line, self.number, self.in_list,
             self.own_timing is not None,
