@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 CUT_OFF_PARAGRAPH_WORDS = 30  # no headline or caption runs this long
-CREDIT_END = re.compile(r"\s\([^()]{2,60}\)\s*$")
+CREDIT_END = re.compile(r"\s\([^()]{2,60}\)\s*$|\s©\s?[^.©]{2,60}$")
 INNER_SENTENCE_END = re.compile(r"[a-z0-9][.!?][\"”’)]*\s+[A-Z]")  # a full sentence, then another that was cut off
 PROSE_END = re.compile(r"""[.!?]["'”’)]*\s*$""")
 BULLET = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")

@@ -141,3 +141,30 @@ def test_a_sniper_named_with_by_is_the_agent_and_the_soldier_shot_the_target(ext
 def test_shelling_heard_around_a_village_places_it_there(extract):
     (m,) = extract("On Monday the SMM heard shelling around Styla for more than an hour.", published=D2021B, conflict="donbas")
     assert (m["location_mention"], m["claimant_side"]) == ("Styla", "independent")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a plain "bombed" says no means; "bombed from the air" does
+        ("A while ago Stepanakert was bombed, officials said on Tuesday.", ["Shelling/artillery/missile attack"]),
+        ("Stepanakert was bombed from the air on Tuesday, officials said.", ["Air/drone strike"]),
+        # killed "in the incident" points back to the act
+        ("A resident of the Aghdam district was killed as a result of the incident on Tuesday, prosecutors said.", ["Shelling/artillery/missile attack"]),
+        # a caption with a copyright credit is read
+        ("A crater in a street of Stepanakert left by an attack of Azerbaijani aircraft on October 4, 2020. © 2020 A Monitor", ["Air/drone strike"]),
+        # attacks "during the conflict" summarise a war
+        ("Azerbaijani forces carried out indiscriminate attacks in Stepanakert during the conflict, the monitor said.", []),
+    ],
+)
+def test_more_acts_and_non_acts(text, expected, extract):
+    assert [m["sub_event_type"] for m in extract(text)] == expected
+
+
+def test_overnight_after_a_late_act_is_the_next_day(extract):
+    text = (
+        "Sources said Stepanakert came under heavy shelling late on Thursday.\n\n"
+        "Shushi had also come under bombardment overnight, the rescue service said."
+    )
+    dated = {m["location_mention"]: str(m["event_date"]) for m in extract(text, published=pd.Timestamp("2020-11-06T15:00:00+04:00"))}
+    assert dated == {"Stepanakert": "2020-11-05", "Shushi": "2020-11-06"}

@@ -154,3 +154,8 @@ D2020 = pd.Timestamp("2020-02-18T12:00:00+02:00").tz_convert("UTC")
 def test_donbas_speakers_and_sides(text, perpetrator_side, claimant_side, extract):
     (m,) = extract(text, published=D2020, conflict="donbas")
     assert (m["perpetrator_side"], m["claimant_side"]) == (perpetrator_side, claimant_side)
+
+
+def test_a_side_inside_a_speakers_name_is_no_agent(extract):
+    (m, *_) = extract("The Defence Army of Artsakh said Azerbaijan used artillery against Stepanakert on Tuesday.")
+    assert (m["perpetrator_side"], m["claimant_side"]) == ("AZE", "ARM")

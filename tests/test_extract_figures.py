@@ -139,3 +139,17 @@ def test_no_casualties_yesterday_and_today_reaches_both_days(extract):
 def test_added_and_bare_figures(sentence, killed, injured):
     figures = parse_figures(sentence, LEXICON)
     assert (figures.killed, figures.injured) == (killed, injured)
+
+
+def test_a_lead_toll_waits_for_the_place_named_next(extract):
+    text = (
+        "One civilian was killed and two were wounded in Azerbaijani shelling on Armenia, the defence ministry said Tuesday.\n\n"
+        '"Azerbaijani forces opened artillery fire on the settlement of Davit Bek," the spokeswoman wrote.'
+    )
+    (m,) = extract(text)
+    assert (m["location_mention"], m["killed"], m["injured"]) == ("Davit Bek", 1, 2)
+
+
+def test_the_capital_and_its_name_are_one_place_for_figures(extract):
+    (m,) = extract("Two people were injured on Tuesday in a rocket attack on Stepanakert, the capital of Nagorno-Karabakh, the emergency service said.")
+    assert m["injured"] == 2

@@ -207,3 +207,8 @@ def test_the_other_places_of_the_sentence_choose_the_namesake(tmp_path):
     events = build_tables(tmp_path, profile=load_profile("donbas")).tables["events"]
     (lat,) = events["latitude"]
     assert abs(lat - 48.1) < 0.05  # the Opytne by Donetsk airport, not its larger namesake near Bakhmut
+
+
+def test_where_a_speaker_spoke_is_no_place(extract):
+    text = "Rockets hit Martuni on Tuesday. Ten soldiers were killed, the council secretary told reporters in Stepanakert."
+    assert places(extract(text)) == ["Martuni"]

@@ -33,6 +33,7 @@ class Context:
     answering: bool = False  # the paragraph answers an interviewer's question
     paragraph_claimants: dict[int, list[Actor]] = field(default_factory=dict)
     dated: tuple[date, date, str] | None = None  # the date of the latest event told
+    late_in_day: bool = False  # that event was told "late on", "in the evening of" or "on the night of" its day
     frame: Frame | None = None  # the date the latest sentence that told no event gave
     truce_timing: str | None = None
     recent_places: list[tuple[int, int, list[PlaceRef], str, int]] = field(default_factory=list)  # (sentence no, entry, places, sentence, line)
@@ -41,6 +42,7 @@ class Context:
     recent_mentions: list[Mention] = field(default_factory=list)
     recent_sentence: int = -10
     recent_line: int = -10  # the paragraph of the latest event sentence
+    lead_figures: tuple[object, int] | None = None  # (figures, sentence no) of a lead that named no place yet
     told: list[tuple[int, list[Mention]]] = field(default_factory=list)  # (sentence no, mentions) of the latest event sentences
     paragraph_mentions: dict[int, list[Mention]] = field(default_factory=dict)
     next_sentence: str = ""  # the sentence after the one being read (within its paragraph or the next one)

@@ -262,23 +262,47 @@ def attach_figures(
             targets = ctx.paragraph_mentions.get(line, recent)
         elif len({m.location_mention.lower() for m in recent}) == 1:
             targets = recent
-    row = figures.as_row()
     revised = bool(lexicon.rx("figures.revised").search(text))  # a correction replaces the earlier figure
     for mention in targets:
-        changed = False
-        for key, value in row.items():
-            if value is None:
-                continue
-            current = getattr(mention, key)
-            if current is None or (key in ("killed", "injured") and revised):
-                changed = True
-                setattr(mention, key, value)
-                if key in ("killed", "injured"):
-                    low, high = getattr(mention, f"{key}_low"), getattr(mention, f"{key}_high")
-                    lows = [v for v in (low, row[f"{key}_low"]) if v is not None]
-                    setattr(mention, f"{key}_low", min(lows) if lows else None)
-                    setattr(mention, f"{key}_high", row[f"{key}_high"] if row[f"{key}_high"] is not None else high)
-        if changed:
-            mention.add_rule("figures.follow_up")
-            for rule in figures.rules:
-                mention.add_rule(rule)
+        _give(mention, figures, revised, "figures.follow_up")
+
+
+def _give(mention: Mention, figures: Figures, revised: bool, rule: str) -> None:
+    """Set a mention's figures that are still unknown (or revised ones), recording the rules."""
+    row = figures.as_row()
+    changed = False
+    for key, value in row.items():
+        if value is None:
+            continue
+        current = getattr(mention, key)
+        if current is None or (key in ("killed", "injured") and revised):
+            changed = True
+            setattr(mention, key, value)
+            if key in ("killed", "injured"):
+                low, high = getattr(mention, f"{key}_low"), getattr(mention, f"{key}_high")
+                lows = [v for v in (low, row[f"{key}_low"]) if v is not None]
+                setattr(mention, f"{key}_low", min(lows) if lows else None)
+                setattr(mention, f"{key}_high", row[f"{key}_high"] if row[f"{key}_high"] is not None else high)
+    if changed:
+        mention.add_rule(rule)
+        for figure_rule in figures.rules:
+            mention.add_rule(figure_rule)
+
+
+def keep_lead_figures(figures: Figures, ctx: Context, number: int) -> None:
+    """'One civilian was killed in shelling on X-land, the ministry said.' ... 'fire on the settlement of Y': a toll
+    told in the lead, with an act but no place, waits for the place the next sentences name."""
+    if figures.any() and not ctx.recent_mentions:
+        ctx.lead_figures = (figures, number)
+
+
+def give_lead_figures(mentions: list[Mention], ctx: Context, number: int) -> None:
+    if ctx.lead_figures is None or not mentions:
+        return
+    figures, told = ctx.lead_figures
+    ctx.lead_figures = None
+    if number - told > FOLLOW_UP_REACH or len({m.location_mention.lower() for m in mentions}) != 1:
+        return
+    for mention in mentions:
+        if mention.killed is None and mention.injured is None:
+            _give(mention, figures, False, "figures.lead")

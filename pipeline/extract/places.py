@@ -18,6 +18,7 @@ SITE_FEATURES = ("site", "feature")  # a building or landmark: coded at its town
 ORIGIN_REACH = 60  # characters before a place searched for 'from (the direction of)'
 GOVERNMENT_REACH = 40
 PRECISION_REACH = 60
+APPOSITION = re.compile(r"\s*,\s*")
 BRACKETS = re.compile(r"\s*\([^)]*\)")
 
 
@@ -56,6 +57,8 @@ def _capitals(sentence: str, gazetteer, lexicon: Lexicon, capitals: Mapping[str,
         city = next((capitals[k] for n in range(len(words), 0, -1) if (k := " ".join(words[:n]).lower()) in capitals), None)
         if not city or m.start() < skip_until or any(p.start < m.end() and m.start() < p.end for p in found):
             continue
+        if any(APPOSITION.fullmatch(sentence[p.end : m.start()]) for p in found):
+            continue  # "X, the capital of Y": the capital is X itself
         hit = next(iter(gazetteer.find_mentions(city)), None)
         place = getattr(hit, "place", None)
         if place is None:
@@ -110,7 +113,7 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
         if observer and not rx("place.observer_from").search(before):
             dropped.append(replace(p, rule="place.observer_position"))
             continue
-        if rx("place.in_before").search(before) and rx("place.speaker_seat").match(after):
+        if (rx("place.in_before").search(before) and rx("place.speaker_seat").match(after)) or rx("place.speaker_in_before").search(before[-ORIGIN_REACH:]):
             dropped.append(replace(p, rule="place.speaker_seat"))
             continue
         if rx("place.government_after").search(after) or rx("place.government_before").search(before[-GOVERNMENT_REACH:]):

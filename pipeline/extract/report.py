@@ -20,7 +20,15 @@ from pipeline.coding import ATTACK, CLASH, EVENT_TYPE_OF, claim_status, claimant
 from pipeline.extract import claims, places, timeline
 from pipeline.extract.acts import act_is_real, act_types, find_acts
 from pipeline.extract.context import Context, Report, open_report
-from pipeline.extract.figures import Figures, attach_figures, figures_outside_tally, parse_figures, tally_clause_start
+from pipeline.extract.figures import (
+    Figures,
+    attach_figures,
+    figures_outside_tally,
+    give_lead_figures,
+    keep_lead_figures,
+    parse_figures,
+    tally_clause_start,
+)
 from pipeline.extract.mention import Act, Clause, Mention, PlaceRef
 from pipeline.extract.roles import code_sides
 from pipeline.extract.segment import build_clauses, clause_bounds, sentence_text
@@ -183,6 +191,8 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
             figures = Figures()
         if figures.any():
             attach_figures(figures, text, found_places, ctx, number, sentence.line, lexicon, own_acts)
+            if own_acts and not found_places and not tally:
+                keep_lead_figures(figures, ctx, number)
         ctx.remember_places(number, found_places, text, sentence.line)
         return []
     clauses = build_clauses(text, found_places, acts, lexicon)
@@ -194,7 +204,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         return []  # acts dated only to a month or a year ("in the early days of October") recap the war
     coded = Coding(sentence, number, text, found_acts, speakers, claimants, claim_rule, own_timing, sentence_date, ctx, report, bool(lead_in))
     out = []
-    distinct = {p.surface.lower() for c in clauses if c.acts for p in c.places}  # the places events are coded at
+    distinct = {(p.location or p.surface).lower() for c in clauses if c.acts for p in c.places}  # the places events are coded at
     weapons = [(start, value) for start, _, value, _ in lexicon.found("weapon", text)]
     for clause in clauses:
         if not clause.places or not clause.acts:
@@ -215,6 +225,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
                     parse_figures(clause.text, lexicon).apply_to(mention)
                 out.append(mention)
     timeline.update_dated(ctx, out)
+    give_lead_figures(out, ctx, number)
     if out:
         ctx.paragraph_mentions.setdefault(sentence.line, []).extend(out)
         ctx.truce_timing = out[-1].truce_timing

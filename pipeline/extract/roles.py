@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pipeline.coding import CLASH, claimant_side, is_remote
@@ -11,6 +12,7 @@ from pipeline.profile import Profile
 
 TARGET_LABELS = ("civilians", "military")
 
+SPEAKER_OF = re.compile(r"\s+of\s+(?:the\s+)?(?:republic\s+of\s+)?", re.I)  # "the Defence Army of X"
 EXPLICIT_AGENT_RULES = ("roles.agent_before", "roles.inside_act")
 INSIDE_ACT_REACH = 30  # characters from a side to the end of the act phrase it qualifies ("under X artillery fire")
 
@@ -20,8 +22,12 @@ def find_sides(text: str, lexicon: Lexicon, speakers: list[tuple[int, int, Actor
     spans = []
     for actor in lexicon.sides:
         spans += [(m.start(), m.end(), actor.side) for m in actor.pattern.finditer(text)]
-    # A side named inside a speaker's name ("X's Prosecutor General's Office") is not an actor of the act.
-    return [s for s in sorted(spans) if not any(a <= s[0] < b or 0 <= a - s[1] <= 3 for a, b, _ in speakers)]
+    # A side named inside a speaker's name ("X's Prosecutor General's Office", "the Defence Army of X") is not an
+    # actor of the act.
+    def in_name(side: tuple[int, int, str], a: int, b: int) -> bool:
+        return a <= side[0] < b or 0 <= a - side[1] <= 3 or (b <= side[0] and bool(SPEAKER_OF.fullmatch(text[b : side[0]])))
+
+    return [s for s in sorted(spans) if not any(in_name(s, a, b) for a, b, _ in speakers)]
 
 
 def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passive: bool, lexicon: Lexicon) -> tuple[str, str] | None:
@@ -139,7 +145,9 @@ def code_target(clause: Clause, place: PlaceRef, profile: Profile, sub_event_typ
         for s, e, v, cue in lexicon.found("target", clause.text)
         if (s > first_act or passive) and not (s < place.end and place.start < e)
     ]
-    cues = [c for c in cues if not _in_agent_phrase(clause.text, c[0], c[1], profile)]
+    # "a rocket attack that X armed forces launched": the shooters, not the target (in a clash both are military)
+    acting = lexicon.rx("claims.name_acting") if is_remote(sub_event_type) else None
+    cues = [c for c in cues if not _in_agent_phrase(clause.text, c[0], c[1], profile) and not (acting and acting.match(clause.text[c[1] :]))]
     # "a town near the front line": the line says where, it was not hit
     where = lexicon.rx("roles.location_before")
     cues = [c for c in cues if not (lexicon.rx("roles.line_word").fullmatch(clause.text[c[0] : c[1]]) and where.search(clause.text[: c[0]]))]

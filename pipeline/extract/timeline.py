@@ -16,6 +16,7 @@ THREAD_NUMBER = re.compile(r"^\s*\d{1,3}/\s*")
 TIME_FIRST = re.compile(r"^\s*(\d{1,3}/\s*)?\d{1,2}([:.]\d\d)?\s*([ap]\.?m\.?)?\s*(GMT|UTC|local\s+time)?\s*([-–—]\s+|$)", re.I)
 CLOCK_IN_STAMP = re.compile(r"\d{1,2}[:.]\d\d|\d{1,2}\s?[ap]\.?m\b", re.I)
 PAST_MIDNIGHT = timedelta(hours=12)  # a later clock this much earlier than the last one has run past midnight
+LATE_IN_DAY = re.compile(r"\b(late|evening|night)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def update_dated(ctx: Context, mentions: list[Mention]) -> None:
             ctx.last_time = m.time_utc
         if m.date_expression or "timeline.story_date" in m.rules:
             ctx.dated = (m.date_start, m.date_end, m.date_precision)
+            ctx.late_in_day = bool(m.date_expression and LATE_IN_DAY.search(m.date_expression))
 
 
 def truce_timing(text: str, lexicon: Lexicon) -> str | None:
@@ -118,6 +120,11 @@ def _names_a_day(text: str, local: dates.LocalTime) -> bool:
     return any(kind in ("weekday", "date", "month") for _, _, kind in dates.find_date_expressions(text, local))
 
 
+def text_of(clause_date, sentence_date) -> str:
+    day = clause_date.day or sentence_date.day
+    return day.expression if day is not None else ""
+
+
 def event_time(
     clause_date, sentence_date, ctx: Context, clause_text: str, local: dates.LocalTime, lexicon: Lexicon, line: int, number: int,
     in_list: bool = False, truce_timed: bool = False,
@@ -131,10 +138,13 @@ def event_time(
         day = None
     truce_timed = truce_timed and elapsed
     story = story_date(ctx, line, number, in_list, truce_timed)
+    report_day = dates.local_day(ctx.reference, local)
     if day is not None and story is not None and lexicon.rx("timeline.part_of_day").match(day.expression) and not _names_a_day(clause_text, local):
         day = None  # "at dawn" in a story already dated: that day's dawn, not the report's
+        if ctx.late_in_day and lexicon.rx("timeline.overnight").match(text_of(clause_date, sentence_date)) and story[0] < report_day:
+            # "late on Thursday ... overnight": the night into the next day, which is the day coded
+            story = (story[0] + timedelta(days=1), story[1] + timedelta(days=1), story[2])
     clock = clause_date.clock or sentence_date.clock
-    report_day = dates.local_day(ctx.reference, local)
     if day is not None:
         start, end, precision, expression, rule = day.date_start, day.date_end, day.precision, day.expression, "timeline.own_date"
     elif story is not None:
