@@ -100,7 +100,8 @@ class DayExpression:
     start: int
     end: int
     background: bool = False  # in a background frame ("since ...", "erupted on ...", "took effect on ...")
-    truce: bool = False  # the day of a truce or its talks ("the ceasefire agreed on Saturday"), not of an act
+    aside: bool = False  # the day of something else: a truce or its talks ("the ceasefire agreed on Saturday"), or
+    # told in a relative clause ("Gubadli, which troops took this week")
 
     @property
     def event_date(self) -> date:
@@ -188,7 +189,7 @@ _AMPM = r"(?P<ampm>[AaPp]\.?\s?[Mm]\.?)(?![A-Za-z])"
 def _day_patterns() -> list[tuple[str, str]]:
     """(sub-kind, pattern) of day expressions and false friends; overlaps are resolved longest first."""
     return [
-    ("mdy", rf"(?:(?P<pre>{_PRE})\s+)?(?:(?P<wd>{_WD_ANY}),?\s+)?(?P<mon>{_MONTH})\s+(?P<d>{_DAY})"
+    ("mdy", rf"(?:(?P<pre>{_PRE})\s+)?(?:(?P<wd>{_WD_ANY}),?\s+)?(?P<mon>{_MONTH})(?:\s+|(?<=\.))(?P<d>{_DAY})"
             rf"(?:\s*(?:[-–]|(?i:to|until|till))\s*(?P<d2>{_DAY}))?(?!\d|:\d)\b(?:,?\s+(?P<y>{_YEAR})\b)?"),
     ("dmy", rf"(?:(?P<pre>{_PRE})\s+)?(?:(?P<wd>{_WD_ANY}),?\s+)?(?:(?i:the)\s+)?(?<![\w.,:/-])(?P<d>{_DAY})"
             rf"(?:\s*(?:[-–]|(?i:to|and|until|till))\s*(?P<d2>{_DAY}))?\s+(?:(?i:of)\s+)?(?P<mon>{_MONTH})(?![a-z])"
@@ -294,6 +295,8 @@ TRUCE_DATE_BEFORE = re.compile(
     r"(?:announced|agreed|reached|signed|brokered|declared|struck|concluded|took\s+effect|came\s+into\s+(?:force|effect)"
     r"|went\s+into\s+effect|held)?(?:\s+(?:of|on|in|at|from|the|a|late|early))*\s+$)"
 )
+ACT_VERB = re.compile(r"(?i:\b(?:hit|shelled|struck|attacked|bombed|bombarded|fired|targeted|killed|wounded|injured|damaged|destroyed)\b)")
+RELATIVE_CLAUSE_BEFORE = re.compile(r"(?i:,[^,.;]{0,60}\b(?:that|which|who)\s+(?:was|were|had\s+been|has\s+been)\s+[^,.;]{0,60}$)")
 TRUCE_DATE_AFTER = re.compile(r"^(?:['’]s)?\s+(?i:truce|ceasefire|cease-fire|armistice|talks|negotiations)\b")
 BACKGROUND_AFTER = re.compile(r"^\s+(?i:truce|ceasefire|cease-fire|agreement|deal|statement|accord|war|talks|declaration)\b")
 FUTURE_BEFORE = re.compile(r"(?i:\b(?:due|scheduled|expected|planned|set|will|shall|to\s+be\s+held|to\s+hold|to\s+meet)\b[\w\s,'’]{0,30}$)")
@@ -477,6 +480,12 @@ def _is_background(text: str, start: int, end: int, cue: str | None = None) -> b
     if (cue or "").lower() == "since":
         return True
     return bool(BACKGROUND_BEFORE.search(_prefix(text, start)) or BACKGROUND_AFTER.match(text[end:end + 40]))
+
+
+def _in_an_aside(text: str, start: int) -> bool:
+    """'..., a town that was taken by troops this week': a relative clause about something other than an act."""
+    m = RELATIVE_CLAUSE_BEFORE.search(_prefix(text, start))
+    return bool(m) and not ACT_VERB.search(m.group(0))
 
 
 def _dates_a_truce(text: str, start: int, end: int) -> bool:
@@ -767,7 +776,7 @@ def resolve_sentence(sentence: str, reference: datetime, *, local: LocalTime = U
             start = end = moved
         day = DayExpression(
             start, max(end, start), chosen.precision, sentence[chosen.span.start:chosen.span.end], chosen.span.start, chosen.span.end, chosen_background,
-            _dates_a_truce(sentence, chosen.span.start, chosen.span.end),
+            _dates_a_truce(sentence, chosen.span.start, chosen.span.end) or _in_an_aside(sentence, chosen.span.start),
         )
     rejected.sort()
     return SentenceDate(day, clock, tuple(text for _, text in rejected))

@@ -956,6 +956,15 @@ class Gazetteer:
             return True
         return all(self._rows.country[self._target(c.row)] not in self._preferred for c in candidates)
 
+    def _follows_a_surname(self, text: str, tokens: Sequence[_Token], i: int) -> bool:
+        """A place-like word right after a capitalised surname is a given name ("Salahov Nizami Majid")."""
+        if i == 0 or self._surname is None or not tokens[i - 1].capitalised:
+            return False
+        if text[tokens[i - 1].end:tokens[i].start] not in (" ", "\u00a0"):
+            return False
+        previous = tokens[i - 1].folded
+        return bool(self._surname.search(previous)) and previous not in self._stopwords and not self._mention_candidates(previous)
+
     def _spans(self, text: str) -> list[tuple[int, int, list[_Candidate]]]:
         """Longest gazetteer names starting with a capitalised token: (first token, token count, candidates)."""
         tokens = self._tokens(text)
@@ -973,7 +982,7 @@ class Gazetteer:
                 i += 1
                 continue
             n, candidates = found
-            if not (n == 1 and self._looks_like_name_part(text, tokens, i + 1, candidates)):
+            if not (n == 1 and (self._looks_like_name_part(text, tokens, i + 1, candidates) or self._follows_a_surname(text, tokens, i))):
                 spans.append((tokens[i].start, tokens[i + n - 1].end, candidates))
             i += n
         return spans

@@ -430,3 +430,16 @@ def test_explicit_dates_never_after_the_reference(moment, when):
         assert (result.day.date_start.month, result.day.date_start.day) == (when.month, when.day)
     else:
         assert any(re.search(r"\d+ \w+", r) for r in result.rejected)
+
+
+def test_a_day_in_a_relative_clause_about_something_else_is_an_aside():
+    reference = datetime(2020, 10, 31, 12, tzinfo=UTC)
+    day = dates.resolve_sentence("It said Gubadli, a town that was taken by troops this week, came under fire.", reference).day
+    assert day.aside
+    day = dates.resolve_sentence("We matched it to the site, a depot that was hit in the early hours of 11 October.", reference).day
+    assert not day.aside and str(day.date_start) == "2020-10-11"
+
+
+def test_an_abbreviated_month_without_a_space():
+    day = dates.resolve_sentence("They attacked on Dec.27 at 15:30.", datetime(2020, 12, 28, 12, tzinfo=UTC)).day
+    assert str(day.date_start) == "2020-12-27"

@@ -159,3 +159,14 @@ def test_donbas_speakers_and_sides(text, perpetrator_side, claimant_side, extrac
 def test_a_side_inside_a_speakers_name_is_no_agent(extract):
     (m, *_) = extract("The Defence Army of Artsakh said Azerbaijan used artillery against Stepanakert on Tuesday.")
     assert (m["perpetrator_side"], m["claimant_side"]) == ("AZE", "ARM")
+
+
+@pytest.mark.parametrize(
+    ("text", "perpetrator_side"),
+    [
+        ("One civilian was killed on Tuesday in Azerbaijan's shelling of the Armenian villages near Vardenis, the ministry said.", "AZE"),
+        ("Gubadli, a town that was taken by Azerbaijani troops this week, came under Armenian artillery fire on Tuesday, Baku said.", "ARM"),
+    ],
+)
+def test_possessive_agents_and_controllers(text, perpetrator_side, extract):
+    assert [m["perpetrator_side"] for m in extract(text)] == [perpetrator_side]

@@ -212,3 +212,27 @@ def test_the_other_places_of_the_sentence_choose_the_namesake(tmp_path):
 def test_where_a_speaker_spoke_is_no_place(extract):
     text = "Rockets hit Martuni on Tuesday. Ten soldiers were killed, the council secretary told reporters in Stepanakert."
     assert places(extract(text)) == ["Martuni"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a given name after a surname is no place
+        ("Shells damaged the houses of residents Salahov Nizami Majid and Karimov Elshan in Tartar on Tuesday.", ["Tartar"]),
+        # the seat of a title is no place
+        ("The shelling of Tartar on Tuesday was inhuman, the Archbishop of Baku said.", ["Tartar"]),
+        # a village named like a district, in another district: the district named after it
+        ("Armenian fighters attacked Azerbaijani units near Aghdam (Akaku) village, Khojavend district, on Tuesday.", ["Khojavend"]),
+        # a dash opens the list of the towns shelled
+        ("The ministry said Armenian forces were shelling three of its towns – Beylagan, Barda and Terter – on Tuesday.", ["Beylagan", "Barda", "Terter"]),
+        # a reporter's position is no place
+        ('"The bombardment has started again in Stepanakert," he said on Tuesday, reporting from the town of Goris.', ["Stepanakert"]),
+    ],
+)
+def test_names_seats_and_dashes(text, expected, extract):
+    assert places(extract(text)) == expected
+
+
+def test_a_cut_off_last_paragraph_is_read(extract):
+    text = "Fighting went on.\n\nThe ministry said Armenian forces were shelling Beylagan, Barda and Terter on Tuesday, and that the"
+    assert places(extract(text)) == ["Beylagan", "Barda", "Terter"]

@@ -61,11 +61,13 @@ def _governing_act(acts: list[Act], pos: int) -> Act | None:
     return nearest(acts, pos)
 
 
-def _heaviest_weapon(act: Act, specific: list[Act]) -> Act:
-    """A weapon's act yields to a heavier weapon named in the same clause ("small arms, grenade launchers and mortars")."""
+def _heaviest_weapon(act: Act, specific: list[Act], text: str, lexicon: Lexicon) -> Act:
+    """A weapon's act yields to a heavier weapon named in the same clause ("small arms, grenade launchers and mortars"),
+    not to one that was its object ("the drone destroyed one of the howitzers")."""
     if not act.rule.startswith("cue.weapon"):
         return act
-    weapons = [a for a in specific if a.rule.startswith("cue.weapon") and a.sub_event_type in HEAVIER_FIRST]
+    hit = lexicon.rx("acts.weapon_as_object_before")
+    weapons = [a for a in specific if a.rule.startswith("cue.weapon") and a.sub_event_type in HEAVIER_FIRST and not hit.search(text[max(0, a.start - 40) : a.start])]
     return min(weapons, key=lambda a: HEAVIER_FIRST.index(a.sub_event_type), default=act)
 
 
@@ -81,7 +83,7 @@ def act_types(
     anchor = clause.places[place.group_start].start if place.group_start is not None and place.group_start < len(clause.places) else place.start
     act = _governing_act(specific, anchor)
     if act:
-        act = _heaviest_weapon(act, specific)
+        act = _heaviest_weapon(act, specific, clause.text, lexicon)
         types = [(act.sub_event_type, act.rule)]
         if single_place:
             # A second kind of act at the one place of the clause: a killing of civilians told with the

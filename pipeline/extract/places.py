@@ -113,7 +113,8 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
         if observer and not rx("place.observer_from").search(before):
             dropped.append(replace(p, rule="place.observer_position"))
             continue
-        if (rx("place.in_before").search(before) and rx("place.speaker_seat").match(after)) or rx("place.speaker_in_before").search(before[-ORIGIN_REACH:]):
+        seat = rx("place.speaker_in_before").search(before[-ORIGIN_REACH:]) or rx("place.title_of_before").search(before[-ORIGIN_REACH:])
+        if (rx("place.in_before").search(before) and rx("place.speaker_seat").match(after)) or seat:
             dropped.append(replace(p, rule="place.speaker_seat"))
             continue
         if rx("place.government_after").search(after) or rx("place.government_before").search(before[-GOVERNMENT_REACH:]):
@@ -122,6 +123,8 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
             continue
         if prev and _inside_brackets_after(sentence, prev, p):
             continue
+        if p.is_admin and p.feature not in SETTLEMENTS and rx("place.village_after").match(after):
+            continue  # "X village, Y district": a village the gazetteer lacks, named like a district
         listed_reference = prev is not None and prev in references and rx("place.list_joiner").match(sentence[prev.end : p.start])
         if listed_reference or any(q and rx("place.reference_point_gap").match(sentence[q.end : p.start]) for q in (prev, kept[-1] if kept else None)):
             references.append(p)

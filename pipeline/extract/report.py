@@ -36,6 +36,7 @@ from pipeline.lexicon import Actor
 from pipeline.profile import Profile
 from pipeline.text import Sentence, dateline_length, is_dateline_or_byline, split_lines, split_sentences
 
+CUT_OFF_LAST_LINE_WORDS = 12
 SMALL_ARMS_RULE = "cue.weapon.clash"  # the cue of small arms, machine guns, snipers and grenade launchers
 RECAP_PRECISIONS = ("month", "year")  # an act dated no closer than this recaps the war; it is no event
 
@@ -73,7 +74,8 @@ def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
             item = Sentence(line.start, line.end, line.text, line.index)
             mentions += sentence_mentions(item, sentence_no, 0, ctx, report, lead_in=lead_in)
             continue
-        if not line.is_prose:
+        cut_off = i == len(lines) - 1 and len(line.text.split()) >= CUT_OFF_LAST_LINE_WORDS  # an excerpt ending mid-sentence
+        if not line.is_prose and not cut_off:
             if is_dateline_or_byline(line.text):
                 continue
             # A headline or a caption names speakers later sentences may point back to ("the mayor of X on ...").

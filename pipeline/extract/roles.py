@@ -38,6 +38,8 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
         return None  # "a city held by X", "fighting between X and Y forces"
     if rx("roles.positions_of_before").search(before):
         return "target", "roles.positions_of_before"  # "the positions of units of the X army"
+    if rx("roles.act_of_before").search(before) and rx("roles.target_after").match(after):
+        return "target", "roles.act_of_target"  # "the shelling of X villages"
     if rx("roles.agent_before").search(before):
         return "agent", "roles.agent_before"  # "accused X forces", "fired by the X army"
     if any(a.start <= s < a.end and a.end - e <= INSIDE_ACT_REACH for a in acts):

@@ -9,6 +9,7 @@ from pipeline.extract.mention import Act, Clause, PlaceRef
 from pipeline.extract.places import resolve_pronouns
 from pipeline.lexicon import Lexicon
 
+DASH = re.compile(r"\s[-–—]\s")
 ALIAS = re.compile(r"\([^)]*\)")  # "Martuni (Khojavend)"
 LIST_TAIL = re.compile(r"(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*")  # ", Y, Z" after a place
 NAME = re.compile(r"[A-Z][\w'’-]+")
@@ -44,6 +45,8 @@ def clause_bounds(sentence: str, lexicon: Lexicon, places: list[PlaceRef] = ()) 
     bounds, start = [], 0
     starts = {p.start for p in places}
     for m in lexicon.rx("clause.break").finditer(sentence):
+        if DASH.fullmatch(m.group(0)) and m.end() in starts:
+            continue  # "three of its towns – X, Y and Z –": the dash opens the list of the places named
         joined = LIST_AND.match(sentence, m.end())
         listed = joined and (joined.end() in starts or NAME.match(sentence, joined.end()))
         if listed and any(p.end <= m.start() and LIST_TAIL.fullmatch(ALIAS.sub("", sentence[p.end : m.start()])) for p in places):
