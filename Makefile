@@ -86,13 +86,14 @@ lint: | $(VENV)/.installed ## Run ruff
 	$(PY) -m ruff check pipeline tests
 
 .PHONY: evaluate
-evaluate: | $(VENV)/.installed ## Score extraction on $(SHARED)/seeds, $(SHARED)/devset and the style sets in tests/fixtures/
+evaluate: | $(VENV)/.installed ## Score extraction on $(SHARED)/seeds, $(SHARED)/devset, the style sets and the donbas set in tests/fixtures/
 	$(PY) -m pipeline evaluate --gold $(SHARED)/seeds
 	$(PY) -m pipeline evaluate --gold $(SHARED)/devset
 	$(PY) -m pipeline evaluate --gold tests/fixtures/styles
 	$(PY) -m pipeline evaluate --gold tests/fixtures/styles2
 	$(PY) -m pipeline evaluate --gold tests/fixtures/styles3
 	$(PY) -m pipeline evaluate --gold tests/fixtures/styles4
+	$(PY) -m pipeline evaluate --conflict donbas --gold tests/fixtures/donbas
 
 .PHONY: bench
 bench: | $(VENV)/.installed ## Run the benchmarks

@@ -42,9 +42,21 @@ class BuildResult:
         violations = int(events["during_ceasefire"].sum()) if len(events) else 0
         return (
             f"reports read: {len(self.tables['articles']) + len(self.tables['rejects'])}, "
-            f"rejected: {len(self.tables['rejects'])}, mentions: {len(self.tables['mentions'])}, "
+            f"rejected: {len(self.tables['rejects'])}, mentions: {len(self.tables['mentions'])} "
+            f"(dropped: {len(self.tables['dropped_mentions'])}), "
             f"events: {len(events)}, ceasefire violations: {violations}, time: {self.seconds:.1f}s"
         )
+
+
+def dropped_table(dropped: list[dict]) -> pd.DataFrame:
+    """The mentions the geocoding stage dropped, one row each with the stage and the reason."""
+    rows = [
+        {"report_id": d["mention"].report_id, "sentence": d["mention"].sentence, "char_start": d["mention"].char_start,
+         "location_mention": d["mention"].location_mention, "stage": d["stage"], "reason": d["reason"], "rules": list(d["mention"].rules)}
+        for d in dropped
+    ]
+    table = pd.DataFrame(rows, columns=column_names("dropped_mentions"))
+    return table.sort_values(["report_id", "char_start", "location_mention"], kind="stable").reset_index(drop=True)
 
 
 # A published instant this far after the build's clock is still taken (clocks and zones differ).
@@ -124,7 +136,7 @@ def build_tables(raw_dir: Path, *, profile: Profile | None = None, gazetteer=Non
     failed = {(r["raw_path"], r["line"]) for r in extract_rejects}  # a report is an article or a reject, not both
     keep = [(p, None if pd.isna(n) else int(n)) not in failed for p, n in zip(articles["raw_path"], articles["raw_line"], strict=True)]
     articles = articles[pd.Series(keep, index=articles.index, dtype=bool)]  # (a plain empty list would select no columns)
-    located, _dropped = locate(mentions, gazetteer, profile)
+    located, dropped = locate(mentions, gazetteer, profile)
     events, mention_table = merge_mentions(located, profile)
     truces = ceasefire_stage.load_ceasefires(profile.ceasefires_file, profile.party_codes)
     events = ceasefire_stage.link_events(events, truces, zone=profile.zone)
@@ -137,6 +149,7 @@ def build_tables(raw_dir: Path, *, profile: Profile | None = None, gazetteer=Non
         "events": events[column_names("events")],
         "ceasefires": truces,
         "rejects": rejects.sort_values(["raw_path", "line"], kind="stable", na_position="first").reset_index(drop=True),
+        "dropped_mentions": dropped_table(dropped),
         "ceasefire_summary": ceasefire_stage.summarize(events, truces, profile.party_codes, horizon),
         "daily_violations": ceasefire_stage.daily_violations(events),
     }

@@ -22,6 +22,7 @@ DATE_PRECISIONS = ("day", "week", "month", "year")
 GEO_PRECISIONS = (1, 2, 3)
 TRUCE_TIMING = ("after_start", "before_start")
 REJECT_STAGES = ("ingest", "dates", "extract", "geocode")
+DROP_STAGES = ("geocode",)
 PUBLISHED_NOTES = ("no_zone", "unreadable", "implausible", "missing")
 
 UTC_TIMESTAMP = pa.timestamp("us", tz="UTC")
@@ -192,6 +193,16 @@ REJECTS = [
     Field("error", pa.string(), "Why it was rejected.", nullable=False),
 ]
 
+DROPPED_MENTIONS = [
+    Field("report_id", pa.string(), "Report the mention comes from.", nullable=False),
+    Field("sentence", pa.string(), "The sentence the mention was coded from.", nullable=False),
+    Field("char_start", pa.int32(), "Offset of the sentence's first character in the article text.", nullable=False, example=120),
+    Field("location_mention", pa.string(), "The place as written in the report.", nullable=False),
+    Field("stage", pa.string(), "Stage that dropped the mention.", nullable=False, allowed=DROP_STAGES, example="geocode"),
+    Field("reason", pa.string(), "Why the mention is no event: no gazetteer entry for the place, a place outside the conflict's countries or areas, a region-only place.", nullable=False),
+    Field("rules", pa.list_(pa.string()), "Ids of the extraction rules that coded the mention before it was dropped.", nullable=False),
+]
+
 CEASEFIRE_SUMMARY = [
     Field("ceasefire_id", pa.string(), "Ceasefire id.", nullable=False),
     Field("perpetrator_side", pa.string(), "Alleged perpetrator side of the row's events, 'unknown' where none; one row per ceasefire and side.", nullable=False, allowed=SIDES_OR_UNKNOWN),
@@ -224,6 +235,7 @@ TABLES: dict[str, list[Field]] = {
     "events": EVENTS,
     "ceasefires": CEASEFIRES,
     "rejects": REJECTS,
+    "dropped_mentions": DROPPED_MENTIONS,
     "ceasefire_summary": CEASEFIRE_SUMMARY,
     "daily_violations": DAILY_VIOLATIONS,
 }
@@ -234,6 +246,7 @@ TABLE_DESCRIPTIONS = {
     "events": "One row per incident: one act, by one perpetrator side, at one place, on one local date.",
     "ceasefires": "Reference table of ceasefires with their start instants and sources.",
     "rejects": "Raw inputs that could not be processed, with the reason.",
+    "dropped_mentions": "Mentions coded from the text that became no event (a place the gazetteer lacks, outside the conflict's areas, or region-only), with the reason: every mention is in an event or here.",
     "ceasefire_summary": "One row per ceasefire and perpetrator side (every party of the profile, and 'unknown'): the violations recorded while it was in force.",
     "daily_violations": "Events and casualties per day, ceasefire and perpetrator side.",
 }

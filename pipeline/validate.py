@@ -195,6 +195,16 @@ def _bounding_box(table: str) -> Derived:
     )
 
 
+# At most this share of the mentions coded from the text may become no event (gazetteer gaps, places outside
+# the conflict's areas): more points at a broken gazetteer or profile.
+MAX_DROPPED_SHARE = 0.25
+
+
+def _dropped_share(tables: dict[str, pd.DataFrame], profile: Profile) -> list:
+    dropped, kept = len(tables["dropped_mentions"]), len(tables["mentions"])
+    return [dropped / (dropped + kept)] * dropped if dropped else []
+
+
 DERIVED: dict[str, list[Derived]] = {
     "events": [
         _published_bound("events", _latest_report_dates, (("events", "report_ids"), ("articles", "report_id"), ("articles", "published")), "the latest publication of its reports"),
@@ -207,6 +217,16 @@ DERIVED: dict[str, list[Derived]] = {
         _bounding_box("mentions"),
         _reference("mentions", "event_id", "events", "event_id"),
         _reference("mentions", "report_id", "articles", "report_id"),
+    ],
+    "dropped_mentions": [
+        _reference("dropped_mentions", "report_id", "articles", "report_id"),
+        Derived(
+            "_dropped_share",
+            (("dropped_mentions", "report_id"), ("mentions", "mention_id")),
+            _dropped_share,
+            _between("_dropped_share", 0.0, MAX_DROPPED_SHARE, notes=f"At most {MAX_DROPPED_SHARE:.0%} of the mentions are dropped."),
+            "the share of all mentions that were dropped",
+        ),
     ],
     "ceasefire_summary": [_reference("ceasefire_summary", "ceasefire_id", "ceasefires", "ceasefire_id")],
     "daily_violations": [_reference("daily_violations", "ceasefire_id", "ceasefires", "ceasefire_id")],

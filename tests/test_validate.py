@@ -205,6 +205,7 @@ def good_tables() -> dict[str, pd.DataFrame]:
             ],
         ),
         "rejects": frame("rejects", [{"raw_path": "feeds/ridge.jsonl", "line": 5, "stage": "ingest", "error": "line has no text"}]),
+        "dropped_mentions": frame("dropped_mentions", []),
         "ceasefire_summary": frame(
             "ceasefire_summary",
             [
@@ -630,3 +631,13 @@ def test_validate_folder_reports_a_missing_file_and_a_mistyped_field(published, 
     report = validate.validate_folder(out, docs=False)
     assert failed(report) == {("rejects", PRESENT, ()), ("events", TYPE, ("event_date",))}
     assert not (out / "validation").exists()
+
+
+def test_too_many_dropped_mentions_fail_validation(tmp_path):
+    tables = good_tables()
+    lost = {"report_id": ARTICLES[0]["report_id"], "sentence": "Shells hit Nowhere.", "char_start": 0, "location_mention": "Nowhere",
+            "stage": "geocode", "reason": "no gazetteer entry for 'Nowhere'", "rules": ["place.gazetteer"]}
+    tables["dropped_mentions"] = frame("dropped_mentions", [lost] * 3)
+    report = validate.validate_tables(tables)
+    assert not report.success
+    assert any(f.table == "dropped_mentions" and "_dropped_share" in f.columns for f in report.failures)
