@@ -957,13 +957,18 @@ class Gazetteer:
         return all(self._rows.country[self._target(c.row)] not in self._preferred for c in candidates)
 
     def _follows_a_surname(self, text: str, tokens: Sequence[_Token], i: int) -> bool:
-        """A place-like word right after a capitalised surname is a given name ("Salahov Nizami Majid")."""
-        if i == 0 or self._surname is None or not tokens[i - 1].capitalised:
+        """A place-like word in a person's name after a capitalised surname: "Salahov Nizami Majid", "Hajiyev Orkhan
+        Nizami" (surname, given name, father's name)."""
+        if self._surname is None:
             return False
-        if text[tokens[i - 1].end:tokens[i].start] not in (" ", "\u00a0"):
-            return False
-        previous = tokens[i - 1].folded
-        return bool(self._surname.search(previous)) and previous not in self._stopwords and not self._mention_candidates(previous)
+        for back in (1, 2):
+            j = i - back
+            if j < 0 or not all(tokens[k].capitalised and text[tokens[k].end:tokens[k + 1].start] in (" ", "\u00a0") for k in range(j, i)):
+                return False
+            previous = tokens[j].folded
+            if self._surname.search(previous) and previous not in self._stopwords and not self._mention_candidates(previous):
+                return True
+        return False
 
     def _spans(self, text: str) -> list[tuple[int, int, list[_Candidate]]]:
         """Longest gazetteer names starting with a capitalised token: (first token, token count, candidates)."""

@@ -170,3 +170,14 @@ def test_a_side_inside_a_speakers_name_is_no_agent(extract):
 )
 def test_possessive_agents_and_controllers(text, perpetrator_side, extract):
     assert [m["perpetrator_side"] for m in extract(text)] == [perpetrator_side]
+
+
+def test_a_state_that_has_denied_and_accuses_is_the_claimant_of_its_counter_claim(extract):
+    mentions = extract("Armenia has denied targeting Ganja, and accused Azerbaijani forces of shelling Stepanakert on Tuesday.")
+    stepanakert = [m for m in mentions if m["location_mention"] == "Stepanakert"]
+    assert [(m["perpetrator_side"], m["claimant_side"]) for m in stepanakert] == [("AZE", "ARM")]
+
+
+def test_units_of_an_army_attacked_are_the_target(extract):
+    (m,) = extract("On Tuesday an armed group attacked the units of the Azerbaijani army near Hadrut, the ministry said.")
+    assert m["perpetrator_side"] == "ARM"

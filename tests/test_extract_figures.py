@@ -153,3 +153,29 @@ def test_a_lead_toll_waits_for_the_place_named_next(extract):
 def test_the_capital_and_its_name_are_one_place_for_figures(extract):
     (m,) = extract("Two people were injured on Tuesday in a rocket attack on Stepanakert, the capital of Nagorno-Karabakh, the emergency service said.")
     assert m["injured"] == 2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        # a person's name before "was injured"; patronymics
+        ("In the attack soldier Ganbarov Elmir Rayil oglu was killed and soldier Aliyev Emin Suleyman oglu was injured.", 1, 1),
+        # a parenthetical between the victim and the verb
+        ("On Tuesday an old woman was, according to the ombudsman, killed by a drone in her flat.", 1, None),
+        # lower-case words are no names: "nobody there had been hurt" is a zero
+        ("Warplanes bombed one district; its first information was that nobody there had been hurt.", None, 0),
+    ],
+)
+def test_named_and_parenthetical_victims(sentence, killed, injured):
+    figures = parse_figures(sentence, LEXICON)
+    assert (figures.killed, figures.injured) == (killed, injured)
+
+
+def test_figures_of_the_shelling_just_told_a_paragraph_on(extract):
+    text = (
+        "The Azerbaijani military again targeted Stepanakert overnight, the emergency service said on Tuesday.\n\n"
+        "Houses and cars were damaged.\n\n"
+        '"Three civilians were injured in the overnight shelling and taken to hospital," the service said.'
+    )
+    (m,) = extract(text)
+    assert m["injured"] == 3

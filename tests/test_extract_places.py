@@ -236,3 +236,8 @@ def test_names_seats_and_dashes(text, expected, extract):
 def test_a_cut_off_last_paragraph_is_read(extract):
     text = "Fighting went on.\n\nThe ministry said Armenian forces were shelling Beylagan, Barda and Terter on Tuesday, and that the"
     assert places(extract(text)) == ["Beylagan", "Barda", "Terter"]
+
+
+def test_a_given_name_between_a_surname_and_a_fathers_name_is_no_place(extract):
+    text = "On Tuesday shrapnel hit the courtyard of the house of Hajiyev Orkhan Nizami, a resident of the Aghjabadi district, the prosecutors said."
+    assert places(extract(text)) == ["Aghjabadi"]

@@ -32,8 +32,9 @@ def find_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]]
     # A generic title next to a listed name is that person ("the X governor Y Z said"): the list names them.
     found += [g for g in _generic_speakers(sentence, report) if not any(_same_person(sentence, g, f) for f in found)]
     # The object of an accusation is the accused, not a speaker: "X accused Y of ...".
-    accused, agent = lexicon.rx("claims.accused_before"), lexicon.rx("claims.agent_by_before")
-    found = [f for f in found if not accused.search(sentence[: f[0]]) and not agent.search(sentence[: f[0]])]
+    accused, agent, hit = lexicon.rx("claims.accused_before"), lexicon.rx("claims.agent_by_before"), lexicon.rx("roles.positions_of_before")
+    # ... and so is a force that was hit: "attacked the units of the X army"
+    found = [f for f in found if not accused.search(sentence[: f[0]]) and not agent.search(sentence[: f[0]]) and not hit.search(sentence[: f[0]])]
     # "The X military conducted strikes on ...": a name followed by a verb of acting is the agent, not a speaker.
     acting = lexicon.rx("claims.name_acting")
     found = [f for f in found if not acting.match(sentence[f[1] :])]

@@ -256,8 +256,8 @@ def attach_figures(
     targets = _same_place(text, places, ctx, number, line, lexicon, every=none) if places else []
     names_a_told_place = places and any(m.location_mention.lower() in {p.surface.lower() for p in places} for m in recent)
     if not targets and not names_a_told_place:
-        if line != ctx.recent_line and number - ctx.recent_sentence > 1:
-            return  # a later paragraph that names no place of the act: another matter
+        if line != ctx.recent_line and number - ctx.recent_sentence > 1 and not lexicon.rx("figures.the_act").search(text):
+            return  # a later paragraph that names neither the place nor "the shelling" just told: another matter
         if none:
             targets = ctx.paragraph_mentions.get(line, recent)
         elif len({m.location_mention.lower() for m in recent}) == 1:
