@@ -19,7 +19,7 @@ import pandas as pd
 from pipeline import ceasefires as ceasefire_stage
 from pipeline import dates, exports, ingest, publish
 from pipeline.extract import Mention, extract_report
-from pipeline.geocode import get_gazetteer, locate
+from pipeline.geocode import get_gazetteer, locate, online_fallback
 from pipeline.merge import merge_mentions
 from pipeline.profile import Profile, ProfileError, load_profile
 from pipeline.schema import column_names
@@ -136,7 +136,7 @@ def build_tables(raw_dir: Path, *, profile: Profile | None = None, gazetteer=Non
     failed = {(r["raw_path"], r["line"]) for r in extract_rejects}  # a report is an article or a reject, not both
     keep = [(p, None if pd.isna(n) else int(n)) not in failed for p, n in zip(articles["raw_path"], articles["raw_line"], strict=True)]
     articles = articles[pd.Series(keep, index=articles.index, dtype=bool)]  # (a plain empty list would select no columns)
-    located, dropped = locate(mentions, gazetteer, profile)
+    located, dropped = locate(mentions, gazetteer, profile, fallback=online_fallback())
     events, mention_table = merge_mentions(located, profile)
     truces = ceasefire_stage.load_ceasefires(profile.ceasefires_file, profile.party_codes)
     events = ceasefire_stage.link_events(events, truces, zone=profile.zone)

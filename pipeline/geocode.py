@@ -29,7 +29,7 @@ from pipeline.text import dateline_length
 
 __all__ = [
     "CachedOnlineGeocoder", "GeocodeNotFound", "OfflineGeocoder", "Place", "PlaceMention", "find_mentions",
-    "geocode_command", "get_gazetteer", "make_geocoder", "resolve",
+    "geocode_command", "get_gazetteer", "locate", "make_geocoder", "online_fallback", "resolve",
 ]
 
 GEOCODER_ENV = "PIPELINE_GEOCODER"
@@ -221,11 +221,35 @@ def geocode_command(name: str, country: str | None = None, near: Iterable[str] =
 # --- the geocoding stage --------------------------------------------------------------------------
 
 
-def locate(mentions: list, gazetteer: Gazetteer, profile: Profile) -> tuple[list, list[dict]]:
+def online_fallback() -> Geocoder | None:
+    """The online geocoder PIPELINE_GEOCODER names ("nominatim", "geonames"), for villages the gazetteer lacks;
+    None with the default "offline" (no network during a build)."""
+    kind = (os.environ.get(GEOCODER_ENV) or "offline").strip().lower()
+    return make_geocoder(kind) if kind != "offline" else None
+
+
+def _place_village(m, fallback: Geocoder, profile: Profile) -> bool:
+    """Ask the online geocoder for a village the gazetteer lacks ("Z village of X"), in the district's country;
+    take the answer only inside the country's bounding box. True when the mention was moved to the village."""
+    country = m.country_iso3
+    found = fallback.geocode(m.village_mention, country=country)
+    if found is None:
+        return False
+    box = profile.bounding_boxes.get(country)
+    if box is not None and not (box[0] <= found.latitude <= box[1] and box[2] <= found.longitude <= box[3]):
+        return False
+    m.location, m.geonameid, m.latitude, m.longitude, m.geo_precision = m.village_mention, None, found.latitude, found.longitude, 1
+    m.add_rule(f"geocode.{getattr(fallback, 'kind', 'online')}")
+    return True
+
+
+def locate(mentions: list, gazetteer: Gazetteer, profile: Profile, fallback: Geocoder | None = None) -> tuple[list, list[dict]]:
     """Geocode each mention's place, using the other places of its report as context.
 
     Returns (located mentions, dropped mentions with the reason): a place the gazetteer lacks, or one
-    outside the profile's event countries, is no event place. A clock told in local time is read in
+    outside the profile's event countries, is no event place. With an online ``fallback`` geocoder
+    (geopy's interface; PIPELINE_GEOCODER), a village the gazetteer lacks and the text names ("Z village of
+    X") is placed at its own coordinates instead of its district's. A clock told in local time is read in
     the place's own time zone where GeoNames gives one that differs from the profile's.
     """
     names_by_report: dict[str, list[str]] = {}
@@ -259,6 +283,8 @@ def locate(mentions: list, gazetteer: Gazetteer, profile: Profile) -> tuple[list
             continue
         m.location, m.admin1, m.country_iso3, m.geonameid = place.location, place.admin1, place.country_iso3, place.geonameid
         m.latitude, m.longitude, m.geo_precision = place.latitude, place.longitude, place.geo_precision
+        if fallback is not None and m.village_mention:
+            _place_village(m, fallback, profile)  # the village itself, where the online geocoder knows it
         _place_local_time(m, place, profile)
         located.append(m)
     return located, dropped

@@ -476,6 +476,9 @@ class _NominatimStub(BaseHTTPRequestHandler):
         if q == "Tartar":
             body = [{"place_id": 1, "lat": "40.3420", "lon": "46.9316", "display_name": "Tərtər, Azerbaijan",
                      "importance": 0.5}]
+        if q == "Qaraqoyunlu":
+            body = [{"place_id": 2, "lat": "39.7500", "lon": "47.0500", "display_name": "Qaraqoyunlu, Azerbaijan",
+                     "importance": 0.1}]
         payload = json.dumps(body).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -607,3 +610,24 @@ def test_the_cache_key_follows_the_transliteration_rules(tmp_path):
 
     other = NameRules(RULES.loose[:-1], RULES.prefixes, RULES.suffixes)
     assert gazetteer_module.base_cache_path(tmp_path, other) != gazetteer_module.base_cache_path(tmp_path, RULES)
+
+
+def test_the_build_places_a_village_the_gazetteer_lacks_through_the_online_geocoder(nominatim_stub, tmp_path, monkeypatch):
+    from pipeline import geocode
+    from pipeline.build import build_tables
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "r.txt").write_text(
+        "---\npublished: 2020-10-14T12:00:00+04:00\n---\nA rocket was fired at Qaraqoyunlu village of the Martuni region on Tuesday, the army said.\n",
+        encoding="utf-8",
+    )
+    offline = build_tables(raw).tables["events"]
+    assert (offline["location"].tolist(), offline["geo_precision"].tolist()) == (["Khojavend"], [2])  # its district, offline
+
+    monkeypatch.setattr(geocode, "online_fallback", lambda: _online(nominatim_stub, tmp_path / "cache"))
+    monkeypatch.setattr("pipeline.build.online_fallback", lambda: _online(nominatim_stub, tmp_path / "cache"))
+    online = build_tables(raw).tables["events"]
+    assert (online["location"].tolist(), online["geo_precision"].tolist()) == (["Qaraqoyunlu"], [1])
+    assert (online["latitude"].tolist(), online["longitude"].tolist()) == ([39.75], [47.05])
+    assert "geocode.nominatim" in online["rules"][0]

@@ -25,6 +25,7 @@ class PlaceRef:
     is_admin: bool = False  # the name of a district or province
     rule: str = "place.gazetteer"  # how the place was found
     precision_rule: str = ""  # what set precision 2, if anything
+    village: str = ""  # a village the gazetteer lacks, named "Z village of X": X is this place
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class Mention:
     claimant_sides: list[str] = field(default_factory=list)
     place_admin1: str = ""  # the first-level division the text's place reading suggests
     clock_is_local: bool = False  # time_utc comes from a clock told in local time (no zone named)
+    village_mention: str = ""  # a village the gazetteer lacks, in this mention's district (an online geocoder may place it)
     rules: list[str] = field(default_factory=list)
     killed: int | None = None
     killed_low: int | None = None

@@ -163,7 +163,8 @@ def _set_precision(sentence: str, places: list[PlaceRef], lexicon: Lexicon, near
         wide = "place.precision2_before" if before2.search(prefix) else "place.precision2_after" if after2.match(suffix) else ""
         if not wide and lexicon.rx("place.unknown_list_tail").match(suffix):
             wide = "place.unknown_list_tail"  # "X and Y districts" where Y is no gazetteer name
-        if not wide and lexicon.rx("place.village_of_before").search(BRACKETS.sub("", sentence[max(0, group[0].start - 2 * PRECISION_REACH) : group[0].start])):
+        village = lexicon.rx("place.village_of_before").search(BRACKETS.sub("", sentence[max(0, group[0].start - 2 * PRECISION_REACH) : group[0].start]))
+        if not wide and village:
             wide = "place.village_of_before"  # "Z village of X": a village the gazetteer does not know, in X
         if len(group) == 2 and lexicon.rx("place.between").search(prefix):
             # "on the road between X and Y": one place, somewhere near the first.
@@ -174,7 +175,8 @@ def _set_precision(sentence: str, places: list[PlaceRef], lexicon: Lexicon, near
             near_village = rule == "place.precision2_before" and p.feature in SETTLEMENTS and lexicon.rx("place.near_before_village").search(prefix)
             if near_village and near_village_precision == 1:
                 rule = ""
-            out.append(replace(p, precision=2 if rule else 1, precision_rule=rule or ("place.near_village" if near_village else "")))
+            unknown = village.group("name") if village and rule and p is group[0] else ""
+            out.append(replace(p, precision=2 if rule else 1, precision_rule=rule or ("place.near_village" if near_village else ""), village=unknown))
     return out
 
 

@@ -304,6 +304,7 @@ class Coding:
             claimant_side=claimant_side(claimant_sides),
             claim_status=claim_status(claimant_sides, profile),
             location_mention=place.surface,
+            village_mention=place.village,
             geo_precision=place.precision,
             truce_timing=timing,
             entry=ctx.entry,
