@@ -241,3 +241,18 @@ def test_a_cut_off_last_paragraph_is_read(extract):
 def test_a_given_name_between_a_surname_and_a_fathers_name_is_no_place(extract):
     text = "On Tuesday shrapnel hit the courtyard of the house of Hajiyev Orkhan Nizami, a resident of the Aghjabadi district, the prosecutors said."
     assert places(extract(text)) == ["Aghjabadi"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a dateline with a colon; a capital that "pushed its offensive" is a government
+        ("YEREVAN, Armenia: Shelling went on near Martuni on Tuesday as Baku pushed its offensive, officials said.", [("Martuni", 2)]),
+        # the largest city of a territory is its capital in the profile
+        ("At least three civilians of Nagorno-Karabakh's largest city were killed on Tuesday in shelling by Azeri forces.", [("Khankendi", 1)]),
+        # "15 kilometres (9 miles) to the south of Y" only says where X is
+        ("Shushi, 15 kilometres (9 miles) to the south of Stepanakert, was also attacked on Tuesday, officials said.", [("Shushi", 1)]),
+    ],
+)
+def test_datelines_governments_largest_cities_and_distances(text, expected, extract):
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(text)] == expected
