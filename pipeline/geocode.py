@@ -212,7 +212,12 @@ def geocode_command(name: str, country: str | None = None, near: Iterable[str] =
     """Best reading of `name` with a few alternatives, for `python -m pipeline geocode`."""
     places = get_gazetteer(profile).candidates(name, country=country, near=tuple(near or ()))
     if not places:
-        raise GeocodeNotFound(name)
+        fallback = online_fallback()
+        found = fallback.geocode(name, country=country) if fallback is not None else None
+        if found is None:
+            raise GeocodeNotFound(name)
+        return {"query": name, "name": found.address, "latitude": found.latitude, "longitude": found.longitude,
+                "source": getattr(fallback, "kind", "online"), "alternatives": []}
     result = {"query": name, **_summary(places[0])}
     result["alternatives"] = [_summary(place) for place in places[1:]]
     return result

@@ -631,3 +631,13 @@ def test_the_build_places_a_village_the_gazetteer_lacks_through_the_online_geoco
     assert (online["location"].tolist(), online["geo_precision"].tolist()) == (["Qaraqoyunlu"], [1])
     assert (online["latitude"].tolist(), online["longitude"].tolist()) == ([39.75], [47.05])
     assert "geocode.nominatim" in online["rules"][0]
+
+
+def test_the_geocode_command_asks_the_online_geocoder_for_what_the_gazetteer_lacks(nominatim_stub, tmp_path, monkeypatch):
+    from pipeline import geocode
+
+    with pytest.raises(geocode.GeocodeNotFound):
+        geocode.geocode_command("Qaraqoyunlu")
+    monkeypatch.setattr(geocode, "online_fallback", lambda: _online(nominatim_stub, tmp_path))
+    result = geocode.geocode_command("Qaraqoyunlu")
+    assert (result["latitude"], result["longitude"], result["source"]) == (39.75, 47.05, "nominatim")
