@@ -179,3 +179,15 @@ def test_figures_of_the_shelling_just_told_a_paragraph_on(extract):
     )
     (m,) = extract(text)
     assert m["injured"] == 3
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("One of the civilians has died.", 1, None),
+        ("Two reporters of a French daily, a cameraman and a reporter of a TV channel were wounded when shells hit the town.", None, 4),
+    ],
+)
+def test_partitive_deaths_and_listed_crews(sentence, killed, injured):
+    figures = parse_figures(sentence, LEXICON)
+    assert (figures.killed, figures.injured) == (killed, injured)
