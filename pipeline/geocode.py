@@ -258,20 +258,21 @@ def locate(mentions: list, gazetteer: Gazetteer, profile: Profile, fallback: Geo
     the place's own time zone where GeoNames gives one that differs from the profile's.
     """
     names_by_report: dict[str, list[str]] = {}
-    names_by_sentence: dict[tuple[str, int], list[str]] = {}
+    context_by_sentence: dict[tuple[str, int], list[object]] = {}
     for m in mentions:
         names_by_report.setdefault(m.report_id, []).append(m.location_mention)
-        if (m.report_id, m.char_start) not in names_by_sentence:
-            # every place the sentence names, events or not ("in the X sector ... at Y": X says which Y)
-            skip = dateline_length(m.sentence)  # a dateline says where the report was filed, not which namesake
-            names_by_sentence[(m.report_id, m.char_start)] = [
-                m.sentence[p.start : p.end] for p in gazetteer.find_mentions(m.sentence) if p.start >= skip and not p.is_country_or_region
-            ]
+        if (m.report_id, m.char_start) not in context_by_sentence:
+            context_by_sentence[(m.report_id, m.char_start)] = _sentence_context(m.sentence, gazetteer)
     distinct = {report: list(dict.fromkeys(names)) for report, names in names_by_report.items()}
+    # One name is one place within a report: the context of every sentence that names it decides which namesake.
+    context_by_name: dict[tuple[str, str], list[object]] = {}
+    for m in mentions:
+        here = [n for n in context_by_sentence[(m.report_id, m.char_start)] if n != m.location_mention]
+        context_by_name.setdefault((m.report_id, m.location_mention), []).extend(here)
     located, dropped = [], []
     for m in mentions:
-        # The other places of its own sentence say best which namesake is meant; else those of the report.
-        here = [n for n in dict.fromkeys(names_by_sentence[(m.report_id, m.char_start)]) if n != m.location_mention]
+        # The other places of the sentences that name it say best which namesake is meant; else those of the report.
+        here = list(dict.fromkeys(context_by_name[(m.report_id, m.location_mention)]))
         near = tuple(here or (n for n in distinct[m.report_id] if n != m.location_mention))
         place = gazetteer.resolve(m.location_mention, precision=m.geo_precision, near=near)
         if place is None:
@@ -293,6 +294,19 @@ def locate(mentions: list, gazetteer: Gazetteer, profile: Profile, fallback: Geo
         _place_local_time(m, place, profile)
         located.append(m)
     return located, dropped
+
+
+def _sentence_context(sentence: str, gazetteer: Gazetteer) -> list[object]:
+    """Every place the sentence names, events or not ("in the X sector ... at Y": X says which Y), and the regions
+    it names ("towns of the X region"), which count by their centre. A dateline says where the report was filed,
+    not which namesake is meant."""
+    skip = dateline_length(sentence)
+    context: list[object] = []
+    for p in gazetteer.find_mentions(sentence):
+        if p.start < skip or p.place.feature == "country":
+            continue
+        context.append(p.place if p.is_country_or_region else sentence[p.start : p.end])
+    return context
 
 
 def _place_local_time(m, place: Place, profile: Profile) -> None:

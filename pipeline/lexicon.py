@@ -123,9 +123,41 @@ def _rows(path: Path, required: set[str]) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
+def typographic_apostrophes(pattern: str) -> str:
+    """A pattern's straight apostrophes also match the typographic one (U+2019): "X's" as "X’s"."""
+    out, in_class, i = [], False, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            if ch == "]" and out[-1] != "[" and out[-1] != "[^":
+                in_class = False
+            elif ch == "'" and "’" not in _class_so_far(out):
+                ch = "'’"
+        elif ch == "[":
+            in_class = True
+            if pattern.startswith("[^", i):
+                out.append("[^")
+                i += 2
+                continue
+        elif ch == "'":
+            ch = "['’]"
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _class_so_far(parts: list[str]) -> str:
+    text = "".join(parts)
+    return text[text.rfind("[") :]
+
+
 def _compile(where: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     try:
-        return re.compile(pattern, flags)
+        return re.compile(typographic_apostrophes(pattern), flags)
     except re.error as exc:
         raise LexiconError(f"{where}: bad pattern {pattern!r}: {exc}") from exc
 

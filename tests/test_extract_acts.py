@@ -168,3 +168,18 @@ def test_overnight_after_a_late_act_is_the_next_day(extract):
     )
     dated = {m["location_mention"]: str(m["event_date"]) for m in extract(text, published=pd.Timestamp("2020-11-06T15:00:00+04:00"))}
     assert dated == {"Stepanakert": "2020-11-05", "Shushi": "2020-11-06"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a drone used "to shell" is one drone strike; "assault" before a drone is no ground assault
+        ("On Tuesday Azerbaijani troops used an assault drone to shell a minibus in Vardenis, the ministry said.", ["Air/drone strike"]),
+        # the front line of the fighting says where a town lies; the bombardment is the act
+        ("Though Martuni lies 15 km from the front line of the fighting, Azerbaijani forces bombarded its streets on Tuesday.", ["Shelling/artillery/missile attack"]),
+        # a "ceasefire violation" told as a noun
+        ("An Azerbaijani ceasefire violation near Hadrut left three soldiers wounded on Tuesday, Yerevan said.", ["Armed clash"]),
+    ],
+)
+def test_drones_as_means_places_of_fighting_and_violations(text, expected, extract):
+    assert [m["sub_event_type"] for m in extract(text)] == expected

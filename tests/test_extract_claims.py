@@ -181,3 +181,33 @@ def test_a_state_that_has_denied_and_accuses_is_the_claimant_of_its_counter_clai
 def test_units_of_an_army_attacked_are_the_target(extract):
     (m,) = extract("On Tuesday an armed group attacked the units of the Azerbaijani army near Hadrut, the ministry said.")
     assert m["perpetrator_side"] == "ARM"
+
+
+@pytest.mark.parametrize(
+    ("text", "perpetrator_side"),
+    [
+        # the fire "of" a party's forces, and a weapon owned by them
+        ("On Tuesday, as a result of the artillery fire of the Armenian Armed Forces, a farmer was killed in the Tartar district.", "ARM"),
+        ("On Tuesday the Armenian Armed Forces’ rocket hit a house in Tartar and killed a boy.", "ARM"),
+        # the side whose unit was fired on is the target, not the agent
+        ("On Tuesday the Azerbaijani army opened fire on a unit of the Armenian troops in Vardenis and used aircraft as well.", "AZE"),
+        # the side whose air defences destroyed a drone stopped the act
+        ("On Tuesday a drone struck a farm near Vardenis before being destroyed by Armenian air defences.", "AZE"),
+    ],
+)
+def test_owners_of_fire_and_defenders(text, perpetrator_side, extract):
+    assert {m["perpetrator_side"] for m in extract(text)} == {perpetrator_side}
+
+
+def test_a_ministry_named_of_its_state_and_a_typographic_apostrophe(extract):
+    (m,) = extract("Azerbaijani shelling hit Martuni on Tuesday, wounding two men, Artsakh’s Information Center said.")
+    assert m["claimant_side"] == "ARM"
+    outlet = "Ministry of Foreign Affairs of the Republic of Azerbaijan"
+    (m,) = extract("On Tuesday the artillery of the Armenian Armed Forces shelled Tartar, killing a man.", outlet=outlet)
+    assert m["claimant_side"] == "AZE"
+
+
+def test_an_agencys_own_crew_at_the_scene_is_its_observation(extract):
+    text = "On Tuesday Azerbaijani rockets hit the centre of Martuni as a crew of Caspian Wire reporters were talking to residents at the scene."
+    (m,) = extract(text, outlet="Caspian Wire (via Another Site)")
+    assert (m["claimant_side"], m["claimants"]) == ("independent", ["Caspian Wire"])

@@ -98,3 +98,22 @@ def test_a_date_without_a_time_is_the_whole_day(extract):
         published_note="no_zone",
     )
     assert [str(m["event_date"]) for m in mentions] == ["2020-10-26"]
+
+
+def test_a_lead_without_a_date_is_the_act_the_body_dates(extract):
+    text = (
+        "An Azerbaijani ceasefire violation near Hadrut left four soldiers wounded, the ministry said.\n\n"
+        "Last Saturday Azerbaijani special forces attacked positions near Hadrut, the ministry said."
+    )
+    mentions = extract(text)
+    assert {(m["event_date"], m["injured"]) for m in mentions} >= {(date(2020, 10, 10), 4)}
+    assert {m["event_date"] for m in mentions} == {date(2020, 10, 10)}
+
+
+def test_an_unnamed_village_the_next_sentence_names(extract):
+    text = (
+        "On Tuesday a drone fired a missile at a border village and killed a farmer, the Armenian defence ministry said. "
+        "The village of Mets Masrik lies in the east of the country."
+    )
+    (m,) = extract(text)
+    assert (m["location_mention"], m["geo_precision"], m["killed"], m["perpetrator_side"]) == ("Mets Masrik", 1, 1, "AZE")

@@ -256,3 +256,8 @@ def test_a_given_name_between_a_surname_and_a_fathers_name_is_no_place(extract):
 )
 def test_datelines_governments_largest_cities_and_distances(text, expected, extract):
     assert [(m["location_mention"], m["geo_precision"]) for m in extract(text)] == expected
+
+
+def test_a_direction_names_a_list_whose_first_item_the_gazetteer_lacks(extract):
+    text = "On Tuesday Azerbaijani drones flew in the direction of the Khatsakhik, Artsvanik and Davit Bek settlements and struck them, Yerevan said."
+    assert {(m["location_mention"], m["geo_precision"]) for m in extract(text)} == {("Artsvanik", 2), ("Davit Bek", 2)}

@@ -641,3 +641,22 @@ def test_the_geocode_command_asks_the_online_geocoder_for_what_the_gazetteer_lac
     monkeypatch.setattr(geocode, "online_fallback", lambda: _online(nominatim_stub, tmp_path))
     result = geocode.geocode_command("Qaraqoyunlu")
     assert (result["latitude"], result["longitude"], result["source"]) == (39.75, 47.05, "nominatim")
+
+
+def test_one_name_is_one_place_in_a_report_and_a_named_region_says_which(tmp_path):
+    """Martuni is a town of Armenia's Gegharkunik and the Armenian name of Khojavend in Karabakh: the sentence that
+    speaks of Karabakh decides for every mention of the name in the report."""
+    from pipeline.build import build_tables
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "r.txt").write_text(
+        "---\npublished: 2020-10-14T12:00:00+04:00\n---\n"
+        "On Tuesday a drone struck Mets Masrik in Gegharkunik, the Armenian defence ministry said.\n\n"
+        "Officials in Karabakh said Azerbaijani artillery pounded Martuni on Tuesday.\n\n"
+        "Two reporters were wounded in Martuni during the shelling.\n",
+        encoding="utf-8",
+    )
+    events = build_tables(raw).tables["events"]
+    martuni = events[events["location"] != "Mets Masrik"]
+    assert martuni["location"].tolist() == ["Khojavend"]

@@ -46,6 +46,8 @@ def act_is_real(text: str, act: Act, lexicon: Lexicon) -> bool:
         return False
     if lexicon.has("non_attack", text[max(0, act.start - NON_ATTACK_BEFORE) : act.end + NON_ATTACK_REACH]):
         return False
+    if lexicon.rx("acts.place_of_fighting_before").search(text[max(0, act.start - NON_ATTACK_BEFORE) : act.start]):
+        return False  # "20 km from the front line of the fighting"
     return not lexicon.rx("acts.future_passive_after").match(text[act.end :])
 
 
@@ -81,6 +83,9 @@ def act_types(
     if any(is_remote(a.sub_event_type) for a in specific) or lexicon.rx("acts.remote_means").search(clause.text):
         specific = [a for a in specific if a.sub_event_type != ATTACK]
     anchor = clause.places[place.group_start].start if place.group_start is not None and place.group_start < len(clause.places) else place.start
+    drones = [a for a in specific if a.sub_event_type == AIR]
+    if drones and lexicon.rx("acts.drone_instrument").search(clause.text):
+        return [(AIR, False, drones[0].rule)]  # "used a drone to shell X": one drone strike
     act = _governing_act(specific, anchor)
     if act:
         act = _heaviest_weapon(act, specific, clause.text, lexicon)

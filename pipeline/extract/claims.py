@@ -137,6 +137,14 @@ def attributed_claimants(sentence: str, report: Report, speakers: list[tuple[int
     return claimants
 
 
+def _own_people_there(text: str, report: Report) -> bool:
+    """'... as a team of X journalists were talking to residents at the scene' (X the outlet)."""
+    lexicon, name = report.lexicon, report.own_observer.name if report.own_observer else ""
+    if not name or not lexicon.rx("claims.on_the_scene").search(text):
+        return False
+    return any(lexicon.rx("claims.outlet_crew").match(text[m.end() :]) for m in re.finditer(re.escape(name), text))
+
+
 def recall_speaker(text: str, ctx: Context, lexicon: Lexicon) -> list[Actor]:
     """'it said', 'the ministry added': the latest named speaker, of the same kind when the noun says which."""
     m = lexicon.rx("claims.speaker_anaphora").search(text)
@@ -167,7 +175,7 @@ def claimants_for(text: str, line: int, ctx: Context, report: Report, record: bo
         claimants, rule = attributed_claimants(ctx.next_sentence, report), "claims.next_sentence"
     if not claimants:
         claimants, rule = list(report.outlet_claimant), "claims.outlet"
-    if not claimants and report.own_observer is not None and lexicon.rx("claims.first_person").search(text):
+    if not claimants and report.own_observer is not None and (lexicon.rx("claims.first_person").search(text) or _own_people_there(text, report)):
         claimants, rule = [report.own_observer], "claims.own_observation"  # the outlet reports what its own people saw
     if not claimants and ctx.voices and lexicon.rx("claims.speaks_in_first_person").search(text):
         claimants, rule = [ctx.voices[-1]], "claims.speaker_continues"  # a speaker goes on in the first person

@@ -10,6 +10,8 @@ from pipeline.extract.mention import Mention, PlaceRef
 from pipeline.lexicon import Actor, Lexicon
 from pipeline.profile import Profile
 
+REPUBLISHED_BY = re.compile(r"\s*\((?:via|through|from|republished by)\b[^)]*\)\s*$", re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class Frame:
@@ -87,7 +89,8 @@ def open_report(article: dict, profile: Profile, gazetteer) -> Report:
     lexicon = profile.lexicon
     outlet = article.get("outlet") if isinstance(article.get("outlet"), str) else ""
     party = next((a for a in lexicon.claimants if a.side in profile.party_codes and a.pattern.search(outlet)), None) if outlet else None
-    observer = Actor("claimant", outlet, "independent", re.compile(re.escape(outlet))) if outlet and not party else None
+    own_name = REPUBLISHED_BY.sub("", outlet)  # "AFP (via X)": the agency's own people are AFP's
+    observer = Actor("claimant", own_name, "independent", re.compile(re.escape(own_name))) if own_name and not party else None
     # A rights group's or monitor's report speaks in its own voice: its unattributed findings are its claims.
     voice = [observer] if observer is not None and lexicon.rx("claims.monitor_outlet").search(outlet) else []
     return Report(article, profile, gazetteer, [party] if party else voice, observer)

@@ -59,7 +59,7 @@ class Figures:
 def normalise_numbers(text: str, lexicon: Lexicon) -> str:
     protected = lexicon.rx("figures.vague_quantities").sub("many", THOUSANDS.sub("", text))
     converted = alpha2digit(protected, "en", threshold=0)
-    return lexicon.rx("figures.ages").sub(" ", converted)
+    return lexicon.rx("figures.years").sub("", lexicon.rx("figures.ages").sub(" ", converted))
 
 
 def _bounds(n: int, hedge: str | None, lexicon: Lexicon) -> tuple[int, int | None, int | None]:
@@ -135,15 +135,23 @@ def _split_kinds(text: str, lexicon: Lexicon) -> tuple[str, str]:
 
 
 def _listed_people(text: str, rule: str, lexicon: Lexicon) -> int | None:
-    """'Two farmers, aged 50 and 61, and a teacher were injured' gives 3."""
+    """'Two farmers, aged 50 and 61, and a teacher were injured' gives 3; 'two Armenian and two French journalists
+    were injured' gives 4 (the first item's noun is the second's)."""
     m = lexicon.rx(rule).search(text)
     if not m:
         return None
-    counts = []
+    counts: list[tuple[int, str]] = []
+    elided: list[int] = []
     for part in lexicon.rx("figures.list_split").split(m.group("subject")):
         pm = lexicon.rx("figures.listed_person").match(part)
         if pm and (pm.group("n") or pm.group("a").lower() in lexicon.value("listed_determiners")):
-            counts.append((int(pm.group("n")) if pm.group("n") else 1, pm.group("noun").lower()))
+            noun = pm.group("noun").lower()
+            counts += [(n, noun) for n in elided]
+            counts.append((int(pm.group("n")) if pm.group("n") else 1, noun))
+            elided = []
+            continue
+        em = lexicon.rx("figures.elided_person").match(part)
+        elided = [*elided, int(em.group("n"))] if em else []
     if len(counts) < 2:
         return None
     first, noun = counts[0]
@@ -156,9 +164,15 @@ def _listed_people(text: str, rule: str, lexicon: Lexicon) -> int | None:
 def _figure(kind: str, part: str, sentence: str, lexicon: Lexicon) -> tuple[tuple[int, int | None, int | None], str] | None:
     """((best, low, high), rule) of one kind of casualty: counted figures, a listed group, one person, or an explicit none."""
     found = _best_match(f"figures.{kind}", part, lexicon)
-    listed = _listed_people(part, f"figures.listed_{kind}", lexicon)
-    if listed and (found is None or listed > found[0][0]):
-        found = (listed, listed, listed), f"figures.listed_{kind}"
+    for rule in (f"figures.listed_{kind}", f"figures.listed_object_{kind}"):
+        listed = _listed_people(part, rule, lexicon)
+        if listed and (found is None or listed > found[0][0]):
+            found = (listed, listed, listed), rule
+    family = lexicon.rx(f"figures.with_family_{kind}").search(part)
+    if family:  # "a man and his two sons": the man too
+        total = int(family.group("n") or family.group("m")) + 1
+        if found is None or total > found[0][0]:
+            found = (total, total, total), f"figures.with_family_{kind}"
     if found is None and lexicon.rx(f"figures.single_{kind}").search(part):
         found = (1, 1, 1), f"figures.single_{kind}"
     if found is None and lexicon.rx(f"figures.none_{kind}").search(sentence):

@@ -214,6 +214,20 @@ def anaphoric_places(text: str, ctx: Context, number: int, line: int, lexicon: L
     return [_pointing(first, m.start(), m.end(), precision, "place.anaphora")]
 
 
+def named_next(text: str, next_sentence: str, gazetteer, profile: Profile) -> list[PlaceRef]:
+    """'A drone struck a border village. The village of X lies ...': the unnamed place of an act that the next
+    sentence names, at the words that left it unnamed."""
+    lexicon = profile.lexicon
+    unnamed = lexicon.rx("place.unnamed").search(text)
+    if not unnamed or not next_sentence:
+        return []
+    for p in find_places(next_sentence, gazetteer, profile):
+        if lexicon.rx("place.named_next").search(next_sentence[: p.start]):
+            near = lexicon.rx("place.precision2_before").search(text[: unnamed.start()])
+            return [_pointing(p, unnamed.start(), unnamed.end(), 2 if near else 1, "place.named_next")]
+    return []
+
+
 def _pointing(place: PlaceRef, start: int, end: int, precision: int, rule: str) -> PlaceRef:
     """The place a word points back to, at the word's offsets."""
     return replace(place, start=start, end=end, precision=precision, anaphoric=True, group_start=None, precision_rule="", rule=rule)

@@ -98,6 +98,9 @@ def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
             if i < body_start:
                 ctx.dated, ctx.frame = story
     claims.apply_denials(mentions, report)
+    lead = next((line for line in lines[body_start:] if line.is_prose), None)
+    if lead is not None:
+        timeline.date_lead_from_body(mentions, lead.end)
     return mentions
 
 
@@ -181,6 +184,8 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     own_timing = timeline.truce_timing(text, lexicon)
     if acts and not found_places and not tally:
         found_places = places.anaphoric_places(text, ctx, number, sentence.line, lexicon, non_sites)
+    if acts and not found_places and not tally:
+        found_places = places.named_next(text, ctx.next_sentence, report.gazetteer, profile)
     if not found_places or not acts or tally or question:
         if not tally and not question and (acts or found_places or lexicon.rx("timeline.truce_word").search(text) or lexicon.rx("timeline.date_statement").match(text)):
             timeline.remember_date(ctx, text, local, timeline.LIST_SCOPE if lead_in else sentence.line, lexicon, number)

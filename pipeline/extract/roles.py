@@ -13,7 +13,7 @@ from pipeline.profile import Profile
 TARGET_LABELS = ("civilians", "military")
 
 SPEAKER_OF = re.compile(r"\s+of\s+(?:the\s+)?(?:republic\s+of\s+)?", re.I)  # "the Defence Army of X"
-EXPLICIT_AGENT_RULES = ("roles.agent_before", "roles.inside_act")
+EXPLICIT_AGENT_RULES = ("roles.agent_before", "roles.inside_act", "roles.possessive_agent_after")
 INSIDE_ACT_REACH = 30  # characters from a side to the end of the act phrase it qualifies ("under X artillery fire")
 
 
@@ -36,10 +36,14 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
     before, after = text[:s], text[e:]
     if rx("roles.control_by_before").search(before) or rx("roles.between_before").search(before):
         return None  # "a city held by X", "fighting between X and Y forces"
+    if rx("roles.possessive_agent_after").match(after):
+        return "agent", "roles.possessive_agent_after"  # "the X Armed Forces' missile"
     if rx("roles.positions_of_before").search(before):
         return "target", "roles.positions_of_before"  # "the positions of units of the X army"
     if rx("roles.act_of_before").search(before) and rx("roles.target_after").match(after):
         return "target", "roles.act_of_target"  # "the shelling of X villages"
+    if rx("roles.defender_before").search(before):
+        return "target", "roles.defender_before"  # "shot down by X air defences"
     if rx("roles.agent_before").search(before):
         return "agent", "roles.agent_before"  # "accused X forces", "fired by the X army"
     if any(a.start <= s < a.end and a.end - e <= INSIDE_ACT_REACH for a in acts):
@@ -167,7 +171,7 @@ def code_target(clause: Clause, place: PlaceRef, profile: Profile, sub_event_typ
 
 def _in_agent_phrase(text: str, start: int, end: int, profile: Profile) -> bool:
     """'fire from the armed forces of X', 'fired by X units': the shooter, not the target (X a party's name)."""
-    if profile.lexicon.rx("roles.by_from_before").search(text[:start]):
+    if profile.lexicon.rx("roles.by_from_before").search(text[:start]) or profile.lexicon.rx("roles.possessor_after").match(text[end:]):
         return True
     if profile.lexicon.rx("place.kind_word").fullmatch(text[start:end]):
         return False  # "a village of X's district": where, not who

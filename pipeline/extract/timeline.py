@@ -169,3 +169,29 @@ def event_time(
         start = end = local_day
         expression = expression or clock.expression
     return EventTime(start, end, precision, time_utc, expression, rule, clock is not None and precision == "day" and clock.utc_offset_minutes is None)
+
+
+LEAD_DATED_IN_BODY_DAYS = 7  # how far before the report an act the body dates may lie for the lead to be that act
+
+
+def date_lead_from_body(mentions: list[Mention], lead_end: int) -> None:
+    """A lead that tells an act without a date ("X's violation left six soldiers wounded there") summarises the act
+    the body dates ("last Saturday X attacked there"): the same kind of act, at the same place, by the same side."""
+    body = [m for m in mentions if m.char_start >= lead_end and m.date_expression and m.date_precision == "day"]
+    for lead in mentions:
+        if lead.char_start >= lead_end or "timeline.report_date" not in lead.rules:
+            continue
+        days = {
+            (m.date_start, m.date_end)
+            for m in body
+            if m.location_mention.lower() == lead.location_mention.lower()
+            and m.sub_event_type == lead.sub_event_type
+            and (m.perpetrator_side is None or lead.perpetrator_side in (None, m.perpetrator_side))
+            and timedelta(0) < lead.date_start - m.date_start <= timedelta(days=LEAD_DATED_IN_BODY_DAYS)
+        }
+        if len(days) == 1:
+            (start, end), = days
+            lead.event_date, lead.date_start, lead.date_end, lead.time_utc = start, start, end, None
+            lead.date_expression = "dated later in the report"
+            lead.rules = [r for r in lead.rules if r != "timeline.report_date"]
+            lead.add_rule("timeline.dated_in_body")
