@@ -679,8 +679,9 @@ def decode_html(data: bytes, *, charset: str | None = None) -> str:
     return decode_bytes(data, declared=charset or declared_charset(data))
 
 
-def _iso(value: str | None) -> str | None:
-    """A date value of a page (ISO 8601 or RFC 822) -> ISO 8601; a naive midnight is a date only."""
+def iso_instant(value: str | None, *, naive_midnight_is_date: bool = False) -> str | None:
+    """A date of a page or a feed (ISO 8601, RFC 3339 or RFC 822) -> ISO 8601 with its offset (``Z`` for UTC); a
+    bare date stays a date, and so does a naive midnight where the source writes dates that way."""
     if not value or not value.strip():
         return None
     value = value.strip()
@@ -693,7 +694,7 @@ def _iso(value: str | None) -> str | None:
             return None
         if parsed is None:
             return None
-    if parsed.tzinfo is None and parsed.time() == datetime.min.time() and len(value) <= 10:
+    if parsed.tzinfo is None and parsed.time() == datetime.min.time() and (len(value) <= 10 or naive_midnight_is_date):
         return parsed.date().isoformat()
     if parsed.tzinfo is None:
         return parsed.isoformat()
@@ -742,7 +743,7 @@ def _page_metadata(tree: Any, url: str | None) -> dict[str, str | None]:
     return {
         "canonical_url": canonical if canonical and canonical.lower().startswith(("http://", "https://")) else None,
         "outlet": meta("og:site_name"),
-        "published": next((iso for iso in map(_iso, published) if iso), None),
+        "published": next((iso for iso in map(iso_instant, published) if iso), None),
         "language": match.group(0).lower() if match else None,
     }
 
@@ -814,7 +815,7 @@ def extract_html(html: str, *, url: str | None = None) -> HtmlPage:
     meta = _page_metadata(tree, url)
     if meta["published"] is None:  # the page's date markup, never the URL's date nor the body text
         with contextlib.suppress(ValueError, TypeError):
-            meta["published"] = _iso(
+            meta["published"] = iso_instant(
                 find_date(load_html(html), original_date=True, extensive_search=False, outputformat=_DATE_FORMAT)
             )
     _unwrap_entries(tree)

@@ -64,7 +64,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import email.utils
 import errno
 import functools
 import hashlib
@@ -97,6 +96,7 @@ from pipeline.ingest import (
     decode_html,
     default_boilerplate_patterns,
     extract_html,
+    iso_instant,
     remove_boilerplate,
     url_key,
 )
@@ -642,31 +642,6 @@ def _text(node: ElementTree.Element | None) -> str | None:
     return " ".join(node.text.split()) or None
 
 
-def _iso_from_feed_date(value: str | None) -> str | None:
-    """RFC 822 (RSS) or RFC 3339 (Atom) -> ISO 8601 with offset (``Z`` for UTC)."""
-    if not value or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        try:
-            parsed = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed is None:
-        return None
-    return _format_instant(parsed)
-
-
-def _format_instant(value: datetime) -> str:
-    if value.tzinfo is None:
-        return value.isoformat()
-    if value.utcoffset() == UTC.utcoffset(None):
-        return value.replace(tzinfo=None).isoformat() + "Z"
-    return value.isoformat()
-
-
 def parse_feed(data: bytes, base_url: str) -> list[FeedItem]:
     """Pure: RSS 2.0, RSS 1.0 (RDF) or Atom bytes -> the items' links (resolved against
     ``base_url``) with title, published time, channel title and language.
@@ -691,7 +666,7 @@ def parse_feed(data: bytes, base_url: str) -> list[FeedItem]:
             if not link and guid is not None and guid.get("isPermaLink", "true").lower() == "true":
                 link = _text(guid)
             date = _text(item.find("pubDate")) or _text(item.find(f"{_DC}date"))
-            items.append(FeedItem(link or "", _text(item.find("title")), _iso_from_feed_date(date), outlet, language))
+            items.append(FeedItem(link or "", _text(item.find("title")), iso_instant(date), outlet, language))
     elif root.tag == f"{_ATOM}feed":
         outlet, language = _text(root.find(f"{_ATOM}title")), root.get(_XML_LANG)
         for entry in root.findall(f"{_ATOM}entry"):
@@ -703,13 +678,13 @@ def parse_feed(data: bytes, base_url: str) -> list[FeedItem]:
             date = _text(entry.find(f"{_ATOM}published")) or _text(entry.find(f"{_ATOM}updated"))
             title = _text(entry.find(f"{_ATOM}title"))
             items.append(
-                FeedItem(link or "", title, _iso_from_feed_date(date), outlet, entry.get(_XML_LANG) or language)
+                FeedItem(link or "", title, iso_instant(date), outlet, entry.get(_XML_LANG) or language)
             )
     elif tag.endswith("rdf"):
         channel = root.find(f"{_RSS1}channel")
         outlet = _text(channel.find(f"{_RSS1}title")) if channel is not None else None
         for item in root.findall(f"{_RSS1}item"):
-            date = _iso_from_feed_date(_text(item.find(f"{_DC}date")))
+            date = iso_instant(_text(item.find(f"{_DC}date")))
             items.append(
                 FeedItem(_text(item.find(f"{_RSS1}link")) or "", _text(item.find(f"{_RSS1}title")), date, outlet)
             )
@@ -724,17 +699,8 @@ def parse_feed(data: bytes, base_url: str) -> list[FeedItem]:
 
 
 def _normalize_published(value: str | None) -> str | None:
-    """htmldate's ``%Y-%m-%dT%H:%M:%S%z`` output -> ISO 8601 with ``+HH:MM`` or ``Z``;
-    a naive midnight is a date only."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None and parsed.time() == datetime.min.time():
-        return parsed.date().isoformat()
-    return _format_instant(parsed)
+    """htmldate's ``%Y-%m-%dT%H:%M:%S%z`` output -> ISO 8601 with ``+HH:MM`` or ``Z``; a naive midnight is a date only."""
+    return iso_instant(value, naive_midnight_is_date=True)
 
 
 def _has_zone(published: str | None) -> bool:
@@ -863,7 +829,7 @@ def _scan_log(log_path: Path, known: _Known) -> None:
 
 
 def _now() -> str:
-    return _format_instant(datetime.now(UTC).replace(microsecond=0))
+    return iso_instant(datetime.now(UTC).replace(microsecond=0).isoformat()) or ""
 
 
 def _append_log(log_path: Path, row: dict) -> None:

@@ -279,7 +279,7 @@ def test_normalize_published(value: str | None, expected: str | None) -> None:
     ],
 )
 def test_feed_dates(value: str, expected: str | None) -> None:
-    assert P._iso_from_feed_date(value) == expected
+    assert P.iso_instant(value) == expected
 
 
 @pytest.mark.parametrize(
