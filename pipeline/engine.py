@@ -477,7 +477,7 @@ class DaskEngine:
 
     WINDOW = 64  # batches submitted ahead of the one awaited (bounds the client's memory)
 
-    def __init__(self, address: str | None, jobs: int = 1, while_waiting: Callable[[], None] | None = None) -> None:
+    def __init__(self, address: str | None, jobs: int = 1, while_waiting: Callable[[], None] | None = None, *, connect_timeout: str = "30s") -> None:
         try:
             import distributed  # noqa: F401
         except ImportError:
@@ -485,6 +485,7 @@ class DaskEngine:
         self.address = address
         self.jobs = jobs
         self.while_waiting = while_waiting
+        self.connect_timeout = connect_timeout
 
     @contextlib.contextmanager
     def client(self):
@@ -492,7 +493,7 @@ class DaskEngine:
 
         if self.address:
             try:
-                client = Client(self.address, timeout="30s")
+                client = Client(self.address, timeout=self.connect_timeout)
             except (OSError, TimeoutError) as exc:
                 raise EngineError(f"cannot reach the Dask scheduler at {self.address}: {exc}") from exc
             with client:

@@ -97,6 +97,7 @@ def test_failed_validation_keeps_the_last_good_output(published, tmp_path, monke
     assert (releases / "failed-validation" / "summary.html").is_file()  # the report the message points at
 
 
+@pytest.mark.slow
 def test_a_killed_build_leaves_the_previous_output_intact(published, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(published, out)

@@ -38,6 +38,7 @@ def test_two_workers_publish_the_same_bytes_as_one_process(one_process, tmp_path
     assert _table_bytes(build_tables(SAMPLE, engine=Engine("local", 2)), tmp_path) == one_process
 
 
+@pytest.mark.slow
 def test_a_cached_build_publishes_the_same_bytes_as_an_uncached_one(one_process, tmp_path, profile):
     cold = ExtractionCache.for_profile(profile, tmp_path / "cache")
     assert _table_bytes(build_tables(SAMPLE, engine=Engine("local", 2), cache=cold), tmp_path / "cold") == one_process
@@ -64,12 +65,12 @@ def test_an_entry_is_json_with_its_version_and_checksum_and_no_pickle(tmp_path, 
     "spoil",
     [
         pytest.param(lambda e, raw: b"{not json", id="truncated"),
-        pytest.param(lambda e, raw: raw[: len(raw) // 2], id="cut-in-half"),
+        pytest.param(lambda e, raw: raw[: len(raw) // 2], id="cut-in-half", marks=pytest.mark.slow),
         pytest.param(lambda e, raw: json.dumps({**e, "mentions": e["mentions"][:-1] or [{"x": 1}]}).encode(), id="checksum"),
-        pytest.param(lambda e, raw: json.dumps({**e, "version": 999}).encode(), id="other-version"),
-        pytest.param(lambda e, raw: json.dumps({**e, "format": "something-else"}).encode(), id="foreign"),
-        pytest.param(lambda e, raw: json.dumps({**e, "fingerprint": "0" * 64}).encode(), id="stale-fingerprint"),
-        pytest.param(lambda e, raw: b"\x80\x04\x95" + raw, id="pickle-bytes"),
+        pytest.param(lambda e, raw: json.dumps({**e, "version": 999}).encode(), id="other-version", marks=pytest.mark.slow),
+        pytest.param(lambda e, raw: json.dumps({**e, "format": "something-else"}).encode(), id="foreign", marks=pytest.mark.slow),
+        pytest.param(lambda e, raw: json.dumps({**e, "fingerprint": "0" * 64}).encode(), id="stale-fingerprint", marks=pytest.mark.slow),
+        pytest.param(lambda e, raw: b"\x80\x04\x95" + raw, id="pickle-bytes", marks=pytest.mark.slow),
     ],
 )
 def test_a_corrupt_foreign_or_stale_entry_is_ignored_and_rewritten(spoil, one_process, tmp_path, profile):
@@ -89,6 +90,7 @@ def test_a_corrupt_foreign_or_stale_entry_is_ignored_and_rewritten(spoil, one_pr
         assert json.loads(path.read_bytes())["sha256"]
 
 
+@pytest.mark.slow
 def test_the_cache_folder_can_be_deleted_between_builds(tmp_path, profile):
     store = ExtractionCache.for_profile(profile, tmp_path / "cache")
     build_tables(SAMPLE, cache=store)
@@ -98,6 +100,7 @@ def test_the_cache_folder_can_be_deleted_between_builds(tmp_path, profile):
     assert again.hits == 0 and again.written == store.written
 
 
+@pytest.mark.slow
 def test_without_the_cache_nothing_is_read_or_written(tmp_path, monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("the cache was used")
@@ -174,6 +177,7 @@ def test_an_edited_code_file_changes_the_fingerprint(tmp_path, monkeypatch, prof
         cache_module._fingerprint.cache_clear()
 
 
+@pytest.mark.slow
 def test_a_build_under_another_fingerprint_reads_no_entry(tmp_path, profile):
     first = ExtractionCache(tmp_path, "a" * 64)
     build_tables(SAMPLE, cache=first)
@@ -245,6 +249,7 @@ def test_a_task_that_raises_fails_alone():
     assert isinstance(results[3], Failed) and "three is bad" in results[3].error
 
 
+@pytest.mark.slow
 def test_a_worker_over_its_time_is_killed_and_replaced():
     started = time.monotonic()
     with LocalPool(2) as pool:
@@ -262,6 +267,7 @@ def test_the_budget_comes_from_the_environment():
         report_budget({"PIPELINE_REPORT_SECONDS": "soon"})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_report_over_its_time_budget_is_a_reject_and_the_build_goes_on(jobs, tmp_path, monkeypatch, profile):
     shutil.copytree(SAMPLE, tmp_path / "raw")
@@ -300,6 +306,7 @@ def test_the_budget_stops_a_long_regular_expression_search(monkeypatch):
 # --------------------------------------------------------------------------- the summary line, validation
 
 
+@pytest.mark.slow
 def test_the_summary_line_gives_the_total_and_each_stage(tmp_path):
     summary = build(SAMPLE, tmp_path / "out", jobs=2)
     for stage in ("ingest", "dates", "extract", "merge", "ceasefires", "write", "exports", "validate", "publish"):
@@ -332,6 +339,7 @@ def test_an_engine_is_checked():
 # --------------------------------------------------------------------------- Dask
 
 
+@pytest.mark.slow
 def test_the_dask_engine_publishes_the_same_bytes_as_the_local_one(one_process, tmp_path):
     pytest.importorskip("distributed")
     result = build_tables(SAMPLE, engine=Engine("dask", 2))
@@ -343,7 +351,20 @@ def test_a_dask_worker_with_other_code_refuses_to_run(profile):
         engine.dask_extract_batch([], str(profile.folder), "0" * 64, None)
 
 
+@pytest.mark.slow
 def test_an_unreachable_scheduler_is_a_clear_error():
     pytest.importorskip("distributed")
     with pytest.raises(engine.EngineError, match="cannot reach the Dask scheduler"):
-        list(engine.DaskEngine("tcp://127.0.0.1:9", 1).extract(iter([{"raw_path": "x"}]), load_profile(), None))
+        list(engine.DaskEngine("tcp://127.0.0.1:9", 1, connect_timeout="2s").extract(iter([{"raw_path": "x"}]), load_profile(), None))
+
+
+def test_large_tables_are_written_in_row_groups(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    from pipeline.ingest import read_raw_folder
+
+    articles, _ = read_raw_folder(SAMPLE)
+    monkeypatch.setattr(publish, "ROW_GROUP_ROWS", 4)
+    path = publish.write_table(articles, "articles", tmp_path)
+    assert pq.ParquetFile(path).metadata.num_row_groups == -(-len(articles) // 4)
+    assert publish.read_table(tmp_path, "articles")["report_id"].tolist() == articles["report_id"].tolist()

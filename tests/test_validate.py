@@ -561,6 +561,7 @@ def published(good, tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_validate_folder_builds_data_docs(published, tmp_path):
     out = tmp_path / "processed"
     shutil.copytree(published, out)
@@ -576,6 +577,7 @@ def test_validate_folder_builds_data_docs(published, tmp_path):
     assert report.summary_page == docs / "summary.html" and f"report: {docs / 'summary.html'}" in report.render()
 
 
+@pytest.mark.slow
 def test_summary_page_profiles_every_table_offline(published, tmp_path):
     import re
 
