@@ -449,6 +449,7 @@ def make_corpus(dest, reports: int, source=None) -> int:
 def _build_child(raw: str, out: str, jobs: int, cache: str | None, queue) -> None:
     """One timed build in a fresh process (so its peak RSS is its own), reporting to ``queue``."""
     import logging
+    import os
     import resource
 
     from pipeline import validate
@@ -466,12 +467,13 @@ def _build_child(raw: str, out: str, jobs: int, cache: str | None, queue) -> Non
     with stages.time("validate"):
         report = validate.validate_tables(result.tables, profile=profile)
     seconds = time.perf_counter() - started
-    rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    rss_self, rss_children = own.ru_maxrss / 1024, children.ru_maxrss / 1024
+    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
     queue.put({
         "seconds": seconds, "stages": dict(stages.seconds), "articles": len(result.tables["articles"]), "rejects": len(result.tables["rejects"]),
         "mentions": len(result.tables["mentions"]), "events": len(result.tables["events"]), "rss_mb": rss_self, "worker_rss_mb": rss_children,
-        "valid": report.success, "cache": result.cache,
+        "valid": report.success, "cache": result.cache, "cpu": cpu, "load": os.getloadavg()[0],
     })
 
 
@@ -499,7 +501,10 @@ def bench_scale(args: argparse.Namespace) -> None:
     cores = default_jobs()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     print(f"scale: corpora of {', '.join(f'{n:,}' for n in sizes)} reports (the sample corpus copied); {cores} cores; each build in a new process")
-    header = f"  {'reports':>8} {'jobs':>4} {'cache':>12} {'seconds':>8} {'reports/s':>10} {'per core':>9} {'extract s':>9} {'validate s':>10} {'peak RSS MB':>12} {'events':>7}"
+    print("  (CPU s: the build's processor time, all its processes; load: the machine's 1-minute load average at the end,"
+          " other programs included: above the jobs, the workers shared the cores)")
+    header = (f"  {'reports':>8} {'jobs':>4} {'cache':>12} {'seconds':>8} {'reports/s':>10} {'per core':>9} {'CPU s':>7} {'extract s':>9} "
+              f"{'validate s':>10} {'peak RSS MB':>20} {'load':>5} {'events':>7}")
     print(header)
     rows = []
     with tempfile.TemporaryDirectory(prefix="pipeline-bench-") as tmp:
@@ -511,8 +516,8 @@ def bench_scale(args: argparse.Namespace) -> None:
             def show(label: str, jobs: int, r: dict, reports: int = n) -> None:
                 rate = reports / r["seconds"]
                 rss = f"{r['rss_mb']:.0f}" + (f" (+{r['worker_rss_mb']:.0f}/worker)" if jobs > 1 else "")
-                print(f"  {reports:>8,} {jobs:>4} {label:>12} {r['seconds']:>8.1f} {rate:>10.1f} {rate / jobs:>9.1f} {r['stages'].get('extract', 0):>9.1f} "
-                      f"{r['stages'].get('validate', 0):>10.1f} {rss:>12} {r['events']:>7,}", flush=True)
+                print(f"  {reports:>8,} {jobs:>4} {label:>12} {r['seconds']:>8.1f} {rate:>10.1f} {rate / jobs:>9.1f} {r['cpu']:>7.0f} "
+                      f"{r['stages'].get('extract', 0):>9.1f} {r['stages'].get('validate', 0):>10.1f} {rss:>20} {r['load']:>5.1f} {r['events']:>7,}", flush=True)
 
             one = _timed_build(raw, Path(tmp) / "out", 1)
             show("none", 1, one)
@@ -540,7 +545,7 @@ def bench_scale(args: argparse.Namespace) -> None:
         speedup = one["seconds"] / many["seconds"] if many else 1.0
         extract_speedup = one["stages"]["extract"] / many["stages"]["extract"] if many else 1.0
         print(f"    {n:>7,} reports: {n / one['seconds']:.1f} reports/s on one core ({n / one['stages']['extract']:.1f} in extraction); "
-              f"{cores} workers: {speedup:.2f}x the build ({extract_speedup:.2f}x extraction); "
+              f"{cores} workers: {speedup:.2f}x the build ({extract_speedup:.2f}x extraction; CPU {many['cpu'] / one['cpu'] if many else 1:.2f}x one process's); "
               f"+10 reports with the cache: {warm['seconds']:.1f}s = {100 * warm['seconds'] / cold['seconds']:.1f}% of a cold build; "
               f"peak RSS {one['rss_mb']:.0f} MB (one process); validation {one['stages']['validate']:.1f}s")
 

@@ -262,7 +262,9 @@ class LocalPool:
     result is then a :class:`Failed`. A task that raises gives a :class:`Failed` too.
     """
 
-    IN_FLIGHT = 2  # tasks queued at a worker: one running, one waiting in its pipe
+    # One task at a time per worker: a second one sent while the worker is busy could fill the pipe
+    # while the worker blocks sending a large result back (a deadlock); the round trip costs far less.
+    IN_FLIGHT = 1
 
     def __init__(self, jobs: int, *, initializer: Callable | None = None, initargs: tuple = (), spawn_initializer: Callable | None = None,
                  spawn_initargs: tuple = ()) -> None:
@@ -329,6 +331,8 @@ class LocalPool:
             if exhausted and not pending and not retry:
                 return
             busy = [w for w in self.workers if w.queue]
+            if not busy:
+                continue  # every task handed out was answered and yielded: hand out the next ones
             timeout = None
             if hard_timeout is not None and busy:
                 timeout = max(0.0, min(w.started + hard_timeout for w in busy) - time.monotonic())

@@ -242,6 +242,23 @@ def test_the_pool_yields_in_input_order_whatever_order_tasks_finish_in():
         assert list(pool.imap(_sleepy, items)) == list(range(25))
 
 
+def test_the_pool_goes_on_when_every_task_in_its_window_is_answered_before_the_first():
+    import threading
+
+    items = [(i, 0.3 if i % 8 == 0 else 0.0) for i in range(40)]  # the first of each window is the slowest
+    got: list = []
+
+    def run() -> None:
+        with LocalPool(2) as pool:
+            got.extend(pool.imap(_sleepy, items, window=4))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(30)
+    assert not thread.is_alive(), "the pool stopped handing out tasks"
+    assert got == list(range(40))
+
+
 def test_a_task_that_raises_fails_alone():
     with LocalPool(2) as pool:
         results = list(pool.imap(_fails_on_three, range(6)))
