@@ -10,6 +10,8 @@ CONFLICT ?= $(shell cat data/conflicts/DEFAULT)
 RAW ?= data/raw/$(CONFLICT)
 OUT ?= $(if $(filter $(CONFLICT),$(shell cat data/conflicts/DEFAULT)),data/processed,data/processed-$(CONFLICT))
 SHARED ?= ../shared
+JOBS ?=
+BENCH_SIZES ?= 1000,10000
 
 REPORT := $(OUT)/report/explore.html
 
@@ -26,7 +28,7 @@ $(VENV)/.installed: pyproject.toml
 	@echo "$(VENV) is ready; activate it with 'source $(VENV)/bin/activate', or call $(PY) directly."
 
 # Variables whose values `make help` shows in place of their names.
-HELP_VARS := OUT RAW CONFLICT SHARED REPORT
+HELP_VARS := OUT RAW CONFLICT SHARED REPORT BENCH_SIZES
 
 .PHONY: help
 help: ## List the targets (with the values of CONFLICT, RAW, OUT on this command line)
@@ -38,17 +40,17 @@ help: ## List the targets (with the values of CONFLICT, RAW, OUT on this command
 setup: $(VENV)/.installed ## Create the virtual environment and install the package
 
 .PHONY: data
-data: | $(VENV)/.installed ## Build $(OUT) from $(RAW) (CONFLICT=$(CONFLICT)), validate, publish Parquet
-	$(PY) -m pipeline build --conflict $(CONFLICT) --raw $(RAW) --out $(OUT)
+data: | $(VENV)/.installed ## Build $(OUT) from $(RAW) (CONFLICT=$(CONFLICT)), validate, publish Parquet (JOBS=N workers, default all cores)
+	$(PY) -m pipeline build --conflict $(CONFLICT) --raw $(RAW) --out $(OUT) $(if $(JOBS),--jobs $(JOBS))
 
 .PHONY: validate
 validate: | $(VENV)/.installed ## Validate the published tables in $(OUT) (report: $(OUT)/validation/summary.html)
 	$(PY) -m pipeline validate --out $(OUT)
 
 .PHONY: docs
-docs: codebook | $(VENV)/.installed ## Codebook (docs/codebook.md) and the validation report of $(OUT) into $(OUT)/validation/
-	$(PY) -m pipeline validate --out $(OUT)
-	@echo "docs/codebook.md; open $(OUT)/validation/summary.html (reads offline)"
+docs: codebook | $(VENV)/.installed ## Codebook (docs/codebook.md), and the validation report of $(OUT) with the Great Expectations Data Docs into $(OUT)/validation/
+	$(PY) -m pipeline validate --out $(OUT) --docs
+	@echo "docs/codebook.md; open $(OUT)/validation/summary.html (reads offline) or $(OUT)/validation/index.html (Data Docs)"
 
 .PHONY: codebook
 codebook: | $(VENV)/.installed ## Regenerate docs/codebook.md from pipeline/schema.py
@@ -78,7 +80,15 @@ notebook: | $(VENV)/.notebook ## Install the notebook extra and test the noteboo
 	$(PY) -m pytest -q tests/test_notebook.py
 
 .PHONY: test
-test: | $(VENV)/.installed ## Run the test suite
+test: | $(VENV)/.installed ## Run the test suite, less the tests marked slow (make test-all runs them too)
+	$(PY) -m pytest -q -m "not slow"
+
+.PHONY: test-slow
+test-slow: | $(VENV)/.installed ## Run only the tests marked slow (whole builds, worker processes, a Dask cluster)
+	$(PY) -m pytest -q -m slow
+
+.PHONY: test-all
+test-all: | $(VENV)/.installed ## Run every test, the slow ones included (what CI runs)
 	$(PY) -m pytest -q
 
 .PHONY: lint
@@ -96,8 +106,16 @@ evaluate: | $(VENV)/.installed ## Score extraction on $(SHARED)/seeds, $(SHARED)
 	$(PY) -m pipeline evaluate --conflict donbas --gold tests/fixtures/donbas
 
 .PHONY: bench
-bench: | $(VENV)/.installed ## Run the benchmarks
-	$(PY) -m pipeline.bench
+bench: | $(VENV)/.installed ## Run the benchmarks; the scale one builds corpora of BENCH_SIZES reports (add 100000 for the largest; see docs/performance.md)
+	$(PY) -m pipeline.bench --sizes $(BENCH_SIZES)
+
+$(VENV)/.dask: pyproject.toml | $(VENV)/.installed
+	@echo "Installing the dask extra (dask.distributed), for --engine dask."
+	$(PY) -m pip install --progress-bar off -e '.[dev,dask]' | $(PIP_PROGRESS)
+	touch $@
+
+.PHONY: dask
+dask: | $(VENV)/.dask ## Install the dask extra (builds with --engine dask; its tests run instead of being skipped)
 
 FEEDS ?=
 URLS_FILE ?=

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from pipeline.profile import load_profile
 
@@ -358,11 +359,203 @@ def bench_validate(args: argparse.Namespace) -> None:
     print(f"validation of {len(big):,} events: {seconds:.2f}s ({'pass' if report.success else 'FAIL: ' + report.render()[:300]})")
 
 
+# --------------------------------------------------------------------------- a corpus of any size
+
+
+COPY_WORDS = ("amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "heron", "iris", "juniper")
+
+
+def _copy_tag(k: int) -> str:
+    """Words for a copy number ("Archive copy amber birch."): a sentence with no place, act or date in it."""
+    return " ".join(COPY_WORDS[int(d)] for d in str(k))
+
+
+def _copy_url(url: str, k: int) -> str:
+    base, sep, query = url.partition("?")
+    return f"{base}-c{k}{sep}{query}"
+
+
+def _copy_text_report(data: str, k: int) -> str:
+    """A .txt/.md report with a new id and URL (front matter) and one extra closing line, so it is no duplicate."""
+    lines = data.split("\n")
+    if lines and lines[0].strip() == "---":
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+        for i in range(1, end):
+            key, _, value = lines[i].partition(":")
+            if key.strip() == "id":
+                lines[i] = f"id: {value.strip()}-c{k}"
+            elif key.strip() == "url":
+                lines[i] = f"url: {_copy_url(value.strip(), k)}"
+    return "\n".join(lines).rstrip("\n") + f"\n\nArchive copy {_copy_tag(k)}.\n"
+
+
+def _copy_jsonl_line(line: str, k: int) -> str:
+    import json
+
+    row = json.loads(line)
+    row["id"] = f"{row.get('id', 'line')}-c{k}"
+    if row.get("url"):
+        row["url"] = _copy_url(row["url"], k)
+    row["text"] = row["text"].rstrip("\n") + f"\n\nArchive copy {_copy_tag(k)}."
+    return json.dumps(row, ensure_ascii=False)
+
+
+def _copy_html(data: str, k: int) -> str:
+    import re
+
+    for url in set(re.findall(r'(?:href|content)="(https?://[^"]+)"', data)):
+        data = data.replace(f'"{url}"', f'"{_copy_url(url, k)}"')
+    closing = "</article>" if "</article>" in data else "</body>"
+    cut = data.rfind(closing)
+    return data[:cut] + f"<p>Archive copy {_copy_tag(k)}.</p>\n" + data[cut:]
+
+
+def make_corpus(dest, reports: int, source=None) -> int:
+    """Write ``reports`` reports into ``dest`` by copying the sample corpus with unique ids, URLs and texts.
+
+    Each copy keeps its original's form (.txt with or without front matter, one-line .jsonl, saved .html)
+    and words, plus a closing line naming the copy; so every copy codes the events of its original.
+    Returns the number of reports written.
+    """
+    from pathlib import Path
+
+    from pipeline import config
+    from pipeline.ingest import scan_raw_folder
+
+    source = Path(source or config.RAW_DIR)
+    dest = Path(dest)
+    units: list[tuple[str, str, str]] = []  # (kind, relative path, content)
+    for rel, path in scan_raw_folder(source).inputs:
+        text = path.read_text(encoding="utf-8")
+        if rel.endswith(".jsonl"):
+            units += [("jsonl", rel, line) for line in text.splitlines() if line.strip()]
+        else:
+            units.append(("html" if rel.endswith((".html", ".htm")) else "text", rel, text))
+    for n in range(reports):
+        kind, rel, content = units[n % len(units)]
+        k = n // len(units)
+        stem, _, suffix = rel.rpartition(".")
+        target = dest / f"copy-{k // 1000:04d}" / f"{stem.replace('/', '--')}-{n % len(units)}-c{k}.{suffix}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if kind == "jsonl":
+            target.write_text(_copy_jsonl_line(content, k) + "\n", encoding="utf-8")
+        elif kind == "html":
+            target.write_text(_copy_html(content, k), encoding="utf-8")
+        else:
+            target.write_text(_copy_text_report(content, k), encoding="utf-8")
+    return reports
+
+
+def _build_child(raw: str, out: str, jobs: int, cache: str | None, queue) -> None:
+    """One timed build in a fresh process (so its peak RSS is its own), reporting to ``queue``."""
+    import logging
+    import os
+    import resource
+
+    from pipeline import validate
+    from pipeline.build import Stages, build_tables
+    from pipeline.cache import ExtractionCache
+    from pipeline.engine import Engine
+    from pipeline.profile import load_profile
+
+    logging.disable(logging.WARNING)
+    profile = load_profile()
+    stages = Stages()
+    started = time.perf_counter()
+    extraction_cache = ExtractionCache.for_profile(profile, Path(cache)) if cache else None
+    result = build_tables(Path(raw), profile=profile, engine=Engine("local", jobs), cache=extraction_cache, stages=stages)
+    with stages.time("validate"):
+        report = validate.validate_tables(result.tables, profile=profile)
+    seconds = time.perf_counter() - started
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    rss_self, rss_children = own.ru_maxrss / 1024, children.ru_maxrss / 1024
+    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    queue.put({
+        "seconds": seconds, "stages": dict(stages.seconds), "articles": len(result.tables["articles"]), "rejects": len(result.tables["rejects"]),
+        "mentions": len(result.tables["mentions"]), "events": len(result.tables["events"]), "rss_mb": rss_self, "worker_rss_mb": rss_children,
+        "valid": report.success, "cache": result.cache, "cpu": cpu, "load": os.getloadavg()[0],
+    })
+
+
+def _timed_build(raw, out, jobs: int, cache=None) -> dict:
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_build_child, args=(str(raw), str(out), jobs, str(cache) if cache else None, queue))
+    child.start()
+    result = queue.get()
+    child.join()
+    return result
+
+
+def bench_scale(args: argparse.Namespace) -> None:
+    """Builds of generated corpora (the sample copied with unique ids): throughput per core, parallel speedup,
+    incremental rebuilds, peak memory and validation time. Each build runs in a fresh process."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from pipeline.engine import default_jobs
+
+    cores = default_jobs()
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    print(f"scale: corpora of {', '.join(f'{n:,}' for n in sizes)} reports (the sample corpus copied); {cores} cores; each build in a new process")
+    print("  (CPU s: the build's processor time, all its processes; load: the machine's 1-minute load average at the end,"
+          " other programs included: above the jobs, the workers shared the cores)")
+    header = (f"  {'reports':>8} {'jobs':>4} {'cache':>12} {'seconds':>8} {'reports/s':>10} {'per core':>9} {'CPU s':>7} {'extract s':>9} "
+              f"{'validate s':>10} {'peak RSS MB':>20} {'load':>5} {'events':>7}")
+    print(header)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="pipeline-bench-") as tmp:
+        for n in sizes:
+            raw = Path(tmp) / f"raw-{n}"
+            make_corpus(raw, n)
+            cache = Path(tmp) / f"cache-{n}"
+
+            def show(label: str, jobs: int, r: dict, reports: int = n) -> None:
+                rate = reports / r["seconds"]
+                rss = f"{r['rss_mb']:.0f}" + (f" (+{r['worker_rss_mb']:.0f}/worker)" if jobs > 1 else "")
+                print(f"  {reports:>8,} {jobs:>4} {label:>12} {r['seconds']:>8.1f} {rate:>10.1f} {rate / jobs:>9.1f} {r['cpu']:>7.0f} "
+                      f"{r['stages'].get('extract', 0):>9.1f} {r['stages'].get('validate', 0):>10.1f} {rss:>20} {r['load']:>5.1f} {r['events']:>7,}", flush=True)
+
+            one = _timed_build(raw, Path(tmp) / "out", 1)
+            show("none", 1, one)
+            many = None
+            if cores > 1:
+                many = _timed_build(raw, Path(tmp) / "out", cores)
+                show("none", cores, many)
+            cold = _timed_build(raw, Path(tmp) / "out", cores, cache)
+            show("cold", cores, cold)
+            extra = Path(tmp) / f"extra-{n}"
+            make_corpus(extra, n + 10)
+            for path in sorted(extra.rglob("*")):  # the same n reports plus 10 new ones
+                if path.is_file() and not (raw / path.relative_to(extra)).exists():
+                    target = raw / path.relative_to(extra)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy(path, target)
+            shutil.rmtree(extra)
+            warm = _timed_build(raw, Path(tmp) / "out", cores, cache)
+            show("+10 reports", cores, warm, n + 10)
+            rows.append((n, one, many, cold, warm))
+            shutil.rmtree(raw)
+            shutil.rmtree(cache, ignore_errors=True)
+    print("  summary:")
+    for n, one, many, cold, warm in rows:
+        speedup = one["seconds"] / many["seconds"] if many else 1.0
+        extract_speedup = one["stages"]["extract"] / many["stages"]["extract"] if many else 1.0
+        print(f"    {n:>7,} reports: {n / one['seconds']:.1f} reports/s on one core ({n / one['stages']['extract']:.1f} in extraction); "
+              f"{cores} workers: {speedup:.2f}x the build ({extract_speedup:.2f}x extraction; CPU {many['cpu'] / one['cpu'] if many else 1:.2f}x one process's); "
+              f"+10 reports with the cache: {warm['seconds']:.1f}s = {100 * warm['seconds'] / cold['seconds']:.1f}% of a cold build; "
+              f"peak RSS {one['rss_mb']:.0f} MB (one process); validation {one['stages']['validate']:.1f}s")
+
+
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], None]] = {
     "dates": bench_dates,
     "gazetteer": bench_gazetteer,
     "build": bench_build,
     "validate": bench_validate,
+    "scale": bench_scale,
 }
 
 
@@ -373,6 +566,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=10_000,
                         help="sentences given to slow baselines such as search_dates (default 10000, about 40 s; 0 = all)")
     parser.add_argument("--seed", type=int, default=2020, help="random seed of the generated data")
+    parser.add_argument("--sizes", default="1000,10000", help="corpus sizes of the scale benchmark, comma-separated (default 1000,10000)")
     args = parser.parse_args(argv)
     unknown = [n for n in args.names if n not in BENCHMARKS]
     if unknown:

@@ -9,22 +9,27 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import sys
 import time
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline import ceasefires as ceasefire_stage
 from pipeline import dates, exports, ingest, publish
-from pipeline.extract import Mention, extract_report
+from pipeline.cache import ExtractionCache
+from pipeline.engine import MAX_EXTRACT_ERROR, Engine, EngineError, default_jobs, report_budget
+from pipeline.extract import Mention
 from pipeline.geocode import get_gazetteer, locate, online_fallback
 from pipeline.merge import merge_mentions
 from pipeline.profile import Profile, ProfileError, load_profile
 from pipeline.schema import column_names
 
 log = logging.getLogger(__name__)
+
+__all__ = ["MAX_EXTRACT_ERROR", "BuildFailed", "BuildResult", "Stages", "build", "build_tables", "extract_all", "fill_published"]
 
 
 class BuildFailed(RuntimeError):
@@ -36,16 +41,23 @@ class BuildResult:
     tables: dict[str, pd.DataFrame]
     seconds: float
     profile: Profile | None = None
+    stages: Stages | None = None
+    cache: str | None = None  # what the extraction cache gave, when one was used
 
     def summary(self) -> str:
         events = self.tables["events"]
         violations = int(events["during_ceasefire"].sum()) if len(events) else 0
-        return (
+        line = (
             f"reports read: {len(self.tables['articles']) + len(self.tables['rejects'])}, "
             f"rejected: {len(self.tables['rejects'])}, mentions: {len(self.tables['mentions'])} "
             f"(dropped: {len(self.tables['dropped_mentions'])}), "
             f"events: {len(events)}, ceasefire violations: {violations}, time: {self.seconds:.1f}s"
         )
+        if self.stages is not None and self.stages.seconds:
+            line += f" ({self.stages.render()})"
+        if self.cache:
+            line += f"; {self.cache}"
+        return line
 
 
 def dropped_table(dropped: list[dict]) -> pd.DataFrame:
@@ -101,65 +113,153 @@ def fill_published(articles: pd.DataFrame, *, profile: Profile | None = None, no
     return articles.reset_index(drop=True), []
 
 
-MAX_EXTRACT_ERROR = 200
+EXTRACT_CHUNK = 2000  # article rows turned into dicts at a time (the texts are not all copied at once)
 
 
-def extract_all(articles: pd.DataFrame, gazetteer, profile: Profile) -> tuple[list[Mention], list[dict]]:
-    from tqdm import tqdm
+def extract_all(
+    articles: pd.DataFrame,
+    gazetteer,
+    profile: Profile,
+    *,
+    engine: Engine | None = None,
+    cache: ExtractionCache | None = None,
+    budget: float | None = None,
+) -> tuple[list[Mention], list[dict]]:
+    """The per-report stage: extraction of every dated article, in article order.
 
-    mentions: list[Mention] = []
+    Reports found in ``cache`` are not extracted again; the others run on ``engine`` (this process
+    by default) within ``budget`` seconds each, and are cached. A report whose extraction fails or
+    runs out of time becomes a reject row (stage ``extract``); the rest of the build goes on.
+    """
+    engine = engine or Engine()
+    dated = np.flatnonzero(articles["published"].notna().to_numpy())  # undated (see fill_published): nothing to date an event by
+    found: dict[int, list[Mention]] = {}
+    keys: dict[int, str] = {}
+    todo: list[int] = []
+    for start in range(0, len(dated), EXTRACT_CHUNK):
+        rows = dated[start : start + EXTRACT_CHUNK]
+        for i, article in zip(rows, articles.iloc[rows].to_dict("records"), strict=True):
+            if cache is None:
+                todo.append(i)
+                continue
+            keys[i] = cache.key(article)
+            hit = cache.get(keys[i])
+            if hit is None:
+                todo.append(i)
+            else:
+                found[i] = hit
+
+    def pending():
+        for start in range(0, len(todo), EXTRACT_CHUNK):
+            yield from articles.iloc[todo[start : start + EXTRACT_CHUNK]].to_dict("records")
+
     rejects = []
-    records = articles.to_dict("records")
-    # A progress bar only on a terminal; logs and CI get the summary line instead.
-    for article in tqdm(records, desc="extract", unit="report", disable=not sys.stderr.isatty() or len(records) < 50):
-        if pd.isna(article["published"]):
-            continue  # undated (see fill_published): nothing to date an event by
-        try:
-            mentions += extract_report(article, gazetteer, profile)
-        except Exception as exc:  # one broken report must not stop the batch
-            error = " ".join(f"{type(exc).__name__}: {exc}".split())
-            error = error if len(error) <= MAX_EXTRACT_ERROR else error[: MAX_EXTRACT_ERROR - 1] + "…"
-            log.warning("%s: extraction failed: %s", article["raw_path"], error)
-            line = None if pd.isna(article["raw_line"]) else int(article["raw_line"])
-            rejects.append({"raw_path": article["raw_path"], "line": line, "stage": "extract", "error": error})
+    for i, outcome in zip(todo, engine.extract(pending(), profile, gazetteer, budget, total=len(todo)), strict=True):
+        if outcome.error is None:
+            found[i] = outcome.mentions
+            if cache is not None:
+                cache.put(keys[i], outcome.mentions)
+            continue
+        raw_path, raw_line = articles["raw_path"].iat[i], articles["raw_line"].iat[i]
+        log.warning("%s: extraction failed: %s", raw_path, outcome.error)
+        rejects.append({"raw_path": raw_path, "line": None if pd.isna(raw_line) else int(raw_line), "stage": "extract", "error": outcome.error})
+    mentions = [m for i in dated if i in found for m in found[i]]
     return mentions, rejects
 
 
-def build_tables(raw_dir: Path, *, profile: Profile | None = None, gazetteer=None) -> BuildResult:
+@dataclass
+class Stages:
+    """Wall time of each stage, in the order they ran."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def time(self, name: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+
+    def render(self) -> str:
+        return ", ".join(f"{name} {seconds:.1f}s" for name, seconds in self.seconds.items())
+
+
+def build_tables(
+    raw_dir: Path,
+    *,
+    profile: Profile | None = None,
+    gazetteer=None,
+    engine: Engine | None = None,
+    cache: ExtractionCache | None = None,
+    budget: float | None | str = "env",
+    stages: Stages | None = None,
+) -> BuildResult:
+    """The tables of a raw folder, unvalidated. ``engine`` runs the per-report stages (one process by
+    default), ``cache`` keeps their results between builds (none by default), ``budget`` is the time
+    limit per report in seconds (default: ``PIPELINE_REPORT_SECONDS``, else 30; None: no limit)."""
     started = time.perf_counter()
+    stages = stages if stages is not None else Stages()
+    engine = engine or Engine()
+    budget = report_budget() if budget == "env" else budget
     profile = profile or load_profile()
     _ = profile.lexicon  # a malformed cue or pattern file fails the build here, once, not every report
     gazetteer = gazetteer or get_gazetteer(profile)
-    articles, rejects = ingest.read_raw_folder(raw_dir)
-    articles, date_rejects = fill_published(articles, profile=profile)
-    mentions, extract_rejects = extract_all(articles, gazetteer, profile)
+    with stages.time("ingest"):
+        articles, rejects = ingest.read_raw_folder(raw_dir, read_files=engine.read_files)
+    with stages.time("dates"):
+        articles, date_rejects = fill_published(articles, profile=profile)
+    with stages.time("extract"):
+        mentions, extract_rejects = extract_all(articles, gazetteer, profile, engine=engine, cache=cache, budget=budget)
     failed = {(r["raw_path"], r["line"]) for r in extract_rejects}  # a report is an article or a reject, not both
     keep = [(p, None if pd.isna(n) else int(n)) not in failed for p, n in zip(articles["raw_path"], articles["raw_line"], strict=True)]
     articles = articles[pd.Series(keep, index=articles.index, dtype=bool)]  # (a plain empty list would select no columns)
-    located, dropped = locate(mentions, gazetteer, profile, fallback=online_fallback())
-    events, mention_table = merge_mentions(located, profile)
-    truces = ceasefire_stage.load_ceasefires(profile.ceasefires_file, profile.party_codes)
-    events = ceasefire_stage.link_events(events, truces, zone=profile.zone)
-    dated = articles["published"].dropna()
-    horizon = dated.max() if len(dated) else None  # undated reports (kept, flagged) say nothing of the horizon
-    rejects = pd.concat([rejects, pd.DataFrame(date_rejects + extract_rejects, columns=column_names("rejects"))], ignore_index=True)
-    tables = {
-        "articles": articles[column_names("articles")],
-        "mentions": mention_table[column_names("mentions")],
-        "events": events[column_names("events")],
-        "ceasefires": truces,
-        "rejects": rejects.sort_values(["raw_path", "line"], kind="stable", na_position="first").reset_index(drop=True),
-        "dropped_mentions": dropped_table(dropped),
-        "ceasefire_summary": ceasefire_stage.summarize(events, truces, profile.party_codes, horizon),
-        "daily_violations": ceasefire_stage.daily_violations(events),
-    }
-    return BuildResult(tables, time.perf_counter() - started, profile)
+    with stages.time("geocode"):
+        located, dropped = locate(mentions, gazetteer, profile, fallback=online_fallback())
+    with stages.time("merge"):
+        events, mention_table = merge_mentions(located, profile)
+    with stages.time("ceasefires"):
+        truces = ceasefire_stage.load_ceasefires(profile.ceasefires_file, profile.party_codes)
+        events = ceasefire_stage.link_events(events, truces, zone=profile.zone)
+        dated = articles["published"].dropna()
+        horizon = dated.max() if len(dated) else None  # undated reports (kept, flagged) say nothing of the horizon
+        rejects = pd.concat([rejects, pd.DataFrame(date_rejects + extract_rejects, columns=column_names("rejects"))], ignore_index=True)
+        tables = {
+            "articles": articles[column_names("articles")],
+            "mentions": mention_table[column_names("mentions")],
+            "events": events[column_names("events")],
+            "ceasefires": truces,
+            "rejects": rejects.sort_values(["raw_path", "line"], kind="stable", na_position="first").reset_index(drop=True),
+            "dropped_mentions": dropped_table(dropped),
+            "ceasefire_summary": ceasefire_stage.summarize(events, truces, profile.party_codes, horizon),
+            "daily_violations": ceasefire_stage.daily_violations(events),
+        }
+    return BuildResult(tables, time.perf_counter() - started, profile, stages, cache.stats() if cache is not None else None)
 
 
-def build(raw_dir: Path, out_dir: Path, profile: Profile | None = None) -> str:
-    """Build, validate and publish a new release; the previous output stays unless everything passes."""
+def build(
+    raw_dir: Path,
+    out_dir: Path,
+    profile: Profile | None = None,
+    *,
+    jobs: int | None = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    cache: bool | Path = False,
+    docs: bool = False,
+    progress: bool = False,
+) -> str:
+    """Build, validate and publish a new release; the previous output stays unless everything passes.
+
+    ``jobs``: worker processes of the per-report stages (None: all cores; 1: this process).
+    ``engine``/``scheduler``: ``"dask"`` runs extraction on a Dask cluster (a local one without a scheduler).
+    ``cache``: use the extraction cache (True: ``data/cache/extract``, or a folder). ``docs``: render the
+    Great Expectations Data Docs beside the offline validation report. ``progress``: a bar per stage.
+    Returns the summary line: counts, total wall time and each stage's.
+    """
     from pipeline import validate
 
+    started = time.perf_counter()
     if not raw_dir.is_dir():
         raise BuildFailed(f"raw folder not found: {raw_dir}")
     if not ingest.iter_report_paths(raw_dir):
@@ -167,27 +267,40 @@ def build(raw_dir: Path, out_dir: Path, profile: Profile | None = None) -> str:
             f"no reports in {raw_dir}: it holds no .txt, .md, .jsonl or .html file (hidden files, _html folders and "
             "README or SOURCES files are skipped); nothing was published"
         )
+    stages = Stages()
     try:
+        runner = Engine(engine, jobs or default_jobs(), scheduler, progress, while_waiting=validate.preload)
+        budget = report_budget()
         profile = profile or load_profile()
         publish.check_out_dir(out_dir, raw_dir)
         with publish.build_lock(out_dir):
-            result = build_tables(raw_dir, profile=profile)
+            extraction_cache = None
+            if cache:
+                extraction_cache = ExtractionCache.for_profile(profile, None if cache is True else Path(cache))
+                extraction_cache.prune()
+            result = build_tables(raw_dir, profile=profile, engine=runner, cache=extraction_cache, budget=budget, stages=stages)
             _require_articles(raw_dir, result.tables["rejects"], len(result.tables["articles"]))
             build_info = {"raw_dir": str(raw_dir), "conflict": profile.id}
-            staging = publish.stage_tables(result.tables, out_dir, build_info=build_info, profile=profile)
+            with stages.time("write"):
+                staging = publish.stage_tables(result.tables, out_dir, build_info=build_info, profile=profile)
             try:
                 # The ACLED/UCDP/GeoParquet exports are part of the release, published with its tables.
-                exports.write_exports(staging, profile)
-                report = validate.validate_folder(staging, profile=profile)
+                with stages.time("exports"):
+                    exports.write_exports(staging, profile)
+                with stages.time("validate"):
+                    report = validate.validate_folder(staging, profile=profile, docs=docs)
             except Exception:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
             if not report.success:
                 _keep_failed_report(report, staging, out_dir)
                 raise BuildFailed("validation failed, nothing published:\n" + report.render())
-            publish.swap_in(staging, out_dir)
-    except (publish.BuildLocked, publish.UnsafeOutput, publish.TableSchemaError, ceasefire_stage.CeasefireFileError, ProfileError, exports.ExportError) as exc:
+            with stages.time("publish"):
+                publish.swap_in(staging, out_dir)
+    except (publish.BuildLocked, publish.UnsafeOutput, publish.TableSchemaError, ceasefire_stage.CeasefireFileError, ProfileError,
+            exports.ExportError, EngineError) as exc:
         raise BuildFailed(str(exc)) from exc
+    result.seconds = time.perf_counter() - started
     return result.summary()
 
 
@@ -212,4 +325,6 @@ def _keep_failed_report(report, staging: Path, out_dir: Path) -> None:
         os.rename(staging / "validation", failed)
         if report.docs_index is not None:
             report.docs_index = failed / Path(report.docs_index).relative_to(staging / "validation")
+        if report.summary_path is not None:
+            report.summary_path = failed / Path(report.summary_path).relative_to(staging / "validation")
     shutil.rmtree(staging, ignore_errors=True)

@@ -25,7 +25,10 @@ def _build(args: argparse.Namespace) -> int:
         profile = _profile(args)
         raw = Path(args.raw) if args.raw else profile.sample_raw or config.RAW_ROOT / profile.id
         out = Path(args.out) if args.out else config.default_out_dir(profile.id)
-        summary = build(raw, out, profile)
+        summary = build(
+            raw, out, profile, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler, cache=not args.no_cache,
+            docs=args.docs, progress=sys.stderr.isatty() and not args.quiet,
+        )
     except (BuildFailed, ProfileError) as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 1
@@ -46,11 +49,16 @@ def _rollback(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from pipeline import publish
     from pipeline.validate import validate_folder
 
+    out = Path(args.out)
     try:
-        report = validate_folder(Path(args.out))
-    except FileNotFoundError as exc:
+        if not out.is_dir():
+            raise FileNotFoundError(f"no folder to validate at {out}")
+        with publish.build_lock(out):  # no build swaps the release while it is read, and no two reports mix
+            report = validate_folder(out, docs=args.docs)
+    except (FileNotFoundError, publish.BuildLocked) as exc:
         print(f"validate: {exc}", file=sys.stderr)
         return 1
     print(report.render())
@@ -97,6 +105,16 @@ def _codebook(args: argparse.Namespace) -> int:
     from pipeline.codebook import main as codebook_main
 
     return codebook_main([])
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 class HelpFormatter(argparse.HelpFormatter):
@@ -154,6 +172,24 @@ def parser() -> argparse.ArgumentParser:
         "--out", metavar="FOLDER",
         help=f"output folder, a link to the current release (default: {processed} for the default conflict, else {processed}-<conflict>)",
     )
+    b.add_argument(
+        "--jobs", type=_positive_int, default=None, metavar="N",
+        help="worker processes for the per-report stages (reading, extraction, geocoding); 1 runs them in this process "
+        "(default: all cores; with --engine dask, the local cluster's workers)",
+    )
+    b.add_argument(
+        "--engine", choices=("local", "dask"), default="local",
+        help="where the per-report stages run: local processes, or a Dask cluster (needs the dask extra)",
+    )
+    b.add_argument(
+        "--scheduler", metavar="ADDRESS",
+        help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: none, a local cluster of --jobs workers)",
+    )
+    b.add_argument(
+        "--no-cache", action="store_true",
+        help="extract every report again, neither reading nor writing the extraction cache (data/cache/extract)",
+    )
+    b.add_argument("--docs", action="store_true", help="render the Great Expectations Data Docs too (several seconds; `make docs`)")
     b.set_defaults(func=_build)
 
     r = _command(
@@ -166,9 +202,11 @@ def parser() -> argparse.ArgumentParser:
     v = _command(
         sub, "validate", "run the expectation suites on a published folder",
         "Check the Parquet tables of a folder against the expectation suites in expectations/ and write the report "
-        "to FOLDER/validation/ (summary.html reads offline). Exit status 1 when an expectation fails.",
+        "to FOLDER/validation/ (summary.html reads offline). A file that cannot be read is a failure of its table; the "
+        "others are still checked. Holds the output's lock while it runs. Exit status 1 when an expectation fails.",
     )
     v.add_argument("--out", metavar="FOLDER", default=processed, help="folder holding the published tables")
+    v.add_argument("--docs", action="store_true", help="render the Great Expectations Data Docs beside summary.html (FOLDER/validation/index.html)")
     v.set_defaults(func=_validate)
 
     e = _command(

@@ -69,7 +69,7 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -1057,10 +1057,18 @@ def read_report(path: Path, raw_path: str, *, limits: Limits) -> tuple[list[dict
     return parse_report_file(data, raw_path, limits=limits)
 
 
-def read_raw_folder(raw_dir: Path, *, limits: Limits | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_raw_folder(
+    raw_dir: Path,
+    *,
+    limits: Limits | None = None,
+    read_files: Callable[[list[tuple[str, Path]], Limits], Iterable[tuple[list[dict], list[dict]]]] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Edge: walk ``raw_dir`` recursively in sorted order, parse every input, drop duplicate
     articles, and return (articles, rejects) with exactly the columns of schema.ARTICLES /
-    schema.REJECTS. Each reject is logged as a warning, each skipped entry at INFO."""
+    schema.REJECTS. Each reject is logged as a warning, each skipped entry at INFO.
+
+    ``read_files(inputs, limits)`` reads the inputs and yields :func:`read_report`'s result for
+    each, in order (the build passes one that reads them in worker processes)."""
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"raw folder not found: {raw_dir}")
@@ -1068,8 +1076,11 @@ def read_raw_folder(raw_dir: Path, *, limits: Limits | None = None) -> tuple[pd.
     scan = scan_raw_folder(raw_dir)
     articles: list[dict] = []
     rejects: list[dict] = list(scan.rejects)
-    for rel, path in scan.inputs:
-        got, bad = read_report(path, rel, limits=limits)
+    if read_files is None:
+        results: Iterable[tuple[list[dict], list[dict]]] = (read_report(path, rel, limits=limits) for rel, path in scan.inputs)
+    else:
+        results = read_files(scan.inputs, limits)
+    for got, bad in results:
         articles += got
         rejects += bad
     kept, duplicates = drop_duplicates(articles)

@@ -47,6 +47,8 @@ import pyarrow.parquet as pq
 from pipeline import schema
 
 MAX_SHOWN = 5
+# Rows per Parquet row group: a reader (or the writer) holds one group of a large table at a time.
+ROW_GROUP_ROWS = 10_000
 PANDAS_INT_DTYPES = {
     pa.int8(): pd.Int8Dtype(),
     pa.int16(): pd.Int16Dtype(),
@@ -286,7 +288,7 @@ def write_table(df: pd.DataFrame, table: str, folder: Path, *, build_info: dict 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{table}.parquet"
     tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(arrow, tmp)
+    pq.write_table(arrow, tmp, row_group_size=ROW_GROUP_ROWS)
     _fsync(tmp)
     os.replace(tmp, path)
     return path

@@ -36,6 +36,7 @@ import os
 import re
 import shutil
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -56,6 +57,7 @@ SUMMARY_PAGE = "summary.html"
 TOP_VALUES = 5  # values shown per categorical column in the summary page
 TYPE_CHECK = "expect_column_values_to_match_arrow_type"
 TABLE_CHECK = "expect_table_to_exist"
+UNREADABLE_CHECK = "expect_file_to_be_readable_parquet"
 
 # --- Rules beyond the field lists of schema.py -------------------------------------------
 
@@ -315,6 +317,23 @@ class SuiteError(RuntimeError):
     """A suite file is missing or holds expectations Great Expectations does not know."""
 
 
+PRELOAD_THREAD = "import-great-expectations"
+
+
+def preload() -> None:
+    """Import Great Expectations in a background thread (about 2 s of imports), for a build whose extraction
+    runs in worker processes while this one waits. :class:`pipeline.engine.LocalPool` waits for the thread
+    before it forks a worker again (a fork in the middle of an import would copy a held import lock)."""
+    if "great_expectations" in sys.modules or any(t.name == PRELOAD_THREAD for t in threading.enumerate()):
+        return
+    threading.Thread(target=_gx_checkpoint, name=PRELOAD_THREAD, daemon=True).start()
+
+
+def _gx_checkpoint() -> None:
+    _gx()
+    import great_expectations.checkpoint  # noqa: F401
+
+
 def _gx():
     """Great Expectations, imported on first use, without analytics and with its info logging off."""
     os.environ["GX_ANALYTICS_ENABLED"] = "False"
@@ -418,7 +437,8 @@ class ValidationReport:
     evaluated: int = 0
     not_evaluated: list[str] = field(default_factory=list)  # "table: expectation(column)" skipped for missing/mistyped columns
     seconds: float = 0.0
-    docs_index: Path | None = None
+    docs_index: Path | None = None  # the Great Expectations Data Docs, when rendered
+    summary_path: Path | None = None  # the offline report
 
     def render(self) -> str:
         data = [f for f in self.failures if not f.raised_exception]
@@ -432,12 +452,15 @@ class ValidationReport:
         if self.not_evaluated:
             lines.append(f"not evaluated ({len(self.not_evaluated)}: their columns are missing or mistyped): " + "; ".join(self.not_evaluated))
         if self.summary_page is not None:
-            lines.append(f"report: {self.summary_page} (reads offline; the Great Expectations Data Docs beside it need a network)")
+            docs = "; the Great Expectations Data Docs beside it need a network" if self.docs_index is not None else ""
+            lines.append(f"report: {self.summary_page} (reads offline{docs})")
         return "\n".join(lines)
 
     @property
     def summary_page(self) -> Path | None:
-        """The offline report written beside the Data Docs (see :func:`_write_summary`)."""
+        """The offline report (see :func:`_write_summary`), beside the Data Docs when they were rendered."""
+        if self.summary_path is not None:
+            return self.summary_path
         return None if self.docs_index is None else Path(self.docs_index).with_name(SUMMARY_PAGE)
 
 
@@ -445,7 +468,7 @@ class ValidationReport:
 
 
 def _check_structure(
-    tables: dict[str, pd.DataFrame], mistyped: dict[str, set[str]]
+    tables: dict[str, pd.DataFrame], mistyped: dict[str, set[str]], unreadable: tuple[str, ...] = ()
 ) -> tuple[dict[str, pd.DataFrame], dict[str, set[str]], list[Failure]]:
     """Tables present, columns of their Arrow types.
 
@@ -457,7 +480,8 @@ def _check_structure(
         df = tables.get(table)
         target = schema.arrow_schema(table)
         if df is None:
-            failures.append(Failure(table, TABLE_CHECK, [], {}, message="table missing"))
+            if table not in unreadable:
+                failures.append(Failure(table, TABLE_CHECK, [], {}, message="table missing"))
             unusable[table] = set(target.names)
             continue
         if df.columns.duplicated().any():
@@ -579,6 +603,11 @@ def _run_gx(frames: dict[str, pd.DataFrame], runs: dict[str, tuple[dict, list[di
     source = context.data_sources.add_pandas("tables")
 
     def failed_results(name: str, batch, frame: pd.DataFrame, data: dict, expectations: list[dict], result_format: dict, with_docs: bool) -> list:
+        if not with_docs:
+            # No result pages to render: validate the batch directly, without the stores a checkpoint saves
+            # the suite, the definition and the checkpoint into (they cost more than the checks on small tables).
+            outcome = batch.get_batch(batch_parameters={"dataframe": frame}).validate(_gx_suite({**data, "name": name}, expectations), result_format=result_format)
+            return [r for r in outcome.results if not r.success]
         suite = context.suites.add(_gx_suite({**data, "name": name}, expectations))
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
         checkpoint = gx.Checkpoint(name=name, validation_definitions=[definition], actions=actions if with_docs else [], result_format=result_format)
@@ -605,7 +634,7 @@ def _run_gx(frames: dict[str, pd.DataFrame], runs: dict[str, tuple[dict, list[di
 def validate_tables(
     tables: dict[str, pd.DataFrame], *, profile: Profile | None = None, docs_dir: Path | None = None, suites_dir: Path = config.EXPECTATIONS_DIR
 ) -> ValidationReport:
-    """Run the checks of our own code, then every table's suite; build Data Docs into ``docs_dir`` if given."""
+    """Run the checks of our own code, then every table's suite; build Data Docs and the offline report into ``docs_dir`` if given."""
     return _validate(tables, profile=profile or load_profile(), docs_dir=docs_dir, suites_dir=suites_dir)
 
 
@@ -617,10 +646,13 @@ def _validate(
     suites_dir: Path,
     failures: list[Failure] | None = None,
     mistyped: dict[str, set[str]] | None = None,
+    summary_dir: Path | None = None,
+    unreadable: list[str] | tuple[str, ...] = (),
 ) -> ValidationReport:
+    """``docs_dir``: where the Data Docs and the offline report go; ``summary_dir``: where only the offline report goes."""
     started = time.perf_counter()
     suites = load_suites(profile, suites_dir)
-    frames, unusable, found = _check_structure(tables, mistyped or {})
+    frames, unusable, found = _check_structure(tables, mistyped or {}, tuple(unreadable))
     failures = (failures or []) + found
     _add_derived(frames, unusable, profile)
     runs, skipped, evaluated = {}, [], 0
@@ -635,14 +667,18 @@ def _validate(
                 keep.append(e)
         runs[table] = (data, keep, _row_keys(table, unusable[table]) if len(frame) else [])
         evaluated += len(keep)
-    if docs_dir is not None and docs_dir.exists():
-        shutil.rmtree(docs_dir)
+    for folder in (docs_dir, summary_dir):
+        if folder is not None and folder.exists():
+            shutil.rmtree(folder)
     failures += _run_gx(frames, runs, docs_dir)
     report = ValidationReport(not failures, failures, evaluated, skipped, time.perf_counter() - started)
     if docs_dir is not None:
         report.docs_index = docs_dir / "index.html"
-        _write_summary(docs_dir, report, {t: f[[c for c in f.columns if not c.startswith("_")]] for t, f in frames.items()})
-        _mark_data_docs(docs_dir)
+    report_dir = docs_dir if docs_dir is not None else summary_dir
+    if report_dir is not None:
+        report.summary_path = report_dir / SUMMARY_PAGE
+        _write_summary(report_dir, report, {t: f[[c for c in f.columns if not c.startswith("_")]] for t, f in frames.items()})
+        _mark_data_docs(report_dir)
     return report
 
 
@@ -823,11 +859,16 @@ def profile_of_folder(out_dir: Path) -> Profile:
     return load_profile()
 
 
-def validate_folder(out_dir: Path, *, profile: Profile | None = None, docs: bool = True, suites_dir: Path = config.EXPECTATIONS_DIR) -> ValidationReport:
-    """Validate the Parquet files in ``out_dir``; Data Docs go to ``out_dir / "validation"`` (``index.html``, ``summary.html``).
+def validate_folder(
+    out_dir: Path, *, profile: Profile | None = None, docs: bool = False, summary: bool = True, suites_dir: Path = config.EXPECTATIONS_DIR
+) -> ValidationReport:
+    """Validate the Parquet files in ``out_dir``; the report goes to ``out_dir / "validation"``.
 
-    Each file's Arrow schema must equal the table's (names, order, types); a field that differs is
-    reported as a type failure and its column is not checked further.
+    ``summary``: write the offline report ``summary.html`` there; ``docs``: render the Great
+    Expectations Data Docs beside it too (``index.html``; several seconds more). Each file's Arrow
+    schema must equal the table's (names, order, types); a field that differs is reported as a type
+    failure and its column is not checked further. A file that cannot be read (truncated, corrupt,
+    not Parquet) is a failure of its table; the other tables are still checked.
     """
     if not out_dir.is_dir():
         raise FileNotFoundError(f"no folder to validate at {out_dir}")
@@ -838,14 +879,27 @@ def validate_folder(out_dir: Path, *, profile: Profile | None = None, docs: bool
         path = out_dir / f"{table}.parquet"
         if not path.is_file():
             continue
-        tables[table] = publish.read_table(out_dir, table)
+        try:
+            file_schema = pq.read_schema(path)
+            tables[table] = publish.read_table(out_dir, table)
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            reason = " ".join(str(exc).split())[:200]
+            failures.append(Failure(table, UNREADABLE_CHECK, [], {}, message=f"{path} cannot be read as Parquet: {reason}"))
+            tables[table] = None  # reported here; not "missing" again
+            continue
         expected = schema.arrow_schema(table)
-        for f in pq.read_schema(path):
+        for f in file_schema:
             if f.name in expected.names and not f.type.equals(expected.field(f.name).type):
                 failures.append(Failure(table, TYPE_CHECK, [f.name], {"type": str(expected.field(f.name).type)}, message=f"the file has {f.type}"))
                 mistyped.setdefault(table, set()).add(f.name)
-    docs_dir = out_dir / "validation" if docs else None
-    return _validate(tables, profile=profile, docs_dir=docs_dir, suites_dir=suites_dir, failures=failures, mistyped=mistyped)
+    unreadable = [t for t, df in tables.items() if df is None]
+    tables = {t: df for t, df in tables.items() if df is not None}
+    report_dir = out_dir / "validation"
+    report = _validate(
+        tables, profile=profile, docs_dir=report_dir if docs else None, summary_dir=report_dir if summary and not docs else None,
+        suites_dir=suites_dir, failures=failures, mistyped=mistyped, unreadable=unreadable,
+    )
+    return report
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -650,6 +650,7 @@ def test_write_exports_is_deterministic(events: pd.DataFrame, tmp_path: Path) ->
     assert not list(folder.glob(".*.tmp"))
 
 
+@pytest.mark.slow
 def test_a_build_publishes_the_exports_in_its_release_and_a_rebuild_keeps_them(sample_output: Path, tmp_path: Path) -> None:
     for name in exports.EXPORT_FILES:
         assert (sample_output / name).is_file(), name

@@ -170,14 +170,16 @@ def test_extract_failure_is_a_reject_and_not_an_article(tmp_path, profile, monke
     for rel, source in GOOD.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(source, tmp_path / rel)
-    real = build.extract_report
+    from pipeline import engine
+
+    real = engine.extract_report
 
     def flaky(article, gazetteer, prof):
         if article["raw_path"] == "good/ganja.txt":
             raise ValueError("[E088] Text of length 5000001 exceeds maximum of 1000000. " + "x" * 400)
         return real(article, gazetteer, prof)
 
-    monkeypatch.setattr(build, "extract_report", flaky)
+    monkeypatch.setattr(engine, "extract_report", flaky)
     tables = build.build_tables(tmp_path, profile=profile).tables
     assert "good/ganja.txt" not in set(tables["articles"]["raw_path"])
     [row] = tables["rejects"].itertuples()

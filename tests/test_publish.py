@@ -431,6 +431,7 @@ def test_load_reads_every_table_of_one_release(tmp_path):
         pipeline.load(tmp_path / "nothing")
 
 
+@pytest.mark.slow
 def test_a_reader_during_builds_sees_no_error_and_one_release(tmp_path):
     out = tmp_path / "processed"
     _publish(out, "b0")

@@ -562,10 +562,11 @@ def published(good, tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_validate_folder_builds_data_docs(published, tmp_path):
     out = tmp_path / "processed"
     shutil.copytree(published, out)
-    report = validate.validate_folder(out)
+    report = validate.validate_folder(out, docs=True)
     assert report.success, report.render()
     docs = out / "validation"
     assert report.docs_index == docs / "index.html" and report.docs_index.is_file()
@@ -577,12 +578,13 @@ def test_validate_folder_builds_data_docs(published, tmp_path):
     assert report.summary_page == docs / "summary.html" and f"report: {docs / 'summary.html'}" in report.render()
 
 
+@pytest.mark.slow
 def test_summary_page_profiles_every_table_offline(published, tmp_path):
     import re
 
     out = tmp_path / "processed"
     shutil.copytree(published, out)
-    validate.validate_folder(out)
+    validate.validate_folder(out, docs=True)
     page = (out / "validation" / "summary.html").read_text(encoding="utf-8")
     assert not re.search(r"<script|<link|<img|src=|@import|url\(", page), "the page must need nothing from elsewhere"
     events = publish.read_table(out, "events")
@@ -628,7 +630,7 @@ def test_validate_folder_reports_a_missing_file_and_a_mistyped_field(published, 
     arrow = pq.read_table(out / "events.parquet")
     i = arrow.schema.get_field_index("event_date")
     pq.write_table(arrow.set_column(i, "event_date", arrow["event_date"].cast(pa.string())), out / "events.parquet")
-    report = validate.validate_folder(out, docs=False)
+    report = validate.validate_folder(out, summary=False)
     assert failed(report) == {("rejects", PRESENT, ()), ("events", TYPE, ("event_date",))}
     assert not (out / "validation").exists()
 
@@ -641,3 +643,52 @@ def test_too_many_dropped_mentions_fail_validation(tmp_path):
     report = validate.validate_tables(tables)
     assert not report.success
     assert any(f.table == "dropped_mentions" and "_dropped_share" in f.columns for f in report.failures)
+
+
+def test_validate_folder_writes_the_offline_report_without_data_docs_by_default(published, tmp_path):
+    out = tmp_path / "processed"
+    shutil.copytree(published, out)
+    report = validate.validate_folder(out)
+    assert report.success, report.render()
+    assert report.summary_page == out / "validation" / "summary.html" and report.summary_page.is_file()
+    assert report.docs_index is None and not (out / "validation" / "index.html").exists()
+    assert f"report: {out / 'validation' / 'summary.html'} (reads offline)" in report.render()
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        pytest.param(lambda b: b[: len(b) // 2], id="truncated"),
+        pytest.param(lambda b: b"PAR1" + b"\0" * 64 + b"PAR1", id="garbage"),
+        pytest.param(lambda b: b"", id="empty"),
+    ],
+)
+def test_a_corrupt_parquet_file_is_a_failure_and_the_other_tables_are_still_checked(spoil, published, tmp_path):
+    out = tmp_path / "processed"
+    shutil.copytree(published, out)
+    path = out / "mentions.parquet"
+    path.write_bytes(spoil(path.read_bytes()))
+    events = publish.read_table(out, "events")
+    events.loc[0, "killed"] = -1
+    publish.write_table(events, "events", out)
+    report = validate.validate_folder(out)
+    assert not report.success
+    unreadable = [f for f in report.failures if f.table == "mentions"]
+    assert [f.expectation for f in unreadable] == [validate.UNREADABLE_CHECK]
+    assert str(path) in unreadable[0].message and path.exists()
+    assert any(f.table == "events" and f.columns == ["killed"] for f in report.failures)  # checked all the same
+    assert "mentions" in report.render() and report.summary_page.is_file()
+
+
+def test_the_validate_command_reports_a_corrupt_file_and_waits_for_no_build(published, tmp_path, capsys):
+    from pipeline.cli import main
+
+    out = tmp_path / "processed"
+    shutil.copytree(published, out)
+    (out / "articles.parquet").write_bytes(b"not parquet at all")
+    assert main(["-q", "validate", "--out", str(out)]) == 1
+    printed = capsys.readouterr().out
+    assert "articles" in printed and "cannot be read as Parquet" in printed and "Traceback" not in printed
+    with publish.build_lock(out):
+        assert main(["-q", "validate", "--out", str(out)]) == 1
+    assert "another build is writing" in capsys.readouterr().err

