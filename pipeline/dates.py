@@ -943,6 +943,30 @@ def _yearless_weekday_date(month: int, day: int, weekday: int, near: date, earli
     return min(options, key=lambda d: (abs((d - near).days), d)) if options else None
 
 
+PLUPERFECT = re.compile(r"(?i:\bhad\b|['’]d\s+been\b)")  # "had been held on Thursday": before the time of the report
+
+
+def _reports_the_day(text: str, start: int, end: int) -> bool:
+    """'... which it said continued on Thursday.': a weekday closing a sentence of the current reporting
+    (not a background or an aside frame) is a day the report has already seen."""
+    clause = re.split(r"[.;!?\n]", text[max(0, start - 200):start])[-1]
+    return (text[max(0, start - 3):start].lower() == "on " and bool(re.match(r"\s*[.;]", text[end:end + 2]))
+            and not PLUPERFECT.search(clause) and not _is_background(text, start, end) and not _in_an_aside(text, start))
+
+
+def _yearless_date(month: int, day: int, year: int | None, near: date, earliest: date, latest: date) -> date | None:
+    """``month``/``day`` in ``year`` (the text's), else in the year nearest to ``near``; between ``earliest`` and ``latest``."""
+    years = [year] if year else sorted(range(near.year - 1, near.year + 2), key=lambda y: abs(y - near.year))
+    for candidate_year in years:
+        try:
+            candidate = date(candidate_year, month, day)
+        except ValueError:
+            continue
+        if earliest <= candidate <= latest:
+            return candidate
+    return None
+
+
 def infer_published(
     text: str,
     *,
@@ -954,10 +978,11 @@ def infer_published(
 
     The latest explicit calendar date (not one announced for the future: "due on", "scheduled
     for"), moved forward to a later weekday that the text uses in the present reporting ("In a
-    statement on Monday", "the ministry said on Monday", "as of Wednesday morning") within three
-    days. An explicit date has a year, or a weekday that fixes it: "Tuesday, 27 October" takes the
-    year in which 27 October is a Tuesday nearest to ``near`` (the other reports' dates; default
-    ``latest``). Dates after ``latest`` (default: today) or before ``earliest_year`` (the conflict's
+    statement on Monday", "the ministry said on Monday", "as of Wednesday morning"), up to six days
+    on. A date's year is its own, or fixed by its weekday ("Tuesday, 27 October": the year in which
+    27 October is a Tuesday nearest to ``near``, the other reports' dates; default ``latest``), or
+    else the year of the text's latest dated day ("Since September 27, 2020 ... On October 15"), or
+    else the year nearest to ``near``. Dates after ``latest`` (default: today) or before ``earliest_year`` (the conflict's
     first year) are not publication dates. None when the text has no such date.
     """
     latest = latest or datetime.now(UTC).date()
@@ -965,13 +990,16 @@ def infer_published(
     near = min(max(near or latest, earliest), latest)
     spans = _candidates(text)
     explicit: list[date] = []
+    yearless: list[tuple[int, int]] = []
     for span in spans:
         if span.sub not in ("mdy", "dmy", "iso", "dotted"):
             continue
         g = span.match.groupdict()
-        if not g.get("y") and not (span.sub in ("mdy", "dmy") and g.get("wd")):
-            continue
         if FUTURE_BEFORE.search(_prefix(text, span.start)[-45:]):
+            continue
+        if not g.get("y") and not (span.sub in ("mdy", "dmy") and g.get("wd")):
+            if span.sub in ("mdy", "dmy"):
+                yearless.append((_month_number(g["mon"]), _day_number(g["d"])))
             continue
         if span.sub in ("iso", "dotted"):
             parsed, _ = _dp(f"{int(g['y']):04d}-{int(g['m']):02d}-{int(g['d']):02d}", ABSOLUTE_BASE)
@@ -985,6 +1013,12 @@ def infer_published(
                 parsed = _yearless_weekday_date(month, day, _weekday_number(g["wd"]), near, earliest, latest)
         if parsed is not None and earliest <= parsed <= latest:
             explicit.append(parsed)
+    # "On October 15" takes the year of the text's latest dated day ("Since September 27, 2020"), else the
+    # year nearest to ``near``; a yearless day is a calendar date as much as a dated one.
+    for month, day in yearless:
+        parsed = _yearless_date(month, day, max(explicit).year if explicit else None, near, earliest, latest)
+        if parsed is not None:
+            explicit.append(parsed)
     if not explicit:
         return None
     last = max(explicit)
@@ -992,9 +1026,10 @@ def infer_published(
     for span in spans:
         if span.sub != "weekday" or (span.match.group("pre") or "").lower() in ("next", "coming", "last", "previous", "past"):
             continue
-        if not (_is_framed(text, span.start, span.end) or AS_OF_BEFORE.search(text[max(0, span.start - 20) : span.start])):
+        if not (_is_framed(text, span.start, span.end) or AS_OF_BEFORE.search(text[max(0, span.start - 20) : span.start])
+                or _reports_the_day(text, span.start, span.end)):
             continue
         ahead = (_weekday_number(span.match.group("wd")) - last.weekday()) % 7
-        if 1 <= ahead <= 3 and last + timedelta(days=ahead) <= latest:
+        if ahead and last + timedelta(days=ahead) <= latest:
             inferred = max(inferred, last + timedelta(days=ahead))
     return datetime(inferred.year, inferred.month, inferred.day, tzinfo=UTC)

@@ -85,6 +85,7 @@ _DIGRAPH_LETTERS = str.maketrans({
     "ş": "sh", "Ş": "sh", "š": "sh", "Š": "sh", "ç": "ch", "Ç": "ch", "č": "ch", "Č": "ch",
     "ğ": "gh", "Ğ": "gh", "ž": "zh", "Ž": "zh",
 })
+_SCHWA_RE = re.compile("[əƏǝƎ]")
 _APOSTROPHES_RE = re.compile(r"['’‘`´ʼʻʹ′]")
 _NON_WORD_RE = re.compile(r"[\W_]+")
 def fold_name(text: str) -> str:
@@ -429,6 +430,8 @@ def _index_names(exact: dict, loose: dict, row: int, names: Iterable[tuple[str, 
     for name, quality in names:
         folded = fold_name(name)
         _add_posting(exact, folded, row, quality)
+        if _SCHWA_RE.search(name):  # "Mingəçevir" typed in plain letters: "Mingecevir" (ə as e, ç as c)
+            _add_posting(exact, fold_name(_SCHWA_RE.sub("e", name)), row, quality)
         if quality <= ALTERNATE and _has_latin_letter(folded):
             key = rules.loose_key(name, folded)
             if len(key) >= 3:

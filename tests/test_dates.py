@@ -382,6 +382,22 @@ def test_infer_published(text, expected):
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a day without a year takes the year of the text's dated days
+        ("Since 27 September 2020 the districts have been under fire.\n\nOn October 15, artillery hit three of them.", "2020-10-15"),
+        ("As of 9th of October, 31 homes had been destroyed; the count began on 27 September 2020.", "2020-10-09"),
+        # ... or the year nearest to the other reports', and a weekday closing a sentence of the news moves it on
+        ("Two reporters were hurt in the town on October 2.\n\nThe ministry reported more shelling, which it said went on on Thursday.", "2020-10-08"),
+        ("A mortar round hit the school on October 2. Talks had been held on Thursday.", "2020-10-02"),
+        ("Guns fell silent on October 2, the day the truce took effect on Monday.", "2020-10-02"),
+    ],
+)
+def test_infer_published_without_a_year(text, expected):
+    assert infer_published(text, near=D("2020-10-20"), latest=D("2026-12-01"), earliest_year=1988).date() == D(expected)
+
+
+@pytest.mark.parametrize(
     ("relative", "expected"),
     [("seeds/raw/000_8494f7265b4a0e6d.txt", "2020-10-12"), ("devset/reports/karabakh-second-truce-breached.txt", "2020-10-19")],
 )

@@ -183,3 +183,16 @@ def test_overnight_after_a_late_act_is_the_next_day(extract):
 )
 def test_drones_as_means_places_of_fighting_and_violations(text, expected, extract):
     assert [m["sub_event_type"] for m in extract(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "to shell" as a bare verb
+        ("The ministry said on Tuesday that Armenian units keep trying to shell Tartar and Barda.", ["Shelling/artillery/missile attack"] * 2),
+        # attackers who die at the place fought on the ground
+        ("The ministry said the raid on its post near Hadrut on Tuesday was repelled, leaving four assailants dead.", ["Armed clash"]),
+    ],
+)
+def test_bare_infinitives_and_assailants(text, expected, extract):
+    assert [m["sub_event_type"] for m in extract(text)] == expected

@@ -211,3 +211,16 @@ def test_an_agencys_own_crew_at_the_scene_is_its_observation(extract):
     text = "On Tuesday Azerbaijani rockets hit the centre of Martuni as a crew of Caspian Wire reporters were talking to residents at the scene."
     (m,) = extract(text, outlet="Caspian Wire (via Another Site)")
     assert (m["claimant_side"], m["claimants"]) == ("independent", ["Caspian Wire"])
+
+
+@pytest.mark.parametrize(
+    ("text", "sides"),
+    [
+        # fire "from" a party is that party's
+        ("On Tuesday Yerevan reported a farmer killed in the shelling from Azerbaijan of the villages near Vardenis.", {"Vardenis": "AZE"}),
+        # "the strike on A came hours after X shelled B": X is the agent at B only
+        ("The strike on Barda on Tuesday came hours after Azerbaijani forces shelled Stepanakert.", {"Barda": None, "Stepanakert": "AZE"}),
+    ],
+)
+def test_fire_from_a_party_and_two_acts_in_one_sentence(text, sides, extract):
+    assert {m["location_mention"]: m["perpetrator_side"] for m in extract(text)} == sides

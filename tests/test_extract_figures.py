@@ -221,3 +221,25 @@ def test_partitive_deaths_and_listed_crews(sentence, killed, injured):
 def test_years_relatives_zeros_and_lists(sentence, killed, injured):
     figures = parse_figures(sentence, LEXICON)
     assert (figures.killed, figures.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        # "the first/latest X who was killed" is one death
+        ("Yerevan reported the first villager who was killed by the barrage.", 1, None),
+        ("She was the third teacher to be killed in the district.", 1, None),
+        # people listed with their years of birth, before the verb of their kind
+        ("Anar Guliyev (1971) and Rauf Mammadov (1984) were injured when the shell hit their yard.", None, 2),
+        ("Three civilians – Elnur Hasanov (1990), Sabina Aliyeva (1975), Murad Isayev(2001) were killed and two others were hospitalized.", 3, 2),
+        ("Kamala Huseynova (1958) was hospitalized with shrapnel wounds.", None, 1),
+        # a second predicate of the same subject
+        ("Four Italian reporters filming near the school came under mortar fire and were wounded.", None, 4),
+        ("Two shepherds grazing sheep near the line strayed too close and were shot dead.", 2, None),
+        # a name with several comma asides
+        ("Ramil Qasimov, born in 1977, a resident of the village, a father of two, was killed by the blast.", 1, None),
+    ],
+)
+def test_ordinals_birth_year_lists_and_second_predicates(sentence, killed, injured):
+    figures = parse_figures(sentence, LEXICON)
+    assert (figures.killed, figures.injured) == (killed, injured)

@@ -261,3 +261,24 @@ def test_datelines_governments_largest_cities_and_distances(text, expected, extr
 def test_a_direction_names_a_list_whose_first_item_the_gazetteer_lacks(extract):
     text = "On Tuesday Azerbaijani drones flew in the direction of the Khatsakhik, Artsvanik and Davit Bek settlements and struck them, Yerevan said."
     assert {(m["location_mention"], m["geo_precision"]) for m in extract(text)} == {("Artsvanik", 2), ("Davit Bek", 2)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a point of comparison is no place
+        ("On Tuesday a rocket hit Ganja, the largest city after Baku, the ministry said.", [("Ganja", 1)]),
+        # two capitals of the parties "between" each other are their governments
+        ("Talks between Baku and Yerevan stalled after Armenian rockets hit Barda on Tuesday.", [("Barda", 1)]),
+        # a capital that "has reported" is a government
+        ("Baku has also reported Armenian shelling of Tartar on Tuesday.", [("Tartar", 1)]),
+        # a village named like a town of another district: the district the text gives, at precision 2
+        ("On Tuesday gunmen attacked a post near the village of Agdam in the Khojavend region, the ministry said.", [("Khojavend", 2)]),
+        # spellings: an Azerbaijani name without its marks; ay written ai
+        ("A missile struck Mingecevir on Tuesday, the ministry said.", [("Mingecevir", 1)]),
+        ("Rockets hit Beilagan on Tuesday, the ministry said.", [("Beilagan", 1)]),
+    ],
+)
+def test_comparisons_capital_pairs_namesakes_and_spellings(text, expected, extract):
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(text)] == expected
+

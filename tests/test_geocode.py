@@ -660,3 +660,20 @@ def test_one_name_is_one_place_in_a_report_and_a_named_region_says_which(tmp_pat
     events = build_tables(raw).tables["events"]
     martuni = events[events["location"] != "Mets Masrik"]
     assert martuni["location"].tolist() == ["Khojavend"]
+
+
+def test_a_landmark_is_coded_at_its_town_when_the_report_names_the_town_too(tmp_path):
+    """A cathedral the gazetteer places in Shusha, told in one paragraph, and the town in another: one event, at the town."""
+    from pipeline.build import build_tables
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "r.txt").write_text(
+        "---\npublished: 2020-10-14T12:00:00+04:00\n---\n"
+        "Azerbaijani rockets hit the town of Shushi on Tuesday, officials in Stepanakert said.\n\n"
+        "A reporter was hurt on Tuesday during the Azerbaijani shelling of the Ghazanchetsots cathedral, the agency said.\n",
+        encoding="utf-8",
+    )
+    result = build_tables(raw).tables
+    assert result["events"]["location"].tolist() == ["Shusha"]
+    assert any("place.site_in_town" in rules for rules in result["mentions"]["rules"])

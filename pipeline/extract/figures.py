@@ -134,6 +134,17 @@ def _split_kinds(text: str, lexicon: Lexicon) -> tuple[str, str]:
     return text[cut:], text[:cut]
 
 
+def _born_people(text: str, rule: str, lexicon: Lexicon) -> int | None:
+    """'A (1989), B (1962) and C (1967) were killed' gives 3: the people named with a year of birth before the
+    verb, counted from the previous casualty verb (the list of another kind ends there)."""
+    verb = lexicon.rx(rule).search(text)
+    if not verb:
+        return None
+    others = [m.end() for kind in ("killed", "injured") for m in lexicon.rx(f"figures.born_people_{kind}").finditer(text, 0, verb.start())]
+    start = max(others, default=0)
+    return len(lexicon.rx("figures.born_person").findall(text, start, verb.start())) or None
+
+
 def _listed_people(text: str, rule: str, lexicon: Lexicon) -> int | None:
     """'Two farmers, aged 50 and 61, and a teacher were injured' gives 3; 'two Armenian and two French journalists
     were injured' gives 4 (the first item's noun is the second's)."""
@@ -168,6 +179,9 @@ def _figure(kind: str, part: str, sentence: str, lexicon: Lexicon) -> tuple[tupl
         listed = _listed_people(part, rule, lexicon)
         if listed and (found is None or listed > found[0][0]):
             found = (listed, listed, listed), rule
+    born = _born_people(part, f"figures.born_people_{kind}", lexicon)
+    if born and (found is None or born > found[0][0]):
+        found = (born, born, born), f"figures.born_people_{kind}"
     family = lexicon.rx(f"figures.with_family_{kind}").search(part)
     if family:  # "a man and his two sons": the man too
         total = int(family.group("n") or family.group("m")) + 1

@@ -44,6 +44,7 @@ def find_places(sentence: str, gazetteer, profile: Profile, skip_until: int = 0,
     # "X (Y)": a name in brackets right after a place is its other name
     found = [p for i, p in enumerate(found) if not (i and _inside_brackets_after(sentence, found[i - 1], p))]
     found = _drop_containing_areas(sentence, found, lexicon)
+    found = _drop_governments_pair(sentence, found, lexicon, {c.lower() for c in profile.capitals.values()})
     found = _drop_non_sites(sentence, found, lexicon, dropped if dropped is not None else [])
     return _set_precision(sentence, found, lexicon, profile.near_village_precision)
 
@@ -91,6 +92,19 @@ def _drop_containing_areas(sentence: str, places: list[PlaceRef], lexicon: Lexic
     return [p for p in places if not (p.feature in SITE_FEATURES and any(t.admin1 and t.admin1 == p.admin1 for t in settled))]
 
 
+def _drop_governments_pair(sentence: str, places: list[PlaceRef], lexicon: Lexicon, capitals: set[str]) -> list[PlaceRef]:
+    """'talks between X and Y' where X and Y are both capitals of the conflict's parties: two governments, no place."""
+    def capital(p: PlaceRef) -> bool:
+        return p.location.lower() in capitals or p.surface.lower() in capitals
+
+    pairs = set()
+    for first, second in zip(places, places[1:], strict=False):
+        joined = lexicon.rx("place.list_joiner").match(sentence[first.end : second.start])
+        if joined and capital(first) and capital(second) and lexicon.rx("place.between").search(sentence[: first.start]):
+            pairs.update((first.start, second.start))
+    return [p for p in places if p.start not in pairs]
+
+
 def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dropped: list[PlaceRef]) -> list[PlaceRef]:
     """Drop launch sites, capitals standing for governments, seats of speakers, aliases in brackets and containers."""
     observer = lexicon.has("observer", sentence)
@@ -106,8 +120,8 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
             origins.append(p)  # "fired from X, Y and Z": every item of the list is a launch site
             continue
         region = rx("place.region_before").search(before[-ORIGIN_REACH:]) and not rx("place.precision2_after").match(after)
-        if rx("place.destination_before").search(before[-ORIGIN_REACH:]) or region:
-            continue  # "taken to X", "in eastern X" (but "the southern X district" is a district)
+        if rx("place.destination_before").search(before[-ORIGIN_REACH:]) or region or rx("place.comparison_before").search(before[-ORIGIN_REACH:]):
+            continue  # "taken to X", "in eastern X" (but "the southern X district" is a district), "the largest city after X"
         if rx("place.shooters_in_before").search(before[-ORIGIN_REACH:]) and rx("place.fired_at_after").match(after) and i + 1 < len(places):
             continue  # "troops in X fired small arms at Y": X is where the shooters were
         if observer and not rx("place.observer_from").search(before):
@@ -132,6 +146,10 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
         if i + 1 < len(places) and rx("place.frame_sector").match(after) and rx("place.frame_before").search(before):
             continue  # "In the X sector, positions at Y were shelled"
         if prev and rx("place.container_gap").match(sentence[prev.end : p.start]) and rx("place.precision2_after").match(after):
+            if not (p.is_admin and prev.admin1 and p.admin1 and prev.admin1 != p.admin1 and kept and kept[-1] is prev):
+                continue
+            # "the village of X in the Y region" where the gazetteer's X lies elsewhere: a namesake it lacks, coded at Y
+            kept[-1:] = [replace(p, precision=2, precision_rule="place.namesake_in_area")]
             continue
         kept.append(p)
     return kept

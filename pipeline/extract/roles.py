@@ -106,6 +106,11 @@ def code_sides(
     agents, targets = side_roles(clause.text, sides, clause.acts, lexicon)
     if not agents and clause.text != text:
         agents, more_targets = side_roles(text, find_sides(text, lexicon, speakers), sentence_acts, lexicon)
+        # "X hit A, hours after Y shelled B": the sentence tells two acts; each half keeps its own sides.
+        sequel = lexicon.rx("clause.sequence").search(text)
+        if sequel:
+            same_half = (lambda pos: pos < sequel.start()) if clause.start < sequel.start() else (lambda pos: pos >= sequel.start())
+            agents, more_targets = [a for a in agents if same_half(a[0])], [t for t in more_targets if same_half(t[0])]
         targets = targets or more_targets
     # An agent the text names explicitly ("shelled by X", "under X fire") wins over one read from word order.
     explicit = [a for a in agents if a[2] in EXPLICIT_AGENT_RULES]
