@@ -518,6 +518,7 @@ def bench_scale(args: argparse.Namespace) -> None:
                 rss = f"{r['rss_mb']:.0f}" + (f" (+{r['worker_rss_mb']:.0f}/worker)" if jobs > 1 else "")
                 print(f"  {reports:>8,} {jobs:>4} {label:>12} {r['seconds']:>8.1f} {rate:>10.1f} {rate / jobs:>9.1f} {r['cpu']:>7.0f} "
                       f"{r['stages'].get('extract', 0):>9.1f} {r['stages'].get('validate', 0):>10.1f} {rss:>20} {r['load']:>5.1f} {r['events']:>7,}", flush=True)
+                print("           stages: " + ", ".join(f"{name} {seconds:.1f}s" for name, seconds in r["stages"].items()), flush=True)
 
             one = _timed_build(raw, Path(tmp) / "out", 1)
             show("none", 1, one)
