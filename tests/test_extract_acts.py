@@ -196,3 +196,18 @@ def test_drones_as_means_places_of_fighting_and_violations(text, expected, extra
 )
 def test_bare_infinitives_and_assailants(text, expected, extract):
     assert [m["sub_event_type"] for m in extract(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # air defence bringing down a drone is no attack at the place it fell
+        ("On Tuesday Armenian air defence fired anti-aircraft missiles that took down a drone over Abovyan, the ministry said.", []),
+        ("BREAKING: Armenia shoots down two drones over Yerevan, as the fighting in Karabakh spreads.", []),
+        # "continued to fire settlements" as bulletins write it
+        ("On Tuesday the Armenian army continued to fire settlements in Tartar and Barda from heavy artillery, the ministry said.",
+         ["Shelling/artillery/missile attack"] * 2),
+    ],
+)
+def test_interceptions_and_fire_on_settlements(text, expected, extract):
+    assert [m["sub_event_type"] for m in extract(text)] == expected

@@ -224,3 +224,22 @@ def test_an_agencys_own_crew_at_the_scene_is_its_observation(extract):
 )
 def test_fire_from_a_party_and_two_acts_in_one_sentence(text, sides, extract):
     assert {m["location_mention"]: m["perpetrator_side"] for m in extract(text)} == sides
+
+
+@pytest.mark.parametrize(
+    ("text", "sides"),
+    [
+        # a party's name owning a town inside "subjected ... to fire" is no owner of the fire
+        ("On Tuesday the Armenian army once again subjected Azerbaijan's Barda to rocket fire, the prosecutors said.", {"Barda": "ARM"}),
+        # a casualty told in an "as a result of which" clause is no passive of the act
+        ("On Tuesday Armenian forces, deliberately aiming at homes, subjected the village of Qaraqoyunlu, Tartar district to heavy bombardment, "
+         "as a result of which a shepherd was killed.", {"Tartar": "ARM"}),
+    ],
+)
+def test_places_owned_inside_the_act_and_result_clauses(text, sides, extract):
+    assert {m["location_mention"]: m["perpetrator_side"] for m in extract(text)} == sides
+
+
+def test_a_territory_speaking_as_a_whole_is_a_claimant(extract):
+    mentions = extract("On Tuesday Nagorno-Karabakh reported rocket attacks by Azerbaijani troops on the Askeran district.")
+    assert [(m["location_mention"], m["claimant_side"]) for m in mentions] == [("Askeran", "ARM")]

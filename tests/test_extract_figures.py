@@ -243,3 +243,19 @@ def test_years_relatives_zeros_and_lists(sentence, killed, injured):
 def test_ordinals_birth_year_lists_and_second_predicates(sentence, killed, injured):
     figures = parse_figures(sentence, LEXICON)
     assert (figures.killed, figures.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        # the day of a month is no count, before the month or after it
+        ("The rockets that hit the town on October 2 killed one pensioner, injuring 4 more, the ombudsman said.", 1, 4),
+        ("On 3 November, 5 soldiers were wounded near the bridge.", None, 5),
+        # people named with "born in" after the verb that hurt them
+        ("A shell falling in the village resulted in injuring two passers-by - Ramil Aliyev, born in 1988, and Nigar Aliyeva, born in 1990.", None, 2),
+        ("The blast killed Tofig Jafarov, born in 1949, and wounded Elmira Jafarova, born in 1953, in their garden.", 1, 1),
+    ],
+)
+def test_days_of_a_month_and_people_born_in_a_year_after_the_verb(sentence, killed, injured):
+    figures = parse_figures(sentence, LEXICON)
+    assert (figures.killed, figures.injured) == (killed, injured)

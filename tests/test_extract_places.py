@@ -277,6 +277,8 @@ def test_a_direction_names_a_list_whose_first_item_the_gazetteer_lacks(extract):
         # spellings: an Azerbaijani name without its marks; ay written ai
         ("A missile struck Mingecevir on Tuesday, the ministry said.", [("Mingecevir", 1)]),
         ("Rockets hit Beilagan on Tuesday, the ministry said.", [("Beilagan", 1)]),
+        # a distance from a capital only says where the place is
+        ("Azerbaijani shells hit Abovyan, about 16 kilometres (10 miles) north of the capital of Yerevan, on Tuesday.", [("Abovyan", 1)]),
         # a front direction named after two towns joined by a hyphen: both at precision 2
         ("In the Jabrayil-Fuzuli direction, Armenian artillery shelled Azerbaijani positions on Tuesday.", [("Jabrayil", 2), ("Fuzuli", 2)]),
     ],

@@ -59,7 +59,8 @@ class Figures:
 def normalise_numbers(text: str, lexicon: Lexicon) -> str:
     protected = lexicon.rx("figures.vague_quantities").sub("many", THOUSANDS.sub("", text))
     converted = alpha2digit(protected, "en", threshold=0)
-    return lexicon.rx("figures.years").sub("", lexicon.rx("figures.ages").sub(" ", converted))
+    undated = lexicon.rx("figures.years").sub("", lexicon.rx("figures.ages").sub(" ", converted))
+    return lexicon.rx("figures.days").sub(lambda m: m.group("month") or "", undated)
 
 
 def _bounds(n: int, hedge: str | None, lexicon: Lexicon) -> tuple[int, int | None, int | None]:
@@ -137,12 +138,20 @@ def _split_kinds(text: str, lexicon: Lexicon) -> tuple[str, str]:
 def _born_people(text: str, rule: str, lexicon: Lexicon) -> int | None:
     """'A (1989), B (1962) and C (1967) were killed' gives 3: the people named with a year of birth before the
     verb, counted from the previous casualty verb (the list of another kind ends there)."""
+    person = lexicon.rx("figures.born_person")
     verb = lexicon.rx(rule).search(text)
-    if not verb:
+    if verb:
+        others = [m.end() for kind in ("killed", "injured") for m in lexicon.rx(f"figures.born_people_{kind}").finditer(text, 0, verb.start())]
+        before = len(person.findall(text, max(others, default=0), verb.start()))
+        if before:
+            return before
+    active = lexicon.rx(rule.replace("born_people_", "born_people_active_")).search(text)
+    if not active:
         return None
-    others = [m.end() for kind in ("killed", "injured") for m in lexicon.rx(f"figures.born_people_{kind}").finditer(text, 0, verb.start())]
-    start = max(others, default=0)
-    return len(lexicon.rx("figures.born_person").findall(text, start, verb.start())) or None
+    # "injuring A, born in 1992, and B, born in 1977": the people after the verb, up to a verb of the other kind
+    other = "injured" if rule.endswith("killed") else "killed"
+    end = lexicon.rx(f"figures.born_people_active_{other}").search(text, active.end())
+    return len(person.findall(text, active.end(), end.start() if end else len(text))) or None
 
 
 def _listed_people(text: str, rule: str, lexicon: Lexicon) -> int | None:
