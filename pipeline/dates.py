@@ -17,7 +17,7 @@ Rules (the coding rules' §4 and §9, and the choices made where they leave room
   Monday report is that day). "last <weekday>" (also "previous", "past") is the most recent one
   strictly before the reference day: "last Sunday" in a Saturday report is six days before, "last
   Friday" in a Saturday report is the day before. "next <weekday>" is in the future, so rejected.
-* "yesterday" is the day before; "today", "this morning", "tonight", "last night", "overnight",
+* "yesterday" (and "on the eve", not "on the eve of") is the day before; "today", "this morning", "tonight", "last night", "overnight",
   "at dawn" are the reference day. When the sentence also has a day in a reporting frame ("the
   ministry said on Monday that ... overnight"), these words count from that day instead. "just
   now" / "moments ago" give the reference day and the reference instant as the clock time. A
@@ -190,7 +190,7 @@ def _day_patterns() -> list[tuple[str, str]]:
     """(sub-kind, pattern) of day expressions and false friends; overlaps are resolved longest first."""
     return [
     ("mdy", rf"(?:(?P<pre>{_PRE})\s+)?(?:(?P<wd>{_WD_ANY}),?\s+)?(?P<mon>{_MONTH})(?:\s+|(?<=\.))(?P<d>{_DAY})"
-            rf"(?:\s*(?:[-–]|(?i:to|until|till))\s*(?P<d2>{_DAY}))?(?!\d|:\d)\b(?:,?\s+(?P<y>{_YEAR})\b)?"),
+            rf"(?:\s*(?:[-–]|(?i:to|until|till))\s*(?:(?P=mon)\s+)?(?P<d2>{_DAY}))?(?!\d|:\d)\b(?:,?\s+(?P<y>{_YEAR})\b)?"),
     ("dmy", rf"(?:(?P<pre>{_PRE})\s+)?(?:(?P<wd>{_WD_ANY}),?\s+)?(?:(?i:the)\s+)?(?<![\w.,:/-])(?P<d>{_DAY})"
             rf"(?:\s*(?:[-–]|(?i:to|and|until|till))\s*(?P<d2>{_DAY}))?\s+(?:(?i:of)\s+)?(?P<mon>{_MONTH})(?![a-z])"
             rf"(?:,?\s+(?P<y>{_YEAR})\b)?"),
@@ -203,9 +203,9 @@ def _day_patterns() -> list[tuple[str, str]]:
                 rf"(?:\s+(?P<part>(?i:morning|afternoon|evening|night|midday|overnight)))?(?![\w-])"),
     ("weekday_night", rf"(?i:(?:the\s+)?night\s+(?:of|from))\s+(?P<wd0>{_WD})\s+(?i:to|into|and)\s+(?P<wd>{_WD})\b"),
     ("weekday_night", rf"(?P<wd0>{_WD})\s+(?i:night)\s+(?i:into|to)\s+(?P<wd>{_WD})\b"),
-    ("relative", r"(?i:\b(?:the\s+day\s+before\s+yesterday|yesterday(?:['’]s)?(?:\s+(?:morning|afternoon|evening))?"
+    ("relative", r"(?i:\b(?:the\s+day\s+before\s+yesterday|yesterday(?:['’]s)?(?:\s+(?:morning|afternoon|evening))?|on\s+the\s+eve(?!\s+of)"
                  r"|(?:earlier|later)\s+today|today(?:['’]s)?|tonight|(?:early|late)\s+(?:this|today)\s+(?:morning|afternoon|evening)"
-                 r"|this\s+(?:morning|afternoon|evening)|(?:late\s+)?last\s+night|overnight"
+                 r"|this\s+(?:morning|afternoon|evening)|(?:late\s+)?last\s+night|overnight|(?:throughout|during|in)\s+the\s+night(?!\s+(?:of|from|before|to|into|between))"
                  r"|(?:at|around|before|since)\s+(?:dawn|daybreak|first\s+light)"
                  r"|(?P<now>just\s+now|moments\s+ago|(?:a\s+few\s+|several\s+)?minutes\s+ago)"
                  r"|(?P<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?P<unit>days?|weeks?)\s+ago)\b)"),
@@ -237,7 +237,7 @@ _TRIGGERS = {
     "month": r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)",
     "weekday": r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day",
     "digit": r"\d",
-    "relative": r"(?i:yesterday|today|tonight|morning|afternoon|evening|night|dawn|daybreak|first\s+light|ago|just\s+now)",
+    "relative": r"(?i:yesterday|today|tonight|morning|afternoon|evening|night|dawn|daybreak|first\s+light|ago|just\s+now|the\s+eve\b)",
     "period": r"(?i:week|month)",
     "noon": r"(?i:noon|midnight|midday)",
     "count": r"(?i:hour|day|week|month|year|decade)",
@@ -523,7 +523,7 @@ def _relative_days(span: _Span, base: date) -> tuple[date | None, date | None, s
         return parsed, parsed, "day"
     if "day before yesterday" in words:
         core = "2 days ago"
-    elif "yesterday" in words:
+    elif "yesterday" in words or re.search(r"\bthe\s+eve$", words):  # "on the eve": the day before, as translations write it
         core = "yesterday"
     else:
         core = "today"

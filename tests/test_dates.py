@@ -459,3 +459,19 @@ def test_a_day_in_a_relative_clause_about_something_else_is_an_aside():
 def test_an_abbreviated_month_without_a_space():
     day = dates.resolve_sentence("They attacked on Dec.27 at 15:30.", datetime(2020, 12, 28, 12, tzinfo=UTC)).day
     assert str(day.date_start) == "2020-12-27"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "on the eve" (not "on the eve of") is the day before, as translations write it
+        ("On the eve, the rescue service said, rockets hit Shushi.", "2020-11-03"),
+        # a night whose two days both name the month ends on the second day
+        ("On the night of November 2-November 3, rockets hit Shushi, the rescue service said.", "2020-11-03"),
+        # "throughout the night" is the night before the report, as "overnight" is
+        ("Shushi came under fire throughout the night, the rescue service said.", "2020-11-04"),
+    ],
+)
+def test_eves_nights_and_ranges_with_the_month_repeated(text, expected, extract):
+    mentions = extract(text, published=pd.Timestamp("2020-11-04T12:00:00+04:00"))
+    assert [str(m["event_date"]) for m in mentions] == [expected]

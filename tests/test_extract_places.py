@@ -286,3 +286,24 @@ def test_a_direction_names_a_list_whose_first_item_the_gazetteer_lacks(extract):
 def test_comparisons_capital_pairs_namesakes_and_spellings(text, expected, extract):
     assert [(m["location_mention"], m["geo_precision"]) for m in extract(text)] == expected
 
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a place that "continues" is no government unless it continues to act
+        ("The battle for the city of Shushi continues on its outskirts, the ministry said on Sunday.", [("Shushi", 1)]),
+        # two capitals that accuse each other are governments; a capital's "targeting of" civilians too
+        ("Baku and Yerevan accused each other of shelling Martuni on Sunday.", [("Martuni", 1)]),
+        ("A rocket hit a school in Tartar on Sunday, the ministry said, pointing at Yerevan's constant targeting of civilians.", [("Tartar", 1)]),
+        # hashtags of a quoted post
+        ("\"A school in #Tartar of #Azerbaijan was shelled by armed forces of #Armenia on Sunday.", [("Tartar", 1)]),
+    ],
+)
+def test_continuing_places_accusing_capitals_and_hashtags(text, expected, extract):
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(text)] == expected
+
+
+def test_a_hashtag_keeps_the_side_of_fire_by_a_party(extract):
+    mentions = extract("\"A school in #Tartar of #Azerbaijan was shelled by armed forces of #Armenia on Sunday.")
+    assert [m["perpetrator_side"] for m in mentions] == ["ARM"]

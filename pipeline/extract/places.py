@@ -93,14 +93,16 @@ def _drop_containing_areas(sentence: str, places: list[PlaceRef], lexicon: Lexic
 
 
 def _drop_governments_pair(sentence: str, places: list[PlaceRef], lexicon: Lexicon, capitals: set[str]) -> list[PlaceRef]:
-    """'talks between X and Y' where X and Y are both capitals of the conflict's parties: two governments, no place."""
+    """'talks between X and Y', 'X and Y accused each other' where X and Y are both capitals of the conflict's parties:
+    two governments, no place."""
     def capital(p: PlaceRef) -> bool:
         return p.location.lower() in capitals or p.surface.lower() in capitals
 
     pairs = set()
     for first, second in zip(places, places[1:], strict=False):
         joined = lexicon.rx("place.list_joiner").match(sentence[first.end : second.start])
-        if joined and capital(first) and capital(second) and lexicon.rx("place.between").search(sentence[: first.start]):
+        governments = lexicon.rx("place.between").search(sentence[: first.start]) or lexicon.rx("place.government_after").search(sentence[second.end :])
+        if joined and capital(first) and capital(second) and governments:
             pairs.update((first.start, second.start))
     return [p for p in places if p.start not in pairs]
 

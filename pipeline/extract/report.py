@@ -13,6 +13,7 @@ Pure: an article dict, the gazetteer and the profile in; a list of :class:`Menti
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, time
 
@@ -41,8 +42,14 @@ SMALL_ARMS_RULE = "cue.weapon.clash"  # the cue of small arms, machine guns, sni
 RECAP_PRECISIONS = ("month", "year")  # an act dated no closer than this recaps the war; it is no event
 
 
+HASHTAG = re.compile(r"#(?=\w)")
+
+
 def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
-    """All event mentions of one report, in text order."""
+    """All event mentions of one report, in text order. A hashtag's sign is read as a space ("#Aghdam district of
+    #Azerbaijan", as quoted posts write names): offsets stay those of the text."""
+    if "#" in article["text"]:
+        article = {**article, "text": HASHTAG.sub(" ", article["text"])}
     report = open_report(article, profile, gazetteer)
     lexicon, local = profile.lexicon, profile.local_time
     published = _reference_time(article, local)
@@ -100,7 +107,7 @@ def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
     claims.apply_denials(mentions, report)
     lead = next((line for line in lines[body_start:] if line.is_prose), None)
     if lead is not None:
-        timeline.date_lead_from_body(mentions, lead.end)
+        timeline.date_lead_from_body(mentions, lead.end, lexicon)
     return mentions
 
 

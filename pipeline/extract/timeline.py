@@ -174,13 +174,15 @@ def event_time(
 LEAD_DATED_IN_BODY_DAYS = 7  # how far before the report an act the body dates may lie for the lead to be that act
 
 
-def date_lead_from_body(mentions: list[Mention], lead_end: int) -> None:
+def date_lead_from_body(mentions: list[Mention], lead_end: int, lexicon: Lexicon) -> None:
     """A lead that tells an act without a date ("X's violation left six soldiers wounded there") summarises the act
     the body dates ("last Saturday X attacked there"): the same kind of act, at the same place, by the same side."""
     body = [m for m in mentions if m.char_start >= lead_end and m.date_expression and m.date_precision == "day"]
     for lead in mentions:
         if lead.char_start >= lead_end or "timeline.report_date" not in lead.rules:
             continue
+        if lexicon.rx("timeline.repeated_act").search(lead.sentence):
+            continue  # "X fired on Y for the second time in a week": the body's date is the first time
         days = {
             (m.date_start, m.date_end)
             for m in body
