@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import ceasefires as ceasefire_stage
-from pipeline import dates, exports, ingest, publish
+from pipeline import config, dates, exports, ingest, publish
 from pipeline.cache import ExtractionCache
 from pipeline.engine import MAX_EXTRACT_ERROR, Engine, EngineError, default_jobs, report_budget
 from pipeline.extract import Mention
@@ -280,7 +280,7 @@ def build(
                 extraction_cache.prune()
             result = build_tables(raw_dir, profile=profile, engine=runner, cache=extraction_cache, budget=budget, stages=stages)
             _require_articles(raw_dir, result.tables["rejects"], len(result.tables["articles"]))
-            build_info = {"raw_dir": str(raw_dir), "conflict": profile.id}
+            build_info = {"raw_dir": _shown_path(raw_dir), "conflict": profile.id}
             with stages.time("write"):
                 staging = publish.stage_tables(result.tables, out_dir, build_info=build_info, profile=profile)
             try:
@@ -302,6 +302,13 @@ def build(
         raise BuildFailed(str(exc)) from exc
     result.seconds = time.perf_counter() - started
     return result.summary()
+
+
+def _shown_path(path: Path) -> str:
+    """A folder inside the project as a path relative to it, whichever way it was given (the Parquet metadata of
+    two builds of the same folder are then the same bytes); any other folder as given."""
+    resolved = path.resolve()
+    return resolved.relative_to(config.ROOT).as_posix() if resolved.is_relative_to(config.ROOT) else str(path)
 
 
 def _require_articles(raw_dir: Path, rejects: pd.DataFrame, articles: int, shown: int = 10) -> None:

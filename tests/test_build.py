@@ -67,6 +67,7 @@ def test_every_event_is_traceable_to_its_words(published):
         assert articles.loc[m.report_id, "text"][m.char_start : m.char_end] == m.sentence
 
 
+@pytest.mark.slow
 def test_rebuild_is_byte_identical(published, tmp_path):
     again = tmp_path / "again"
     build(SAMPLE, again)
@@ -74,6 +75,7 @@ def test_rebuild_is_byte_identical(published, tmp_path):
         assert (again / f"{table}.parquet").read_bytes() == (published / f"{table}.parquet").read_bytes(), table
 
 
+@pytest.mark.slow
 def test_failed_validation_keeps_the_last_good_output(published, tmp_path, monkeypatch):
     out = tmp_path / "out"
     shutil.copytree(published, out)
@@ -217,3 +219,13 @@ def test_a_folder_of_undated_reports_keeps_them_and_summarises_without_a_horizon
     assert len(tables["articles"]) == 1 and tables["articles"]["published"].isna().all()
     assert len(tables["events"]) == 0 and len(tables["rejects"]) == 0
     assert tables["ceasefire_summary"]["days_in_force"].notna().all()
+
+
+def test_the_raw_folder_is_recorded_the_same_however_it_was_given(tmp_path):
+    """The Parquet metadata names the raw folder: relative to the project for a folder inside it, so that
+    `make data` (a relative path) and `build` (an absolute default) publish the same bytes."""
+    from pipeline import config
+    from pipeline.build import _shown_path
+
+    assert _shown_path(config.RAW_DIR) == _shown_path(config.RAW_DIR.relative_to(config.ROOT)) == "data/raw/karabakh-2020"
+    assert _shown_path(tmp_path) == str(tmp_path)

@@ -429,6 +429,7 @@ def test_one_corruption_fails_one_expectation(good, good_runs, monkeypatch, muta
     assert not any(f.raised_exception for f in report.failures), report.render()
 
 
+@pytest.mark.slow
 def test_corruption_checked_with_a_full_run(good):
     tables = copy.deepcopy(good)
     put("events", 0, killed_high=1)(tables)
