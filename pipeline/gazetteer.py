@@ -54,6 +54,7 @@ LOOSE_MENTION_MIN_LENGTH = 5  # shorter words in running text are never read by 
 
 POPULATED = ("city", "town", "village")
 AREA_FEATURES = ("district", "province")
+SITE_FEATURES = ("site", "feature")  # a building or landmark, which lies in a town
 WIDE_FEATURES = ("province", "region", "country")
 FEATURE_BONUS = {
     1: {"city": 0.5, "town": 0.5, "village": 0.5, "site": 0.5, "district": 0.4, "province": 0.4, "region": -0.5,

@@ -23,7 +23,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from pipeline import config
-from pipeline.gazetteer import Gazetteer, Place, PlaceMention, load_gazetteer
+from pipeline.gazetteer import SITE_FEATURES, Gazetteer, Place, PlaceMention, haversine_km, load_gazetteer
 from pipeline.profile import Profile, load_profile
 from pipeline.text import dateline_length
 
@@ -248,7 +248,7 @@ def _place_village(m, fallback: Geocoder, profile: Profile) -> bool:
     return True
 
 
-SITE_TOWN_DEGREES = 0.05  # a site this close to a town the report names (about 5 km) lies in it
+SITE_TOWN_KM = 3.0  # a site this close to a town the report names lies in it
 
 
 def locate(mentions: list, gazetteer: Gazetteer, profile: Profile, fallback: Geocoder | None = None) -> tuple[list, list[dict]]:
@@ -273,7 +273,7 @@ def locate(mentions: list, gazetteer: Gazetteer, profile: Profile, fallback: Geo
         here = [n for n in context_by_sentence[(m.report_id, m.char_start)] if n != m.location_mention]
         context_by_name.setdefault((m.report_id, m.location_mention), []).extend(here)
     located, dropped = [], []
-    features: dict[int, str] = {}
+    sites: set[int] = set()  # id() of the located mentions whose place is a building or landmark
     for m in mentions:
         # The other places of the sentences that name it say best which namesake is meant; else those of the report.
         here = list(dict.fromkeys(context_by_name[(m.report_id, m.location_mention)]))
@@ -297,25 +297,24 @@ def locate(mentions: list, gazetteer: Gazetteer, profile: Profile, fallback: Geo
             _place_village(m, fallback, profile)  # the village itself, where the online geocoder knows it
         _place_local_time(m, place, profile)
         located.append(m)
-        features[id(m)] = place.feature
-    _code_sites_at_their_towns(located, features)
+        if place.feature in SITE_FEATURES:
+            sites.add(id(m))
+    _code_sites_at_their_towns(located, sites)
     return located, dropped
 
 
-def _code_sites_at_their_towns(located: list, features: dict[int, str]) -> None:
+def _code_sites_at_their_towns(located: list, sites: set[int]) -> None:
     """A building or landmark (a cathedral, an airport) is coded at its town where the report names the town as
     a place of an act too, as a sentence naming both does: one incident, not one per name."""
-    from pipeline.extract.places import SITE_FEATURES
-
     towns: dict[str, list] = {}
     for m in located:
-        if features[id(m)] not in SITE_FEATURES and m.geo_precision == 1:
+        if id(m) not in sites and m.geo_precision == 1:
             towns.setdefault(m.report_id, []).append(m)
     for m in located:
-        if features[id(m)] not in SITE_FEATURES:
+        if id(m) not in sites:
             continue
         town = next((t for t in towns.get(m.report_id, []) if t.admin1 == m.admin1
-                     and abs(t.latitude - m.latitude) + abs(t.longitude - m.longitude) < SITE_TOWN_DEGREES), None)
+                     and haversine_km(t.latitude, t.longitude, m.latitude, m.longitude) <= SITE_TOWN_KM), None)
         if town is not None:
             m.location, m.admin1, m.country_iso3, m.geonameid = town.location, town.admin1, town.country_iso3, town.geonameid
             m.latitude, m.longitude = town.latitude, town.longitude

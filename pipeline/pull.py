@@ -310,7 +310,9 @@ class _Guard:
                     sock.shutdown(socket.SHUT_RDWR)
 
 
-class _GuardedHTTPConnection(http.client.HTTPConnection):
+class _Guarded:
+    """A connection that hands its socket to the fetch's guard (its deadline, and the check of the peer's address)."""
+
     def __init__(self, *args: Any, guard: _Guard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._guard = guard
@@ -320,14 +322,12 @@ class _GuardedHTTPConnection(http.client.HTTPConnection):
         self._guard.register(self.sock, self.host)
 
 
-class _GuardedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args: Any, guard: _Guard, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._guard = guard
+class _GuardedHTTPConnection(_Guarded, http.client.HTTPConnection):
+    pass
 
-    def connect(self) -> None:
-        super().connect()
-        self._guard.register(self.sock, self.host)
+
+class _GuardedHTTPSConnection(_Guarded, http.client.HTTPSConnection):
+    pass
 
 
 class _GuardedHTTPHandler(urllib.request.HTTPHandler):

@@ -94,12 +94,17 @@ def _generic_speakers(sentence: str, report: Report) -> list[tuple[int, int, Act
         found.append((m.start(), m.end(), Actor("claimant", name, party.code if party else "independent", lexicon.rx("claims.state_office"))))
     for m in lexicon.rx("claims.local_officials").finditer(sentence):
         found.append((m.start(), m.end(), Actor("claimant", "Local officials", LOCAL_SIDE, lexicon.rx("claims.local_officials"))))
-    observer = report.own_observer
-    if observer is not None and observer.name:
-        for m in re.finditer(re.escape(observer.name), sentence):
-            if lexicon.rx("claims.outlet_journalist").match(sentence[m.end() :]):
-                found.append((m.start(), m.end(), observer))
+    found += [(m.start(), m.end(), report.own_observer) for m in _outlet_named(sentence, report, "claims.outlet_journalist")]
     return found
+
+
+def _outlet_named(text: str, report: Report, rule: str) -> list[re.Match]:
+    """Where the report's own outlet is named with the words of ``rule`` after it ("X's correspondent")."""
+    name = report.own_observer.name if report.own_observer is not None else ""
+    if not name:
+        return []
+    after = report.lexicon.rx(rule)
+    return [m for m in re.finditer(re.escape(name), text) if after.match(text[m.end() :])]
 
 
 def _side_of_name(where: str, report: Report) -> str | None:
@@ -139,10 +144,7 @@ def attributed_claimants(sentence: str, report: Report, speakers: list[tuple[int
 
 def _own_people_there(text: str, report: Report) -> bool:
     """'... as a team of X journalists were talking to residents at the scene' (X the outlet)."""
-    lexicon, name = report.lexicon, report.own_observer.name if report.own_observer else ""
-    if not name or not lexicon.rx("claims.on_the_scene").search(text):
-        return False
-    return any(lexicon.rx("claims.outlet_crew").match(text[m.end() :]) for m in re.finditer(re.escape(name), text))
+    return bool(report.lexicon.rx("claims.on_the_scene").search(text)) and bool(_outlet_named(text, report, "claims.outlet_crew"))
 
 
 def recall_speaker(text: str, ctx: Context, lexicon: Lexicon) -> list[Actor]:

@@ -80,8 +80,9 @@ def _best_match(rule: str, text: str, lexicon: Lexicon) -> tuple[tuple[int, int 
             numbers[m.start("n")] = (int(m.group("n")), bool(MORE_AFTER.match(text, m.end("n")) or MORE_BEFORE.search(text, 0, m.start("n"))))
     if not found:
         return None
-    more = [n for _, (n, extra) in sorted(numbers.items()) if extra]
-    first = [n for _, (n, extra) in sorted(numbers.items()) if not extra]
+    told = [numbers[start] for start in sorted(numbers)]
+    more = [n for n, extra in told if extra]
+    first = [n for n, extra in told if not extra]
     if more and first and not lexicon.rx("figures.revision").search(text):
         # "five were killed ... and two others were killed": the others add to the first figure
         total = max(first) + sum(more)
@@ -135,21 +136,21 @@ def _split_kinds(text: str, lexicon: Lexicon) -> tuple[str, str]:
     return text[cut:], text[:cut]
 
 
-def _born_people(text: str, rule: str, lexicon: Lexicon) -> int | None:
+def _born_people(text: str, kind: str, lexicon: Lexicon) -> int | None:
     """'A (1989), B (1962) and C (1967) were killed' gives 3: the people named with a year of birth before the
-    verb, counted from the previous casualty verb (the list of another kind ends there)."""
+    verb of ``kind``, counted from the previous casualty verb (the list of another kind ends there)."""
     person = lexicon.rx("figures.born_person")
-    verb = lexicon.rx(rule).search(text)
+    verb = lexicon.rx(f"figures.born_people_{kind}").search(text)
     if verb:
-        others = [m.end() for kind in ("killed", "injured") for m in lexicon.rx(f"figures.born_people_{kind}").finditer(text, 0, verb.start())]
+        others = [m.end() for k in ("killed", "injured") for m in lexicon.rx(f"figures.born_people_{k}").finditer(text, 0, verb.start())]
         before = len(person.findall(text, max(others, default=0), verb.start()))
         if before:
             return before
-    active = lexicon.rx(rule.replace("born_people_", "born_people_active_")).search(text)
+    active = lexicon.rx(f"figures.born_people_active_{kind}").search(text)
     if not active:
         return None
     # "injuring A, born in 1992, and B, born in 1977": the people after the verb, up to a verb of the other kind
-    other = "injured" if rule.endswith("killed") else "killed"
+    other = "injured" if kind == "killed" else "killed"
     end = lexicon.rx(f"figures.born_people_active_{other}").search(text, active.end())
     return len(person.findall(text, active.end(), end.start() if end else len(text))) or None
 
@@ -184,18 +185,17 @@ def _listed_people(text: str, rule: str, lexicon: Lexicon) -> int | None:
 def _figure(kind: str, part: str, sentence: str, lexicon: Lexicon) -> tuple[tuple[int, int | None, int | None], str] | None:
     """((best, low, high), rule) of one kind of casualty: counted figures, a listed group, one person, or an explicit none."""
     found = _best_match(f"figures.{kind}", part, lexicon)
-    for rule in (f"figures.listed_{kind}", f"figures.listed_object_{kind}"):
-        listed = _listed_people(part, rule, lexicon)
-        if listed and (found is None or listed > found[0][0]):
-            found = (listed, listed, listed), rule
-    born = _born_people(part, f"figures.born_people_{kind}", lexicon)
-    if born and (found is None or born > found[0][0]):
-        found = (born, born, born), f"figures.born_people_{kind}"
     family = lexicon.rx(f"figures.with_family_{kind}").search(part)
-    if family:  # "a man and his two sons": the man too
-        total = int(family.group("n") or family.group("m")) + 1
-        if found is None or total > found[0][0]:
-            found = (total, total, total), f"figures.with_family_{kind}"
+    counted = [
+        (_listed_people(part, f"figures.listed_{kind}", lexicon), f"figures.listed_{kind}"),
+        (_listed_people(part, f"figures.listed_object_{kind}", lexicon), f"figures.listed_object_{kind}"),
+        (_born_people(part, kind, lexicon), f"figures.born_people_{kind}"),
+        # "a man and his two sons": the man too
+        (int(family.group("n") or family.group("m")) + 1 if family else None, f"figures.with_family_{kind}"),
+    ]
+    for n, rule in counted:  # a group counted person by person wins over a smaller figure
+        if n and (found is None or n > found[0][0]):
+            found = (n, n, n), rule
     if found is None and lexicon.rx(f"figures.single_{kind}").search(part):
         found = (1, 1, 1), f"figures.single_{kind}"
     if found is None and lexicon.rx(f"figures.none_{kind}").search(sentence):
@@ -249,11 +249,6 @@ def tally_clause_start(text: str, clause_bounds: list[tuple[int, int]], lexicon:
     """Where the clause with a running tally or background begins ("..., adding that attacks have so far ...")."""
     first_tally = min(s for s, _, _ in lexicon.matches("tally", text) + lexicon.matches("background", text))
     return max((s for s, e in clause_bounds if s <= first_tally), default=0)
-
-
-def figures_outside_tally(text: str, clause_bounds: list[tuple[int, int]], lexicon: Lexicon) -> Figures:
-    """Figures told before a running tally in the same sentence ("34 were hurt, adding that attacks have so far ...")."""
-    return parse_figures(text[: tally_clause_start(text, clause_bounds, lexicon)], lexicon)
 
 
 def _same_place(

@@ -9,12 +9,12 @@ from dataclasses import replace
 
 from pipeline.extract.context import Context
 from pipeline.extract.mention import Clause, PlaceRef
+from pipeline.gazetteer import SITE_FEATURES
 from pipeline.lexicon import Lexicon
 from pipeline.profile import Profile
 
 NOT_EVENT_AREAS = ("country", "region", "continent")
 SETTLEMENTS = ("village",)  # what a profile may code "near" at the place itself (coding rules §10: front-line villages)
-SITE_FEATURES = ("site", "feature")  # a building or landmark: coded at its town where the sentence names it
 ORIGIN_REACH = 60  # characters before a place searched for 'from (the direction of)'
 GOVERNMENT_REACH = 40
 PRECISION_REACH = 60
@@ -100,9 +100,9 @@ def _drop_governments_pair(sentence: str, places: list[PlaceRef], lexicon: Lexic
 
     pairs = set()
     for first, second in zip(places, places[1:], strict=False):
-        joined = lexicon.rx("place.list_joiner").match(sentence[first.end : second.start])
-        governments = lexicon.rx("place.between").search(sentence[: first.start]) or lexicon.rx("place.government_after").search(sentence[second.end :])
-        if joined and capital(first) and capital(second) and governments:
+        if not (capital(first) and capital(second) and lexicon.rx("place.list_joiner").match(sentence[first.end : second.start])):
+            continue
+        if lexicon.rx("place.between").search(sentence[: first.start]) or lexicon.rx("place.government_after").search(sentence[second.end :]):
             pairs.update((first.start, second.start))
     return [p for p in places if p.start not in pairs]
 

@@ -13,7 +13,6 @@ Pure: an article dict, the gazetteer and the profile in; a list of :class:`Menti
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import UTC, datetime, time
 
@@ -24,7 +23,6 @@ from pipeline.extract.context import Context, Report, open_report
 from pipeline.extract.figures import (
     Figures,
     attach_figures,
-    figures_outside_tally,
     give_lead_figures,
     keep_lead_figures,
     parse_figures,
@@ -42,14 +40,8 @@ SMALL_ARMS_RULE = "cue.weapon.clash"  # the cue of small arms, machine guns, sni
 RECAP_PRECISIONS = ("month", "year")  # an act dated no closer than this recaps the war; it is no event
 
 
-HASHTAG = re.compile(r"#(?=\w)")
-
-
 def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
-    """All event mentions of one report, in text order. A hashtag's sign is read as a space ("#Aghdam district of
-    #Azerbaijan", as quoted posts write names): offsets stay those of the text."""
-    if "#" in article["text"]:
-        article = {**article, "text": HASHTAG.sub(" ", article["text"])}
+    """All event mentions of one report, in text order."""
     report = open_report(article, profile, gazetteer)
     lexicon, local = profile.lexicon, profile.local_time
     published = _reference_time(article, local)
@@ -197,10 +189,10 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         if not tally and not question and (acts or found_places or lexicon.rx("timeline.truce_word").search(text) or lexicon.rx("timeline.date_statement").match(text)):
             timeline.remember_date(ctx, text, local, timeline.LIST_SCOPE if lead_in else sentence.line, lexicon, number)
         own_acts = acts
-        if tally:
-            bounds = clause_bounds(text, lexicon)
-            figures = figures_outside_tally(text, bounds, lexicon)
-            own_acts = [a for a in acts if a.start < tally_clause_start(text, bounds, lexicon)]
+        if tally:  # figures told before a running tally ("34 were hurt, adding that attacks have so far ...")
+            cut = tally_clause_start(text, clause_bounds(text, lexicon), lexicon)
+            figures = parse_figures(text[:cut], lexicon)
+            own_acts = [a for a in acts if a.start < cut]
         elif question:
             figures = Figures()
         if figures.any():

@@ -162,10 +162,11 @@ def code_target(clause: Clause, place: PlaceRef, profile: Profile, sub_event_typ
     # "a town near the front line": the line says where, it was not hit
     where = lexicon.rx("roles.location_before")
     cues = [c for c in cues if not (lexicon.rx("roles.line_word").fullmatch(clause.text[c[0] : c[1]]) and where.search(clause.text[: c[0]]))]
-    descriptors = [c for c in cues if _describes_a_place(clause, c[0], c[1], lexicon)]
+    place_words = [c for c in cues if _describes_a_place(clause, c[0], c[1], lexicon)]
     # "not far from the villages of X": where, not what was hit; "shelled the villages of X": the villages
-    descriptors = [c for c in descriptors if not where.search(clause.text[: c[0]])] if (where := lexicon.rx("roles.near_words_before")) else descriptors
-    cues = [c for c in cues if not _describes_a_place(clause, c[0], c[1], lexicon)] or descriptors
+    near = lexicon.rx("roles.near_words_before")
+    descriptors = [c for c in place_words if not near.search(clause.text[: c[0]])]
+    cues = [c for c in cues if c not in place_words] or descriptors
     if cues:
         best = min(cues, key=lambda c: min(abs(c[0] - place.start), abs(c[1] - place.end)))
         return (best[2] if best[2] in TARGET_LABELS else "unknown"), best[3]

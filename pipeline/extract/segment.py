@@ -17,6 +17,7 @@ LIST_AND = re.compile(r"and\s+(?:the\s+)?")
 TABLE_FIELD = re.compile(r"\s[-–—|]\s")
 BULLET_MARK = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")
 AGENCY_TAG = re.compile(r"^\s*/[A-Za-z][\w .-]{1,24}/\.?\s*")
+HASHTAG = re.compile(r"#(?=\w)")  # "a school in #Town of #Country", as quoted posts write names
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
 
 
@@ -26,7 +27,8 @@ def sentence_text(text: str, skip: int, lead_in: str) -> tuple[str, int, bool]:
 
     A bullet mark is blanked; a table row's field separators become commas ("26 Oct – X district –
     shelling – 1 injured" is one record, not clauses); a dateline or entry stamp is blanked; a list
-    item is read after its lead-in. Typographic quotes become plain ones. Offsets stay those of the text.
+    item is read after its lead-in. Typographic quotes become plain ones, and a hashtag's sign a space. Offsets stay
+    those of the text.
     """
     item = BULLET_MARK.sub(lambda m: " " * len(m.group(0)), text)
     record = bool(TABLE_FIELD.search(item) and (lead_in or len(TABLE_FIELD.findall(item)) >= 2))
@@ -37,7 +39,7 @@ def sentence_text(text: str, skip: int, lead_in: str) -> tuple[str, int, bool]:
     tag = AGENCY_TAG.match(item)
     if tag:  # "/TASS/. One civilian ...": the wire's tag, not a source the sentence cites
         item = " " * tag.end() + item[tag.end():]
-    read = ((f"{lead_in} " if lead_in else "") + item).translate(APOSTROPHES)
+    read = HASHTAG.sub(" ", ((f"{lead_in} " if lead_in else "") + item).translate(APOSTROPHES))
     return read, max(skip, len(lead_in) + 1 if lead_in else 0), record
 
 
