@@ -164,7 +164,7 @@ def test_a_side_inside_a_speakers_name_is_no_agent(extract):
 @pytest.mark.parametrize(
     ("text", "perpetrator_side"),
     [
-        ("One civilian was killed on Tuesday in Azerbaijan's shelling of the Armenian villages near Vardenis, the ministry said.", "AZE"),
+        ("Azerbaijan's shelling of Armenian villages near Vardenis killed a civilian on Tuesday, the ministry said.", "AZE"),
         ("Gubadli, a town that was taken by Azerbaijani troops this week, came under Armenian artillery fire on Tuesday, Baku said.", "ARM"),
     ],
 )
@@ -187,10 +187,10 @@ def test_units_of_an_army_attacked_are_the_target(extract):
     ("text", "perpetrator_side"),
     [
         # the fire "of" a party's forces, and a weapon owned by them
-        ("On Tuesday, as a result of the artillery fire of the Armenian Armed Forces, a farmer was killed in the Tartar district.", "ARM"),
+        ("On Tuesday the artillery fire of the Armenian Armed Forces killed a farmer in the Tartar district.", "ARM"),
         ("On Tuesday the Armenian Armed Forces’ rocket hit a house in Tartar and killed a boy.", "ARM"),
         # the side whose unit was fired on is the target, not the agent
-        ("On Tuesday the Azerbaijani army opened fire on a unit of the Armenian troops in Vardenis and used aircraft as well.", "AZE"),
+        ("On Tuesday Azerbaijani soldiers fired on a unit of the Armenian troops near Vardenis, the statement said.", "AZE"),
         # the side whose air defences destroyed a drone stopped the act
         ("On Tuesday a drone struck a farm near Vardenis before being destroyed by Armenian air defences.", "AZE"),
     ],
@@ -217,7 +217,7 @@ def test_an_agencys_own_crew_at_the_scene_is_its_observation(extract):
     ("text", "sides"),
     [
         # fire "from" a party is that party's
-        ("On Tuesday Yerevan reported a farmer killed in the shelling from Azerbaijan of the villages near Vardenis.", {"Vardenis": "AZE"}),
+        ("On Tuesday Yerevan said a farmer died when the shelling from Azerbaijan reached villages near Vardenis.", {"Vardenis": "AZE"}),
         # "the strike on A came hours after X shelled B": X is the agent at B only
         ("The strike on Barda on Tuesday came hours after Azerbaijani forces shelled Stepanakert.", {"Barda": None, "Stepanakert": "AZE"}),
     ],

@@ -86,7 +86,7 @@ def test_at_least_forty_cases():
     ("text", "killed", "injured"),
     [
         ("Shells hit a cemetery in Tartar on Tuesday; 3 civilians were killed and 3 seriously wounded, the office said.", 3, 3),
-        ("One of the people injured in the shelling of Tartar on Tuesday has died, bringing the total number of fatalities to four, the office said.", 4, None),
+        ("One of those wounded when shells hit Tartar on Tuesday died in hospital, bringing the total number of fatalities to four, the office said.", 4, None),
         ("Shelling hit Fuzuli on Tuesday. Some 40 civilians were killed and 200 wounded from September 27 up till now, the office said.", None, None),
     ],
 )
@@ -110,7 +110,7 @@ def test_more_figures(text, killed, injured, extract):
         ("A shell killed a teenager in a village of the Barda district on Tuesday, thus bringing the number of civilians killed to 93 since September 27.",
          "Barda", 1, None),
         # a total over two days belongs to no single day
-        ("Azerbaijan accused Armenia of shelling Barda in two days of attacks, killing at least 25 people.", "Barda", None, None),
+        ("Azerbaijan said Armenian shelling of Barda had left at least 25 dead in two days of attacks.", "Barda", None, None),
     ],
 )
 def test_figures_across_sentences(text, place, killed, injured, extract):
@@ -121,7 +121,7 @@ def test_figures_across_sentences(text, place, killed, injured, extract):
 def test_no_casualties_yesterday_and_today_reaches_both_days(extract):
     text = (
         '"Shushi is still under fire now. The town was shelled all day yesterday. '
-        'No casualties have been reported in Shushi yesterday and today," the emergency service said.'
+        'There were no casualties in Shushi yesterday and today," the emergency service said.'
     )
     mentions = extract(text, published=pd.Timestamp("2020-11-07T12:00:00+04:00"))
     assert sorted(str(m["event_date"]) for m in mentions) == ["2020-11-06", "2020-11-07"]
@@ -143,7 +143,7 @@ def test_added_and_bare_figures(sentence, killed, injured):
 
 def test_a_lead_toll_waits_for_the_place_named_next(extract):
     text = (
-        "One civilian was killed and two were wounded in Azerbaijani shelling on Armenia, the defence ministry said Tuesday.\n\n"
+        "Azerbaijani shelling on Armenia left one civilian dead and two wounded, the defence ministry said Tuesday.\n\n"
         '"Azerbaijani forces opened artillery fire on the settlement of Davit Bek," the spokeswoman wrote.'
     )
     (m,) = extract(text)
@@ -159,7 +159,7 @@ def test_the_capital_and_its_name_are_one_place_for_figures(extract):
     ("sentence", "killed", "injured"),
     [
         # a person's name before "was injured"; patronymics
-        ("In the attack soldier Ganbarov Elmir Rayil oglu was killed and soldier Aliyev Emin Suleyman oglu was injured.", 1, 1),
+        ("During the raid private Mammadov Tural Vugar oglu was killed and private Hasanov Elchin Rafig oglu was injured.", 1, 1),
         # a parenthetical between the victim and the verb
         ("On Tuesday an old woman was, according to the ombudsman, killed by a drone in her flat.", 1, None),
         # lower-case words are no names: "nobody there had been hurt" is a zero
@@ -175,7 +175,7 @@ def test_figures_of_the_shelling_just_told_a_paragraph_on(extract):
     text = (
         "The Azerbaijani military again targeted Stepanakert overnight, the emergency service said on Tuesday.\n\n"
         "Houses and cars were damaged.\n\n"
-        '"Three civilians were injured in the overnight shelling and taken to hospital," the service said.'
+        '"Three residents were hurt in the shelling overnight and needed treatment," the service said.'
     )
     (m,) = extract(text)
     assert m["injured"] == 3

@@ -224,7 +224,7 @@ def test_where_a_speaker_spoke_is_no_place(extract):
         # a village named like a district, in another district: the district named after it
         ("Armenian fighters attacked Azerbaijani units near Aghdam (Akaku) village, Khojavend district, on Tuesday.", ["Khojavend"]),
         # a dash opens the list of the towns shelled
-        ("The ministry said Armenian forces were shelling three of its towns – Beylagan, Barda and Terter – on Tuesday.", ["Beylagan", "Barda", "Terter"]),
+        ("Armenian guns pounded three of its towns – Beylagan, Barda and Terter – on Tuesday, the ministry said.", ["Beylagan", "Barda", "Terter"]),
         # a reporter's position is no place
         ('"The bombardment has started again in Stepanakert," he said on Tuesday, reporting from the town of Goris.', ["Stepanakert"]),
     ],
@@ -249,7 +249,7 @@ def test_a_given_name_between_a_surname_and_a_fathers_name_is_no_place(extract):
         # a dateline with a colon; a capital that "pushed its offensive" is a government
         ("YEREVAN, Armenia: Shelling went on near Martuni on Tuesday as Baku pushed its offensive, officials said.", [("Martuni", 2)]),
         # the largest city of a territory is its capital in the profile
-        ("At least three civilians of Nagorno-Karabakh's largest city were killed on Tuesday in shelling by Azeri forces.", [("Khankendi", 1)]),
+        ("On Tuesday Azeri shelling killed two residents of Nagorno-Karabakh's largest city, officials said.", [("Khankendi", 1)]),
         # "15 kilometres (9 miles) to the south of Y" only says where X is
         ("Shushi, 15 kilometres (9 miles) to the south of Stepanakert, was also attacked on Tuesday, officials said.", [("Shushi", 1)]),
     ],
@@ -278,7 +278,7 @@ def test_a_direction_names_a_list_whose_first_item_the_gazetteer_lacks(extract):
         ("A missile struck Mingecevir on Tuesday, the ministry said.", [("Mingecevir", 1)]),
         ("Rockets hit Beilagan on Tuesday, the ministry said.", [("Beilagan", 1)]),
         # a distance from a capital only says where the place is
-        ("Azerbaijani shells hit Abovyan, about 16 kilometres (10 miles) north of the capital of Yerevan, on Tuesday.", [("Abovyan", 1)]),
+        ("On Tuesday Azerbaijani shells landed in Abovyan, some 15 km north of the capital of Yerevan, officials said.", [("Abovyan", 1)]),
         # a front direction named after two towns joined by a hyphen: both at precision 2
         ("In the Jabrayil-Fuzuli direction, Armenian artillery shelled Azerbaijani positions on Tuesday.", [("Jabrayil", 2), ("Fuzuli", 2)]),
     ],
