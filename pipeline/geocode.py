@@ -249,6 +249,7 @@ def _place_village(m, fallback: Geocoder, profile: Profile) -> bool:
 
 
 SITE_TOWN_KM = 3.0  # a site this close to a town the report names lies in it
+AREA_NAMED_RULE = "place.precision2_after"  # the rule of a name followed by an area word ("the X region")
 
 
 def locate(mentions: list, gazetteer: Gazetteer, profile: Profile, fallback: Geocoder | None = None) -> tuple[list, list[dict]]:
@@ -279,6 +280,9 @@ def locate(mentions: list, gazetteer: Gazetteer, profile: Profile, fallback: Geo
         here = list(dict.fromkeys(context_by_name[(m.report_id, m.location_mention)]))
         near = tuple(here or (n for n in distinct[m.report_id] if n != m.location_mention))
         place = gazetteer.resolve(m.location_mention, precision=m.geo_precision, near=near)
+        if place is not None and place.geo_precision < 3 and AREA_NAMED_RULE in m.rules:
+            # "the X region" where X names a province and a village: the province, whatever the village's context
+            place = next((c for c in gazetteer.candidates(m.location_mention, precision=m.geo_precision, near=near) if c.geo_precision >= 3), place)
         if place is None:
             dropped.append({"mention": m, "stage": "geocode", "reason": f"no gazetteer entry for {m.location_mention!r}"})
             continue
@@ -289,7 +293,7 @@ def locate(mentions: list, gazetteer: Gazetteer, profile: Profile, fallback: Geo
             dropped.append({"mention": m, "stage": "geocode", "reason": f"{place.location} lies in {place.admin1}, outside the conflict's areas"})
             continue
         if place.geo_precision >= 3:
-            dropped.append({"mention": m, "stage": "geocode", "reason": f"{place.location} is a region: region-only mentions are no events"})
+            dropped.append({"mention": m, "stage": "geocode", "reason": f"{place.admin1 or place.location} is a region: region-only mentions are no events"})
             continue
         m.location, m.admin1, m.country_iso3, m.geonameid = place.location, place.admin1, place.country_iso3, place.geonameid
         m.latitude, m.longitude, m.geo_precision = place.latitude, place.longitude, place.geo_precision

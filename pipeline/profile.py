@@ -37,7 +37,7 @@ PROFILE_FILE = "profile.yaml"
 REQUIRED_KEYS = ("id", "name", "language", "parties", "event_countries", "timezone")
 OPTIONAL_KEYS = (
     "first_year", "sample_raw", "source", "zone_words", "bounding_boxes", "gazetteer", "exports", "party_aliases", "codebook_examples",
-    "unstated_fire", "near_village_precision", "capitals", "event_admin1",
+    "unstated_fire", "near_village_precision", "capitals", "event_admin1", "perpetrator_from_holder",
 )
 PARTY_KEYS = ("code", "name", "force", "civilians", "country_iso3", "opposes", "government", "territory", "holds", "aliases", "note")
 GAZETTEER_KEYS = ("preferred_countries", "focus_admin1", "surname_suffixes")
@@ -92,6 +92,7 @@ class Profile:
     near_village_precision: int = 2  # precision of "near <village>" (1 where front-line villages are coded at themselves)
     capitals: Mapping[str, str] = field(default_factory=dict)  # lower-case name of a state or territory -> its capital
     event_admin1: tuple[str, ...] = ()  # first-level divisions events are coded in (empty: all of the event countries)
+    perpetrator_from_holder: bool = False  # remote fire with no shooter named comes from the opponents of the place's holder
 
     def in_event_area(self, country_iso3: str | None, admin1: str | None) -> bool:
         """Whether a place in this country and first-level division can be where an event happened."""
@@ -322,8 +323,15 @@ def parse_profile(data: object, folder: Path, *, root: Path = config.ROOT) -> Pr
         unstated_fire=_sub_event_type(data.get("unstated_fire", "Shelling/artillery/missile attack"), f"{where}: unstated_fire"),
         near_village_precision=_precision(data.get("near_village_precision", 2), f"{where}: near_village_precision"),
         event_admin1=_strings(data.get("event_admin1"), f"{where}: event_admin1"),
+        perpetrator_from_holder=_flag(data.get("perpetrator_from_holder", False), f"{where}: perpetrator_from_holder"),
         capitals=MappingProxyType({str(k).lower(): str(v) for k, v in _mapping(data.get("capitals"), f"{where}: capitals").items()}),
     )
+
+
+def _flag(value: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ProfileError(f"{where}: expected true or false, got {value!r}")
+    return value
 
 
 def _sub_event_type(value: object, where: str) -> str:

@@ -211,3 +211,21 @@ def test_bare_infinitives_and_assailants(text, expected, extract):
 )
 def test_interceptions_and_fire_on_settlements(text, expected, extract):
     assert [m["sub_event_type"] for m in extract(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        # a sentence that only names the weapons used gives the means of the fire told before it
+        ("On Tuesday Armenian units fired on army posts in the Tovuz region. Snipers and machine guns were used, the ministry said.", "Armed clash"),
+        ("On Tuesday Armenian units fired on army posts in the Tovuz region. Mortars were used, the ministry said.", "Shelling/artillery/missile attack"),
+        # a verb of shelling whose only means are small arms tells small-arms fire
+        ("On Tuesday Armenian units shelled the border villages of the Tovuz region. They used small arms.", "Armed clash"),
+        ("On Tuesday Armenian units shelled the border villages of the Tovuz region. They used automatic rifles and mortars.", "Shelling/artillery/missile attack"),
+        # with no sentence naming the means, fire of unstated means stays the profile's default
+        ("On Tuesday Armenian units fired on army posts in the Tovuz region. The ministry reported no losses.", "Shelling/artillery/missile attack"),
+    ],
+)
+def test_the_means_named_in_the_next_sentence_decide_the_act(text, sub_event_type, extract):
+    mentions = extract(text)
+    assert [(m["location_mention"], m["sub_event_type"]) for m in mentions] == [("Tovuz", sub_event_type)]

@@ -218,8 +218,8 @@ def test_an_agencys_own_crew_at_the_scene_is_its_observation(extract):
     [
         # fire "from" a party is that party's
         ("On Tuesday Yerevan said a farmer died when the shelling from Azerbaijan reached villages near Vardenis.", {"Vardenis": "AZE"}),
-        # "the strike on A came hours after X shelled B": X is the agent at B only
-        ("The strike on Barda on Tuesday came hours after Azerbaijani forces shelled Stepanakert.", {"Barda": None, "Stepanakert": "AZE"}),
+        # "the strike on A came hours after X shelled B": X is the agent at B only (A's is the opponent of its holder)
+        ("The strike on Barda on Tuesday came hours after Azerbaijani forces shelled Stepanakert.", {"Barda": "ARM", "Stepanakert": "AZE"}),
     ],
 )
 def test_fire_from_a_party_and_two_acts_in_one_sentence(text, sides, extract):
@@ -243,3 +243,40 @@ def test_places_owned_inside_the_act_and_result_clauses(text, sides, extract):
 def test_a_territory_speaking_as_a_whole_is_a_claimant(extract):
     mentions = extract("On Tuesday Nagorno-Karabakh reported rocket attacks by Azerbaijani troops on the Askeran district.")
     assert [(m["location_mention"], m["claimant_side"]) for m in mentions] == [("Askeran", "ARM")]
+
+
+@pytest.mark.parametrize(
+    ("text", "conflict", "perpetrator_side"),
+    [
+        # fire with no shooter named: where the profile says who holds the place, the holder's opponent fired
+        ("Stepanakert was shelled again late on Tuesday, with several houses set on fire.", None, "AZE"),
+        ("The town of Tartar came under heavy fire on Tuesday night.", None, "ARM"),
+        ("Shells landed in the village of Davit Bek in Armenia on Tuesday.", None, "AZE"),
+        # the donbas profile does not say that its holdings held for the whole war: no perpetrator is inferred
+        ("Avdiivka was shelled again late on Tuesday, the town's military administration said.", "donbas", None),
+    ],
+)
+def test_the_holder_of_a_place_under_fire_names_its_opponent_as_the_shooter(text, conflict, perpetrator_side, extract):
+    mentions = extract(text, conflict=conflict)
+    assert mentions
+    assert {m["perpetrator_side"] for m in mentions} == {perpetrator_side}
+    if perpetrator_side:
+        assert all("roles.opponent_of_holder" in m["rules"] for m in mentions)
+
+
+def test_each_speaker_claims_the_places_of_its_own_words(extract):
+    text = ("Azerbaijan's defence ministry said Tartar was shelled on Tuesday, whereas the separatist republic's army said "
+            "Martuni came under rocket fire.")
+    assert sorted((m["location_mention"], m["claimant_side"]) for m in extract(text)) == [("Martuni", "ARM"), ("Tartar", "AZE")]
+
+
+def test_speakers_who_share_one_claim_keep_it_together(extract):
+    text = "Armenia's defence ministry and Azerbaijan's defence ministry both said heavy fighting went on near Talish on Tuesday."
+    assert [m["claimant_side"] for m in extract(text)] == ["multiple"]
+
+
+def test_a_speaker_named_with_the_weapons_used_claims_the_fire_before_it(extract):
+    text = ("Army posts came under fire again, Azerbaijan's Defence Ministry reported on Wednesday.\n\n"
+            "On Tuesday night Armenian units fired on posts in the Gadabay region. They used small arms, the ministry said.")
+    gadabay = [m for m in extract(text) if m["location_mention"] == "Gadabay"]
+    assert [(m["sub_event_type"], m["claimant_side"]) for m in gadabay] == [("Armed clash", "AZE")]

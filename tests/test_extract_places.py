@@ -307,3 +307,20 @@ def test_continuing_places_accusing_capitals_and_hashtags(text, expected, extrac
 def test_a_hashtag_keeps_the_side_of_fire_by_a_party(extract):
     mentions = extract("\"A school in #Tartar of #Azerbaijan was shelled by armed forces of #Armenia on Sunday.")
     assert [m["perpetrator_side"] for m in mentions] == ["ARM"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # every item of a list of launch sites is one, with the districts and the villages the gazetteer lacks between them
+        ("On Tuesday Armenian units fired at army posts in the Gadabay region from Chambarak region's Ttujur, Kalavan "
+         "settlements and Vardenis region's Norashen settlement.", [("Gadabay", 2)]),
+        # 'A, B and C settlements of the Y region': a listed name the gazetteer puts in another district is a namesake
+        ("On Tuesday army posts in the Aghdam, Gosha and Asrik settlements of the Tovuz region came under fire.", [("Tovuz", 2)]),
+        ("On Tuesday army posts in the Aghdam, Gosha and Kovlar settlements of the Tovuz region came under fire.", [("Kovlar", 1)]),
+        # capitals listed as the parties to an agreement stand for governments
+        ("Such firing is in violation of the truce deal Baku, Moscow and Yerevan signed in November 2020.", []),
+    ],
+)
+def test_lists_of_launch_sites_villages_of_a_district_and_signatories(sentence, expected, extract):
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(sentence)] == expected

@@ -34,6 +34,7 @@ from pipeline.geocode import (
     find_mentions,
     geocode_command,
     get_gazetteer,
+    locate,
     make_geocoder,
     resolve,
 )
@@ -677,3 +678,25 @@ def test_a_landmark_is_coded_at_its_town_when_the_report_names_the_town_too(tmp_
     result = build_tables(raw).tables
     assert result["events"]["location"].tolist() == ["Shusha"]
     assert any("place.site_in_town" in rules for rules in result["mentions"]["rules"])
+
+
+@pytest.mark.parametrize(
+    ("text", "located"),
+    [
+        # "the X region" where X names a province and one of its villages (near Kapan, which the report names):
+        # the province, a region, so no event
+        ("Shells hit Kapan on Monday.\n\nHeavy fighting broke out on Tuesday along the border of Armenia's Syunik region.", ["Kapan"]),
+        ("Heavy fighting broke out on Tuesday along the border of Armenia's Syunik region.", []),
+    ],
+)
+def test_a_name_followed_by_region_is_the_region_not_a_namesake_village(text, located):
+    import pandas as pd
+
+    from pipeline.extract import extract_report
+
+    profile = load_profile()
+    article = {"report_id": "r1", "outlet": "Test Wire", "published": pd.Timestamp("2021-11-17T12:00+04:00"), "text": text,
+               "raw_path": "r1.txt", "raw_line": None}
+    mentions, dropped = locate(extract_report(article, get_gazetteer(profile), profile), get_gazetteer(profile), profile)[:2]
+    assert [m.location for m in mentions] == located
+    assert [d["reason"] for d in dropped if d["mention"].location_mention == "Syunik"] == ["Syunik is a region: region-only mentions are no events"]

@@ -170,6 +170,7 @@ def test_a_new_profile_builds_validates_and_publishes(riverland, tmp_path):
         (lambda t: t.replace("language: en", "language: xx"), "no language folder"),
         (lambda t: t + "\n        colour: blue\n", "unknown key"),
         (lambda t: t.replace("code: SRL", "code: srl"), "capital letters"),
+        (lambda t: t + "\n        perpetrator_from_holder: sometimes\n", "perpetrator_from_holder: expected true or false"),
     ],
 )
 def test_a_broken_profile_is_a_clear_error(tmp_path, change, message):

@@ -24,6 +24,17 @@ def find_acts(text: str, lexicon: Lexicon) -> list[Act]:
     return _drop_overlaps(acts)
 
 
+def means_told_after(sentence: str, lexicon: Lexicon) -> tuple[str, ...]:
+    """Kinds of weapon a sentence names as the means of the acts told before it ("They used small arms and sniper
+    rifles, the ministry said."): a verb of using, weapons, and no act of its own."""
+    if not sentence or not lexicon.rx("acts.means_used").search(sentence):
+        return ()
+    acts = find_acts(sentence, lexicon)
+    if not acts or any(not a.rule.startswith("cue.weapon") for a in acts):
+        return ()
+    return tuple(dict.fromkeys(a.sub_event_type for a in acts))
+
+
 def _drop_overlaps(acts: list[Act]) -> list[Act]:
     """The longer of overlapping cues wins, except that a weapon inside fire of unstated means stays ("came under
     mortar fire"): it names the means."""
@@ -74,11 +85,13 @@ def _heaviest_weapon(act: Act, specific: list[Act], text: str, lexicon: Lexicon)
 
 
 def act_types(
-    clause: Clause, place: PlaceRef, single_place: bool, lexicon: Lexicon, unstated_fire: str = SHELLING, sentence_weapons: tuple[str, ...] = ()
+    clause: Clause, place: PlaceRef, single_place: bool, lexicon: Lexicon, unstated_fire: str = SHELLING, sentence_weapons: tuple[str, ...] = (),
+    means_after: tuple[str, ...] = (),
 ) -> list[tuple[str, bool, str]]:
     """(sub_event_type, generic, rule) coded for a place: the governing act, plus the clause's other kinds
     of act when the clause names only this place (a raid and a killing in one sentence). Fire whose means
-    the clause does not name ("came under fire") is the profile's ``unstated_fire``."""
+    the clause does not name ("came under fire") is the profile's ``unstated_fire``, unless the next sentence
+    names them (``means_after``: "They used small arms.")."""
     specific = [a for a in clause.acts if a.sub_event_type not in UNSPECIFIC]
     if any(is_remote(a.sub_event_type) for a in specific) or lexicon.rx("acts.remote_means").search(clause.text):
         specific = [a for a in specific if a.sub_event_type != ATTACK]
@@ -89,6 +102,9 @@ def act_types(
     act = _governing_act(specific, anchor)
     if act:
         act = _heaviest_weapon(act, specific, clause.text, lexicon)
+        named = {value for _, _, value, _ in lexicon.found("weapon", clause.text)} or set(means_after)
+        if act.sub_event_type == SHELLING and not act.rule.startswith("cue.weapon") and named == {CLASH}:
+            return [(CLASH, False, "acts.light_weapons_only")]  # "shelled X ... They used small arms": small-arms fire
         types = [(act.sub_event_type, act.rule)]
         if single_place:
             # A second kind of act at the one place of the clause: a killing of civilians told with the
@@ -104,7 +120,7 @@ def act_types(
     fire = [a for a in clause.acts if a.sub_event_type == "fire"]
     if fire:
         # "ordered fire on X: ... sent twelve mortar rounds": the heaviest weapon the clause names is the means
-        named = {value for _, _, value, _ in lexicon.found("weapon", clause.text)}
+        named = {value for _, _, value, _ in lexicon.found("weapon", clause.text)} or set(means_after)
         means = next((w for w in HEAVIER_FIRST if w in named), unstated_fire)
         return [(means, False, nearest(fire, place.start).rule)]
     if act and act.sub_event_type == "violation":

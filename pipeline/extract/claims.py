@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract.acts import act_is_real, find_acts, is_negated
+from pipeline.extract.acts import act_is_real, find_acts, is_negated, means_told_after
 from pipeline.extract.context import Context, Denial, Report
 from pipeline.extract.mention import Act, Mention, PlaceRef
 from pipeline.extract.roles import find_sides
@@ -171,10 +171,12 @@ def claimants_for(text: str, line: int, ctx: Context, report: Report, record: bo
         claimants, rule = list(ctx.paragraph_claimants.get(line, [])), "claims.paragraph"
     if not claimants and ctx.voices and (text.lstrip().startswith(('"', "'")) or ctx.answering):
         claimants, rule = [ctx.voices[-1]], "claims.speaker_continues"  # a quotation goes on, an interviewee answers
-    if not claimants and ctx.next_sentence and not find_acts(ctx.next_sentence, lexicon):
+    if not claimants and ctx.next_sentence and (not find_acts(ctx.next_sentence, lexicon) or means_told_after(ctx.next_sentence, lexicon)):
         # "13 civilians were killed in X. Five women were among the injured, the prosecutors said.": the next
-        # sentence, which only adds detail, names the source of both.
+        # sentence, which only adds detail (or the weapons used), names the source of both.
         claimants, rule = attributed_claimants(ctx.next_sentence, report), "claims.next_sentence"
+        if not claimants and means_told_after(ctx.next_sentence, lexicon):
+            claimants = recall_speaker(ctx.next_sentence, ctx, lexicon)  # "They used small arms, the ministry said."
     if not claimants:
         claimants, rule = list(report.outlet_claimant), "claims.outlet"
     if not claimants and report.own_observer is not None and (lexicon.rx("claims.first_person").search(text) or _own_people_there(text, report)):

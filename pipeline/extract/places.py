@@ -43,6 +43,7 @@ def find_places(sentence: str, gazetteer, profile: Profile, skip_until: int = 0,
     found.sort(key=lambda p: p.start)
     # "X (Y)": a name in brackets right after a place is its other name
     found = [p for i, p in enumerate(found) if not (i and _inside_brackets_after(sentence, found[i - 1], p))]
+    found = _drop_listed_namesakes(sentence, found, lexicon)
     found = _drop_containing_areas(sentence, found, lexicon)
     found = _drop_governments_pair(sentence, found, lexicon, {c.lower() for c in profile.capitals.values()})
     found = _drop_non_sites(sentence, found, lexicon, dropped if dropped is not None else [])
@@ -117,7 +118,7 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
     for i, p in enumerate(places):
         before, after = sentence[: p.start], sentence[p.end :]
         prev = places[i - 1] if i else None
-        listed_origin = prev is not None and prev in origins and rx("place.list_joiner").match(sentence[prev.end : p.start])
+        listed_origin = prev is not None and prev in origins and rx("place.origin_list_gap").match(sentence[prev.end : p.start])
         if (rx("place.origin_before").search(before[-ORIGIN_REACH:]) or listed_origin) and not observer:
             origins.append(p)  # "fired from X, Y and Z": every item of the list is a launch site
             continue
@@ -133,7 +134,8 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
         if (rx("place.in_before").search(before) and rx("place.speaker_seat").match(after)) or seat:
             dropped.append(replace(p, rule="place.speaker_seat"))
             continue
-        if rx("place.government_after").search(after) or rx("place.government_before").search(before[-GOVERNMENT_REACH:]):
+        listed = rx("place.name_list_tail").match(after)  # "X, Y and Z signed": each a government
+        if rx("place.government_after").search(after[listed.end() if listed else 0 :]) or rx("place.government_before").search(before[-GOVERNMENT_REACH:]):
             if rx("place.officials_in_before").search(before):
                 dropped.append(replace(p, rule="place.speaker_seat"))  # "officials in X said ... there"
             continue
@@ -155,6 +157,22 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
             continue
         kept.append(p)
     return kept
+
+
+def _drop_listed_namesakes(sentence: str, places: list[PlaceRef], lexicon: Lexicon) -> list[PlaceRef]:
+    """'A, B and C settlements of the Y region': a listed name the gazetteer puts outside Y's division is a namesake
+    of a village it lacks (the district Y codes it)."""
+    out = list(places)
+    for k, area in enumerate(places):
+        if not k or not area.is_admin or not area.admin1 or not lexicon.rx("place.villages_of_gap").match(sentence[places[k - 1].end : area.start]):
+            continue
+        for j in range(k - 1, -1, -1):
+            item = places[j]
+            if item.admin1 and item.admin1 != area.admin1 and item in out:
+                out.remove(item)
+            if not j or not lexicon.rx("place.name_list_gap").match(sentence[places[j - 1].end : item.start]):
+                break
+    return out
 
 
 def _inside_brackets_after(sentence: str, prev: PlaceRef, p: PlaceRef) -> bool:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, time
 
 from pipeline.coding import ATTACK, CLASH, EVENT_TYPE_OF, claim_status, claimant_side, target_actor
 from pipeline.extract import claims, places, timeline
-from pipeline.extract.acts import act_is_real, act_types, find_acts
+from pipeline.extract.acts import act_is_real, act_types, find_acts, means_told_after
 from pipeline.extract.context import Context, Report, open_report
 from pipeline.extract.figures import (
     Figures,
@@ -209,9 +209,11 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         ctx.remember_places(number, found_places, text, sentence.line)
         return []  # acts dated only to a month or a year ("in the early days of October") recap the war
     coded = Coding(sentence, number, text, found_acts, speakers, claimants, claim_rule, own_timing, sentence_date, ctx, report, bool(lead_in))
+    coded.speaker_places = _speakers_with_own_places(speakers, claimants, found_places) if claim_rule == "claims.attributed" else []
     out = []
     distinct = {(p.location or p.surface).lower() for c in clauses if c.acts for p in c.places}  # the places events are coded at
     weapons = [(start, value) for start, _, value, _ in lexicon.found("weapon", text)]
+    means_after = means_told_after(ctx.next_sentence, lexicon) if not weapons else ()
     for clause in clauses:
         if not clause.places or not clause.acts:
             continue
@@ -220,7 +222,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         single = len({p.surface.lower() for p in clause.places}) == 1
         for place in clause.places:
             earlier = tuple(value for start, value in weapons if start < clause.start)  # "X artillery shelled A ... and hit B"
-            types = act_types(clause, place, single, lexicon, profile.unstated_fire, earlier)
+            types = act_types(clause, place, single, lexicon, profile.unstated_fire, earlier, means_after)
             # Casualties told with a raid and a killing belong to the killing; otherwise to the governing act.
             counted = ATTACK if any(t == ATTACK for t, _, _ in types) else types[0][0]
             for sub_event_type, generic, act_rule in types:
@@ -241,6 +243,19 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         ctx.told = [*ctx.told[-3:], (number, out)]
     ctx.remember_places(number, found_places, text, sentence.line)
     return out
+
+
+def _speakers_with_own_places(speakers, claimants: list[Actor], found_places: list[PlaceRef]) -> list[tuple[int, Actor]]:
+    """(start, speaker) of the attributed speakers of a sentence when they are of different sides and each is followed
+    by places of its own before the next speaker; else none (one claim the speakers share)."""
+    places_at = {(p.start, p.end) for p in found_places}
+    said = [(start, actor) for start, end, actor in speakers if actor in claimants and (start, end) not in places_at]  # not "its capital, X, was hit"
+    if len(said) < 2 or len({actor.side for _, actor in said}) < 2:
+        return []
+    bounds = [start for start, _ in said[1:]] + [10**9]
+    if all(any(start < p.start < end for p in found_places) for (start, _), end in zip(said, bounds, strict=True)):
+        return said
+    return []
 
 
 def _for_place(actor: Actor, place: PlaceRef, profile: Profile) -> Actor:
@@ -266,10 +281,16 @@ class Coding:
         self.sentence, self.number, self.text, self.acts, self.speakers = sentence, number, text, acts, speakers
         self.claimants, self.claim_rule, self.own_timing, self.sentence_date = claimants, claim_rule, own_timing, sentence_date
         self.ctx, self.report, self.in_list = ctx, report, in_list
+        self.speaker_places: list[tuple[int, Actor]] = []  # (start, speaker) where each speaker tells places of its own
+
+    def claimants_at(self, clause: Clause, place: PlaceRef) -> list[Actor]:
+        """The sentence's claimants, or the one whose words hold the place ("A said X was shelled, while B said Y was")."""
+        own = [actor for start, actor in self.speaker_places if start < clause.start + place.start]
+        return own[-1:] or self.claimants
 
     def mention(self, clause: Clause, place: PlaceRef, clause_date, sub_event_type: str, generic: bool, act_rule: str) -> Mention:
         profile, ctx = self.report.profile, self.ctx
-        claimants = [_for_place(a, place, profile) for a in self.claimants]
+        claimants = [_for_place(a, place, profile) for a in self.claimants_at(clause, place)]
         sides = code_sides(clause, place, self.text, self.acts, self.speakers, claimants, sub_event_type, profile)
         if sub_event_type == CLASH and sides.target == "civilians" and act_rule == SMALL_ARMS_RULE:
             sub_event_type, act_rule = ATTACK, "acts.small_arms_at_civilians"  # a sniper firing at a civilian

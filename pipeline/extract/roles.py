@@ -131,6 +131,11 @@ def code_sides(
     if perpetrator is None and sub_event_type != CLASH and party_claim:
         perpetrator = other(claimed_by)
         out.rules.append("roles.opponent_of_claimant")
+    if perpetrator is None and profile.perpetrator_from_holder and is_remote(sub_event_type) and place.country:
+        # "X came under fire", no shooter named: where the profile says who holds what, the holder's opponent fired.
+        holder = profile.party_of_place(place.location, place.admin1, place.country)
+        perpetrator = other(holder) if holder else None
+        out.rules += ["roles.opponent_of_holder"] if perpetrator else []
     out.target, target_rule = code_target(clause, place, profile, sub_event_type)
     out.rules.append(target_rule)
     if target_side is None and perpetrator:
