@@ -229,3 +229,15 @@ def test_interceptions_and_fire_on_settlements(text, expected, extract):
 def test_the_means_named_in_the_next_sentence_decide_the_act(text, sub_event_type, extract):
     mentions = extract(text)
     assert [(m["location_mention"], m["sub_event_type"]) for m in mentions] == [("Tovuz", sub_event_type)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "conflict"),
+    [
+        # an act dated to a day before the conflict's first year is its history, not an event
+        ("Shusha fell to Armenian forces on 8 May 1992 after days of heavy fighting.", None),
+        ("Artillery pounded Donetsk on 7 September 1943 before the city changed hands.", "donbas"),
+    ],
+)
+def test_an_act_dated_before_the_conflicts_first_year_is_history(sentence, conflict, extract):
+    assert extract(sentence, conflict=conflict) == []

@@ -280,3 +280,15 @@ def test_a_speaker_named_with_the_weapons_used_claims_the_fire_before_it(extract
             "On Tuesday night Armenian units fired on posts in the Gadabay region. They used small arms, the ministry said.")
     gadabay = [m for m in extract(text) if m["location_mention"] == "Gadabay"]
     assert [(m["sub_event_type"], m["claimant_side"]) for m in gadabay] == [("Armed clash", "AZE")]
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant_side", "claimant"),
+    [
+        ("Armenia's human rights ombudsman said Azerbaijani drones struck Vardenis on Monday.", "ARM", "Human Rights Defender of Armenia"),
+        ("Azerbaijan's ombudsman said Armenian missiles struck Barda on Monday.", "AZE", "Ombudsman of Azerbaijan"),
+    ],
+)
+def test_the_states_ombudsmen_are_claimants(text, claimant_side, claimant, extract):
+    (m,) = extract(text)
+    assert (m["claimant_side"], m["claimants"]) == (claimant_side, [claimant])

@@ -259,3 +259,22 @@ def test_ordinals_birth_year_lists_and_second_predicates(sentence, killed, injur
 def test_days_of_a_month_and_people_born_in_a_year_after_the_verb(sentence, killed, injured):
     figures = parse_figures(sentence, LEXICON)
     assert (figures.killed, figures.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures_at"),
+    [
+        # the one place named after the casualty word has the figures; the others of the sentence have none
+        ("Rockets struck Tartar and Barda on Tuesday, the defence ministry said, killing three residents in Barda.",
+         {"Tartar": (None, None), "Barda": (3, None)}),
+        ("Guns pounded Aghdam and Tartar overnight, wounding four people in Aghdam.", {"Aghdam": (None, 4), "Tartar": (None, None)}),
+        # places named on both sides of the casualty word: the sentence does not say whose the figures are
+        ("Two people were killed in Barda as shells hit Tartar and Barda on Tuesday.", {"Barda": (None, None), "Tartar": (None, None)}),
+    ],
+)
+def test_figures_of_one_place_in_a_sentence_of_several(sentence, figures_at, extract):
+    found: dict[str, tuple] = {}
+    for m in extract(sentence):
+        killed, injured = found.get(m["location_mention"], (None, None))
+        found[m["location_mention"]] = (killed or m["killed"], injured or m["injured"])
+    assert found == figures_at

@@ -208,12 +208,16 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     if sentence_date.day is not None and sentence_date.day.precision in RECAP_PRECISIONS:
         ctx.remember_places(number, found_places, text, sentence.line)
         return []  # acts dated only to a month or a year ("in the early days of October") recap the war
+    if sentence_date.day is not None and profile.first_year and sentence_date.day.date_end.year < profile.first_year:
+        ctx.remember_places(number, found_places, text, sentence.line)
+        return []  # an act dated before the conflict's first year is its history ("the town fell on 8 May 1992")
     coded = Coding(sentence, number, text, found_acts, speakers, claimants, claim_rule, own_timing, sentence_date, ctx, report, bool(lead_in))
     coded.speaker_places = _speakers_with_own_places(speakers, claimants, found_places) if claim_rule == "claims.attributed" else []
     out = []
     distinct = {(p.location or p.surface).lower() for c in clauses if c.acts for p in c.places}  # the places events are coded at
     weapons = [(start, value) for start, _, value, _ in lexicon.found("weapon", text)]
     means_after = means_told_after(ctx.next_sentence, lexicon) if not weapons else ()
+    figures_at = _place_of_figures(text, found_places, lexicon) if len(distinct) > 1 and figures.any() else None
     for clause in clauses:
         if not clause.places or not clause.acts:
             continue
@@ -227,7 +231,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
             counted = ATTACK if any(t == ATTACK for t, _, _ in types) else types[0][0]
             for sub_event_type, generic, act_rule in types:
                 mention = coded.mention(clause, place, clause_date, sub_event_type, generic, act_rule)
-                if sub_event_type == counted and len(distinct) == 1:
+                if sub_event_type == counted and (len(distinct) == 1 or (place.location or place.surface).lower() == figures_at):
                     figures.apply_to(mention)
                 elif sub_event_type == counted and len(clauses) > 1 and single:
                     parse_figures(clause.text, lexicon).apply_to(mention)
@@ -243,6 +247,17 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         ctx.told = [*ctx.told[-3:], (number, out)]
     ctx.remember_places(number, found_places, text, sentence.line)
     return out
+
+
+def _place_of_figures(text: str, found_places: list[PlaceRef], lexicon) -> str | None:
+    """The one place named after the sentence's first casualty word, when others come before it only ("shells hit
+    A and B, killing two people in B"): the figures are that place's."""
+    verbs = [m.start() for m in lexicon.rx("figures.casualty_verb").finditer(text)]
+    if not verbs:
+        return None
+    after = {(p.location or p.surface).lower() for p in found_places if p.start > verbs[0]}
+    before = {(p.location or p.surface).lower() for p in found_places if p.start < verbs[0]}
+    return next(iter(after)) if len(after) == 1 and before - after else None
 
 
 def _speakers_with_own_places(speakers, claimants: list[Actor], found_places: list[PlaceRef]) -> list[tuple[int, Actor]]:
