@@ -249,7 +249,7 @@ def _place_village(m, fallback: Geocoder, profile: Profile) -> bool:
 
 
 SITE_TOWN_KM = 3.0  # a site this close to a town the report names lies in it
-AREA_NAMED_RULE = "place.precision2_after"  # the rule of a name followed by an area word ("the X region")
+AREA_NAMED_RULES = frozenset({"place.precision2_after", "place.area_of_before"})  # "the X region", "the province of X"
 
 
 def locate(mentions: list, gazetteer: Gazetteer, profile: Profile, fallback: Geocoder | None = None) -> tuple[list, list[dict]]:
@@ -280,7 +280,7 @@ def locate(mentions: list, gazetteer: Gazetteer, profile: Profile, fallback: Geo
         here = list(dict.fromkeys(context_by_name[(m.report_id, m.location_mention)]))
         near = tuple(here or (n for n in distinct[m.report_id] if n != m.location_mention))
         place = gazetteer.resolve(m.location_mention, precision=m.geo_precision, near=near)
-        if place is not None and place.geo_precision < 3 and AREA_NAMED_RULE in m.rules:
+        if place is not None and place.geo_precision < 3 and AREA_NAMED_RULES.intersection(m.rules):
             # "the X region" where X names a province and a village: the province, whatever the village's context
             place = next((c for c in gazetteer.candidates(m.location_mention, precision=m.geo_precision, near=near) if c.geo_precision >= 3), place)
         if place is None:

@@ -241,3 +241,22 @@ def test_the_means_named_in_the_next_sentence_decide_the_act(text, sub_event_typ
 )
 def test_an_act_dated_before_the_conflicts_first_year_is_history(sentence, conflict, extract):
     assert extract(sentence, conflict=conflict) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a resident's "no shells hit" and a missing report of the attack tell no act
+        'Shells fell on Tartar on Monday. "No shells have hit our street today," a resident said on Tuesday.',
+        "Rockets hit Mingachevir on Monday, Azerbaijan's defence ministry said. There was no word of the attack from the Armenian side.",
+    ],
+)
+def test_a_denied_hit_or_a_missing_report_adds_no_event(text, extract):
+    mentions = extract(text)
+    assert len(mentions) == 1
+    assert mentions[0]["perpetrator_side"] == "ARM"
+
+
+def test_a_slash_dateline_is_no_place(extract):
+    text = "Baku/Yerevan Both sides on Monday accused each other of shelling civilians in towns along the front."
+    assert extract(text) == []

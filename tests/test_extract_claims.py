@@ -292,3 +292,11 @@ def test_a_speaker_named_with_the_weapons_used_claims_the_fire_before_it(extract
 def test_the_states_ombudsmen_are_claimants(text, claimant_side, claimant, extract):
     (m,) = extract(text)
     assert (m["claimant_side"], m["claimants"]) == (claimant_side, [claimant])
+
+
+def test_an_outlet_that_is_a_state_body_speaks_for_its_party(extract):
+    text = "Smerch rockets hit Shushi on Friday, damaging the town's cathedral."
+    (m,) = extract(text, outlet="Office of the High Commissioner for Diaspora Affairs of Armenia")
+    assert (m["claimant_side"], m["claimants"]) == ("ARM", ["Government of Armenia"])
+    (m,) = extract(text, outlet="Caspian Wire")
+    assert m["claimant_side"] is None

@@ -324,3 +324,24 @@ def test_a_hashtag_keeps_the_side_of_fire_by_a_party(extract):
 )
 def test_lists_of_launch_sites_villages_of_a_district_and_signatories(sentence, expected, extract):
     assert [(m["location_mention"], m["geo_precision"]) for m in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the positions fire came from, and the village and district they lie in, are launch sites
+        ("Army posts in the Kalbajar district came under fire on Friday from the direction of Armenian positions "
+         "near the Ttujur settlement in the Vardenis district.", [("Kalbajar", 2, "ARM")]),
+        ("On Friday Armenian units fired on army posts in the Kalbajar district from the settlement of Ttujur of the "
+         "Vardenis district.", [("Kalbajar", 2, "ARM")]),
+        # the side whose positions the fire came from is the shooter, not the target
+        ("Army posts in the Kalbajar district came under small-arms fire from the direction of Armenian positions on Friday.",
+         [("Kalbajar", 2, "ARM")]),
+        # 'the region of X', 'the sub-region of X' are districts
+        ("Azerbaijani forces shelled the region of Martuni on Friday, officials said.", [("Martuni", 2, "AZE")]),
+        ("Azerbaijani forces shelled the villages in the upper sub-region of Askeran on Friday, officials said.", [("Askeran", 2, "AZE")]),
+    ],
+)
+def test_origins_of_fire_and_areas_named_before(sentence, expected, extract):
+    got = [(m["location_mention"], m["geo_precision"], m["perpetrator_side"]) for m in extract(sentence, published=pd.Timestamp("2021-06-12T12:00+04:00"))]
+    assert got == expected

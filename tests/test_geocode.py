@@ -687,6 +687,7 @@ def test_a_landmark_is_coded_at_its_town_when_the_report_names_the_town_too(tmp_
         # the province, a region, so no event
         ("Shells hit Kapan on Monday.\n\nHeavy fighting broke out on Tuesday along the border of Armenia's Syunik region.", ["Kapan"]),
         ("Heavy fighting broke out on Tuesday along the border of Armenia's Syunik region.", []),
+        ("Shells hit Kapan on Monday.\n\nOn Tuesday drones struck the southern province of Syunik.", ["Kapan"]),
     ],
 )
 def test_a_name_followed_by_region_is_the_region_not_a_namesake_village(text, located):

@@ -72,6 +72,9 @@ def test_offsets_survive_moved_quotes():
         ("KYIV/MOSCOW -- Shelling went on", len("KYIV/MOSCOW -- ")),
         ("DONETSK, Ukraine (AP) — Rebels said", len("DONETSK, Ukraine (AP) — ")),
         ("NATO (the alliance) said", 0),
+        # two cities joined by a slash open a line as its dateline, even with no dash after them
+        ("Kyiv/Moscow In a new round of accusations, both sides said", len("Kyiv/Moscow ")),
+        ("Tartar and Barda were shelled", 0),
     ],
 )
 def test_wire_datelines(line, length):

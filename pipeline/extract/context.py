@@ -89,8 +89,20 @@ def open_report(article: dict, profile: Profile, gazetteer) -> Report:
     lexicon = profile.lexicon
     outlet = article.get("outlet") if isinstance(article.get("outlet"), str) else ""
     party = next((a for a in lexicon.claimants if a.side in profile.party_codes and a.pattern.search(outlet)), None) if outlet else None
+    if party is None and outlet:
+        party = _state_body(outlet, profile)
     own_name = REPUBLISHED_BY.sub("", outlet)  # "AFP (via X)": the agency's own people are AFP's
     observer = Actor("claimant", own_name, "independent", re.compile(re.escape(own_name))) if own_name and not party else None
     # A rights group's or monitor's report speaks in its own voice: its unattributed findings are its claims.
     voice = [observer] if observer is not None and lexicon.rx("claims.monitor_outlet").search(outlet) else []
     return Report(article, profile, gazetteer, [party] if party else voice, observer)
+
+
+def _state_body(outlet: str, profile: Profile) -> Actor | None:
+    """An outlet that is a body of a party's state ("Office of the X Commissioner of <party>"): the party's government."""
+    m = profile.lexicon.rx("claims.state_body_outlet").match(outlet)
+    party = profile.party_named(m.group("state")) if m else None
+    if party is None or not party.government:
+        return None
+    listed = next((a for a in profile.lexicon.claimants if a.name == party.government), None)
+    return listed or Actor("claimant", party.government, party.code, profile.lexicon.rx("claims.state_body_outlet"))

@@ -198,7 +198,11 @@ def _set_precision(sentence: str, places: list[PlaceRef], lexicon: Lexicon, near
     for group in _groups(sentence, places, lexicon):
         prefix = sentence[max(0, group[0].start - PRECISION_REACH) : group[0].start]
         suffix = sentence[group[-1].end :]
-        wide = "place.precision2_before" if before2.search(prefix) else "place.precision2_after" if after2.match(suffix) else ""
+        wide = (
+            "place.area_of_before" if lexicon.rx("place.area_of_before").search(prefix)
+            else "place.precision2_before" if before2.search(prefix)
+            else "place.precision2_after" if after2.match(suffix) else ""
+        )
         if not wide and lexicon.rx("place.unknown_list_tail").match(suffix):
             wide = "place.unknown_list_tail"  # "X and Y districts" where Y is no gazetteer name
         village = lexicon.rx("place.village_of_before").search(BRACKETS.sub("", sentence[max(0, group[0].start - 2 * PRECISION_REACH) : group[0].start]))

@@ -50,6 +50,8 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
         return "agent", "roles.inside_act"  # "under X fire", "under heavy X artillery fire"
     if rx("roles.from_before").search(before) and rx("roles.territory_after").match(after):
         return "agent", "roles.from_territory"  # "fired from X territory"
+    if rx("roles.origin_before").search(before) and rx("roles.forces_after").match(after):
+        return "agent", "roles.origin_before"  # "fire from the direction of X positions"
     if s < first_act and rx("roles.local_passive").match(after):
         return "target", "roles.local_passive"  # "X's armed forces came under fire"
     if s > first_act and rx("roles.object_before").search(before) and rx("roles.target_after").match(after):
