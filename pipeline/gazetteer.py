@@ -65,6 +65,7 @@ FEATURE_BONUS = {
 NEAR_RADIUS_KM = 200.0
 NEAR_WEIGHT = 3.0
 MAX_MENTION_TOKENS = 5
+WORD_MEMO_SIZE = 200_000  # folded words whose running-text candidates are kept (names recur from report to report)
 
 
 class GazetteerDataError(ValueError):
@@ -643,6 +644,7 @@ class Gazetteer:
         self._stopwords: set[str] = set()
         self._overlay_by_geonameid: dict[int, int] = {}
         self._cache: dict[tuple, list[Place]] = {}
+        self._words: dict[str, tuple[_Candidate, ...]] = {}  # folded words -> their candidates in running text
         for folder in folders:
             self._load_supplement(folder / SUPPLEMENT_FILE_NAME)
             self._load_admin_areas(folder / ADMIN_AREAS_FILE_NAME)
@@ -903,6 +905,14 @@ class Gazetteer:
         return rows.population[row] >= self.settings.mention_min_population
 
     def _mention_candidates(self, folded: str) -> list[_Candidate]:
+        found = self._words.get(folded)
+        if found is None:
+            if len(self._words) > WORD_MEMO_SIZE:
+                self._words.clear()
+            found = self._words[folded] = tuple(self._word_candidates(folded))
+        return list(found)
+
+    def _word_candidates(self, folded: str) -> list[_Candidate]:
         if folded in self._stopwords or len(folded) < 3:
             return []
         exact = [

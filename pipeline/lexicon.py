@@ -54,6 +54,12 @@ class Lexicon:
     patterns: Mapping[str, re.Pattern[str]] = field(default_factory=dict)
     pattern_lists: Mapping[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
     values: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    # (kind, category, text) -> cue look-up: the rules ask the same of one sentence several times
+    _memo: dict[tuple[str, str, str], object] = field(default_factory=dict, repr=False)
+
+    def forget(self) -> None:
+        """Empty the memo of cue look-ups; each report's extraction starts with it empty, so it stays small."""
+        self._memo.clear()
 
     @cached_property
     def _by_category(self) -> dict[str, tuple[Cue, ...]]:
@@ -67,20 +73,24 @@ class Lexicon:
 
     def matches(self, category: str, text: str) -> list[tuple[int, int, str]]:
         """(start, end, value) of every cue of the category in text."""
-        found = []
-        for cue in self.cues_of(category):
-            found += [(m.start(), m.end(), cue.value) for m in cue.pattern.finditer(text)]
-        return sorted(found)
+        return [hit[:3] for hit in self.found(category, text)]
 
     def found(self, category: str, text: str) -> list[tuple[int, int, str, str]]:
         """(start, end, value, cue id) of every cue of the category in text."""
-        hits = []
-        for cue in self.cues_of(category):
-            hits += [(m.start(), m.end(), cue.value, cue.id) for m in cue.pattern.finditer(text)]
-        return sorted(hits)
+        key = ("found", category, text)
+        hits = self._memo.get(key)
+        if hits is None:
+            hits = self._memo[key] = tuple(sorted(
+                (m.start(), m.end(), cue.value, cue.id) for cue in self.cues_of(category) for m in cue.pattern.finditer(text)
+            ))
+        return list(hits)
 
     def has(self, category: str, text: str) -> bool:
-        return any(c.pattern.search(text) for c in self.cues_of(category))
+        key = ("has", category, text)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = any(c.pattern.search(text) for c in self.cues_of(category))
+        return found
 
     def rx(self, rule: str) -> re.Pattern[str]:
         """The named pattern ``rule`` of the language's patterns.yaml."""

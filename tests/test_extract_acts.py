@@ -260,3 +260,40 @@ def test_a_denied_hit_or_a_missing_report_adds_no_event(text, extract):
 def test_a_slash_dateline_is_no_place(extract):
     text = "Baku/Yerevan Both sides on Monday accused each other of shelling civilians in towns along the front."
     assert extract(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # a few words quoted inside a clause are read as words
+        ('Overnight, army posts in the Tovuz region were "intermittently fired" at from the direction of Berd, it added.', ["Tovuz"]),
+        # positions in a place that "were fired at" were hit there; they did not fire
+        ("Overnight, the positions of army units in the Tovuz and Gadabay regions were fired at, the ministry said.", ["Tovuz", "Gadabay"]),
+    ],
+)
+def test_quoted_verbs_and_positions_fired_at(text, places, extract):
+    assert [m["location_mention"] for m in extract(text)] == places
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a capital "is attacking": its government, not a place
+        '"Baku is openly attacking civilians, in breach of every law of war," the spokesman added.',
+        # habitual fire "since" the war began is background, not an event on the day the war began
+        "The army has been shelling Stepanakert and the villages around it since the first hours of the offensive on September 27.",
+        # wounds from an earlier shelling: that shelling was told before
+        "Officials said a teenager died on Saturday of wounds from an earlier shelling of Ganja.",
+    ],
+)
+def test_governments_habits_and_earlier_acts_are_no_new_events(text, extract):
+    assert extract(text, published=pd.Timestamp("2020-10-24T18:00+04:00")) == []
+
+
+def test_a_claim_quoted_by_its_denier_is_its_speakers_claim_and_denied(extract):
+    text = ("The statement of Azerbaijan's defence ministry that Armenian rockets hit Barda on Wednesday is groundless, "
+            "Armenia's defence ministry said.")
+    (m,) = extract(text, published=pd.Timestamp("2020-10-28T18:00+04:00"))
+    assert (m["location_mention"], m["perpetrator_side"], m["claimant_side"], m["claim_status"]) == ("Barda", "ARM", "AZE", "denied")
+    # a plain denial tells no event
+    assert extract("Armenia's defence ministry denied that its forces had shelled Barda on Wednesday.") == []

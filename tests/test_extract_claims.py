@@ -300,3 +300,17 @@ def test_an_outlet_that_is_a_state_body_speaks_for_its_party(extract):
     assert (m["claimant_side"], m["claimants"]) == ("ARM", ["Government of Armenia"])
     (m,) = extract(text, outlet="Caspian Wire")
     assert m["claimant_side"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant_side"),
+    [
+        # a governor named with the province and his name, speaking with "informs"
+        ("A bus in Vardenis burned in an Azerbaijani drone attack, Governor of Gegharkunik Province Aram Petrosyan informs.", "ARM"),
+        # officials "in" a state speak for it
+        ("Officials in Azerbaijan said the town of Terter came under Armenian shelling on Saturday.", "AZE"),
+    ],
+)
+def test_governors_and_officials_of_a_state(text, claimant_side, extract):
+    (m,) = extract(text)
+    assert m["claimant_side"] == claimant_side

@@ -124,3 +124,17 @@ def test_a_lead_telling_a_repeated_act_is_not_dated_by_the_first_one(extract):
             "Davit Bek had first come under artillery fire on October 30, officials said.")
     dated = sorted(str(m["event_date"]) for m in extract(text, published=pd.Timestamp("2020-11-02T12:00:00+04:00")))
     assert dated == ["2020-10-30", "2020-11-02"]
+
+
+def test_the_cue_memo_gives_copies_and_is_emptied_for_each_report():
+    from pipeline.profile import load_profile
+
+    lexicon = load_profile().lexicon
+    text = "Armenian artillery shelled Tartar on Tuesday."
+    first = lexicon.found("act", text)
+    first.append((0, 0, "x", "y"))  # a caller's change does not reach the memo
+    assert lexicon.found("act", text) == first[:-1]
+    assert lexicon.matches("act", text) == [hit[:3] for hit in first[:-1]]
+    assert lexicon._memo
+    lexicon.forget()
+    assert not lexicon._memo

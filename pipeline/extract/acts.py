@@ -59,6 +59,8 @@ def act_is_real(text: str, act: Act, lexicon: Lexicon) -> bool:
         return False
     if lexicon.rx("acts.place_of_fighting_before").search(text[max(0, act.start - NON_ATTACK_BEFORE) : act.start]):
         return False  # "20 km from the front line of the fighting"
+    if lexicon.rx("acts.earlier_act_before").search(text[max(0, act.start - NON_ATTACK_BEFORE) : act.start]):
+        return False  # "died of wounds from an earlier shelling": an act told before, not a new one
     return not lexicon.rx("acts.future_passive_after").match(text[act.end :])
 
 

@@ -23,6 +23,13 @@ BRACKETED = re.compile(r"\([^()]*\)")
 def find_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]]:
     """(start, end, actor) of every claimant named in the sentence; the longest of overlapping names wins, and a
     speaker the actors list names wins over one the generic rules find (titles, states, the outlet's journalist)."""
+    found = report.memo.get(("speakers", sentence))
+    if found is None:
+        found = report.memo[("speakers", sentence)] = tuple(_find_speakers(sentence, report))
+    return list(found)
+
+
+def _find_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]]:
     profile = report.profile
     lexicon = profile.lexicon
     found = []
@@ -30,7 +37,8 @@ def find_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]]
         found += [(m.start(), m.end(), actor) for m in actor.pattern.finditer(sentence)]
     found += _according_to_a_party(sentence, profile)
     # A generic title next to a listed name is that person ("the X governor Y Z said"): the list names them.
-    found += [g for g in _generic_speakers(sentence, report) if not any(_same_person(sentence, g, f) for f in found)]
+    # ... unless the listed name is the state inside the generic one ("officials in X"), which then speaks as a whole.
+    found += [g for g in _generic_speakers(sentence, report) if not any(_same_person(sentence, g, f) and not _inside(sentence, f, g) for f in found)]
     # The object of an accusation is the accused, not a speaker: "X accused Y of ...".
     accused, agent, hit = lexicon.rx("claims.accused_before"), lexicon.rx("claims.agent_by_before"), lexicon.rx("roles.positions_of_before")
     # ... and so is a force that was hit: "attacked the units of the X army"
@@ -47,6 +55,12 @@ def find_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]]
         if not any(f[0] < o[1] and o[0] < f[1] for o in out):
             out.append(f)
     return out
+
+
+def _inside(sentence: str, named: tuple[int, int, Actor], generic: tuple[int, int, Actor]) -> bool:
+    """A state's one-word name inside a generic speaker of the same side ("officials in X")."""
+    one_word = " " not in sentence[named[0] : named[1]]
+    return one_word and generic[0] <= named[0] and named[1] <= generic[1] and named[2].side == generic[2].side
 
 
 def _same_person(sentence: str, generic: tuple[int, int, Actor], named: tuple[int, int, Actor]) -> bool:
@@ -85,7 +99,7 @@ def _generic_speakers(sentence: str, report: Report) -> list[tuple[int, int, Act
                 name = f"{m.group('title').strip().title()} of {where}"
                 found.append((m.start(), m.end(), Actor("claimant", name, side, lexicon.rx(rule))))
     for m in lexicon.rx("claims.state_office").finditer(sentence):
-        state = m.group("state") or lexicon.value("demonyms").get((m.group("demonym") or "").lower())
+        state = m.group("state") or m.group("in_state") or lexicon.value("demonyms").get((m.group("demonym") or "").lower())
         iso3 = country_iso3(state) if state else None
         if iso3 is None:
             continue
@@ -190,6 +204,17 @@ def claimants_for(text: str, line: int, ctx: Context, report: Report, record: bo
     if rule == "claims.attributed":
         ctx.voices += [a for a in claimants if a.side != LOCAL_SIDE]
     return claimants, rule if claimants else ""
+
+
+def claim_in_denial(text: str, speakers, acts: list[Act], denial_end: int, lexicon: Lexicon) -> list[Actor]:
+    """The speakers whose claim a denial quotes before denying it ("the statement of X that Y hit Z is groundless"):
+    named after a word for a claim, with a real act after them and before the denial's words."""
+    quoted = lexicon.rx("claims.claim_of_before")
+    first_denial = min((s for s, _, _ in lexicon.matches("denial", text)), default=denial_end)
+    return [
+        actor for start, end, actor in speakers
+        if quoted.search(text[:start]) and any(end < a.start < first_denial and act_is_real(text, a, lexicon) for a in acts)
+    ]
 
 
 def denial_end(text: str, acts: list[Act], lexicon: Lexicon) -> int | None:

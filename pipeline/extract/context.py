@@ -79,6 +79,7 @@ class Report:
     outlet_claimant: list[Actor]  # the outlet is a party's agency: its statements are its claims
     own_observer: Actor | None  # an independent outlet reporting its own people's observation
     denials: list[Denial] = field(default_factory=list)
+    memo: dict[tuple[str, str], object] = field(default_factory=dict, repr=False)  # (what, sentence) -> result, this report's
 
     @property
     def lexicon(self) -> Lexicon:
@@ -87,6 +88,7 @@ class Report:
 
 def open_report(article: dict, profile: Profile, gazetteer) -> Report:
     lexicon = profile.lexicon
+    lexicon.forget()  # the memo of cue look-ups holds one report's sentences at a time
     outlet = article.get("outlet") if isinstance(article.get("outlet"), str) else ""
     party = next((a for a in lexicon.claimants if a.side in profile.party_codes and a.pattern.search(outlet)), None) if outlet else None
     if party is None and outlet:

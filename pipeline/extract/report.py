@@ -154,12 +154,16 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     found_acts = find_acts(text, lexicon)
     denial_end = claims.denial_end(text, found_acts, lexicon)
     deniers = []
+    # "the statement of X that Y hit Z is false": X's claim, which the speaker denies
+    denied_claim = claims.claim_in_denial(text, speakers, found_acts, denial_end, lexicon) if denial_end is not None else []
     if denial_end is not None:
-        claims.record_denial(text, denial_end, found_places, speakers, report, ctx, number)
-        if not [p for p in found_places if p.start >= denial_end]:
+        others = [sp for sp in speakers if sp[2] not in denied_claim]
+        claims.record_denial(text, denial_end, found_places, others, report, ctx, number)
+        if not [p for p in found_places if p.start >= denial_end] and not denied_claim:
             timeline.remember_date(ctx, text, local, sentence.line, lexicon, number)  # "nobody reported a strike on 14 October ... a missile did strike X that day"
             ctx.remember_places(number, found_places, text, sentence.line)
             return []
+    if denial_end is not None and not denied_claim:
         # "... denied X and said Y's shelling of Z ...": the counter-claim is read on its own.
         deniers = [a for s, _, a in speakers if s < denial_end]
         text = " " * denial_end + text[denial_end:]
@@ -169,6 +173,8 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     claimants, claim_rule = claims.claimants_for(text, sentence.line, ctx, report, record)
     if denial_end is not None and not claims.attributed_claimants(text, report) and deniers:
         claimants, claim_rule = deniers[:1], "claims.counter_claim"  # the denier's own counter-claim
+    if denied_claim:
+        claimants, claim_rule = denied_claim, "claims.denied_claim"
     tally = lexicon.has("tally", text) or lexicon.has("background", text)
     if tally:
         text, found_places, found_acts, tally = _before_tally(text, found_places, found_acts, lexicon)

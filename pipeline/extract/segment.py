@@ -18,6 +18,7 @@ TABLE_FIELD = re.compile(r"\s[-–—|]\s")
 BULLET_MARK = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")
 AGENCY_TAG = re.compile(r"^\s*/[A-Za-z][\w .-]{1,24}/\.?\s*")
 HASHTAG = re.compile(r"#(?=\w)")  # "a school in #Town of #Country", as quoted posts write names
+SCARE_QUOTES = re.compile(r'(?<=\s)"([a-z][\w\'-]*(?: [\w\'-]+){0,3})"(?=[\s,;])')  # were also "intermittently fired" at (not "Smerch")
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
 
 
@@ -27,8 +28,9 @@ def sentence_text(text: str, skip: int, lead_in: str) -> tuple[str, int, bool]:
 
     A bullet mark is blanked; a table row's field separators become commas ("26 Oct – X district –
     shelling – 1 injured" is one record, not clauses); a dateline or entry stamp is blanked; a list
-    item is read after its lead-in. Typographic quotes become plain ones, and a hashtag's sign a space. Offsets stay
-    those of the text.
+    item is read after its lead-in. Typographic quotes become plain ones and a hashtag's sign a space; offsets stay
+    those of the text, except after quotes around a few words inside a clause ('were "intermittently fired" at'),
+    which are dropped (the rest of the sentence moves two places left, padded at its end).
     """
     item = BULLET_MARK.sub(lambda m: " " * len(m.group(0)), text)
     record = bool(TABLE_FIELD.search(item) and (lead_in or len(TABLE_FIELD.findall(item)) >= 2))
@@ -40,6 +42,8 @@ def sentence_text(text: str, skip: int, lead_in: str) -> tuple[str, int, bool]:
     if tag:  # "/TASS/. One civilian ...": the wire's tag, not a source the sentence cites
         item = " " * tag.end() + item[tag.end():]
     read = HASHTAG.sub(" ", ((f"{lead_in} " if lead_in else "") + item).translate(APOSTROPHES))
+    unquoted = SCARE_QUOTES.sub(lambda m: m.group(1), read)  # a few words quoted inside a clause are read as words
+    read = unquoted + " " * (len(read) - len(unquoted))
     return read, max(skip, len(lead_in) + 1 if lead_in else 0), record
 
 
