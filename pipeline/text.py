@@ -23,7 +23,7 @@ DATELINE = re.compile(
     r"(?:,\s*\d{4})?(?:\s*\([^)]{1,60}\)\s*(?:[-–—]{1,2}\s+|(?=[A-Z\"\u201c\u2018']))|\s*[-–—]{1,2}\s+|:\s+(?=[A-Z])))(?=\S)"
 )
 
-SLASH_DATELINE = re.compile(r"^(?P<dateline>[A-Z][a-z]+(?:/[A-Z][a-z]+)+\s+)(?=[A-Z])")  # "Baku/Yerevan In an escalation ..."
+SLASH_DATELINE = re.compile(r"^(?P<dateline>[A-Z][a-z]+(?:/[A-Z][a-z]+)+\s+)(?=[A-Z])")  # "Northtown/Southtown In an escalation ...": two cities joined by a slash
 DATELINE_OR_BYLINE = re.compile(r"^\s*(?:[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,2},\s|(?i:by)\s+[A-Z])")
 
 
