@@ -314,3 +314,19 @@ def test_an_outlet_that_is_a_state_body_speaks_for_its_party(extract):
 def test_governors_and_officials_of_a_state(text, claimant_side, extract):
     (m,) = extract(text)
     assert m["claimant_side"] == claimant_side
+
+
+@pytest.mark.parametrize(
+    ("text", "perpetrator_side", "target"),
+    [
+        # the side named before a place in "the shelling of the X <place>" owns the place; "by Y" fired
+        ("The ministry protested at the shelling of the Azerbaijani Shamkir and Barda districts by Armenia.", "ARM", "unknown"),
+        # "the opposing forces" in a party's statement are its opponents; a clash is fought between forces
+        ("Azerbaijan's defence ministry said the opposing forces tried to win back ground with counter-attacks near Fizuli on Tuesday.",
+         "ARM", "military"),
+    ],
+)
+def test_owners_of_places_opposing_forces_and_clash_targets(text, perpetrator_side, target, extract):
+    mentions = extract(text)
+    assert mentions
+    assert {(m["perpetrator_side"], m["target"]) for m in mentions} == {(perpetrator_side, target)}

@@ -278,3 +278,15 @@ def test_figures_of_one_place_in_a_sentence_of_several(sentence, figures_at, ext
         killed, injured = found.get(m["location_mention"], (None, None))
         found[m["location_mention"]] = (killed or m["killed"], injured or m["injured"])
     assert found == figures_at
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Sergeant Aram Vardanyan, 46, was fatally wounded by a sniper on the border on Monday.",
+        "A soldier was mortally wounded by sniper fire on the border on Monday.",
+    ],
+)
+def test_fatal_wounds_are_deaths(sentence):
+    figures = parse_figures(sentence, LEXICON)
+    assert (figures.killed, figures.injured) == (1, None)

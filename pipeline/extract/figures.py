@@ -57,7 +57,8 @@ class Figures:
 
 
 def normalise_numbers(text: str, lexicon: Lexicon) -> str:
-    protected = lexicon.rx("figures.vague_quantities").sub("many", THOUSANDS.sub("", text))
+    fatal = lexicon.rx("figures.fatal_wounds").sub("killed", text)  # "mortally wounded" is dead
+    protected = lexicon.rx("figures.vague_quantities").sub("many", THOUSANDS.sub("", fatal))
     converted = alpha2digit(protected, "en", threshold=0)
     undated = lexicon.rx("figures.years").sub("", lexicon.rx("figures.ages").sub(" ", converted))
     return lexicon.rx("figures.days").sub(lambda m: m.group("month") or "", undated)

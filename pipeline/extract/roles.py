@@ -40,8 +40,8 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
         return "agent", "roles.possessive_agent_after"  # "the X Armed Forces' missile"
     if rx("roles.positions_of_before").search(before):
         return "target", "roles.positions_of_before"  # "the positions of units of the X army"
-    if rx("roles.act_of_before").search(before) and rx("roles.target_after").match(after):
-        return "target", "roles.act_of_target"  # "the shelling of X villages"
+    if rx("roles.act_of_before").search(before) and (rx("roles.target_after").match(after) or rx("roles.name_after").match(after)):
+        return "target", "roles.act_of_target"  # "the shelling of X villages", "the shelling of the X Tartar district"
     if rx("roles.defender_before").search(before):
         return "target", "roles.defender_before"  # "shot down by X air defences"
     if rx("roles.agent_before").search(before):
@@ -179,6 +179,8 @@ def code_target(clause: Clause, place: PlaceRef, profile: Profile, sub_event_typ
         return (best[2] if best[2] in TARGET_LABELS else "unknown"), best[3]
     if place.precision == 1 and is_remote(sub_event_type) and place.precision_rule != "place.near_village":
         return "civilians", "roles.town_under_fire"  # (fire "near" a front-line village is no fire on the village)
+    if sub_event_type == CLASH:
+        return "military", "roles.clash_of_forces"  # a clash is fought between armed forces
     return "unknown", "roles.no_target"
 
 
