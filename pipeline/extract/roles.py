@@ -41,7 +41,7 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
     if rx("roles.positions_of_before").search(before):
         return "target", "roles.positions_of_before"  # "the positions of units of the X army"
     if rx("roles.act_of_before").search(before) and (rx("roles.target_after").match(after) or rx("roles.name_after").match(after)):
-        return "target", "roles.act_of_target"  # "the shelling of X villages", "the shelling of the X Tartar district"
+        return "target", "roles.act_of_target"  # "the shelling of X villages", "the shelling of the X Riverside district"
     if rx("roles.defender_before").search(before):
         return "target", "roles.defender_before"  # "shot down by X air defences"
     if rx("roles.agent_before").search(before):
