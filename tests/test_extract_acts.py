@@ -297,3 +297,20 @@ def test_a_claim_quoted_by_its_denier_is_its_speakers_claim_and_denied(extract):
     assert (m["location_mention"], m["perpetrator_side"], m["claimant_side"], m["claim_status"]) == ("Barda", "ARM", "AZE", "denied")
     # a plain denial tells no event
     assert extract("Armenia's defence ministry denied that its forces had shelled Barda on Wednesday.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # troops firing at a group of workers attack civilians; "one wounded civilian" is a figure, not an attack
+        ("Azerbaijani troops fired at a group of workers mending a water main near Shusha on Monday, officials said.",
+         [("Shusha", "Attack")]),
+        ("Rockets hit Stepanakert overnight, officials said. There is one wounded civilian.",
+         [("Stepanakert", "Shelling/artillery/missile attack")]),
+        # the weapons a place was hit with decide, not a clash told beside it
+        ("Officials said that overnight, alongside the battles, Azerbaijani forces also targeted Stepanakert with rocket and artillery systems.",
+         [("Stepanakert", "Shelling/artillery/missile attack")]),
+    ],
+)
+def test_fire_at_workers_figures_and_weapons_beside_a_clash(text, expected, extract):
+    assert [(m["location_mention"], m["sub_event_type"]) for m in extract(text)] == expected

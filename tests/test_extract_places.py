@@ -345,3 +345,19 @@ def test_lists_of_launch_sites_villages_of_a_district_and_signatories(sentence, 
 def test_origins_of_fire_and_areas_named_before(sentence, expected, extract):
     got = [(m["location_mention"], m["geo_precision"], m["perpetrator_side"]) for m in extract(sentence, published=pd.Timestamp("2021-06-12T12:00+04:00"))]
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # fire "towards" towns is fire in their direction
+        ("Shortly after midnight Azerbaijani forces began firing towards the towns of Goris and Jermuk, the ministry said.",
+         [("Goris", 2), ("Jermuk", 2)]),
+        # capitals that admit or do not say stand for governments
+        ("On Wednesday Baku for the first time openly admitted that it struck targets on the territory of Armenia itself.", []),
+        ("Yerevan did not directly say which targets were attacked on Wednesday.", []),
+    ],
+)
+def test_directions_and_capitals_that_admit(sentence, expected, extract):
+    got = [(m["location_mention"], m["geo_precision"]) for m in extract(sentence, published=pd.Timestamp("2022-09-13T12:00+04:00"))]
+    assert got == expected

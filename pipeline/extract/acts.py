@@ -102,6 +102,11 @@ def act_types(
     if drones and lexicon.rx("acts.drone_instrument").search(clause.text):
         return [(AIR, False, drones[0].rule)]  # "used a drone to shell X": one drone strike
     act = _governing_act(specific, anchor)
+    nearest_act = _governing_act(list(clause.acts), anchor)
+    weapons = [a for a in specific if a.rule.startswith("cue.weapon")]
+    displaced = None
+    if act and nearest_act and nearest_act.sub_event_type in UNSPECIFIC and not act.rule.startswith("cue.weapon") and weapons:
+        displaced, act = act, weapons[0]  # "in parallel with the battles, X targeted A with rockets": the weapons say how A was hit
     if act:
         act = _heaviest_weapon(act, specific, clause.text, lexicon)
         named = {value for _, _, value, _ in lexicon.found("weapon", clause.text)} or set(means_after)
@@ -111,7 +116,9 @@ def act_types(
         if single_place:
             # A second kind of act at the one place of the clause: a killing of civilians told with the
             # raid, or two kinds of fire named together before the place ("shelling and air raids hit X").
-            others = [a for a in specific if a.sub_event_type != act.sub_event_type and (a.sub_event_type == ATTACK or a.end <= anchor)]
+            others = [
+                a for a in specific if a is not displaced and a.sub_event_type != act.sub_event_type and (a.sub_event_type == ATTACK or a.end <= anchor)
+            ]
             seen = {act.sub_event_type}
             for a in sorted(others, key=lambda a: (a.sub_event_type, a.start)):
                 if a.sub_event_type not in seen:
