@@ -314,3 +314,8 @@ def test_a_claim_quoted_by_its_denier_is_its_speakers_claim_and_denied(extract):
 )
 def test_fire_at_workers_figures_and_weapons_beside_a_clash(text, expected, extract):
     assert [(m["location_mention"], m["sub_event_type"]) for m in extract(text)] == expected
+
+
+def test_military_aviation_named_with_a_verb_of_targeting_is_an_air_strike(extract):
+    text = "Officials accused Azerbaijan of targeting the towns of Martuni and Martakert with military aviation on Sunday."
+    assert {m["sub_event_type"] for m in extract(text)} == {"Air/drone strike"}

@@ -330,3 +330,15 @@ def test_owners_of_places_opposing_forces_and_clash_targets(text, perpetrator_si
     mentions = extract(text)
     assert mentions
     assert {(m["perpetrator_side"], m["target"]) for m in mentions} == {(perpetrator_side, target)}
+
+
+def test_a_partys_claims_that_its_opponent_denies_are_its_claims(extract):
+    text = "Azerbaijan's claims that Karabakh forces shelled Ganja on Sunday have nothing to do with reality, Armenia's defence ministry said."
+    (m,) = extract(text, published=pd.Timestamp("2020-10-11T18:00+04:00"))
+    assert (m["location_mention"], m["perpetrator_side"], m["claimant_side"], m["claim_status"]) == ("Ganja", "ARM", "AZE", "denied")
+
+
+def test_the_separatists_foreign_ministry_speaks_for_its_side(extract):
+    text = "The separatists' foreign ministry said on Monday that shelling of Stepanakert had resumed at dawn."
+    (m,) = extract(text, published=pd.Timestamp("2020-10-05T18:00+04:00"))
+    assert m["claimant_side"] == "ARM"

@@ -116,6 +116,7 @@ SPELLINGS = [
     ("Agjabedi", {}, "Aghjabadi", AGHJABADI, 1),
     ("Ağcabədi", {}, "Aghjabadi", AGHJABADI, 1),
     ("Hadrut", {}, "Hadrut", HADRUT, 1),
+    ("Gadrut", {}, "Hadrut", HADRUT, 1),  # the Russian transliteration
     ("Askeran", {}, "Askyaran", (39.9391, 46.8316), 1),
     ("Karmir Shuka", {}, "Karmir Shuka", KARMIR_SHUKA, 1),
     ("Krasny Bazar", {}, "Karmir Shuka", KARMIR_SHUKA, 1),

@@ -206,15 +206,24 @@ def claimants_for(text: str, line: int, ctx: Context, report: Report, record: bo
     return claimants, rule if claimants else ""
 
 
-def claim_in_denial(text: str, speakers, acts: list[Act], denial_end: int, lexicon: Lexicon) -> list[Actor]:
-    """The speakers whose claim a denial quotes before denying it ("the statement of X that Y hit Z is groundless"):
-    named after a word for a claim, with a real act after them and before the denial's words."""
-    quoted = lexicon.rx("claims.claim_of_before")
+def claim_in_denial(text: str, speakers, acts: list[Act], denial_end: int, report: Report) -> list[Actor]:
+    """The speakers whose claim a denial quotes before denying it ("the statement of X that Y hit Z is groundless",
+    "X's claims that ... are a lie"): named with a word for a claim, with a real act after them and before the
+    denial's words. A party named so ("Azerbaijan's claims") speaks through its government."""
+    lexicon = report.lexicon
+    quoted, owned = lexicon.rx("claims.claim_of_before"), lexicon.rx("claims.claims_after")
     first_denial = min((s for s, _, _ in lexicon.matches("denial", text)), default=denial_end)
-    return [
-        actor for start, end, actor in speakers
-        if quoted.search(text[:start]) and any(end < a.start < first_denial and act_is_real(text, a, lexicon) for a in acts)
-    ]
+
+    def told_after(end: int) -> bool:
+        return any(end < a.start < first_denial and act_is_real(text, a, lexicon) for a in acts)
+
+    found = [actor for start, end, actor in speakers if (quoted.search(text[:start]) or owned.match(text[end:])) and told_after(end)]
+    for m in lexicon.rx("claims.party_claims").finditer(text):
+        party = report.profile.party_named(m.group("party"))
+        if party is not None and party.government and told_after(m.end()):
+            actor = next((a for a in lexicon.claimants if a.name == party.government), None)
+            found.append(actor or Actor("claimant", party.government, party.code, lexicon.rx("claims.party_claims")))
+    return list(dict.fromkeys(found))
 
 
 def denial_end(text: str, acts: list[Act], lexicon: Lexicon) -> int | None:

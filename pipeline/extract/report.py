@@ -155,7 +155,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     denial_end = claims.denial_end(text, found_acts, lexicon)
     deniers = []
     # "the statement of X that Y hit Z is false": X's claim, which the speaker denies
-    denied_claim = claims.claim_in_denial(text, speakers, found_acts, denial_end, lexicon) if denial_end is not None else []
+    denied_claim = claims.claim_in_denial(text, speakers, found_acts, denial_end, report) if denial_end is not None else []
     if denial_end is not None:
         others = [sp for sp in speakers if sp[2] not in denied_claim]
         claims.record_denial(text, denial_end, found_places, others, report, ctx, number)
