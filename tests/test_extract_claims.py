@@ -342,3 +342,9 @@ def test_the_separatists_foreign_ministry_speaks_for_its_side(extract):
     text = "The separatists' foreign ministry said on Monday that shelling of Stepanakert had resumed at dawn."
     (m,) = extract(text, published=pd.Timestamp("2020-10-05T18:00+04:00"))
     assert m["claimant_side"] == "ARM"
+
+
+def test_positions_exposed_to_the_shelling_of_a_force_were_shelled_by_it(extract):
+    text = ("The positions of Azerbaijani units in the direction of the Tartar district are exposed to the shelling "
+            "of the Armenian Armed Forces, the ministry said.")
+    assert {m["perpetrator_side"] for m in extract(text)} == {"ARM"}

@@ -361,3 +361,18 @@ def test_origins_of_fire_and_areas_named_before(sentence, expected, extract):
 def test_directions_and_capitals_that_admit(sentence, expected, extract):
     got = [(m["location_mention"], m["geo_precision"]) for m in extract(sentence, published=pd.Timestamp("2022-09-13T12:00+04:00"))]
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a capital before "time" is a time zone
+        ("On Monday at about 2:40 pm Yerevan time, Armenian shells hit Tartar, the ministry said.", [("Tartar", 1)]),
+        # a capital that "resumed offensive actions" is its government
+        ("Armenian officials said fighting went on near Fuzuli through the night and Baku resumed offensive actions in the morning.", [("Fuzuli", 2)]),
+        # "the territories of X and Y" are districts
+        ("Armenian forces were shelling the Azeri territories of Goranboy and Aghdam on Tuesday, the ministry said.", [("Goranboy", 2), ("Aghdam", 2)]),
+    ],
+)
+def test_time_zones_governments_and_territories(sentence, expected, extract):
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(sentence)] == expected
