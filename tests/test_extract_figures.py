@@ -290,3 +290,16 @@ def test_figures_of_one_place_in_a_sentence_of_several(sentence, figures_at, ext
 def test_fatal_wounds_are_deaths(sentence):
     figures = parse_figures(sentence, LEXICON)
     assert (figures.killed, figures.injured) == (1, None)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        # military ranks are people a figure can count
+        ("The ministry said Aram Petrosyan, a 39-year-old junior officer, was fatally wounded by a sniper on Monday.", 1, None),
+        ("Two officers and a conscript were wounded when a mortar round hit their post.", None, 3),
+    ],
+)
+def test_ranks_are_people(sentence, killed, injured):
+    figures = parse_figures(sentence, LEXICON)
+    assert (figures.killed, figures.injured) == (killed, injured)
