@@ -31,7 +31,7 @@ import yaml
 
 from pipeline import config
 from pipeline.dates import LocalTime
-from pipeline.lexicon import Lexicon, load_lexicon
+from pipeline.lexicon import Actor, Lexicon, load_lexicon
 
 PROFILE_FILE = "profile.yaml"
 REQUIRED_KEYS = ("id", "name", "language", "parties", "event_countries", "timezone")
@@ -160,6 +160,14 @@ class Profile:
         """A party's name ("the forces of <name>"), and the profile's other names of its parties' sides."""
         names = sorted({p.name for p in self.parties} | set(self.party_aliases) | {a for p in self.parties for a in p.aliases}, key=len, reverse=True)
         return re.compile(rf"(?:{'|'.join(map(re.escape, names))})\b", re.I)
+
+    def government_claimant(self, party: Party | None, pattern: re.Pattern[str]) -> Actor | None:
+        """The claimant that speaks for a party: its government as the actors list names it, else one made for it
+        (``pattern`` records the rule that found it); None for a party without a government."""
+        if party is None or not party.government:
+            return None
+        listed = next((a for a in self.lexicon.claimants if a.name == party.government), None)
+        return listed or Actor("claimant", party.government, party.code, pattern)
 
     def party_named(self, name: str) -> Party | None:
         """The party a name or alias stands for ("Armenia", "Artsakh")."""

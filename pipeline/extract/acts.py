@@ -104,12 +104,12 @@ def act_types(
     act = _governing_act(specific, anchor)
     nearest_act = _governing_act(list(clause.acts), anchor)
     weapons = [a for a in specific if a.rule.startswith("cue.weapon")]
+    named = {value for _, _, value, _ in lexicon.found("weapon", clause.text)} or set(means_after)
     displaced = None
     if act and nearest_act and nearest_act.sub_event_type in UNSPECIFIC and not act.rule.startswith("cue.weapon") and weapons:
         displaced, act = act, weapons[0]  # "in parallel with the battles, X targeted A with rockets": the weapons say how A was hit
     if act:
         act = _heaviest_weapon(act, specific, clause.text, lexicon)
-        named = {value for _, _, value, _ in lexicon.found("weapon", clause.text)} or set(means_after)
         if act.sub_event_type == SHELLING and not act.rule.startswith("cue.weapon") and named == {CLASH}:
             return [(CLASH, False, "acts.light_weapons_only")]  # "shelled X ... They used small arms": small-arms fire
         types = [(act.sub_event_type, act.rule)]
@@ -129,7 +129,6 @@ def act_types(
     fire = [a for a in clause.acts if a.sub_event_type == "fire"]
     if fire:
         # "ordered fire on X: ... sent twelve mortar rounds": the heaviest weapon the clause names is the means
-        named = {value for _, _, value, _ in lexicon.found("weapon", clause.text)} or set(means_after)
         means = next((w for w in HEAVIER_FIRST if w in named), unstated_fire)
         return [(means, False, nearest(fire, place.start).rule)]
     if act and act.sub_event_type == "violation":

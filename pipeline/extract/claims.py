@@ -185,11 +185,12 @@ def claimants_for(text: str, line: int, ctx: Context, report: Report, record: bo
         claimants, rule = list(ctx.paragraph_claimants.get(line, [])), "claims.paragraph"
     if not claimants and ctx.voices and (text.lstrip().startswith(('"', "'")) or ctx.answering):
         claimants, rule = [ctx.voices[-1]], "claims.speaker_continues"  # a quotation goes on, an interviewee answers
-    if not claimants and ctx.next_sentence and (not find_acts(ctx.next_sentence, lexicon) or means_told_after(ctx.next_sentence, lexicon)):
+    means_next = bool(ctx.next_sentence) and bool(means_told_after(ctx.next_sentence, lexicon))
+    if not claimants and ctx.next_sentence and (means_next or not find_acts(ctx.next_sentence, lexicon)):
         # "13 civilians were killed in X. Five women were among the injured, the prosecutors said.": the next
         # sentence, which only adds detail (or the weapons used), names the source of both.
         claimants, rule = attributed_claimants(ctx.next_sentence, report), "claims.next_sentence"
-        if not claimants and means_told_after(ctx.next_sentence, lexicon):
+        if not claimants and means_next:
             claimants = recall_speaker(ctx.next_sentence, ctx, lexicon)  # "They used small arms, the ministry said."
     if not claimants:
         claimants, rule = list(report.outlet_claimant), "claims.outlet"
@@ -219,10 +220,9 @@ def claim_in_denial(text: str, speakers, acts: list[Act], denial_end: int, repor
 
     found = [actor for start, end, actor in speakers if (quoted.search(text[:start]) or owned.match(text[end:])) and told_after(end)]
     for m in lexicon.rx("claims.party_claims").finditer(text):
-        party = report.profile.party_named(m.group("party"))
-        if party is not None and party.government and told_after(m.end()):
-            actor = next((a for a in lexicon.claimants if a.name == party.government), None)
-            found.append(actor or Actor("claimant", party.government, party.code, lexicon.rx("claims.party_claims")))
+        government = report.profile.government_claimant(report.profile.party_named(m.group("party")), m.re)
+        if government is not None and told_after(m.end()):
+            found.append(government)
     return list(dict.fromkeys(found))
 
 

@@ -103,8 +103,4 @@ def open_report(article: dict, profile: Profile, gazetteer) -> Report:
 def _state_body(outlet: str, profile: Profile) -> Actor | None:
     """An outlet that is a body of a party's state ("Office of the X Commissioner of <party>"): the party's government."""
     m = profile.lexicon.rx("claims.state_body_outlet").match(outlet)
-    party = profile.party_named(m.group("state")) if m else None
-    if party is None or not party.government:
-        return None
-    listed = next((a for a in profile.lexicon.claimants if a.name == party.government), None)
-    return listed or Actor("claimant", party.government, party.code, profile.lexicon.rx("claims.state_body_outlet"))
+    return profile.government_claimant(profile.party_named(m.group("state")), m.re) if m else None

@@ -146,10 +146,9 @@ def code_sides(
         target_side = other(perpetrator)
     if not claimants and perpetrator and lexicon.rx("claims.our_side").search(text):
         # "they fired on our villages": an unnamed speaker of the side that was hit
-        government = getattr(profile.party(other(perpetrator)), "government", None)
-        if government:
-            actor = next((a for a in lexicon.claimants if a.name == government), None)
-            out.claimants = [actor or Actor("claimant", government, other(perpetrator), lexicon.rx("claims.our_side"))]
+        government = profile.government_claimant(profile.party(other(perpetrator)), lexicon.rx("claims.our_side"))
+        if government is not None:
+            out.claimants = [government]
             out.rules.append("claims.our_side")
     out.perpetrator, out.target_side = perpetrator, target_side
     return out
