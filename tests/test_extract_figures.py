@@ -111,6 +111,18 @@ def test_more_figures(text, killed, injured, extract):
          "Barda", 1, None),
         # a total over two days belongs to no single day
         ("Azerbaijan said Armenian shelling of Barda had left at least 25 dead in two days of attacks.", "Barda", None, None),
+        # a one-place story tells its toll paragraphs on and revises it: the last figures hold
+        ("Missiles hit a market in Beylagan on Tuesday morning, officials said.\n\nThe blast came just after ten o'clock.\n\n"
+         "At first the office said two people had died and nine were hurt. By the evening it put the toll at four dead and 16 wounded.",
+         "Beylagan", 4, 16),
+        # ... but a running total told there is not its toll
+        ("Missiles hit a market in Beylagan on Tuesday morning, officials said.\n\nThe blast came just after ten o'clock.\n\n"
+         "Officials say 70 civilians have been killed.", "Beylagan", None, None),
+        # a bulletin's closing "ruled out any casualties" is a zero for every place of the paragraph before
+        ("On Monday the enemy shelled our positions in the Tovuz district and near Sadarak. It used mortars and sniper rifles, "
+         "the ministry said.\n\nThe ministry ruled out any casualties among the army's personnel.", "Sadarak", 0, 0),
+        ("On Monday the enemy shelled our positions in the Tovuz district and near Sadarak. It used mortars and sniper rifles, "
+         "the ministry said.\n\nThere were no combat losses.", "Tovuz", 0, 0),
     ],
 )
 def test_figures_across_sentences(text, place, killed, injured, extract):

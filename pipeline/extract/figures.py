@@ -288,16 +288,21 @@ def attach_figures(
     none = figures.killed == 0 or figures.injured == 0
     targets = _same_place(text, places, ctx, number, line, lexicon, every=none) if places else []
     names_a_told_place = places and any(m.location_mention.lower() in {p.surface.lower() for p in places} for m in recent)
+    # A report that has told one place so far: its toll may come a paragraph on, unless told as a running total
+    # ("officials say 50 civilians have been killed").
+    one_story = len({m.location_mention.lower() for _, told in ctx.told for m in told}) == 1 and not lexicon.rx("figures.running_total").search(text)
     if not targets and not names_a_told_place:
-        if line != ctx.recent_line and number - ctx.recent_sentence > 1 and not lexicon.rx("figures.the_act").search(text):
+        if line != ctx.recent_line and number - ctx.recent_sentence > 1 and not lexicon.rx("figures.the_act").search(text) and not (one_story or none):
             return  # a later paragraph that names neither the place nor "the shelling" just told: another matter
-        if none:
-            targets = ctx.paragraph_mentions.get(line, recent)
+        if none:  # "there were no casualties": none at any place of the paragraph just told
+            targets = ctx.paragraph_mentions.get(line) or ctx.paragraph_mentions.get(ctx.recent_line, recent)
         elif len({m.location_mention.lower() for m in recent}) == 1:
             targets = recent
     revised = bool(lexicon.rx("figures.revised").search(text))  # a correction replaces the earlier figure
     for mention in targets:
         _give(mention, figures, revised, "figures.follow_up")
+    if targets:  # the story goes on: its next figures ("by the evening the toll rose to ...") are still its own
+        ctx.recent_sentence, ctx.recent_line = number, line
 
 
 def _give(mention: Mention, figures: Figures, revised: bool, rule: str) -> None:
