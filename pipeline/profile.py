@@ -21,7 +21,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -37,7 +37,7 @@ PROFILE_FILE = "profile.yaml"
 REQUIRED_KEYS = ("id", "name", "language", "parties", "event_countries", "timezone")
 OPTIONAL_KEYS = (
     "first_year", "sample_raw", "source", "zone_words", "bounding_boxes", "gazetteer", "exports", "party_aliases", "codebook_examples",
-    "unstated_fire", "near_village_precision", "capitals", "event_admin1", "perpetrator_from_holder",
+    "unstated_fire", "unstated_fire_from", "near_village_precision", "capitals", "event_admin1", "perpetrator_from_holder",
 )
 PARTY_KEYS = ("code", "name", "force", "civilians", "country_iso3", "opposes", "government", "territory", "holds", "aliases", "note")
 GAZETTEER_KEYS = ("preferred_countries", "focus_admin1", "surname_suffixes")
@@ -89,10 +89,15 @@ class Profile:
     party_aliases: tuple[str, ...] = ()  # other names a party goes by ("the forces of <alias>")
     codebook_examples: Mapping[str, object] = field(default_factory=dict)  # column -> example value in the codebook
     unstated_fire: str = "Shelling/artillery/missile attack"  # the act of "came under fire" where no weapon is named
+    unstated_fire_from: tuple[tuple[date, str], ...] = ()  # (first day, act) of later phases whose unstated fire differs
     near_village_precision: int = 2  # precision of "near <village>" (1 where front-line villages are coded at themselves)
     capitals: Mapping[str, str] = field(default_factory=dict)  # lower-case name of a state or territory -> its capital
     event_admin1: tuple[str, ...] = ()  # first-level divisions events are coded in (empty: all of the event countries)
     perpetrator_from_holder: bool = False  # remote fire with no shooter named comes from the opponents of the place's holder
+
+    def unstated_fire_on(self, day: date) -> str:
+        """The act of fire with no weapon named on ``day``: a later phase of the conflict may fight differently."""
+        return next((act for first, act in reversed(self.unstated_fire_from) if day >= first), self.unstated_fire)
 
     def in_event_area(self, country_iso3: str | None, admin1: str | None) -> bool:
         """Whether a place in this country and first-level division can be where an event happened."""
@@ -329,6 +334,7 @@ def parse_profile(data: object, folder: Path, *, root: Path = config.ROOT) -> Pr
         party_aliases=_strings(data.get("party_aliases"), f"{where}: party_aliases"),
         codebook_examples=MappingProxyType(_mapping(data.get("codebook_examples"), f"{where}: codebook_examples")),
         unstated_fire=_sub_event_type(data.get("unstated_fire", "Shelling/artillery/missile attack"), f"{where}: unstated_fire"),
+        unstated_fire_from=_phases(data.get("unstated_fire_from"), f"{where}: unstated_fire_from"),
         near_village_precision=_precision(data.get("near_village_precision", 2), f"{where}: near_village_precision"),
         event_admin1=_strings(data.get("event_admin1"), f"{where}: event_admin1"),
         perpetrator_from_holder=_flag(data.get("perpetrator_from_holder", False), f"{where}: perpetrator_from_holder"),
@@ -348,6 +354,18 @@ def _sub_event_type(value: object, where: str) -> str:
     if value not in SUB_EVENT_TYPES:
         raise ProfileError(f"{where}: {value!r} is not an ACLED sub-event type ({', '.join(SUB_EVENT_TYPES)})")
     return str(value)
+
+
+def _phases(value: object, where: str) -> tuple[tuple[date, str], ...]:
+    """{first day: act}: the phases' acts, in date order."""
+    phases = []
+    for first, act in _mapping(value, where).items():
+        try:
+            day = first if isinstance(first, date) else date.fromisoformat(str(first))
+        except ValueError as exc:
+            raise ProfileError(f"{where}: {first!r} is not a date (YYYY-MM-DD)") from exc
+        phases.append((day, _sub_event_type(act, f"{where}: {first}")))
+    return tuple(sorted(phases))
 
 
 def _precision(value: object, where: str) -> int:
@@ -372,7 +390,7 @@ def _load(folder: Path) -> Profile:
     path = folder / PROFILE_FILE
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date YAML cannot build ("2021-13-01")
         raise ProfileError(f"{path}: not valid YAML: {exc}") from exc
     profile = parse_profile(data, folder)
     if profile.id != folder.name:

@@ -319,3 +319,40 @@ def test_fire_at_workers_figures_and_weapons_beside_a_clash(text, expected, extr
 def test_military_aviation_named_with_a_verb_of_targeting_is_an_air_strike(extract):
     text = "Officials accused Azerbaijan of targeting the towns of Martuni and Martakert with military aviation on Sunday."
     assert {m["sub_event_type"] for m in extract(text)} == {"Air/drone strike"}
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        # during the war, fire with no weapon named is shelling ...
+        ("Armenian troops fired at our positions near Sadarak on Tuesday, the ministry said.", "2020-10-14T12:00:00+04:00",
+         "Shelling/artillery/missile attack"),
+        # ... after the war's closing statement it is, in this profile, an exchange of small-arms fire
+        ("Armenian troops fired at our positions near Sadarak on Tuesday, the ministry said.", "2021-08-12T12:00:00+04:00", "Armed clash"),
+        # fire at a town still reaches it by shelling
+        ("Azerbaijani forces began firing towards the town of Goris on Tuesday, the ministry said.", "2022-09-14T12:00:00+04:00",
+         "Shelling/artillery/missile attack"),
+        # a weapon named decides, whatever the phase
+        ("Armenian troops fired mortars at our positions near Sadarak on Tuesday, the ministry said.", "2021-08-12T12:00:00+04:00",
+         "Shelling/artillery/missile attack"),
+    ],
+)
+def test_fire_of_unstated_means_follows_the_conflicts_phase(text, published, expected, extract):
+    (m,) = extract(text, published=pd.Timestamp(published).tz_convert("UTC"))
+    assert m["sub_event_type"] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 3-5 October the districts of Tartar and Barda were subjected to artillery fire, the office said.",
+        "From 12 to 16 October, Armenian forces shelled Fuzuli, the ministry said.",
+    ],
+)
+def test_an_act_dated_by_a_span_of_days_recaps_them(text, extract):
+    assert extract(text) == []
+
+
+def test_a_night_spanning_two_days_is_still_one_event(extract):
+    (m,) = extract("During the night from 12 to 13 October, Armenian forces shelled Tartar, the ministry said.")
+    assert m["location_mention"] == "Tartar"

@@ -67,6 +67,11 @@ CASES = [
     ("Rockets hit the town, killing the driver of a bus and injuring his son.", (1, 1, 1), (1, 1, 1), {}),
     ("One man was killed and three more received wounds of varying severity.", (1, 1, 1), (3, 3, 3), {}),
     ("Rockets injured three civilians, including a 9-year-old boy.", None, (3, 3, 3), {"injured_children": 1}),
+    # a victim named by the place he lived in, without an article
+    ("After the blast, resident of a village of the Tovuz district was killed, the agency said.", (1, 1, 1), None, {}),
+    ("The agency said that resident of the town was wounded.", None, (1, 1, 1), {}),
+    # one man "and N members of his family"
+    ("A shell hit the house: the owner and 3 members of his family were killed.", (4, 4, 4), None, {}),
 ]
 
 
@@ -111,6 +116,8 @@ def test_more_figures(text, killed, injured, extract):
          "Barda", 1, None),
         # a total over two days belongs to no single day
         ("Azerbaijan said Armenian shelling of Barda had left at least 25 dead in two days of attacks.", "Barda", None, None),
+        # a tally "since clashes began" is not the act's toll
+        ("Rockets hit Tartar on Tuesday, the ministry said. More than 300 people have died since clashes began.", "Tartar", None, None),
         # a one-place story tells its toll paragraphs on and revises it: the last figures hold
         ("Missiles hit a market in Beylagan on Tuesday morning, officials said.\n\nThe blast came just after ten o'clock.\n\n"
          "At first the office said two people had died and nine were hurt. By the evening it put the toll at four dead and 16 wounded.",

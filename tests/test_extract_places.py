@@ -376,3 +376,18 @@ def test_directions_and_capitals_that_admit(sentence, expected, extract):
 )
 def test_time_zones_governments_and_territories(sentence, expected, extract):
     assert [(m["location_mention"], m["geo_precision"]) for m in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # "the settlements of A and B", A and B districts: some of their settlements
+        ("The ministry said Armenian fire hit the settlements of Fuzuli and Beylagan on Tuesday.", [("Fuzuli", 2), ("Beylagan", 2)]),
+        # "the villages of A and B", A and B villages: the villages themselves
+        ("Shells fell on the villages of Sotk and Talish on Tuesday, officials said.", [("Sotk", 1), ("Talish", 1)]),
+        # "the towns of A and B" are the towns
+        ("Rockets hit the towns of Martuni and Askeran on Tuesday, officials said.", [("Martuni", 1), ("Askeran", 1)]),
+    ],
+)
+def test_settlements_of_districts_and_of_villages(sentence, expected, extract):
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(sentence)] == expected

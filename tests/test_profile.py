@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import textwrap
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -171,6 +172,9 @@ def test_a_new_profile_builds_validates_and_publishes(riverland, tmp_path):
         (lambda t: t + "\n        colour: blue\n", "unknown key"),
         (lambda t: t.replace("code: SRL", "code: srl"), "capital letters"),
         (lambda t: t + "\n        perpetrator_from_holder: sometimes\n", "perpetrator_from_holder: expected true or false"),
+        (lambda t: t + "\n        unstated_fire_from: {2021-13-01: Armed clash}\n", "month must be in 1..12"),
+        (lambda t: t + "\n        unstated_fire_from: {spring: Armed clash}\n", "is not a date"),
+        (lambda t: t + "\n        unstated_fire_from: {2021-01-01: Skirmish}\n", "not an ACLED sub-event type"),
     ],
 )
 def test_a_broken_profile_is_a_clear_error(tmp_path, change, message):
@@ -187,3 +191,11 @@ def test_an_unknown_conflict_names_the_known_ones():
 def test_parse_profile_needs_the_required_keys(tmp_path):
     with pytest.raises(ProfileError, match="missing"):
         parse_profile({"id": "x", "name": "x"}, tmp_path)
+
+
+def test_the_unstated_fire_of_a_phase_starts_on_its_first_day(tmp_path):
+    text = RIVERLAND["profile.yaml"] + "\n        unstated_fire_from: {2021-06-01: Armed clash, 2021-01-01: Air/drone strike}\n"
+    profile = load_profile(_write(tmp_path / "riverland", {**RIVERLAND, "profile.yaml": text}))
+    assert profile.unstated_fire_on(date(2020, 12, 31)) == profile.unstated_fire
+    assert profile.unstated_fire_on(date(2021, 1, 1)) == "Air/drone strike"
+    assert profile.unstated_fire_on(date(2021, 6, 1)) == "Armed clash"

@@ -205,6 +205,8 @@ def _set_precision(sentence: str, places: list[PlaceRef], lexicon: Lexicon, near
             else "place.precision2_before" if before2.search(prefix)
             else "place.precision2_after" if after2.match(suffix) else ""
         )
+        if not wide and all(p.is_admin for p in group) and lexicon.rx("place.settlements_of_before").search(prefix):
+            wide = "place.settlements_of_before"  # "the villages of A and B", where A and B are districts: their villages
         if not wide and lexicon.rx("place.unknown_list_tail").match(suffix):
             wide = "place.unknown_list_tail"  # "X and Y districts" where Y is no gazetteer name
         village = lexicon.rx("place.village_of_before").search(BRACKETS.sub("", sentence[max(0, group[0].start - 2 * PRECISION_REACH) : group[0].start]))

@@ -14,7 +14,7 @@ Pure: an article dict, the gazetteer and the profile in; a list of :class:`Menti
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
 from pipeline.coding import ATTACK, CLASH, EVENT_TYPE_OF, claim_status, claimant_side, target_actor
 from pipeline.extract import claims, places, timeline
@@ -38,6 +38,7 @@ from pipeline.text import Sentence, dateline_length, is_dateline_or_byline, spli
 CUT_OFF_LAST_LINE_WORDS = 12
 SMALL_ARMS_RULE = "cue.weapon.clash"  # the cue of small arms, machine guns, snipers and grenade launchers
 RECAP_PRECISIONS = ("month", "year")  # an act dated no closer than this recaps the war; it is no event
+RECAP_SPAN_DAYS = 3  # an act dated by a span of this many days or more ("on 27-29 September") recaps them
 
 
 def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
@@ -211,9 +212,9 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     # A list item's dates are its own; the lead-in's date reaches it as the date of the story so far.
     date_text = " " * skip + text[skip:] if lead_in else text
     sentence_date = timeline.resolve_date(date_text, ctx.reference, local)
-    if sentence_date.day is not None and sentence_date.day.precision in RECAP_PRECISIONS:
+    if sentence_date.day is not None and _recaps(sentence_date.day):
         ctx.remember_places(number, found_places, text, sentence.line)
-        return []  # acts dated only to a month or a year ("in the early days of October") recap the war
+        return []  # acts dated only to a month, a year or a span of days ("in the early days of October") recap the war
     if sentence_date.day is not None and profile.first_year and sentence_date.day.date_end.year < profile.first_year:
         ctx.remember_places(number, found_places, text, sentence.line)
         return []  # an act dated before the conflict's first year is its history ("the town fell on 8 May 1992")
@@ -233,13 +234,19 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         for place in clause.places:
             earlier = tuple(value for start, value in weapons if start < clause.start)  # "X artillery shelled A ... and hit B"
             types = act_types(clause, place, single, lexicon, profile.unstated_fire, earlier, means_after)
+            # A later phase fights differently with unstated means; fire at a town still reaches it by shelling.
+            phase_fire = profile.unstated_fire_on(_day_of(clause_date, sentence_date, ctx))
+            phased = act_types(clause, place, single, lexicon, phase_fire, earlier, means_after) if phase_fire != profile.unstated_fire else types
             # Casualties told with a raid and a killing belong to the killing; otherwise to the governing act.
-            counted = ATTACK if any(t == ATTACK for t, _, _ in types) else types[0][0]
-            for sub_event_type, generic, act_rule in types:
-                mention = coded.mention(clause, place, clause_date, sub_event_type, generic, act_rule)
-                if sub_event_type == counted and (len(distinct) == 1 or (place.location or place.surface).lower() == figures_at):
+            counted = ATTACK if any(t == ATTACK for t, _, _ in phased) else phased[0][0]
+            for (sub_event_type, generic, act_rule), (default_type, _, _) in zip(phased, types, strict=True):
+                at_civilians = default_type if default_type != sub_event_type else None
+                mention = coded.mention(clause, place, clause_date, sub_event_type, generic, act_rule, at_civilians)
+                counted_here = counted if mention.sub_event_type == sub_event_type else mention.sub_event_type
+                sub_event_type = mention.sub_event_type
+                if sub_event_type == counted_here and (len(distinct) == 1 or (place.location or place.surface).lower() == figures_at):
                     figures.apply_to(mention)
-                elif sub_event_type == counted and len(clauses) > 1 and single:
+                elif sub_event_type == counted_here and len(clauses) > 1 and single:
                     parse_figures(clause.text, lexicon).apply_to(mention)
                 out.append(mention)
     timeline.update_dated(ctx, out)
@@ -253,6 +260,19 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         ctx.told = [*ctx.told[-3:], (number, out)]
     ctx.remember_places(number, found_places, text, sentence.line)
     return out
+
+
+def _day_of(clause_date, sentence_date, ctx: Context) -> date:
+    """The day a clause tells of, near enough to know the conflict's phase: its own date, else the story's, else the report's."""
+    day = clause_date.day or sentence_date.day
+    if day is not None:
+        return day.date_start
+    return ctx.dated[0] if ctx.dated else ctx.reference.date()
+
+
+def _recaps(day) -> bool:
+    span = (day.date_end - day.date_start).days + 1
+    return day.precision in RECAP_PRECISIONS or (day.precision == "week" and span >= RECAP_SPAN_DAYS and any(c.isdigit() for c in day.expression))
 
 
 def _place_of_figures(text: str, found_places: list[PlaceRef], lexicon) -> str | None:
@@ -309,10 +329,19 @@ class Coding:
         own = [actor for start, actor in self.speaker_places if start < clause.start + place.start]
         return own[-1:] or self.claimants
 
-    def mention(self, clause: Clause, place: PlaceRef, clause_date, sub_event_type: str, generic: bool, act_rule: str) -> Mention:
+    def mention(
+        self, clause: Clause, place: PlaceRef, clause_date, sub_event_type: str, generic: bool, act_rule: str, at_civilians: str | None = None
+    ) -> Mention:
+        """The mention of one act at one place; ``at_civilians`` is the act instead when the target is civilians."""
         profile, ctx = self.report.profile, self.ctx
         claimants = [_for_place(a, place, profile) for a in self.claimants_at(clause, place)]
         sides = code_sides(clause, place, self.text, self.acts, self.speakers, claimants, sub_event_type, profile)
+        if at_civilians is not None:
+            if sides.target == "civilians":
+                sub_event_type = at_civilians
+                sides = code_sides(clause, place, self.text, self.acts, self.speakers, claimants, sub_event_type, profile)
+            else:
+                act_rule = "acts.phase_unstated_fire"
         if sub_event_type == CLASH and sides.target == "civilians" and act_rule == SMALL_ARMS_RULE:
             sub_event_type, act_rule = ATTACK, "acts.small_arms_at_civilians"  # a sniper firing at a civilian
         when = timeline.event_time(
