@@ -332,6 +332,9 @@ def test_military_aviation_named_with_a_verb_of_targeting_is_an_air_strike(extra
         # fire at a town still reaches it by shelling
         ("Azerbaijani forces began firing towards the town of Goris on Tuesday, the ministry said.", "2022-09-14T12:00:00+04:00",
          "Shelling/artillery/missile attack"),
+        # fire at people is an attack on civilians
+        ("Azerbaijani forces opened fire at a group of Armenian workers near Shushi on Monday, officials said.", "2021-11-09T12:00:00+04:00",
+         "Attack"),
         # a weapon named decides, whatever the phase
         ("Armenian troops fired mortars at our positions near Sadarak on Tuesday, the ministry said.", "2021-08-12T12:00:00+04:00",
          "Shelling/artillery/missile attack"),
@@ -356,3 +359,9 @@ def test_an_act_dated_by_a_span_of_days_recaps_them(text, extract):
 def test_a_night_spanning_two_days_is_still_one_event(extract):
     (m,) = extract("During the night from 12 to 13 October, Armenian forces shelled Tartar, the ministry said.")
     assert m["location_mention"] == "Tartar"
+
+
+def test_casualties_of_fire_tell_the_act_and_its_toll(extract):
+    (m,) = extract("On Monday one civilian was killed and two others wounded by Azerbaijani fire near Shushi, officials said.",
+                   published=pd.Timestamp("2021-11-09T12:00:00+04:00").tz_convert("UTC"))
+    assert (m["location_mention"], m["perpetrator_side"], m["killed"], m["injured"]) == ("Shushi", "AZE", 1, 2)

@@ -191,6 +191,8 @@ def test_units_of_an_army_attacked_are_the_target(extract):
         ("On Tuesday the Armenian Armed Forces’ rocket hit a house in Tartar and killed a boy.", "ARM"),
         # the side whose unit was fired on is the target, not the agent
         ("On Tuesday Azerbaijani soldiers fired on a unit of the Armenian troops near Vardenis, the statement said.", "AZE"),
+        # the nationality of the people fired at names the target
+        ("On Tuesday Azerbaijani forces opened fire at a group of Armenian civilians near Shushi, officials said.", "AZE"),
         # the side whose air defences destroyed a drone stopped the act
         ("On Tuesday a drone struck a farm near Vardenis before being destroyed by Armenian air defences.", "AZE"),
     ],

@@ -37,6 +37,7 @@ from pipeline.text import Sentence, dateline_length, is_dateline_or_byline, spli
 
 CUT_OFF_LAST_LINE_WORDS = 12
 SMALL_ARMS_RULE = "cue.weapon.clash"  # the cue of small arms, machine guns, snipers and grenade launchers
+TOWNS_TARGET_RULE = "cue.target.civilians.2"  # the cue of towns and settlements as targets
 RECAP_PRECISIONS = ("month", "year")  # an act dated no closer than this recaps the war; it is no event
 RECAP_SPAN_DAYS = 3  # an act dated by a span of this many days or more ("on 27-29 September") recaps them
 
@@ -336,12 +337,13 @@ class Coding:
         profile, ctx = self.report.profile, self.ctx
         claimants = [_for_place(a, place, profile) for a in self.claimants_at(clause, place)]
         sides = code_sides(clause, place, self.text, self.acts, self.speakers, claimants, sub_event_type, profile)
-        if at_civilians is not None:
-            if sides.target == "civilians":
-                sub_event_type = at_civilians
-                sides = code_sides(clause, place, self.text, self.acts, self.speakers, claimants, sub_event_type, profile)
-            else:
-                act_rule = "acts.phase_unstated_fire"
+        if at_civilians is not None and sides.target == "civilians":
+            # Fire at a town reaches it by shelling; fire at people is an attack on civilians.
+            town = TOWNS_TARGET_RULE in sides.rules
+            sub_event_type, act_rule = (at_civilians, act_rule) if town else (ATTACK, "acts.phase_fire_at_civilians")
+            sides = code_sides(clause, place, self.text, self.acts, self.speakers, claimants, sub_event_type, profile)
+        elif at_civilians is not None:
+            act_rule = "acts.phase_unstated_fire"
         if sub_event_type == CLASH and sides.target == "civilians" and act_rule == SMALL_ARMS_RULE:
             sub_event_type, act_rule = ATTACK, "acts.small_arms_at_civilians"  # a sniper firing at a civilian
         when = timeline.event_time(

@@ -48,7 +48,10 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
         return "target", "roles.defender_before"  # "shot down by X air defences"
     if rx("roles.agent_before").search(before):
         return "agent", "roles.agent_before"  # "accused X forces", "fired by the X army"
-    if any(a.start <= s < a.end and a.end - e <= INSIDE_ACT_REACH and not rx("roles.inside_act_break").search(text[e : a.end]) for a in acts):
+    inside = [a for a in acts if a.start <= s < a.end and a.end - e <= INSIDE_ACT_REACH and not rx("roles.inside_act_break").search(text[e : a.end])]
+    if inside and s > first_act and rx("roles.target_after").match(after):
+        return "target", "roles.target_inside_act"  # "opened fire at a group of X civilians"
+    if inside:
         return "agent", "roles.inside_act"  # "under X fire", "under heavy X artillery fire"
     if rx("roles.from_before").search(before) and rx("roles.territory_after").match(after):
         return "agent", "roles.from_territory"  # "fired from X territory"
