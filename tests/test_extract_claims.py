@@ -350,3 +350,14 @@ def test_positions_exposed_to_the_shelling_of_a_force_were_shelled_by_it(extract
     text = ("The positions of Azerbaijani units in the direction of the Tartar district are exposed to the shelling "
             "of the Armenian Armed Forces, the ministry said.")
     assert {m["perpetrator_side"] for m in extract(text)} == {"ARM"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ministry in Yerevan said the charge of Armenian forces shelling Ganja was an absolute lie.",
+        "Officials in Stepanakert called the report that their troops shelled Tartar an outright lie.",
+    ],
+)
+def test_a_denial_that_calls_the_charge_a_lie_adds_no_claim_of_the_denier(text, extract):
+    assert not [m for m in extract(text) if m["claimant_side"] == "ARM"]
