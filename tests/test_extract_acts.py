@@ -365,3 +365,14 @@ def test_casualties_of_fire_tell_the_act_and_its_toll(extract):
     (m,) = extract("On Monday one civilian was killed and two others wounded by Azerbaijani fire near Shushi, officials said.",
                    published=pd.Timestamp("2021-11-09T12:00:00+04:00").tz_convert("UTC"))
     assert (m["location_mention"], m["perpetrator_side"], m["killed"], m["injured"]) == ("Shushi", "AZE", 1, 2)
+
+
+def test_a_file_photos_caption_does_not_date_the_story(extract):
+    text = (
+        "Armenia said one of its soldiers was wounded in a border shoot-out with Azerbaijani forces.\n\n"
+        "A soldier looks through binoculars as he stands at fighting positions near Taghavard, January 11, 2021.\n"
+        "Thousands died in the war of 2020 [File: A. Photographer/Agency]\n\n"
+        "The ministry later said the situation was calm after a skirmish near Sotk."
+    )
+    mentions = extract(text, published=pd.Timestamp("2021-05-25T18:00:00+04:00").tz_convert("UTC"))
+    assert [(m["location_mention"], str(m["event_date"])) for m in mentions] == [("Sotk", "2021-05-25")]

@@ -59,6 +59,7 @@ def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
     # Paragraphs before the wire dateline ("CITY (Agency) — ...") are photo captions: their acts are coded,
     # but their dates do not date the story that follows.
     body_start = next((i for i, line in enumerate(lines) if dateline_length(line.text)), 0)
+    captions = _photo_captions(lines, lexicon)
     for i, line in enumerate(lines):
         stamp = timeline.entry_stamp(lines, i, day_header, published, local, lexicon)
         if stamp is not None:
@@ -96,13 +97,25 @@ def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
                 continue
             story = (ctx.dated, ctx.frame)
             mentions += sentence_mentions(sentence, sentence_no, skip if sentence.start == line.start else 0, ctx, report)
-            if i < body_start:
+            if i < body_start or i in captions:
                 ctx.dated, ctx.frame = story
     claims.apply_denials(mentions, report)
     lead = next((line for line in lines[body_start:] if line.is_prose), None)
     if lead is not None:
         timeline.date_lead_from_body(mentions, lead.end, lexicon)
     return mentions
+
+
+def _photo_captions(lines, lexicon) -> set[int]:
+    """Lines of a photo caption inside the story: a line with a photo credit ("[File: A. Name/Agency]"), and the
+    line before it when that ends with the photo's date. Their acts are coded; their dates do not date the story."""
+    out: set[int] = set()
+    for i, line in enumerate(lines):
+        if lexicon.rx("segment.photo_credit").search(line.text):
+            out.add(i)
+            if i > 0 and lexicon.rx("segment.caption_date_end").search(lines[i - 1].text):
+                out.add(i - 1)
+    return out
 
 
 def _before_tally(text: str, found_places: list[PlaceRef], found_acts: list[Act], lexicon) -> tuple[str, list[PlaceRef], list[Act], bool]:
