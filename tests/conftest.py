@@ -45,11 +45,12 @@ def extract():
     """extract(text, published=..., outlet=...) -> the mentions of a one-report corpus, as dicts."""
 
     def run(
-        text: str, published: pd.Timestamp = PUBLISHED, outlet: str = "Test Wire", conflict: str | None = None, published_note: str | None = None
+        text: str, published: pd.Timestamp = PUBLISHED, outlet: str = "Test Wire", conflict: str | None = None, published_note: str | None = None,
+        title: str | None = None,
     ) -> list[dict]:
         profile = load_profile(conflict) if conflict else load_profile()
         article = {"report_id": "r1", "outlet": outlet, "published": published, "text": text, "raw_path": "r1.txt", "raw_line": None,
-                   "published_note": published_note}
+                   "published_note": published_note, "title": title}
         return [asdict(m) for m in extract_report(article, get_gazetteer(profile), profile)]
 
     return run

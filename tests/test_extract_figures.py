@@ -322,3 +322,21 @@ def test_fatal_wounds_are_deaths(sentence):
 def test_ranks_are_people(sentence, killed, injured):
     figures = parse_figures(sentence, LEXICON)
     assert (figures.killed, figures.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("title", "injured"),
+    [
+        # the headline's toll is the incident's where the body tells only its parts
+        ("Seven people injured as rockets hit Barda", 7),
+        # ... a headline's running tally is not
+        ("Seventy civilians wounded in Barda since the war began", 2),
+        # ... nor a headline naming two places
+        ("Seven hurt in Barda and Tartar", 2),
+    ],
+)
+def test_a_headline_toll_at_its_one_place(title, injured, extract):
+    text = ("Rockets hit the centre of Barda on Tuesday, the prosecutor's office said. A rocket hit a cafe in Barda, and two "
+            "people were taken to hospital.")
+    mentions = [m for m in extract(text, title=title) if m["location_mention"] == "Barda"]
+    assert mentions and max(m["injured"] or 0 for m in mentions) == injured

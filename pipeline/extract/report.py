@@ -99,11 +99,42 @@ def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
             mentions += sentence_mentions(sentence, sentence_no, skip if sentence.start == line.start else 0, ctx, report)
             if i < body_start or i in captions:
                 ctx.dated, ctx.frame = story
+    if title:
+        _title_figures(mentions, title, report)
     claims.apply_denials(mentions, report)
     lead = next((line for line in lines[body_start:] if line.is_prose), None)
     if lead is not None:
         timeline.date_lead_from_body(mentions, lead.end, lexicon)
     return mentions
+
+
+def _title_figures(mentions: list[Mention], title: str, report: Report) -> None:
+    """A headline's toll at the one place it names ("Seven hurt as shells hit X") is the toll of the report's one
+    incident there, where the body tells none of it or only a part ("two in a cafe ... five near a school")."""
+    lexicon = report.lexicon
+    figures = parse_figures(title, lexicon)
+    if not figures.any() or lexicon.has("tally", title) or lexicon.has("background", title):
+        return
+    named = {(p.location or p.surface).lower() for p in places.find_places(title, report.gazetteer, report.profile)}
+    if len(named) != 1:
+        return
+    (where,) = named
+    there = [m for m in mentions if _place_name(m, report) == where]
+    if len({m.event_date for m in there}) != 1:
+        return
+    for mention in there:
+        for key in ("killed", "injured"):
+            value, current = getattr(figures, key), getattr(mention, key)
+            if value is not None and (current is None or current < value):
+                setattr(mention, key, value)
+                setattr(mention, f"{key}_low", value)
+                setattr(mention, f"{key}_high", value)
+                mention.add_rule("figures.title")
+
+
+def _place_name(mention: Mention, report: Report) -> str:
+    place = report.gazetteer.resolve(mention.location_mention) if report.gazetteer is not None else None
+    return (place.location if place is not None else mention.location_mention).lower()
 
 
 def _photo_captions(lines, lexicon) -> set[int]:
