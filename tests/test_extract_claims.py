@@ -361,3 +361,15 @@ def test_positions_exposed_to_the_shelling_of_a_force_were_shelled_by_it(extract
 )
 def test_a_denial_that_calls_the_charge_a_lie_adds_no_claim_of_the_denier(text, extract):
     assert not [m for m in extract(text) if m["claimant_side"] == "ARM"]
+
+
+def test_a_captions_agency_credit_is_its_claimant(extract):
+    text = (
+        "Armenian officials said Azerbaijani forces shelled Shushi on Friday.\n\n"
+        "Smoke rises after shelling in Stepanakert, Wednesday, Nov. 4, 2020. (AP Photo)\n\n"
+        "Residents of Shushi said the strikes went on into the night."
+    )
+    mentions = extract(text, published=pd.Timestamp("2020-11-06T18:00:00+04:00").tz_convert("UTC"))
+    caption = [m for m in mentions if m["location_mention"] == "Stepanakert"]
+    assert [(m["claimant_side"], str(m["event_date"])) for m in caption] == [("independent", "2020-11-04")]
+    assert {str(m["event_date"]) for m in mentions if m["location_mention"] == "Shushi"} == {"2020-11-06"}

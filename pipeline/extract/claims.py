@@ -192,6 +192,8 @@ def claimants_for(text: str, line: int, ctx: Context, report: Report, record: bo
         claimants, rule = attributed_claimants(ctx.next_sentence, report), "claims.next_sentence"
         if not claimants and means_next:
             claimants = recall_speaker(ctx.next_sentence, ctx, lexicon)  # "They used small arms, the ministry said."
+    if not claimants and line in ctx.photo_credits:
+        claimants, rule = [ctx.photo_credits[line]], "claims.photo_credit"  # a caption: what the agency's photographer saw
     if not claimants:
         claimants, rule = list(report.outlet_claimant), "claims.outlet"
     if not claimants and report.own_observer is not None and (lexicon.rx("claims.first_person").search(text) or _own_people_there(text, report)):
@@ -255,3 +257,14 @@ def apply_denials(mentions: list[Mention], report: Report) -> None:
         for m in named or [m for m in accused if m.entry == denial.entry]:
             m.claim_status = "denied"
             m.add_rule("claims.denied")
+
+
+def photo_credit(text: str, report: Report) -> Actor | None:
+    """The agency a caption's photo is credited to ("(AP Photo/A. Name)"): a claimant the actors list knows, else
+    an independent one."""
+    m = report.lexicon.rx("claims.photo_credit").search(text)
+    if m is None:
+        return None
+    agency = m.group("agency")
+    known = next((a for a in report.lexicon.claimants if a.pattern.search(agency)), None)
+    return known or Actor("claimant", agency, "independent", re.compile(re.escape(agency)))

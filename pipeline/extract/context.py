@@ -48,10 +48,14 @@ class Context:
     told: list[tuple[int, list[Mention]]] = field(default_factory=list)  # (sentence no, mentions) of the latest event sentences
     paragraph_mentions: dict[int, list[Mention]] = field(default_factory=dict)
     next_sentence: str = ""  # the sentence after the one being read (within its paragraph or the next one)
+    photo_credits: dict[int, Actor] = field(default_factory=dict)  # caption line -> the agency its photo is credited to
 
     def new_entry(self, stamp: datetime) -> Context:
         """The context of the next live-blog entry: speakers and the report's home carry over, the story does not."""
-        return Context(reference=stamp, entry=self.entry + 1, speakers=self.speakers, voices=self.voices, recent_places=[], home=self.home)
+        return Context(
+            reference=stamp, entry=self.entry + 1, speakers=self.speakers, voices=self.voices, recent_places=[], home=self.home,
+            photo_credits=self.photo_credits,
+        )
 
     def remember_places(self, number: int, places: list[PlaceRef], text: str, line: int) -> None:
         if places and self.home is None:

@@ -60,6 +60,7 @@ def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
     # but their dates do not date the story that follows.
     body_start = next((i for i, line in enumerate(lines) if dateline_length(line.text)), 0)
     captions = _photo_captions(lines, lexicon)
+    ctx.photo_credits = {lines[i].index: credit for i in captions if (credit := claims.photo_credit(lines[i].text, report)) is not None}
     for i, line in enumerate(lines):
         stamp = timeline.entry_stamp(lines, i, day_header, published, local, lexicon)
         if stamp is not None:
@@ -138,11 +139,11 @@ def _place_name(mention: Mention, report: Report) -> str:
 
 
 def _photo_captions(lines, lexicon) -> set[int]:
-    """Lines of a photo caption inside the story: a line with a photo credit ("[File: A. Name/Agency]"), and the
-    line before it when that ends with the photo's date. Their acts are coded; their dates do not date the story."""
+    """Lines of a photo caption inside the story: a line with a photo credit ("[File: A. Name/Agency]", "(AP Photo)"),
+    and the line before it when that ends with the photo's date. Their acts are coded; their dates do not date the story."""
     out: set[int] = set()
     for i, line in enumerate(lines):
-        if lexicon.rx("segment.photo_credit").search(line.text):
+        if lexicon.rx("segment.photo_credit").search(line.text) or lexicon.rx("claims.photo_credit").search(line.text):
             out.add(i)
             if i > 0 and lexicon.rx("segment.caption_date_end").search(lines[i - 1].text):
                 out.add(i - 1)
