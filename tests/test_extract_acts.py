@@ -376,3 +376,13 @@ def test_a_file_photos_caption_does_not_date_the_story(extract):
     )
     mentions = extract(text, published=pd.Timestamp("2021-05-25T18:00:00+04:00").tz_convert("UTC"))
     assert [(m["location_mention"], str(m["event_date"])) for m in mentions] == [("Sotk", "2021-05-25")]
+
+
+def test_a_week_long_attack_recaps_the_week(extract):
+    text = "The incident comes after a week-long attack by Azerbaijani forces on positions around Lachin, officials said."
+    assert extract(text) == []
+
+
+def test_troops_that_stepped_up_attacks_are_the_agent(extract):
+    text = "Observers said fighting moved deeper into the region and confirmed Azerbaijani troops had stepped up attacks on Shushi."
+    assert {m["perpetrator_side"] for m in extract(text)} == {"AZE"}
