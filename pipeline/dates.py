@@ -286,13 +286,14 @@ DATELINE_BEFORE = re.compile(r"^\s*[A-Z][A-Z .'’-]{1,30},\s*$")
 DATELINE_AFTER = re.compile(r"^\s*(?:\([^)]{1,40}\))?\s*[-–—]")
 BACKGROUND_BEFORE = re.compile(
     r"(?i:\b(?:since|began|begun|begins|begin|started|starts|erupted|broke\s+out|took\s+effect|take\s+effect|came\s+into\s+(?:force|effect)"
+    r"|became\s+effective|entered\s+into\s+force"
     r"|went\s+into\s+effect|agreed|signed|brokered|declared|ended|ending|due\s+to\s+(?:start|begin|take\s+effect)|scheduled"
     r"|expected|truce|ceasefire|cease-fire|agreement|deal|accord|war|than)\b(?:\s+(?:of|on|in|at|from|about|around|the|a))*\s+$)"
 )
 # A day that dates a truce or its talks, not an act: "the ceasefire agreed on Saturday", "Saturday's talks".
 TRUCE_DATE_BEFORE = re.compile(
-    r"(?i:\b(?:truce|ceasefire|cease-fire|armistice|agreement|deal|accord|talks)\s+(?:(?:was|were|had\s+been|has\s+been)\s+)?"
-    r"(?:announced|agreed|reached|signed|brokered|declared|struck|concluded|took\s+effect|came\s+into\s+(?:force|effect)"
+    r"(?i:\b(?:truce|ceasefire|cease-fire|armistice|agreement|deal|accord|talks)\s+(?:(?:that|which)\s+)?(?:(?:was|were|had\s+been|has\s+been)\s+)?"
+    r"(?:announced|agreed|reached|signed|brokered|declared|struck|concluded|took\s+effect|came\s+into\s+(?:force|effect)|became\s+effective"
     r"|went\s+into\s+effect|held)?(?:\s+(?:of|on|in|at|from|the|a|late|early))*\s+$)"
 )
 ACT_VERB = re.compile(r"(?i:\b(?:hit|shelled|struck|attacked|bombed|bombarded|fired|targeted|killed|wounded|injured|damaged|destroyed)\b)")

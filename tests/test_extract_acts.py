@@ -386,3 +386,16 @@ def test_a_week_long_attack_recaps_the_week(extract):
 def test_troops_that_stepped_up_attacks_are_the_agent(extract):
     text = "Observers said fighting moved deeper into the region and confirmed Azerbaijani troops had stepped up attacks on Shushi."
     assert {m["perpetrator_side"] for m in extract(text)} == {"AZE"}
+
+
+def test_opening_fire_without_an_object_is_fire_and_a_post_is_military(extract):
+    text = "Azerbaijani forces opened fire in mid-afternoon near Sotk, and a soldier at an Armenian post was wounded, the ministry said."
+    (m,) = extract(text, published=pd.Timestamp("2021-08-17T18:00:00+04:00").tz_convert("UTC"))
+    assert (m["sub_event_type"], m["target"], m["injured"]) == ("Armed clash", "military", 1)
+
+
+def test_a_truce_that_became_effective_dates_the_truce_not_the_act(extract):
+    text = ("Missiles hit Barda on Tuesday, officials said. The attack on Barda comes after the humanitarian truce that became "
+            "effective on October 26 at 8 a.m.")
+    mentions = extract(text, published=pd.Timestamp("2020-10-28T18:00:00+04:00").tz_convert("UTC"))
+    assert {str(m["event_date"]) for m in mentions} == {"2020-10-27"}

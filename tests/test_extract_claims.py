@@ -373,3 +373,18 @@ def test_a_captions_agency_credit_is_its_claimant(extract):
     caption = [m for m in mentions if m["location_mention"] == "Stepanakert"]
     assert [(m["claimant_side"], str(m["event_date"])) for m in caption] == [("independent", "2020-11-04")]
     assert {str(m["event_date"]) for m in mentions if m["location_mention"] == "Shushi"} == {"2020-11-06"}
+
+
+@pytest.mark.parametrize(
+    ("text", "perpetrator_side", "claimant_side"),
+    [
+        # "X-controlled villages" are where, not who: the side firing is named with "by ethnic ..."
+        ("Artillery fired by ethnic Armenian forces landed in several Azerbaijani-controlled villages of the Tartar district on Monday.",
+         "ARM", None),
+        # a ministry named after its state without the possessive
+        ("The Armenia Defense Ministry said on Tuesday that Azerbaijani forces opened fire at positions near Sotk.", "AZE", "ARM"),
+    ],
+)
+def test_controlled_places_ethnic_forces_and_ministries_without_a_possessive(text, perpetrator_side, claimant_side, extract):
+    (m,) = extract(text, published=pd.Timestamp("2021-08-17T18:00:00+04:00").tz_convert("UTC"))
+    assert (m["perpetrator_side"], m["claimant_side"]) == (perpetrator_side, claimant_side)

@@ -72,6 +72,7 @@ CASES = [
     ("The agency said that resident of the town was wounded.", None, (1, 1, 1), {}),
     # one man "and N members of his family"
     ("A shell hit the house: the owner and 3 members of his family were killed.", (4, 4, 4), None, {}),
+    ("Shelling killed local villager Ali Aliyev and four members of his family at home.", (5, 5, 5), None, {}),
 ]
 
 

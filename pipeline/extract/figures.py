@@ -192,7 +192,7 @@ def _figure(kind: str, part: str, sentence: str, lexicon: Lexicon) -> tuple[tupl
         (_listed_people(part, f"figures.listed_object_{kind}", lexicon), f"figures.listed_object_{kind}"),
         (_born_people(part, kind, lexicon), f"figures.born_people_{kind}"),
         # "a man and his two sons": the man too
-        (int(family.group("n") or family.group("n2") or family.group("m")) + 1 if family else None, f"figures.with_family_{kind}"),
+        (int(next(g for g in family.group("n", "n2", "m", "m2") if g)) + 1 if family else None, f"figures.with_family_{kind}"),
     ]
     for n, rule in counted:  # a group counted person by person wins over a smaller figure
         if n and (found is None or n > found[0][0]):
