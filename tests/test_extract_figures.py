@@ -73,6 +73,8 @@ CASES = [
     # one man "and N members of his family"
     ("A shell hit the house: the owner and 3 members of his family were killed.", (4, 4, 4), None, {}),
     ("Shelling killed local villager Ali Aliyev and four members of his family at home.", (5, 5, 5), None, {}),
+    # a victim named after his rank or trade
+    ("As a result, soldier Rauf Aliyev died from a bullet wound, the ministry said.", (1, 1, 1), None, {}),
 ]
 
 
