@@ -399,3 +399,8 @@ def test_a_truce_that_became_effective_dates_the_truce_not_the_act(extract):
             "effective on October 26 at 8 a.m.")
     mentions = extract(text, published=pd.Timestamp("2020-10-28T18:00:00+04:00").tz_convert("UTC"))
     assert {str(m["event_date"]) for m in mentions} == {"2020-10-27"}
+
+
+def test_a_split_infinitive_of_shelling_is_shelling(extract):
+    (m,) = extract("On Tuesday the Azerbaijani forces started to indiscriminately shell Martuni, officials said.")
+    assert m["sub_event_type"] == "Shelling/artillery/missile attack"

@@ -119,6 +119,9 @@ def test_more_figures(text, killed, injured, extract):
          "Barda", 1, None),
         # a total over two days belongs to no single day
         ("Azerbaijan said Armenian shelling of Barda had left at least 25 dead in two days of attacks.", "Barda", None, None),
+        # "... are missing now" revises nothing: the toll told before stands
+        ("Shells hit Tartar on Tuesday. At least 5 civilians were killed and 10 wounded, the office said. Two killed children are missing now.",
+         "Tartar", 5, 10),
         # a tally "since clashes began" is not the act's toll
         ("Rockets hit Tartar on Tuesday, the ministry said. More than 300 people have died since clashes began.", "Tartar", None, None),
         # a one-place story tells its toll paragraphs on and revises it: the last figures hold
