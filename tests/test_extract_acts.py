@@ -404,3 +404,25 @@ def test_a_truce_that_became_effective_dates_the_truce_not_the_act(extract):
 def test_a_split_infinitive_of_shelling_is_shelling(extract):
     (m,) = extract("On Tuesday the Azerbaijani forces started to indiscriminately shell Martuni, officials said.")
     assert m["sub_event_type"] == "Shelling/artillery/missile attack"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # people killed at a place on a day of their own tell an act there ...
+        ("Shells hit the court in Tartar on 28 September, the prosecutor said. One woman was killed in Fuzuli on 29 September.",
+         [("Tartar", "2020-09-28", None), ("Fuzuli", "2020-09-29", 1)]),
+        # ... but on the story's day they are the toll of the act told
+        ("Shells hit Tartar on 28 September, the prosecutor said. Two people were killed in Tartar on 28 September.",
+         [("Tartar", "2020-09-28", 2)]),
+        # ... and a death "during the war" is no act
+        ("Shells hit Tartar on 28 September. On Sunday people buried a relative killed during the war, at a cemetery in Barda.",
+         [("Tartar", "2020-09-28", None)]),
+        # "shellings" are shelling; "the murder of" N people at a place is an act there
+        ("Two civilians have been killed in shellings in the town of Fuzuli on Thursday, officials said.", [("Fuzuli", "2020-10-01", 2)]),
+        ("The office opened a case over the murder of five members of one family in Naftalan on Tuesday.", [("Naftalan", "2020-09-29", 5)]),
+    ],
+)
+def test_casualties_and_killings_that_tell_an_act(text, expected, extract):
+    mentions = extract(text, published=pd.Timestamp("2020-10-01T18:00:00+04:00").tz_convert("UTC"))
+    assert [(m["location_mention"], str(m["event_date"]), m["killed"]) for m in mentions] == expected

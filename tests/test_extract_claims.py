@@ -191,6 +191,9 @@ def test_units_of_an_army_attacked_are_the_target(extract):
         ("On Tuesday the Armenian Armed Forces’ rocket hit a house in Tartar and killed a boy.", "ARM"),
         # the side whose unit was fired on is the target, not the agent
         ("On Tuesday Azerbaijani soldiers fired on a unit of the Armenian troops near Vardenis, the statement said.", "AZE"),
+        # the Armed Forces named after "the shelling of" are its authors
+        ("He said that as a result of the shelling of the Armenian Armed Forces in the village of Horadiz on Tuesday, one person was killed.",
+         "ARM"),
         # the nationality of the people fired at names the target
         ("On Tuesday Azerbaijani forces opened fire at a group of Armenian civilians near Shushi, officials said.", "AZE"),
         # the side whose air defences destroyed a drone stopped the act

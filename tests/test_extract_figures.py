@@ -73,6 +73,9 @@ CASES = [
     # one man "and N members of his family"
     ("A shell hit the house: the owner and 3 members of his family were killed.", (4, 4, 4), None, {}),
     ("Shelling killed local villager Ali Aliyev and four members of his family at home.", (5, 5, 5), None, {}),
+    # the murder (or the deaths) of N people
+    ("A case was opened over the murder of five members of one family in the district.", (5, 5, 5), None, {}),
+    ("The deaths of 3 civilians were confirmed on Monday.", (3, 3, 3), None, {}),
     # a victim named after his rank or trade
     ("As a result, soldier Rauf Aliyev died from a bullet wound, the ministry said.", (1, 1, 1), None, {}),
 ]

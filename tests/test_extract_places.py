@@ -391,3 +391,16 @@ def test_time_zones_governments_and_territories(sentence, expected, extract):
 )
 def test_settlements_of_districts_and_of_villages(sentence, expected, extract):
     assert [(m["location_mention"], m["geo_precision"]) for m in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Baku confirmed that Ganja was hit by rockets on Sunday but did not say what they damaged.",
+        "Heavy fighting went on near Fuzuli on Sunday, with Yerevan saying Azerbaijani forces were shelling Shushi.",
+        "The ministry in Yerevan added on Wednesday that Azerbaijani troops had opened fire near Sotk.",
+    ],
+)
+def test_capitals_that_confirm_say_or_hold_a_ministry_are_governments(sentence, extract):
+    places = {m["location_mention"] for m in extract(sentence, published=pd.Timestamp("2020-10-05T12:00+04:00"))}
+    assert not places & {"Baku", "Yerevan"}

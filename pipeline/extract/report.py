@@ -13,12 +13,12 @@ Pure: an article dict, the gazetteer and the profile in; a list of :class:`Menti
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
-from pipeline.coding import ATTACK, CLASH, EVENT_TYPE_OF, claim_status, claimant_side, target_actor
+from pipeline.coding import ATTACK
 from pipeline.extract import claims, places, timeline
 from pipeline.extract.acts import act_is_real, act_types, find_acts, means_told_after
+from pipeline.extract.coded import Coding
 from pipeline.extract.context import Context, Report, open_report
 from pipeline.extract.figures import (
     Figures,
@@ -28,16 +28,13 @@ from pipeline.extract.figures import (
     parse_figures,
     tally_clause_start,
 )
-from pipeline.extract.mention import Act, Clause, Mention, PlaceRef
-from pipeline.extract.roles import code_sides
+from pipeline.extract.mention import Act, Mention, PlaceRef
 from pipeline.extract.segment import build_clauses, clause_bounds, sentence_text
 from pipeline.lexicon import Actor
 from pipeline.profile import Profile
 from pipeline.text import Sentence, dateline_length, is_dateline_or_byline, split_lines, split_sentences
 
 CUT_OFF_LAST_LINE_WORDS = 12
-SMALL_ARMS_RULE = "cue.weapon.clash"  # the cue of small arms, machine guns, snipers and grenade launchers
-TOWNS_TARGET_RULE = "cue.target.civilians.2"  # the cue of towns and settlements as targets
 RECAP_PRECISIONS = ("month", "year")  # an act dated no closer than this recaps the war; it is no event
 RECAP_SPAN_DAYS = 3  # an act dated by a span of this many days or more ("on 27-29 September") recaps them
 
@@ -233,6 +230,8 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     figures = parse_figures(text, lexicon)
     if lexicon.rx("figures.spread_over_days").search(text):
         figures = Figures()  # "killing 25 in two days of attacks": a total over several events, none's own toll
+    if not found_acts and found_places and figures.any() and not tally and not question:
+        acts = found_acts = _casualties_as_act(text, figures, ctx, lexicon, local)
     own_timing = timeline.truce_timing(text, lexicon)
     if acts and not found_places and not tally:
         found_places = places.anaphoric_places(text, ctx, number, sentence.line, lexicon, non_sites)
@@ -316,6 +315,21 @@ def _day_of(clause_date, sentence_date, ctx: Context) -> date:
     return ctx.dated[0] if ctx.dated else ctx.reference.date()
 
 
+def _casualties_as_act(text: str, figures: Figures, ctx: Context, lexicon, local) -> list[Act]:
+    """'One woman was killed in X on 29 September': people killed or hurt at a place on a day of their own, which
+    is not the day of the story told so far, tell an act of unstated means there (figures of the story's day
+    belong to the act already told)."""
+    if not (figures.killed or figures.injured):
+        return []
+    verb = lexicon.rx("figures.casualty_verb").search(text)
+    day = timeline.resolve_date(text, ctx.reference, local).day
+    if verb is None or day is None or day.precision != "day" or day.background or day.aside or lexicon.rx("figures.war_deaths").search(text):
+        return []
+    if ctx.dated is not None and (day.date_start, day.date_end) == tuple(ctx.dated[:2]):
+        return []
+    return [Act(verb.start(), verb.end(), "generic", "acts.casualties_on_their_day")]
+
+
 def _recaps(day) -> bool:
     span = (day.date_end - day.date_start).days + 1
     return day.precision in RECAP_PRECISIONS or (day.precision == "week" and span >= RECAP_SPAN_DAYS and any(c.isdigit() for c in day.expression))
@@ -343,98 +357,3 @@ def _speakers_with_own_places(speakers, claimants: list[Actor], found_places: li
     if all(any(start < p.start < end for p in found_places) for (start, _), end in zip(said, bounds, strict=True)):
         return said
     return []
-
-
-def _for_place(actor: Actor, place: PlaceRef, profile: Profile) -> Actor:
-    """Local officials speak for the party that holds the place the act hit."""
-    if actor.side != claims.LOCAL_SIDE:
-        return actor
-    side = profile.party_of_place(place.location or place.surface, place.admin1, place.country)
-    return replace(actor, side=side or "")
-
-
-def _claimant_side(actor: Actor, place: PlaceRef, profile: Profile) -> str | None:
-    """A claimant's side; one that may be of several parties ("the separatist authorities") is the one the place decides."""
-    return actor.side if len(actor.sides) == 1 else profile.side_at(actor.sides, place.admin1)
-
-
-class Coding:
-    """What every mention of one sentence shares, and the coding of one act at one place."""
-
-    def __init__(
-        self, sentence: Sentence, number: int, text: str, acts: list[Act], speakers, claimants, claim_rule: str, own_timing, sentence_date,
-        ctx: Context, report: Report, in_list: bool,
-    ):
-        self.sentence, self.number, self.text, self.acts, self.speakers = sentence, number, text, acts, speakers
-        self.claimants, self.claim_rule, self.own_timing, self.sentence_date = claimants, claim_rule, own_timing, sentence_date
-        self.ctx, self.report, self.in_list = ctx, report, in_list
-        self.speaker_places: list[tuple[int, Actor]] = []  # (start, speaker) where each speaker tells places of its own
-
-    def claimants_at(self, clause: Clause, place: PlaceRef) -> list[Actor]:
-        """The sentence's claimants, or the one whose words hold the place ("A said X was shelled, while B said Y was")."""
-        own = [actor for start, actor in self.speaker_places if start < clause.start + place.start]
-        return own[-1:] or self.claimants
-
-    def mention(
-        self, clause: Clause, place: PlaceRef, clause_date, sub_event_type: str, generic: bool, act_rule: str, at_civilians: str | None = None
-    ) -> Mention:
-        """The mention of one act at one place; ``at_civilians`` is the act instead when the target is civilians."""
-        profile, ctx = self.report.profile, self.ctx
-        claimants = [_for_place(a, place, profile) for a in self.claimants_at(clause, place)]
-        sides = code_sides(clause, place, self.text, self.acts, self.speakers, claimants, sub_event_type, profile)
-        if at_civilians is not None and sides.target == "civilians":
-            # Fire at a town reaches it by shelling; fire at people is an attack on civilians.
-            town = TOWNS_TARGET_RULE in sides.rules
-            sub_event_type, act_rule = (at_civilians, act_rule) if town else (ATTACK, "acts.phase_fire_at_civilians")
-            sides = code_sides(clause, place, self.text, self.acts, self.speakers, claimants, sub_event_type, profile)
-        elif at_civilians is not None:
-            act_rule = "acts.phase_unstated_fire"
-        if sub_event_type == CLASH and sides.target == "civilians" and act_rule == SMALL_ARMS_RULE:
-            sub_event_type, act_rule = ATTACK, "acts.small_arms_at_civilians"  # a sniper firing at a civilian
-        when = timeline.event_time(
-            clause_date, self.sentence_date, ctx, clause.text, profile.local_time, profile.lexicon, self.sentence.line, self.number, self.in_list,
-            self.own_timing is not None,
-        )
-        timing = self.own_timing
-        if timing is None and not (clause_date.day or self.sentence_date.day or clause_date.clock or self.sentence_date.clock):
-            timing = ctx.truce_timing
-        claimant_sides = {side for a in sides.claimants if (side := _claimant_side(a, place, profile))}
-        article = self.report.article
-        mention = Mention(
-            report_id=article["report_id"],
-            outlet=article.get("outlet"),
-            published=article["published"],
-            sentence=self.sentence.text,
-            char_start=self.sentence.start,
-            char_end=self.sentence.end,
-            date_expression=when.expression,
-            event_date=when.start,
-            date_start=when.start,
-            date_end=when.end,
-            date_precision=when.precision,
-            time_utc=when.time_utc,
-            event_type=EVENT_TYPE_OF[sub_event_type],
-            sub_event_type=sub_event_type,
-            act_generic=generic,
-            perpetrator=profile.force_name(sides.perpetrator),
-            perpetrator_side=sides.perpetrator,
-            target=sides.target,
-            target_actor=target_actor(sides.target, sides.target_side, profile),
-            target_side=sides.target_side,
-            civilian_targeting=sides.target == "civilians",
-            claimants=sorted({a.name for a in sides.claimants}),
-            claimant_side=claimant_side(claimant_sides),
-            claim_status=claim_status(claimant_sides, profile),
-            location_mention=place.surface,
-            village_mention=place.village,
-            geo_precision=place.precision,
-            truce_timing=timing,
-            entry=ctx.entry,
-            claimant_sides=sorted(claimant_sides),
-            place_admin1=place.admin1,
-            clock_is_local=when.clock_is_local,
-        )
-        claim_rule = "claims.our_side" if sides.claimants != claimants else self.claim_rule
-        for rule in (act_rule, place.rule, place.precision_rule, *sides.rules, claim_rule, when.rule):
-            mention.add_rule(rule)
-        return mention
