@@ -128,6 +128,8 @@ def _rows(path: Path, required: set[str]) -> list[tuple[int, dict[str, str]]]:
             raise LexiconError(f"{path}: missing columns {sorted(missing)}")
         rows = [(i + 2, row) for i, row in enumerate(reader)]
     for line, row in rows:
+        if None in row:  # csv puts the fields beyond the header under None
+            raise LexiconError(f"{path}:{line}: more fields than the header has columns (a pattern holding a comma must be quoted)")
         if not (row.get("source") or "").strip():
             raise LexiconError(f"{path}:{line}: empty source")
     return rows

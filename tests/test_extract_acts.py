@@ -426,3 +426,10 @@ def test_a_split_infinitive_of_shelling_is_shelling(extract):
 def test_casualties_and_killings_that_tell_an_act(text, expected, extract):
     mentions = extract(text, published=pd.Timestamp("2020-10-01T18:00:00+04:00").tz_convert("UTC"))
     assert [(m["location_mention"], str(m["event_date"]), m["killed"]) for m in mentions] == expected
+
+
+def test_a_provocation_committed_against_positions_is_an_act(extract):
+    text = ("The ministry said Armenian forces committed a deliberate provocation against the positions of the army in the "
+            "direction of Zod on Wednesday.")
+    (m,) = extract(text, published=pd.Timestamp("2023-05-11T12:00:00+04:00").tz_convert("UTC"))
+    assert (m["location_mention"], m["perpetrator_side"], m["sub_event_type"]) == ("Zod", "ARM", "Armed clash")

@@ -199,3 +199,14 @@ def test_the_unstated_fire_of_a_phase_starts_on_its_first_day(tmp_path):
     assert profile.unstated_fire_on(date(2020, 12, 31)) == profile.unstated_fire
     assert profile.unstated_fire_on(date(2021, 1, 1)) == "Air/drone strike"
     assert profile.unstated_fire_on(date(2021, 6, 1)) == "Armed clash"
+
+
+def test_a_cue_pattern_with_an_unquoted_comma_is_a_clear_error(tmp_path):
+    from pipeline.lexicon import LexiconError, load_lexicon
+
+    cues = tmp_path / "cues.csv"
+    cues.write_text("id,category,value,pattern,source\ncue.act.x,act,generic,\\bfire{1,2}\\b,a source\n", encoding="utf-8")
+    actors = tmp_path / "actors.csv"
+    actors.write_text("kind,pattern,name,side,source\nside,\\bnorth\\b,North,NRL,a source\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"cues.csv:2: more fields than the header"):
+        load_lexicon([cues], actors)
