@@ -305,6 +305,9 @@ def test_an_outlet_that_is_a_state_body_speaks_for_its_party(extract):
     assert (m["claimant_side"], m["claimants"]) == ("ARM", ["Government of Armenia"])
     (m,) = extract(text, outlet="Caspian Wire")
     assert m["claimant_side"] is None
+    # a state body's statement republished by a site
+    (m,) = extract(text, outlet="Prosecutor General's Office of Armenia (via Some Site)")
+    assert m["claimant_side"] == "ARM"
 
 
 @pytest.mark.parametrize(
