@@ -306,7 +306,7 @@ def test_an_outlet_that_is_a_state_body_speaks_for_its_party(extract):
     (m,) = extract(text, outlet="Caspian Wire")
     assert m["claimant_side"] is None
     # a state body's statement republished by a site
-    (m,) = extract(text, outlet="Prosecutor General's Office of Armenia (via Some Site)")
+    (m,) = extract(text, outlet="State Committee for Refugees of Armenia (via Some Site)")
     assert m["claimant_side"] == "ARM"
 
 
