@@ -23,6 +23,10 @@ DATELINE = re.compile(
     r"(?:,\s*\d{4})?(?:\s*\([^)]{1,60}\)\s*(?:[-–—]{1,2}\s+|(?=[A-Z\"\u201c\u2018']))|\s*[-–—]{1,2}\s+|:\s+(?=[A-Z])))(?=\S)"
 )
 
+# "Yerevan, (Agency - Name - 1st Sep, 2023 ):" and "Yerevan, May 11, (dpa/GNA) -": a city in mixed case, the agency in brackets
+AGENCY_DATELINE = re.compile(
+    r"^(?P<dateline>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s*)?\([^()]{1,80}\)\s*[:\-–—]{1,2}\s*)(?=\S)"
+)
 SLASH_DATELINE = re.compile(r"^(?P<dateline>[A-Z][a-z]+(?:/[A-Z][a-z]+)+\s+)(?=[A-Z])")  # "Northtown/Southtown In an escalation ...": two cities joined by a slash
 DATELINE_OR_BYLINE = re.compile(r"^\s*(?:[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,2},\s|(?i:by)\s+[A-Z])")
 
@@ -90,7 +94,7 @@ def is_dateline_or_byline(line: str) -> bool:
 
 def dateline_length(line: str) -> int:
     """Length of a wire dateline such as 'BAKU, Oct. 12 (Trend) - ' at the start of a line."""
-    m = DATELINE.match(line) or SLASH_DATELINE.match(line)
+    m = DATELINE.match(line) or AGENCY_DATELINE.match(line) or SLASH_DATELINE.match(line)
     return len(m.group("dateline")) if m else 0
 
 

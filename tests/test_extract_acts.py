@@ -433,3 +433,22 @@ def test_a_provocation_committed_against_positions_is_an_act(extract):
             "direction of Zod on Wednesday.")
     (m,) = extract(text, published=pd.Timestamp("2023-05-11T12:00:00+04:00").tz_convert("UTC"))
     assert (m["location_mention"], m["perpetrator_side"], m["sub_event_type"]) == ("Zod", "ARM", "Armed clash")
+
+
+def test_a_month_long_conflict_is_background_and_its_lead_still_dates_the_story(extract):
+    text = ("The two sides accused each other of shelling cities on Wednesday, in an escalation of a month-long conflict. "
+            "Officials said shells hit the town of Barda.")
+    (m,) = extract(text, published=pd.Timestamp("2020-10-29T12:00:00+04:00").tz_convert("UTC"))
+    assert (m["location_mention"], str(m["event_date"])) == ("Barda", "2020-10-28")
+
+
+def test_an_undated_list_of_the_wars_targets_is_a_recap(extract):
+    text = "The agency added that Ganja, Mingachevir, Tartar, Barda and Goranboy have been targeted, officials said."
+    assert extract(text) == []
+
+
+def test_the_weapons_a_clause_names_decide_a_strike_of_unstated_kind(extract):
+    text = ("On Friday the air defence units of Armenia detected Azerbaijani UAVs in the direction of Khnatsakh, during which "
+            "they carried out strikes against the infrastructures of the Armed Forces of Armenia.")
+    (m,) = extract(text)
+    assert (m["sub_event_type"], m["perpetrator_side"]) == ("Air/drone strike", "AZE")

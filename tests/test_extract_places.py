@@ -404,3 +404,18 @@ def test_settlements_of_districts_and_of_villages(sentence, expected, extract):
 def test_capitals_that_confirm_say_or_hold_a_ministry_are_governments(sentence, extract):
     places = {m["location_mention"] for m in extract(sentence, published=pd.Timestamp("2020-10-05T12:00+04:00"))}
     assert not places & {"Baku", "Yerevan"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a mixed-case dateline with the agency in brackets is no place
+        ("Yerevan, (Agency - Wire Service - 1st Sep, 2023 ):Four soldiers were killed when Azerbaijani forces fired at posts near Sotk.",
+         ["Sotk"]),
+        # a capitalised word after a person's title is a surname
+        ("Azerbaijani troops fired at positions near Tovuz on Friday. Serviceman Farman Yagublu lost his life in the attack.", ["Tovuz"]),
+    ],
+)
+def test_agency_datelines_and_names_after_titles(text, expected, extract):
+    mentions = extract(text, published=pd.Timestamp("2023-09-01T18:00:00+04:00").tz_convert("UTC"))
+    assert sorted({m["location_mention"] for m in mentions}) == expected

@@ -133,6 +133,9 @@ def act_types(
         return [(means, False, nearest(fire, place.start).rule)]
     if act and act.sub_event_type == "violation":
         return [(CLASH, True, act.rule)]
+    own = [w for w in HEAVIER_FIRST if w in named]
+    if own:  # "UAVs ... carried out strikes": the weapons the clause names
+        return [(own[0], True, "acts.clause_weapon")]
     if lexicon.rx("acts.ground_agents").search(clause.text) and not lexicon.rx("acts.remote_words").search(clause.text):
         return [(CLASH, True, act.rule if act else "acts.ground_agents")]
     named = [w for w in HEAVIER_FIRST if w in sentence_weapons]

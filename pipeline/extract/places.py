@@ -122,8 +122,8 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
         if (rx("place.origin_before").search(before[-ORIGIN_REACH:]) or listed_origin) and not observer:
             origins.append(p)  # "fired from X, Y and Z": every item of the list is a launch site
             continue
-        if rx("place.zone_after").match(after):
-            continue  # "2:40 pm X time"
+        if rx("place.zone_after").match(after) or rx("place.person_title_before").search(before[-ORIGIN_REACH:]):
+            continue  # "2:40 pm X time"; "serviceman Farid X": a name
         region = rx("place.region_before").search(before[-ORIGIN_REACH:]) and not rx("place.precision2_after").match(after)
         if rx("place.destination_before").search(before[-ORIGIN_REACH:]) or region or rx("place.comparison_before").search(before[-ORIGIN_REACH:]):
             continue  # "taken to X", "in eastern X" (but "the southern X district" is a district), "the largest city after X"

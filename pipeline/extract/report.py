@@ -36,6 +36,7 @@ from pipeline.text import Sentence, dateline_length, is_dateline_or_byline, spli
 
 CUT_OFF_LAST_LINE_WORDS = 12
 RECAP_PRECISIONS = ("month", "year")  # an act dated no closer than this recaps the war; it is no event
+RECAP_LIST_PLACES = 5  # places an undated "have been targeted" names when it lists the war's targets so far
 RECAP_SPAN_DAYS = 3  # an act dated by a span of this many days or more ("on 27-29 September") recaps them
 
 
@@ -257,6 +258,10 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     # A list item's dates are its own; the lead-in's date reaches it as the date of the story so far.
     date_text = " " * skip + text[skip:] if lead_in else text
     sentence_date = timeline.resolve_date(date_text, ctx.reference, local)
+    many = len({(p.location or p.surface).lower() for p in found_places}) >= RECAP_LIST_PLACES
+    if sentence_date.day is None and many and lexicon.rx("timeline.perfect_of_targets").search(text):
+        ctx.remember_places(number, found_places, text, sentence.line)
+        return []  # "A, B, C, D and E have been targeted", with no day: the war's targets so far, no event
     if sentence_date.day is not None and _recaps(sentence_date.day):
         ctx.remember_places(number, found_places, text, sentence.line)
         return []  # acts dated only to a month, a year or a span of days ("in the early days of October") recap the war
