@@ -23,7 +23,7 @@ DATELINE = re.compile(
     r"(?:,\s*\d{4})?(?:\s*\([^)]{1,60}\)\s*(?:[-–—]{1,2}\s+|(?=[A-Z\"\u201c\u2018']))|\s*[-–—]{1,2}\s+|:\s+(?=[A-Z])))(?=\S)"
 )
 
-# "Yerevan, (Agency - Name - 1st Sep, 2023 ):" and "Yerevan, May 11, (dpa/GNA) -": a city in mixed case, the agency in brackets
+# "Northtown, (Agency - Name - 1st Sep, 2023 ):" and "Northtown, May 11, (dpa/GNA) -": a city in mixed case, the agency in brackets
 AGENCY_DATELINE = re.compile(
     r"^(?P<dateline>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s*)?\([^()]{1,80}\)\s*[:\-–—]{1,2}\s*)(?=\S)"
 )
