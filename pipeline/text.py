@@ -25,7 +25,7 @@ DATELINE = re.compile(
 
 # "Northtown, (Agency - Name - 1st Sep, 2023 ):" and "Northtown, May 11, (dpa/GNA) -": a city in mixed case, the agency in brackets
 AGENCY_DATELINE = re.compile(
-    r"^(?P<dateline>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s*)?\([^()]{1,80}\)\s*[:\-–—]{1,2}\s*)(?=\S)"
+    r"^(?P<dateline>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s*)?\([^()]{1,80}\)\.?\s*[:\-–—]{1,2}\s*)(?=\S)"
 )
 SLASH_DATELINE = re.compile(r"^(?P<dateline>[A-Z][a-z]+(?:/[A-Z][a-z]+)+\s+)(?=[A-Z])")  # "Northtown/Southtown In an escalation ...": two cities joined by a slash
 DATELINE_OR_BYLINE = re.compile(r"^\s*(?:[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,2},\s|(?i:by)\s+[A-Z])")

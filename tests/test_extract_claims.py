@@ -394,3 +394,20 @@ def test_a_captions_agency_credit_is_its_claimant(extract):
 def test_controlled_places_ethnic_forces_and_ministries_without_a_possessive(text, perpetrator_side, claimant_side, extract):
     (m,) = extract(text, published=pd.Timestamp("2021-08-17T18:00:00+04:00").tz_convert("UTC"))
     assert (m["perpetrator_side"], m["claimant_side"]) == (perpetrator_side, claimant_side)
+
+
+@pytest.mark.parametrize(
+    ("text", "perpetrator_side"),
+    [
+        # the state that owns the place hit is the target, not the shooter ...
+        ("Armenia's shelling of Azerbaijan's Ganja city on Sunday is a crime, the aide said.", "ARM"),
+        # ... but a weapon after the possessive is the owner's ("X's Smerch rockets")
+        ("Local officials said the city of Stepanakert was struck on Sunday with Azerbaijan's Smerch rocket systems.", "AZE"),
+        # ... and fire "from X's territory" came from X
+        ("On Sunday Sabirkend village in the Shamkir district was subjected to rocket fire from Armenia's territory.", "ARM"),
+        # "formations of the X armed forces" are X's
+        ("The man died as a result of shelling of Shusha on Sunday by formations of the Armenian armed forces.", "ARM"),
+    ],
+)
+def test_owners_of_places_weapons_and_formations(text, perpetrator_side, extract):
+    assert {m["perpetrator_side"] for m in extract(text)} == {perpetrator_side}

@@ -419,3 +419,17 @@ def test_capitals_that_confirm_say_or_hold_a_ministry_are_governments(sentence, 
 def test_agency_datelines_and_names_after_titles(text, expected, extract):
     mentions = extract(text, published=pd.Timestamp("2023-09-01T18:00:00+04:00").tz_convert("UTC"))
     assert sorted({m["location_mention"] for m in mentions}) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Northtown, Oct 17 (agency).-" is a dateline
+        ("Baku, Oct 17 (efe-epa).- At least 12 people were killed overnight in a missile attack on Ganja, officials said.", ["Ganja"]),
+        # the "second largest city of X" is no capital
+        ("Rockets hit Ganja, the second largest city of the Republic of Azerbaijan, on Sunday, officials said.", ["Ganja"]),
+    ],
+)
+def test_datelines_and_second_cities(text, expected, extract):
+    mentions = extract(text, published=pd.Timestamp("2020-10-17T18:00:00+04:00").tz_convert("UTC"))
+    assert sorted({m["location_mention"] for m in mentions}) == expected

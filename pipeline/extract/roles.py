@@ -38,6 +38,9 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
         return None  # "a city held by X", "fighting between X and Y forces", "X-controlled villages"
     if rx("roles.possessive_agent_after").match(after):
         return "agent", "roles.possessive_agent_after"  # "the X Armed Forces' missile"
+    owner = rx("roles.owner_of_place_after").match(after)
+    if owner and not lexicon.has("weapon", after[: owner.end()]) and not rx("roles.from_before").search(before):
+        return "target", "roles.owner_of_place"  # "X's shelling of Y's Z city": Y owns the place that was hit
     if rx("roles.positions_of_before").search(before):
         return "target", "roles.positions_of_before"  # "the positions of units of the X army"
     if rx("roles.exposed_to_before").search(before):
