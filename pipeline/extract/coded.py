@@ -51,12 +51,12 @@ class Coding:
     def mention(
         self, clause: Clause, place: PlaceRef, clause_date, sub_event_type: str, generic: bool, act_rule: str, at_civilians: str | None = None
     ) -> Mention:
-        """The mention of one act at one place; ``at_civilians`` is the act instead when the target is civilians."""
+        """The mention of one act at one place. ``at_civilians`` is the profile's unstated fire where a later phase's
+        (``sub_event_type``) differs: a phase of clashes still hits a town with it, and people with an attack."""
         profile, ctx = self.report.profile, self.ctx
         claimants = [_for_place(a, place, profile) for a in self.claimants_at(clause, place)]
         sides = code_sides(clause, place, self.text, self.acts, self.speakers, claimants, sub_event_type, profile)
-        if at_civilians is not None and sides.target == "civilians":
-            # Fire at a town reaches it by shelling; fire at people is an attack on civilians.
+        if at_civilians is not None and sides.target == "civilians" and sub_event_type == CLASH:
             town = TOWNS_TARGET_RULE in sides.rules
             sub_event_type, act_rule = (at_civilians, act_rule) if town else (ATTACK, "acts.phase_fire_at_civilians")
             sides = code_sides(clause, place, self.text, self.acts, self.speakers, claimants, sub_event_type, profile)
