@@ -452,3 +452,8 @@ def test_the_weapons_a_clause_names_decide_a_strike_of_unstated_kind(extract):
             "they carried out strikes against the infrastructures of the Armed Forces of Armenia.")
     (m,) = extract(text)
     assert (m["sub_event_type"], m["perpetrator_side"]) == ("Air/drone strike", "AZE")
+
+
+def test_heavily_wounded_civilians_are_casualties_not_an_attack(extract):
+    text = "Missiles hit the children's hospital in Stepanakert on Tuesday. There are two heavy wounded civilians, the ombudsman said."
+    assert [m["sub_event_type"] for m in extract(text)] == ["Shelling/artillery/missile attack"]

@@ -411,3 +411,19 @@ def test_controlled_places_ethnic_forces_and_ministries_without_a_possessive(tex
 )
 def test_owners_of_places_weapons_and_formations(text, perpetrator_side, extract):
     assert {m["perpetrator_side"] for m in extract(text)} == {perpetrator_side}
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant_side", "places"),
+    [
+        # a service "(ABBR) of the X Republic" speaks for X's side
+        ("The National Security Service (NSS) of the Artsakh Republic reports that on Monday Azerbaijani troops opened fire near Shushi.",
+         "ARM", {"Shushi"}),
+        # a capital that "identified" a soldier killed is its government
+        ("Baku identified a soldier killed after positions in Lachin came under small arms fire on Wednesday.", None, {"Lachin"}),
+    ],
+)
+def test_services_of_a_territory_and_capitals_that_identify(text, claimant_side, places, extract):
+    mentions = extract(text, published=pd.Timestamp("2022-08-04T12:00:00+04:00").tz_convert("UTC"))
+    assert {m["location_mention"] for m in mentions} == places
+    assert {m["claimant_side"] for m in mentions} == {claimant_side}

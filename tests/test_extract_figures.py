@@ -125,6 +125,9 @@ def test_more_figures(text, killed, injured, extract):
         # "... are missing now" revises nothing: the toll told before stands
         ("Shells hit Tartar on Tuesday. At least 5 civilians were killed and 10 wounded, the office said. Two killed children are missing now.",
          "Tartar", 5, 10),
+        # a war of a past decade is history: its dead are no toll of the act told
+        ("Shells hit Shusha on Wednesday, officials said.\n\nThe sides fought a 1990s war that left 30,000 people dead.",
+         "Shusha", None, None),
         # a tally "since clashes began" is not the act's toll
         ("Rockets hit Tartar on Tuesday, the ministry said. More than 300 people have died since clashes began.", "Tartar", None, None),
         # a one-place story tells its toll paragraphs on and revises it: the last figures hold
