@@ -433,3 +433,19 @@ def test_agency_datelines_and_names_after_titles(text, expected, extract):
 def test_datelines_and_second_cities(text, expected, extract):
     mentions = extract(text, published=pd.Timestamp("2020-10-17T18:00:00+04:00").tz_convert("UTC"))
     assert sorted({m["location_mention"] for m in mentions}) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a capital that "is ignoring" an agreement, or whose "ally" is named, is its government
+        ("Units repelled attacks near Hadrut on Saturday as Baku is ignoring the truce agreed in Moscow.", ["Hadrut"]),
+        ("On Saturday the president said battles destroyed hardware near Fuzuli, a jab at Yerevan's ally Moscow.", ["Fuzuli"]),
+        # "the second largest city after the capital X": X is a point of comparison
+        ("On Sunday a missile hit Ganja, the second largest city in the country after the capital Baku.", ["Ganja"]),
+        # ... but a capital that "is being shelled" is a place
+        ("Baku is being shelled by Armenian forces, officials said on Saturday.", ["Baku"]),
+    ],
+)
+def test_capitals_as_governments_and_points_of_comparison(text, expected, extract):
+    assert sorted({m["location_mention"] for m in extract(text)}) == expected
