@@ -427,3 +427,19 @@ def test_services_of_a_territory_and_capitals_that_identify(text, claimant_side,
     mentions = extract(text, published=pd.Timestamp("2022-08-04T12:00:00+04:00").tz_convert("UTC"))
     assert {m["location_mention"] for m in mentions} == places
     assert {m["claimant_side"] for m in mentions} == {claimant_side}
+
+
+@pytest.mark.parametrize(
+    ("text", "perpetrator_side", "places"),
+    [
+        # the side that "thwarted" the attacks was attacked
+        ("The ministry said on Friday that the Armenian military carried out attacks near Fuzuli that were thwarted by Azerbaijani forces.",
+         "ARM", {"Fuzuli"}),
+        # "the ministry in the capital X" speaks from X
+        ("The Azerbaijani Defense Ministry in the capital Baku, in turn, reported attacks on the town of Terter on Friday.", "ARM", {"Terter"}),
+    ],
+)
+def test_thwarted_attacks_and_ministries_in_the_capital(text, perpetrator_side, places, extract):
+    mentions = extract(text)
+    assert {m["location_mention"] for m in mentions} == places
+    assert {m["perpetrator_side"] for m in mentions} == {perpetrator_side}
