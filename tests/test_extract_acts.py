@@ -457,3 +457,15 @@ def test_the_weapons_a_clause_names_decide_a_strike_of_unstated_kind(extract):
 def test_heavily_wounded_civilians_are_casualties_not_an_attack(extract):
     text = "Missiles hit the children's hospital in Stepanakert on Tuesday. There are two heavy wounded civilians, the ombudsman said."
     assert [m["sub_event_type"] for m in extract(text)] == ["Shelling/artillery/missile attack"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ministry said on Friday that Armenian attacks near Fuzuli were repelled.",
+        "On Friday the Armenian military carried out attacks near Fuzuli that were thwarted by Azerbaijani forces.",
+    ],
+)
+def test_an_attack_that_was_repelled_was_a_ground_assault(text, extract):
+    (m,) = extract(text)
+    assert (m["sub_event_type"], m["perpetrator_side"]) == ("Armed clash", "ARM")
