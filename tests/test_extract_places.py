@@ -449,3 +449,9 @@ def test_datelines_and_second_cities(text, expected, extract):
 )
 def test_capitals_as_governments_and_points_of_comparison(text, expected, extract):
     assert sorted({m["location_mention"] for m in extract(text)}) == expected
+
+
+def test_it_said_is_a_speaker_not_a_place(extract):
+    text = ("The army said enemy troops had shelled Martakert and had tried to advance in the south of the front; "
+            "it said the attack was repelled.")
+    assert [(m["location_mention"], m["sub_event_type"]) for m in extract(text)] == [("Martakert", "Shelling/artillery/missile attack")]
