@@ -127,18 +127,17 @@ def act_types(
         return [(t, False, rule) for t, rule in types]
     act = nearest(clause.acts, place.start)
     fire = [a for a in clause.acts if a.sub_event_type == "fire"]
+    heaviest_named = next((w for w in HEAVIER_FIRST if w in named), None)
     if fire:
         # "ordered fire on X: ... sent twelve mortar rounds": the heaviest weapon the clause names is the means
-        means = next((w for w in HEAVIER_FIRST if w in named), unstated_fire)
-        return [(means, False, nearest(fire, place.start).rule)]
+        return [(heaviest_named or unstated_fire, False, nearest(fire, place.start).rule)]
     if act and act.sub_event_type == "violation":
         return [(CLASH, True, act.rule)]
-    own = [w for w in HEAVIER_FIRST if w in named]
-    if own:  # "UAVs ... carried out strikes": the weapons the clause names
-        return [(own[0], True, "acts.clause_weapon")]
+    if heaviest_named:  # "UAVs ... carried out strikes": the weapons the clause names
+        return [(heaviest_named, True, "acts.clause_weapon")]
     if lexicon.rx("acts.ground_agents").search(clause.text) and not lexicon.rx("acts.remote_words").search(clause.text):
         return [(CLASH, True, act.rule if act else "acts.ground_agents")]
-    named = [w for w in HEAVIER_FIRST if w in sentence_weapons]
-    if named:  # "X artillery shelled A ... and hit B": the weapon the sentence names
-        return [(named[0], True, "acts.sentence_weapon")]
+    heaviest_earlier = next((w for w in HEAVIER_FIRST if w in sentence_weapons), None)
+    if heaviest_earlier:  # "X artillery shelled A ... and hit B": the weapon the sentence names
+        return [(heaviest_earlier, True, "acts.sentence_weapon")]
     return [(unstated_fire, True, act.rule if act else "acts.default_remote")]  # an attack of unstated means

@@ -95,9 +95,9 @@ def open_report(article: dict, profile: Profile, gazetteer) -> Report:
     lexicon.forget()  # the memo of cue look-ups holds one report's sentences at a time
     outlet = article.get("outlet") if isinstance(article.get("outlet"), str) else ""
     party = next((a for a in lexicon.claimants if a.side in profile.party_codes and a.pattern.search(outlet)), None) if outlet else None
-    if party is None and outlet:
-        party = _state_body(REPUBLISHED_BY.sub("", outlet), profile)  # "X's Office of Y (via a site)"
     own_name = REPUBLISHED_BY.sub("", outlet)  # "AFP (via X)": the agency's own people are AFP's
+    if party is None and outlet:
+        party = _state_body(own_name, profile)  # "X's Office of Y (via a site)"
     observer = Actor("claimant", own_name, "independent", re.compile(re.escape(own_name))) if own_name and not party else None
     # A rights group's or monitor's report speaks in its own voice: its unattributed findings are its claims.
     voice = [observer] if observer is not None and lexicon.rx("claims.monitor_outlet").search(outlet) else []

@@ -281,22 +281,22 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         clause_date = timeline.resolve_date(date_text[clause.start : clause.end], ctx.reference, local) if len(clauses) > 1 else sentence_date
         places.index_groups(clause, lexicon)
         single = len({p.surface.lower() for p in clause.places}) == 1
+        # A later phase fights differently with unstated means; fire at a town still reaches it by shelling.
+        phase_fire = profile.unstated_fire_on(_day_of(clause_date, sentence_date, ctx))
+        earlier = tuple(value for start, value in weapons if start < clause.start)  # "X artillery shelled A ... and hit B"
         for place in clause.places:
-            earlier = tuple(value for start, value in weapons if start < clause.start)  # "X artillery shelled A ... and hit B"
             types = act_types(clause, place, single, lexicon, profile.unstated_fire, earlier, means_after)
-            # A later phase fights differently with unstated means; fire at a town still reaches it by shelling.
-            phase_fire = profile.unstated_fire_on(_day_of(clause_date, sentence_date, ctx))
             phased = act_types(clause, place, single, lexicon, phase_fire, earlier, means_after) if phase_fire != profile.unstated_fire else types
             # Casualties told with a raid and a killing belong to the killing; otherwise to the governing act.
             counted = ATTACK if any(t == ATTACK for t, _, _ in phased) else phased[0][0]
             for (sub_event_type, generic, act_rule), (default_type, _, _) in zip(phased, types, strict=True):
                 at_civilians = default_type if default_type != sub_event_type else None
                 mention = coded.mention(clause, place, clause_date, sub_event_type, generic, act_rule, at_civilians)
-                counted_here = counted if mention.sub_event_type == sub_event_type else mention.sub_event_type
-                sub_event_type = mention.sub_event_type
-                if sub_event_type == counted_here and (len(distinct) == 1 or (place.location or place.surface).lower() == figures_at):
+                # the counted act, or one the mention recoded (a phase's fire at a town or at people)
+                counts = sub_event_type == counted or mention.sub_event_type != sub_event_type
+                if counts and (len(distinct) == 1 or (place.location or place.surface).lower() == figures_at):
                     figures.apply_to(mention)
-                elif sub_event_type == counted_here and len(clauses) > 1 and single:
+                elif counts and len(clauses) > 1 and single:
                     parse_figures(clause.text, lexicon).apply_to(mention)
                 out.append(mention)
     timeline.update_dated(ctx, out)
