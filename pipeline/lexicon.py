@@ -22,6 +22,8 @@ from types import MappingProxyType
 
 import yaml
 
+from pipeline.regex_gate import Regex, could_any_match, gated, group_gate
+
 
 class LexiconError(ValueError):
     pass
@@ -31,7 +33,7 @@ class LexiconError(ValueError):
 class Cue:
     category: str
     value: str
-    pattern: re.Pattern[str]
+    pattern: Regex
     id: str = ""
 
 
@@ -40,7 +42,7 @@ class Actor:
     kind: str
     name: str
     side: str  # a party code, "A|B" (the place decides), or "independent"
-    pattern: re.Pattern[str]
+    pattern: Regex
 
     @property
     def sides(self) -> tuple[str, ...]:
@@ -51,8 +53,8 @@ class Actor:
 class Lexicon:
     cues: tuple[Cue, ...]
     actors: tuple[Actor, ...]
-    patterns: Mapping[str, re.Pattern[str]] = field(default_factory=dict)
-    pattern_lists: Mapping[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
+    patterns: Mapping[str, Regex] = field(default_factory=dict)
+    pattern_lists: Mapping[str, tuple[Regex, ...]] = field(default_factory=dict)
     values: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     # (kind, category, text) -> cue look-up: the rules ask the same of one sentence several times
     _memo: dict[tuple[str, str, str], object] = field(default_factory=dict, repr=False)
@@ -71,6 +73,14 @@ class Lexicon:
     def cues_of(self, category: str) -> tuple[Cue, ...]:
         return self._by_category.get(category, ())
 
+    @cached_property
+    def _category_gates(self) -> dict[str, re.Pattern[str] | None]:
+        return {category: group_gate(cue.pattern for cue in cues) for category, cues in self._by_category.items()}
+
+    def may_find(self, category: str, text: str) -> bool:
+        """False where no cue of the category can occur in text (one scan instead of one per cue)."""
+        return could_any_match(self._category_gates.get(category), text)
+
     def matches(self, category: str, text: str) -> list[tuple[int, int, str]]:
         """(start, end, value) of every cue of the category in text."""
         return [hit[:3] for hit in self.found(category, text)]
@@ -82,24 +92,24 @@ class Lexicon:
         if hits is None:
             hits = self._memo[key] = tuple(sorted(
                 (m.start(), m.end(), cue.value, cue.id) for cue in self.cues_of(category) for m in cue.pattern.finditer(text)
-            ))
+            )) if self.may_find(category, text) else ()
         return list(hits)
 
     def has(self, category: str, text: str) -> bool:
         key = ("has", category, text)
         found = self._memo.get(key)
         if found is None:
-            found = self._memo[key] = any(c.pattern.search(text) for c in self.cues_of(category))
+            found = self._memo[key] = self.may_find(category, text) and any(c.pattern.search(text) for c in self.cues_of(category))
         return found
 
-    def rx(self, rule: str) -> re.Pattern[str]:
+    def rx(self, rule: str) -> Regex:
         """The named pattern ``rule`` of the language's patterns.yaml."""
         try:
             return self.patterns[rule]
         except KeyError:
             raise LexiconError(f"no pattern named {rule!r} in patterns.yaml") from None
 
-    def rxs(self, rule: str) -> tuple[re.Pattern[str], ...]:
+    def rxs(self, rule: str) -> tuple[Regex, ...]:
         try:
             return self.pattern_lists[rule]
         except KeyError:
@@ -114,6 +124,14 @@ class Lexicon:
     @cached_property
     def claimants(self) -> tuple[Actor, ...]:
         return tuple(a for a in self.actors if a.kind == "claimant")
+
+    @cached_property
+    def _claimant_gate(self) -> re.Pattern[str] | None:
+        return group_gate(actor.pattern for actor in self.claimants)
+
+    def may_name_claimant(self, text: str) -> bool:
+        """False where no claimant of the actors list can be named in text."""
+        return could_any_match(self._claimant_gate, text)
 
     @cached_property
     def sides(self) -> tuple[Actor, ...]:
@@ -167,9 +185,9 @@ def _class_so_far(parts: list[str]) -> str:
     return text[text.rfind("[") :]
 
 
-def _compile(where: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+def _compile(where: str, pattern: str, flags: int = re.IGNORECASE) -> Regex:
     try:
-        return re.compile(typographic_apostrophes(pattern), flags)
+        return gated(re.compile(typographic_apostrophes(pattern), flags))
     except re.error as exc:
         raise LexiconError(f"{where}: bad pattern {pattern!r}: {exc}") from exc
 
@@ -193,7 +211,7 @@ def load_patterns(path: Path) -> tuple[dict, dict, dict]:
         raise LexiconError(f"{path}: not valid YAML: {exc}") from exc
     lists = {str(k): str(v) for k, v in (data.get("lists") or {}).items()}
 
-    def compiled(entry: object, where: str) -> re.Pattern[str]:
+    def compiled(entry: object, where: str) -> Regex:
         if not isinstance(entry, dict) or "pattern" not in entry:
             raise LexiconError(f"{where}: expected a mapping with a pattern")
         flags = 0 if entry.get("case_sensitive") else re.IGNORECASE

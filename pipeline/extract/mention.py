@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 from pipeline.schema import column_names
@@ -113,9 +113,10 @@ class Mention:
 
     def row(self) -> dict:
         """The mention as a row of the mentions table."""
-        values = asdict(self)
+        # a shallow read (``asdict`` deep-copies every date): lists are the only mutable values, and are copied
+        values = {name: getattr(self, name) for name in column_names("mentions")}
         values["rules"] = sorted(self.rules)
-        return {name: values[name] for name in column_names("mentions")}
+        return {name: list(value) if isinstance(value, list) else value for name, value in values.items()}
 
 
 FIGURE_KEYS = tuple(f.name for f in fields(Mention) if f.name.startswith(("killed", "injured")))
