@@ -102,6 +102,7 @@ class DayExpression:
     background: bool = False  # in a background frame ("since ...", "erupted on ...", "took effect on ...")
     aside: bool = False  # the day of something else: a truce or its talks ("the ceasefire agreed on Saturday"), or
     # told in a relative clause ("Gubadli, which troops took this week")
+    also: date | None = None  # a second day joined by "and" ("during October 24 and on the night of October 25"): the acts were on both
 
     @property
     def event_date(self) -> date:
@@ -778,9 +779,24 @@ def resolve_sentence(sentence: str, reference: datetime, *, local: LocalTime = U
         day = DayExpression(
             start, max(end, start), chosen.precision, sentence[chosen.span.start:chosen.span.end], chosen.span.start, chosen.span.end, chosen_background,
             _dates_a_truce(sentence, chosen.span.start, chosen.span.end) or _in_an_aside(sentence, chosen.span.start),
+            _second_day(sentence, chosen, [d for _, d, _ in usable]),
         )
     rejected.sort()
     return SentenceDate(day, clock, tuple(text for _, text in rejected))
+
+
+SECOND_DAY_JOINER = re.compile(r"\s+and\s+(?:(?:on|during|in)\s+)?(?:the\s+(?:day|night|morning|evening|afternoon)\s+of\s+)?", re.I)
+
+
+def _second_day(sentence: str, chosen: _Day, days: list[_Day]) -> date | None:
+    """The day after ``chosen`` that "and" joins to it, when both are named days and differ."""
+    if chosen.precision != "day" or chosen.relative:
+        return None
+    for d in days:
+        joined = d.span.start > chosen.span.end and SECOND_DAY_JOINER.fullmatch(sentence, chosen.span.end, d.span.start)
+        if joined and d.precision == "day" and not d.relative and d.start not in (None, chosen.start):
+            return d.start
+    return None
 
 
 def event_instant(day: date, clock: ClockTime | None, *, local: LocalTime = UTC_TIME) -> tuple[date, datetime | None]:

@@ -34,10 +34,12 @@ def place_key(m: Mention) -> str:
 
 
 def mention_ids(mentions: list[Mention]) -> list[Mention]:
-    """Give each mention a stable id and drop exact repeats (same sentence, place and act)."""
+    """Give each mention a stable id and drop exact repeats (same sentence, place and act); the acts a sentence
+    tells on a second day ("on 24 October and on the night of the 25th") have ids of their own."""
     seen, out = set(), []
     for m in mentions:
-        mid = "mn-" + _digest(m.report_id, m.char_start, place_key(m), m.sub_event_type, m.perpetrator_side)
+        second_day = (m.event_date,) if "timeline.second_day" in m.rules else ()
+        mid = "mn-" + _digest(m.report_id, m.char_start, place_key(m), m.sub_event_type, m.perpetrator_side, *second_day)
         if mid in seen:
             continue
         seen.add(mid)

@@ -475,3 +475,19 @@ def test_an_abbreviated_month_without_a_space():
 def test_eves_nights_and_ranges_with_the_month_repeated(text, expected, extract):
     mentions = extract(text, published=pd.Timestamp("2020-11-04T12:00:00+04:00"))
     assert [str(m["event_date"]) for m in mentions] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "start", "also"),
+    [
+        ("During the day of October 12 and on the night of October 13, fighting went on.", date(2020, 10, 12), date(2020, 10, 13)),
+        ("On October 2 and October 12 the town was shelled.", date(2020, 10, 2), date(2020, 10, 12)),
+        # ", and on <day>" opens another act; a night "to" the next day is one night
+        ("Troops clashed on October 12, and on October 13 a drone hit the town.", date(2020, 10, 12), None),
+        ("On the night of October 12 to October 13 the town was shelled.", date(2020, 10, 13), None),
+    ],
+)
+def test_a_second_day_joined_by_and(sentence, start, also):
+    day = dates.resolve_sentence(sentence, datetime(2020, 10, 14, 12, tzinfo=UTC)).day
+    assert day is not None and day.date_start == start
+    assert day.also == also

@@ -469,3 +469,45 @@ def test_heavily_wounded_civilians_are_casualties_not_an_attack(extract):
 def test_an_attack_that_was_repelled_was_a_ground_assault(text, extract):
     (m,) = extract(text)
     assert (m["sub_event_type"], m["perpetrator_side"]) == ("Armed clash", "ARM")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # hostilities going on along named front sectors are battles there
+        ("On Sunday, hostilities in the Fizuli and Lachin sectors of the front went on with varying intensity, the ministry said.",
+         [("Fizuli", "Armed clash"), ("Lachin", "Armed clash")]),
+        # a settlement taken by force is a battle (ACLED's territory regained or overtaken)
+        ("The president announced on Tuesday that the army had taken control of the village of Talish.", [("Talish", "Armed clash")]),
+        # positions fired at, with an adverb inside the passive
+        ("Army posts in the Tovuz region were sporadically fired by enemy units on Tuesday, the ministry said.",
+         [("Tovuz", "Shelling/artillery/missile attack")]),
+        # "to fire heavily on" a town
+        ("Officials in Stepanakert accused the other side of continuing to fire heavily on Martuni on Tuesday.",
+         [("Martuni", "Shelling/artillery/missile attack")]),
+        # the hostilities ended, or a call to end them, are no act
+        ("Both sides agreed on Tuesday in Moscow to a cessation of hostilities in Fizuli.", []),
+    ],
+)
+def test_hostilities_captures_and_fire_with_adverbs(text, expected, extract):
+    assert [(m["location_mention"], m["sub_event_type"]) for m in extract(text)] == expected
+
+
+def test_an_incident_said_to_take_place_somewhere_is_the_act_told_before_it(extract):
+    text = (
+        "The ministry said on Friday that an enemy sniper had killed one of its soldiers on the border.\n\n"
+        "It said the incident occurred at a section of the border in its Kalbajar district."
+    )
+    mentions = extract(text, published=pd.Timestamp("2021-07-23T18:00:00+04:00"))
+    assert [(m["location_mention"], m["geo_precision"], m["killed"]) for m in mentions] == [("Kalbajar", 2, 1)]
+    # an incident somewhere "a few hundred metres from" a road names no place of its own
+    assert extract("The incident took place a few hundred metres from the road to Stepanakert on Tuesday, witnesses said.") == []
+
+
+def test_acts_told_on_two_days_joined_by_and_are_coded_on_each(extract):
+    text = "On October 12 and on the night of October 13, battles went on in the Fizuli and Jabrayil directions, the ministry said."
+    dated = sorted((str(m["event_date"]), m["location_mention"]) for m in extract(text))
+    assert dated == [("2020-10-12", "Fizuli"), ("2020-10-12", "Jabrayil"), ("2020-10-13", "Fizuli"), ("2020-10-13", "Jabrayil")]
+    # ", and on <day>" opens another act: no second day
+    other = extract("Troops clashed near Fizuli on Monday, and on October 13 a drone hit Tartar, the ministry said.")
+    assert sorted((str(m["event_date"]), m["location_mention"]) for m in other) == [("2020-10-12", "Fizuli"), ("2020-10-13", "Tartar")]

@@ -443,3 +443,18 @@ def test_thwarted_attacks_and_ministries_in_the_capital(text, perpetrator_side, 
     mentions = extract(text)
     assert {m["location_mention"] for m in mentions} == places
     assert {m["perpetrator_side"] for m in mentions} == {perpetrator_side}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a state that says it shelled a place is the perpetrator there; the act it answers stays the other side's
+        ("Azerbaijan says it shelled Sotk on Tuesday in response to an Armenian attack on the Kalbajar region.",
+         [("Sotk", "AZE", "AZE"), ("Kalbajar", "ARM", "AZE")]),
+        ("Azerbaijan announced on Tuesday that it had recaptured the town of Hadrut.", [("Hadrut", "AZE", "AZE")]),
+        # the rulers of a territory speak for its side
+        ("The Nagorno-Karabakh rulers accused Azerbaijan of firing on Martuni on Tuesday.", [("Martuni", "AZE", "ARM")]),
+    ],
+)
+def test_speakers_own_acts_and_rulers(text, expected, extract):
+    assert [(m["location_mention"], m["perpetrator_side"], m["claimant_side"]) for m in extract(text)] == expected

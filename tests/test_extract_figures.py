@@ -352,3 +352,14 @@ def test_a_headline_toll_at_its_one_place(title, injured, extract):
             "people were taken to hospital.")
     mentions = [m for m in extract(text, title=title) if m["location_mention"] == "Barda"]
     assert mentions and max(m["injured"] or 0 for m in mentions) == injured
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed"),
+    [
+        ("The death toll in Ganja, which was hit by missiles overnight, reached 9 people.", 9),
+        ("The toll from Tuesday's strike has risen to 14, officials said.", 14),
+    ],
+)
+def test_a_toll_named_with_its_place_and_a_relative_clause(sentence, killed, profile):
+    assert parse_figures(sentence, profile.lexicon).killed == killed

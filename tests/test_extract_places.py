@@ -455,3 +455,23 @@ def test_it_said_is_a_speaker_not_a_place(extract):
     text = ("The army said enemy troops had shelled Martakert and had tried to advance in the south of the front; "
             "it said the attack was repelled.")
     assert [(m["location_mention"], m["sub_event_type"]) for m in extract(text)] == [("Martakert", "Shelling/artillery/missile attack")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "near the border town of X" is near X
+        ("Two soldiers were wounded by enemy shelling near the border town of Sotk on Tuesday, the ministry said.", [("Sotk", 2)]),
+        # a clause that tells the cause of what the clause before it tells at a place ("after being hit")
+        ("A lorry is burning in Vardenis, Armenia, after being struck by an enemy drone, the ministry said on Tuesday.", [("Vardenis", 1)]),
+        # ... but a clause of another act, "after" what the clause before it tells, does not take its places
+        ("Residents spent the night in basements in Ganja, after the enemy attacked the front line on Tuesday.", []),
+        # a road named by its two ends is at neither end
+        ("Shots were fired at a car on the Lachin-Stepanakert road on Tuesday, officials said.", []),
+        # the launch site's province, named after it in brackets, is a launch site too
+        ("A soldier was killed by fire from across the border, from the village of Nordhill in the province of Sunmark (Vardenis), "
+         "in Kalbajar on Tuesday, the ministry said.", [("Kalbajar", 1)]),
+    ],
+)
+def test_near_border_towns_cause_clauses_roads_and_launch_provinces(text, expected, extract):
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(text)] == expected

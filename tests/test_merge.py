@@ -97,3 +97,14 @@ def test_civilian_target_wins_and_claims_combine():
     assert e.claimant_side == "multiple"
     assert e.claim_status == "denied"
     assert "[a-1:0-20]" in e.evidence and "[b-1:0-20]" in e.evidence
+
+
+def test_acts_a_sentence_tells_on_a_second_day_keep_their_own_mention():
+    first = mention("wire-1", "2020-10-14", day=date(2020, 10, 12), rules=["timeline.own_date"])
+    second = mention("wire-1", "2020-10-14", day=date(2020, 10, 13), rules=["timeline.own_date", "timeline.second_day"])
+    events, mentions = merge([first, second])
+    assert sorted(map(str, events["event_date"])) == ["2020-10-12", "2020-10-13"]
+    assert mentions["mention_id"].is_unique and len(mentions) == 2
+    # the same sentence, place and act on one day is one mention
+    _, repeated = merge([first, mention("wire-1", "2020-10-14", day=date(2020, 10, 12), rules=["timeline.own_date"])])
+    assert len(repeated) == 1

@@ -119,11 +119,13 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
         before, after = sentence[: p.start], sentence[p.end :]
         prev = places[i - 1] if i else None
         listed_origin = prev is not None and prev in origins and rx("place.origin_list_gap").match(sentence[prev.end : p.start])
-        if (rx("place.origin_before").search(before[-ORIGIN_REACH:]) or listed_origin) and not observer:
+        if (rx("place.origin_before").search(before[-2 * ORIGIN_REACH :]) or listed_origin) and not observer:
             origins.append(p)  # "fired from X, Y and Z": every item of the list is a launch site
             continue
         if rx("place.zone_after").match(after) or rx("place.person_title_before").search(before[-ORIGIN_REACH:]):
             continue  # "2:40 pm X time"; "serviceman Farid X": a name
+        if rx("place.road_first_end_after").match(after) or (rx("place.road_second_end").search(before) and rx("place.road_word_after").match(after)):
+            continue  # "near the X-Y road": a road named by its ends is at neither end
         region = rx("place.region_before").search(before[-ORIGIN_REACH:]) and not rx("place.precision2_after").match(after)
         if rx("place.destination_before").search(before[-ORIGIN_REACH:]) or region or rx("place.comparison_before").search(before[-ORIGIN_REACH:]):
             continue  # "taken to X", "in eastern X" (but "the southern X district" is a district), "the largest city after X"
@@ -281,16 +283,20 @@ def _pointing(place: PlaceRef, start: int, end: int, precision: int, rule: str) 
 
 def resolve_pronouns(clauses: list[Clause], lexicon: Lexicon) -> None:
     """'... the hospital in X; the ministry says Y's forces shelled it': the act's clause takes the places
-    of the clause before it when it names none and points back with a pronoun."""
+    of the clause before it when it names none and points back with a pronoun, or tells the cause of what the
+    clause just before it tells at its places ("a bus is burning in X, after being hit by a drone")."""
     for i, clause in enumerate(clauses):
         if clause.places or not clause.acts or i == 0:
             continue
         previous = next((c for c in reversed(clauses[:i]) if c.places), None)
         m = lexicon.rx("place.pronoun").search(clause.text) or lexicon.rx("place.anaphora").search(clause.text)
+        rule = "place.pronoun"
+        if m is None and previous is clauses[i - 1] and not previous.acts:
+            m, rule = lexicon.rx("clause.subordinate_opening").search(clause.text), "place.cause_clause"
         if previous is None or m is None:
             continue
         anchor = max(a.end for a in clause.acts if a.start <= m.start()) if any(a.start <= m.start() for a in clause.acts) else m.start()
-        clause.places = [replace(p, start=anchor, end=anchor, anaphoric=True, rule="place.pronoun") for p in previous.places]
+        clause.places = [replace(p, start=anchor, end=anchor, anaphoric=True, rule=rule) for p in previous.places]
 
 
 def index_groups(clause: Clause, lexicon: Lexicon) -> None:

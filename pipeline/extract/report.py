@@ -13,6 +13,7 @@ Pure: an article dict, the gazetteer and the profile in; a list of :class:`Menti
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
 from pipeline.coding import ATTACK
@@ -299,6 +300,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
                 elif counts and len(clauses) > 1 and single:
                     parse_figures(clause.text, lexicon).apply_to(mention)
                 out.append(mention)
+    out += _on_the_second_day(out, sentence_date)
     timeline.update_dated(ctx, out)
     give_lead_figures(out, ctx, number)
     if out:
@@ -310,6 +312,20 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         ctx.told = [*ctx.told[-3:], (number, out)]
     ctx.remember_places(number, found_places, text, sentence.line)
     return out
+
+
+def _on_the_second_day(mentions: list[Mention], sentence_date) -> list[Mention]:
+    """The same acts on the second day a sentence joins to its first ("on 24 October and on the night of the 25th")."""
+    day = sentence_date.day
+    if day is None or day.also is None:
+        return []
+    return [
+        replace(
+            m, event_date=day.also, date_start=day.also, date_end=day.also, time_utc=None,
+            claimants=list(m.claimants), claimant_sides=list(m.claimant_sides), rules=[*m.rules, "timeline.second_day"],
+        )
+        for m in mentions if "timeline.own_date" in m.rules and m.event_date == day.date_start
+    ]
 
 
 def _day_of(clause_date, sentence_date, ctx: Context) -> date:

@@ -131,6 +131,9 @@ def code_sides(
     out.rules += [r[2] for r in (agent, hit) if r]
     claimed_by = claimant_side({a.side for a in claimants})
     party_claim = claimed_by in profile.party_codes
+    if party_claim and _speakers_own_act(text, clause.start + place.start, sentence_acts, lexicon):
+        perpetrator = at_place(claimed_by)  # "X says it shelled Y": the speaker acted
+        out.rules.append("roles.speaker_own_act")
     if perpetrator is None and party_claim and lexicon.rx("roles.enemy").search(text):
         perpetrator = other(claimed_by)  # a party's statement calls its opponents "the enemy"
         out.rules.append("roles.enemy")
@@ -160,6 +163,13 @@ def code_sides(
             out.rules.append("claims.our_side")
     out.perpetrator, out.target_side = perpetrator, target_side
     return out
+
+
+def _speakers_own_act(text: str, place_at: int, acts: list[Act], lexicon: Lexicon) -> bool:
+    """Whether the act told last before the place is one a speaker says it did itself ("X said it had shelled")."""
+    before = [a for a in acts if a.start <= place_at]
+    act = max(before, key=lambda a: a.start) if before else None
+    return act is not None and bool(lexicon.rx("roles.speaker_own_act").search(text[: act.start]))
 
 
 def code_target(clause: Clause, place: PlaceRef, profile: Profile, sub_event_type: str) -> tuple[str, str]:
