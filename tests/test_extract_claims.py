@@ -458,3 +458,18 @@ def test_thwarted_attacks_and_ministries_in_the_capital(text, perpetrator_side, 
 )
 def test_speakers_own_acts_and_rulers(text, expected, extract):
     assert [(m["location_mention"], m["perpetrator_side"], m["claimant_side"]) for m in extract(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a side that repelled or rebuffed attacks was attacked
+        ("Karabakh forces were able to rebuff enemy attacks on Shushi on Tuesday, the mayor said.", [("Shushi", "Armed clash", "AZE")]),
+        ("Azerbaijani units repelled an attack near Fuzuli on Tuesday.", [("Fuzuli", "Armed clash", "ARM")]),
+        # the president says "the country's forces" took villages: his side acted
+        ("The Azerbaijani president announced on Tuesday that the country's forces had taken control of villages in the Jabrayil region.",
+         [("Jabrayil", "Armed clash", "AZE")]),
+    ],
+)
+def test_repelling_sides_and_the_countrys_forces(text, expected, extract):
+    assert [(m["location_mention"], m["sub_event_type"], m["perpetrator_side"]) for m in extract(text)] == expected

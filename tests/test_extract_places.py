@@ -475,3 +475,21 @@ def test_it_said_is_a_speaker_not_a_place(extract):
 )
 def test_near_border_towns_cause_clauses_roads_and_launch_provinces(text, expected, extract):
     assert [(m["location_mention"], m["geo_precision"]) for m in extract(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a border named by its two sides is at neither
+        ("Enemy fire killed a soldier near Yeraskh on the Armenian-Nakhchivan (Azerbaijan) border on Tuesday, the ministry said.", [("Yeraskh", 2)]),
+        # a lake named after a town is not the town; strikes "reported from" towns happened there
+        ("Drone strikes were reported from Sotk and Vardenis on the shores of Lake Sevan on Tuesday.", [("Sotk", 1), ("Vardenis", 1)]),
+        # fire from positions "located in various directions in the territory of" a region comes from that region
+        ("Enemy units from combat positions located in various directions in the territory of the Vardenis region fired on "
+         "army posts in the Kalbajar region on Tuesday, the ministry said.", [("Kalbajar", 2)]),
+        # ... but shells from positions that "landed in" a town hit it
+        ("Shells fired from enemy positions landed in the town of Berd on Tuesday, the ministry said.", [("Berd", 1)]),
+    ],
+)
+def test_borders_lakes_reports_from_and_positions_located_in(text, expected, extract):
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(text)] == expected

@@ -38,6 +38,8 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
         return None  # "a city held by X", "fighting between X and Y forces", "X-controlled villages"
     if rx("roles.possessive_agent_after").match(after):
         return "agent", "roles.possessive_agent_after"  # "the X Armed Forces' missile"
+    if rx("roles.repelling_after").match(after):
+        return "target", "roles.repelling_after"  # "X forces repelled the attacks": X was attacked
     owner = rx("roles.owner_of_place_after").match(after)
     if owner and not lexicon.has("weapon", after[: owner.end()]) and not rx("roles.from_before").search(before):
         return "target", "roles.owner_of_place"  # "X's shelling of Y's Z city": Y owns the place that was hit
