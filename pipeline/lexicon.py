@@ -22,7 +22,7 @@ from types import MappingProxyType
 
 import yaml
 
-from pipeline.regex_gate import Regex, could_any_match, gated, group_gate
+from pipeline.regex_gate import GateIndex, Regex, gated
 
 
 class LexiconError(ValueError):
@@ -74,12 +74,13 @@ class Lexicon:
         return self._by_category.get(category, ())
 
     @cached_property
-    def _category_gates(self) -> dict[str, re.Pattern[str] | None]:
-        return {category: group_gate(cue.pattern for cue in cues) for category, cues in self._by_category.items()}
+    def _category_indexes(self) -> dict[str, GateIndex]:
+        return {category: GateIndex(cue.pattern for cue in cues) for category, cues in self._by_category.items()}
 
-    def may_find(self, category: str, text: str) -> bool:
-        """False where no cue of the category can occur in text (one scan instead of one per cue)."""
-        return could_any_match(self._category_gates.get(category), text)
+    def candidate_cues(self, category: str, text: str) -> list[Cue]:
+        """The cues of the category that could occur in text, in file order (the others need a word it lacks)."""
+        cues = self.cues_of(category)
+        return [cues[i] for i in self._category_indexes[category].candidates(text)] if cues else []
 
     def matches(self, category: str, text: str) -> list[tuple[int, int, str]]:
         """(start, end, value) of every cue of the category in text."""
@@ -91,15 +92,15 @@ class Lexicon:
         hits = self._memo.get(key)
         if hits is None:
             hits = self._memo[key] = tuple(sorted(
-                (m.start(), m.end(), cue.value, cue.id) for cue in self.cues_of(category) for m in cue.pattern.finditer(text)
-            )) if self.may_find(category, text) else ()
+                (m.start(), m.end(), cue.value, cue.id) for cue in self.candidate_cues(category, text) for m in cue.pattern.finditer(text)
+            ))
         return list(hits)
 
     def has(self, category: str, text: str) -> bool:
         key = ("has", category, text)
         found = self._memo.get(key)
         if found is None:
-            found = self._memo[key] = self.may_find(category, text) and any(c.pattern.search(text) for c in self.cues_of(category))
+            found = self._memo[key] = any(c.pattern.search(text) for c in self.candidate_cues(category, text))
         return found
 
     def rx(self, rule: str) -> Regex:
@@ -126,12 +127,12 @@ class Lexicon:
         return tuple(a for a in self.actors if a.kind == "claimant")
 
     @cached_property
-    def _claimant_gate(self) -> re.Pattern[str] | None:
-        return group_gate(actor.pattern for actor in self.claimants)
+    def _claimant_index(self) -> GateIndex:
+        return GateIndex(actor.pattern for actor in self.claimants)
 
-    def may_name_claimant(self, text: str) -> bool:
-        """False where no claimant of the actors list can be named in text."""
-        return could_any_match(self._claimant_gate, text)
+    def candidate_claimants(self, text: str) -> list[Actor]:
+        """The claimants of the actors list that could be named in text, in file order."""
+        return [self.claimants[i] for i in self._claimant_index.candidates(text)]
 
     @cached_property
     def sides(self) -> tuple[Actor, ...]:

@@ -25,6 +25,8 @@ except ImportError:  # pragma: no cover - another Python: patterns run ungated
 MIN_WORD = 2
 # A pattern is gated by at most this many word sets, every one of which a match needs.
 MAX_SETS = 2
+# Above this many words a need is checked with one regular expression, below with substring tests.
+MAX_SUBSTRING_TESTS = 16
 # Letters that match a literal under IGNORECASE fold, with ``fold``, to that literal; only ASCII
 # literals are used, for which this was checked over all of Unicode.
 LITERAL_CHARS = frozenset(string.printable)
@@ -40,7 +42,7 @@ def fold(text: str) -> str:
 class GatedPattern:
     """A compiled pattern that is only run on text containing one word of each of its ``needs``."""
 
-    __slots__ = ("regex", "needs", "pattern", "flags", "groups", "groupindex", "_words", "_alternations")
+    __slots__ = ("regex", "needs", "pattern", "flags", "groups", "groupindex", "_words", "_word_sets", "_alternations")
 
     def __init__(self, regex: re.Pattern[str], needs: tuple[Need, ...]) -> None:
         self.regex = regex
@@ -49,9 +51,10 @@ class GatedPattern:
         self.flags = regex.flags
         self.groups = regex.groups
         self.groupindex = regex.groupindex
-        # a one-word need is a substring test; a need of several words one scan of their alternation
+        # Substring tests are the fastest check up to a dozen or so words; a longer list is one scan of its alternation.
         self._words = tuple(next(iter(need)) for need in needs if len(need) == 1)
-        self._alternations = tuple(alternation(need) for need in needs if len(need) > 1)
+        self._word_sets = tuple(tuple(sorted(need)) for need in needs if 1 < len(need) <= MAX_SUBSTRING_TESTS)
+        self._alternations = tuple(alternation(need) for need in needs if len(need) > MAX_SUBSTRING_TESTS)
 
     def could_match(self, text: str) -> bool:
         folded = _FOLDED.get(text)
@@ -59,6 +62,9 @@ class GatedPattern:
             folded = _remember_folded(text)
         for word in self._words:
             if word not in folded:
+                return False
+        for words in self._word_sets:
+            if not _any_in(words, folded):
                 return False
         return all(words.search(folded) is not None for words in self._alternations)
 
@@ -95,6 +101,10 @@ Regex = re.Pattern[str] | GatedPattern  # what the lexicon's patterns are
 _FOLDED: dict[str, str] = {}
 
 
+def _any_in(words: tuple[str, ...], folded: str) -> bool:
+    return any(map(folded.__contains__, words))
+
+
 def _remember_folded(text: str) -> str:
     if len(_FOLDED) > 4096:
         _FOLDED.clear()
@@ -102,25 +112,31 @@ def _remember_folded(text: str) -> str:
     return folded
 
 
-def could_any_match(gate: re.Pattern[str] | None, text: str) -> bool:
-    """False where no pattern of a group can match text (``gate`` from ``group_gate``; None: any may)."""
-    if gate is None:
-        return True
-    folded = _FOLDED.get(text)
-    if folded is None:
-        folded = _remember_folded(text)
-    return gate.search(folded) is not None
+class GateIndex:
+    """Which patterns of a list could match a text: one substring test per distinct word of their first needs,
+    instead of one gate per pattern (patterns that need nothing are always candidates)."""
 
+    def __init__(self, patterns: Iterable[object]) -> None:
+        by_word: dict[str, set[int]] = {}
+        self.always: frozenset[int] = frozenset()
+        for i, pattern in enumerate(patterns):
+            if isinstance(pattern, GatedPattern):
+                for word in pattern.needs[0]:
+                    by_word.setdefault(word, set()).add(i)
+            else:
+                self.always |= {i}
+        self.words = tuple((word, frozenset(indices)) for word, indices in sorted(by_word.items()))
 
-def group_gate(patterns: Iterable[object]) -> re.Pattern[str] | None:
-    """One scan that finds whether any of ``patterns`` could match: the alternation of the first need of
-    each; None when one of them is ungated (and could match anything)."""
-    words: set[str] = set()
-    for pattern in patterns:
-        if not isinstance(pattern, GatedPattern):
-            return None
-        words |= pattern.needs[0]
-    return alternation(frozenset(words)) if words else None
+    def candidates(self, text: str) -> list[int]:
+        """Indices, in list order, of the patterns that could match ``text``."""
+        folded = _FOLDED.get(text)
+        if folded is None:
+            folded = _remember_folded(text)
+        found = set(self.always)
+        for word, indices in self.words:
+            if word in folded:
+                found |= indices
+        return sorted(found)
 
 
 def alternation(words: Need) -> re.Pattern[str]:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline import config
 from pipeline.profile import load_profile
-from pipeline.regex_gate import GatedPattern, could_any_match, fold, gated, group_gate, required_words
+from pipeline.regex_gate import GatedPattern, GateIndex, fold, gated, required_words
 
 
 @pytest.mark.parametrize(
@@ -72,14 +72,14 @@ def test_a_gated_pattern_answers_as_its_pattern_on_text_without_its_words() -> N
     assert gate.pattern == regex.pattern and gate.groupindex == regex.groupindex
 
 
-def test_a_group_gate_needs_one_word_of_any_pattern() -> None:
+def test_a_gate_index_names_the_patterns_that_could_match() -> None:
     patterns = [gated(re.compile(p, re.I)) for p in (r"\bministry\b", r"\bgovernor of \w+", r"\bspokes(?:man|woman)\b")]
-    gate = group_gate(patterns)
-    assert could_any_match(gate, "The Governor of Northtown said ...")
-    assert not could_any_match(gate, "Shells fell on Riverside.")
-    # one pattern that needs nothing: the group cannot be gated
-    assert group_gate([*patterns, re.compile(r"[A-Z]\w+")]) is None
-    assert could_any_match(None, "anything")
+    index = GateIndex(patterns)
+    assert index.candidates("The Governor of Northtown said ...") == [1]
+    assert index.candidates("The ministry's spokeswoman said ...") == [0, 2]
+    assert index.candidates("Shells fell on Riverside.") == []
+    # a pattern that needs nothing is always a candidate, in its place in the list
+    assert GateIndex([*patterns[:1], re.compile(r"[A-Z]\w+")]).candidates("Shells fell.") == [1]
 
 
 def _lexicon_patterns(conflict: str) -> list[tuple[str, GatedPattern]]:
@@ -117,3 +117,19 @@ def test_gated_and_ungated_agree_on_any_text(text: str) -> None:
     for pattern in (r"(?P<n>\d+)? ?civilians (?:were|have been) (?:killed|shot dead)", r"\bkilled\b", r"dead|kill"):
         regex = re.compile(pattern, re.I)
         assert [m.span() for m in gated(regex).finditer(text)] == [m.span() for m in regex.finditer(text)]
+
+
+@pytest.mark.parametrize("conflict", ["karabakh-2020", "donbas"])
+def test_cue_and_claimant_look_ups_find_what_every_pattern_finds(conflict: str) -> None:
+    """The lexicon's indexed look-ups give what running every cue and claimant pattern would."""
+    lexicon = load_profile(conflict).lexicon
+    categories = sorted({c.category for c in lexicon.cues})
+    for sentence in _sample_sentences()[::3]:
+        lexicon.forget()
+        for category in categories:
+            every = sorted((m.start(), m.end(), c.value, c.id) for c in lexicon.cues_of(category) for m in c.pattern.regex.finditer(sentence)) \
+                if all(isinstance(c.pattern, GatedPattern) for c in lexicon.cues_of(category)) else None
+            if every is not None:
+                assert lexicon.found(category, sentence) == every, (category, sentence)
+        named = [a.name for a in lexicon.claimants if next(getattr(a.pattern, "regex", a.pattern).finditer(sentence), None)]
+        assert [a.name for a in lexicon.candidate_claimants(sentence) if next(a.pattern.finditer(sentence), None)] == named

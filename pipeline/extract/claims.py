@@ -33,7 +33,7 @@ def _find_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]
     profile = report.profile
     lexicon = profile.lexicon
     found = []
-    for actor in lexicon.claimants if lexicon.may_name_claimant(sentence) else ():
+    for actor in lexicon.candidate_claimants(sentence):
         found += [(m.start(), m.end(), actor) for m in actor.pattern.finditer(sentence)]
     found += _according_to_a_party(sentence, profile)
     # A generic title next to a listed name is that person ("the X governor Y Z said"): the list names them.
