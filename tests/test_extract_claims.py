@@ -123,8 +123,8 @@ def test_a_dateline_is_no_speaker(extract):
 @pytest.mark.parametrize(
     ("text", "perpetrator_side", "claimant_side"),
     [
-        # fighting between two sides names no perpetrator
-        ("Fighting between Armenian and Azerbaijani troops raged near Martuni on Tuesday, the ministry said.", None, None),
+        # fighting between two sides names no perpetrator (an unnamed ministry speaks for the side holding the place)
+        ("Fighting between Armenian and Azerbaijani troops raged near Martuni on Tuesday, the ministry said.", None, "ARM"),
         # an agent named with 'by' wins over a side earlier in the sentence
         ("Armenian medics walk past a house in Stepanakert destroyed by shelling by Azerbaijani forces on Tuesday.", "AZE", None),
         # 'the country's ministry' points back to the state just named as a speaker
@@ -473,3 +473,30 @@ def test_speakers_own_acts_and_rulers(text, expected, extract):
 )
 def test_repelling_sides_and_the_countrys_forces(text, expected, extract):
     assert [(m["location_mention"], m["sub_event_type"], m["perpetrator_side"]) for m in extract(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a ministry or prosecutor's office named without its country speaks for the side holding the place hit
+        ("In a statement, the ministry said enemy units opened fire on army posts in the Sadarak district on Tuesday.", ["AZE"]),
+        ("The Prosecutor General's Office said a rocket hit a house in Barda on Tuesday.", ["AZE"]),
+        # ... unless the sentence names the ministry
+        ("The Armenian Defence Ministry said on Tuesday that the ministry had recorded Azerbaijani shelling of Martuni.", ["ARM"]),
+    ],
+)
+def test_an_unnamed_ministry_speaks_for_the_place(text, expected, extract):
+    assert [m["claimant_side"] for m in extract(text)] == expected
+
+
+def test_an_unnamed_ministry_is_the_ministry_named_before(extract):
+    text = (
+        "Armenia's Defence Ministry said on Tuesday that enemy drones had hit Martuni.\n\n"
+        "Shells also fell on Berd in the evening, the ministry said."
+    )
+    assert [(m["location_mention"], m["claimant_side"]) for m in extract(text)] == [("Martuni", "ARM"), ("Berd", "ARM")]
+
+
+def test_a_clause_of_fighting_going_on_elsewhere_does_not_make_fire_a_clash(extract):
+    text = "Two people were wounded by enemy fire on Horadiz on Tuesday, prosecutors said, as fighting continued over the region."
+    assert [(m["location_mention"], m["sub_event_type"]) for m in extract(text)] == [("Horadiz", "Shelling/artillery/missile attack")]

@@ -13,6 +13,7 @@ from pipeline.lexicon import Actor, Lexicon
 from pipeline.profile import Profile
 
 LOCAL_SIDE = "@place"  # the side of a speaker of the place the act hit: the party holding it
+UNNAMED_OFFICE = "A ministry or prosecutor's office of the place"  # "the ministry said", no country named
 VERB_AFTER_REACH = 90  # characters from a speaker to an attribution verb after it
 VERB_BEFORE_REACH = 40
 _THAT = re.compile(r"\bthat\b", re.I)
@@ -108,6 +109,8 @@ def _generic_speakers(sentence: str, report: Report) -> list[tuple[int, int, Act
         found.append((m.start(), m.end(), Actor("claimant", name, party.code if party else "independent", lexicon.rx("claims.state_office"))))
     for m in lexicon.rx("claims.local_officials").finditer(sentence):
         found.append((m.start(), m.end(), Actor("claimant", "Local officials", LOCAL_SIDE, lexicon.rx("claims.local_officials"))))
+    for m in lexicon.rx("claims.unnamed_office").finditer(sentence):
+        found.append((m.start(), m.end(), Actor("claimant", UNNAMED_OFFICE, LOCAL_SIDE, lexicon.rx("claims.unnamed_office"))))
     found += [(m.start(), m.end(), report.own_observer) for m in _outlet_named(sentence, report, "claims.outlet_journalist")]
     return found
 
@@ -177,6 +180,10 @@ def claimants_for(text: str, line: int, ctx: Context, report: Report, record: bo
     speaker, the paragraph's claimant, the outlet speaking for a party or a monitor, the outlet's own people."""
     lexicon = report.lexicon
     claimants, rule = attributed_claimants(text, report), "claims.attributed"
+    # "the ministry said": the ministry the sentence or the report named, where there is one
+    claimants = [a for a in claimants if a.name != UNNAMED_OFFICE] or claimants
+    if claimants and all(a.name == UNNAMED_OFFICE for a in claimants) and recall_speaker(text, ctx, lexicon):
+        claimants, rule = recall_speaker(text, ctx, lexicon), "claims.recalled"
     if not claimants and record:  # a table row names its source without a verb of saying
         claimants, rule = list(dict.fromkeys(a for _, _, a in find_speakers(text, report))), "claims.table_source"
     if not claimants and lexicon.has("attribution", text):
