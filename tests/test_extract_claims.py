@@ -500,3 +500,25 @@ def test_an_unnamed_ministry_is_the_ministry_named_before(extract):
 def test_a_clause_of_fighting_going_on_elsewhere_does_not_make_fire_a_clash(extract):
     text = "Two people were wounded by enemy fire on Horadiz on Tuesday, prosecutors said, as fighting continued over the region."
     assert [(m["location_mention"], m["sub_event_type"]) for m in extract(text)] == [("Horadiz", "Shelling/artillery/missile attack")]
+
+
+def test_an_unnamed_ministry_is_the_voice_the_next_sentences_go_on_in(extract):
+    text = (
+        "Enemy forces are shelling Ganja from the Berd region, the Defence Ministry reported on Tuesday.\n\n"
+        "Enemy forces are also shelling Tartar today."
+    )
+    assert [(m["location_mention"], m["claimant_side"]) for m in extract(text)] == [("Ganja", "AZE"), ("Tartar", "AZE")]
+
+
+@pytest.mark.parametrize(
+    ("text", "perpetrator_side", "claimant_side"),
+    [
+        # "accusing X forces of ..." names the perpetrator
+        ("Armenia's foreign ministry said Stepanakert had been hit on Tuesday, accusing Azerbaijani forces of targeting civilians.", "AZE", "ARM"),
+        # journalists who "said" are independent witnesses beside a party
+        ("Armenia said Stepanakert was hit again on Tuesday and journalists said there were explosions in the city.", "AZE", "multiple"),
+    ],
+)
+def test_accusing_and_journalists_who_said(text, perpetrator_side, claimant_side, extract):
+    [m] = extract(text)
+    assert (m["perpetrator_side"], m["claimant_side"]) == (perpetrator_side, claimant_side)

@@ -493,3 +493,23 @@ def test_near_border_towns_cause_clauses_roads_and_launch_provinces(text, expect
 )
 def test_borders_lakes_reports_from_and_positions_located_in(text, expected, extract):
     assert [(m["location_mention"], m["geo_precision"]) for m in extract(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a clause telling only what was damaged, and where, gives its places to the act before it
+        ("As a result of enemy shelling on Tuesday, two civilians were wounded, and houses were damaged in villages of the Tartar "
+         "district and the Aghdam district.", [("Tartar", 2), ("Aghdam", 2)]),
+        # a capital's possessive actions are its government's; a road named by three places is at none of them
+        ("The ministry warned on Tuesday that Baku's actions could derail the talks.", []),
+        ("Shots were fired on Tuesday along the Khankendi-Khalfali-Turshsu dirt road, officials said.", []),
+    ],
+)
+def test_consequence_clauses_capitals_actions_and_long_road_names(text, expected, extract):
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(text)] == expected
+
+
+def test_an_anniversary_of_a_strike_is_no_event(extract):
+    text = "Four years have passed since the first missile strike on the city of Ganja, the agency recalled."
+    assert extract(text, published=pd.Timestamp("2024-10-04T10:00:00+04:00")) == []

@@ -301,6 +301,15 @@ def resolve_pronouns(clauses: list[Clause], lexicon: Lexicon) -> None:
         clause.places = [replace(p, start=anchor, end=anchor, anaphoric=True, rule=rule) for p in previous.places]
 
 
+def places_of_consequences(clauses: list[Clause], lexicon: Lexicon) -> None:
+    """'As a result of the shelling, civilians were killed, and houses were damaged in A and B': an act's clause
+    that names no place takes the places of the clause after it that tells only what the act damaged or killed."""
+    for clause, after in zip(clauses, clauses[1:], strict=False):
+        if clause.acts and not clause.places and after.places and not after.acts and lexicon.rx("clause.consequence").search(after.text):
+            anchor = clause.acts[-1].end
+            clause.places = [replace(p, start=anchor, end=anchor, anaphoric=True, rule="place.consequence_clause") for p in after.places]
+
+
 def index_groups(clause: Clause, lexicon: Lexicon) -> None:
     """Each place knows the first place of its list (its act governs the whole list)."""
     first = 0

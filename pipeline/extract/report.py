@@ -301,6 +301,9 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
                     parse_figures(clause.text, lexicon).apply_to(mention)
                 out.append(mention)
     out += _on_the_second_day(out, sentence_date)
+    # "the ministry said" about a place one side holds: that side's voice, which the next sentences may go on in
+    heard = sorted({m.claimant_side for m in out if claims.UNNAMED_OFFICE in m.claimants and m.claimant_side in profile.party_codes})
+    ctx.voices += [Actor("claimant", claims.UNNAMED_OFFICE, side, lexicon.rx("claims.unnamed_office")) for side in heard]
     timeline.update_dated(ctx, out)
     give_lead_figures(out, ctx, number)
     if out:

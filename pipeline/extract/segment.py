@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from pipeline.extract.mention import Act, Clause, PlaceRef
-from pipeline.extract.places import resolve_pronouns
+from pipeline.extract.places import places_of_consequences, resolve_pronouns
 from pipeline.lexicon import Lexicon
 
 DASH = re.compile(r"\s[-–—]\s")
@@ -76,4 +76,5 @@ def build_clauses(text: str, places: list[PlaceRef], acts: list[Act], lexicon: L
             p = replace(p, start=clause.start + clause.acts[0].end, end=clause.start + clause.acts[0].end) if clause.acts else p
         clause.places.append(replace(p, start=p.start - clause.start, end=p.end - clause.start))
     resolve_pronouns(clauses, lexicon)
+    places_of_consequences(clauses, lexicon)
     return clauses
