@@ -513,3 +513,21 @@ def test_consequence_clauses_capitals_actions_and_long_road_names(text, expected
 def test_an_anniversary_of_a_strike_is_no_event(extract):
     text = "Four years have passed since the first missile strike on the city of Ganja, the agency recalled."
     assert extract(text, published=pd.Timestamp("2024-10-04T10:00:00+04:00")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "X, the de facto capital of Y's breakaway region" is X, not Y's capital
+        ("On Tuesday night a rocket hit a house in Stepanakert, the de facto capital of Azerbaijan's breakaway region.", [("Stepanakert", 1)]),
+        # two capitals that "still regularly accuse" each other are governments
+        ("Baku and Yerevan still regularly accuse each other of attacks on Tuesday and every other day.", []),
+        # an attack that "originated in" a district came from there
+        ("A missile hit Ganja on Tuesday; the president said the attack originated in the territory of Armenia's Vardenis district.",
+         [("Ganja", 1)]),
+        # an agency's slash dateline is no place
+        ("Baku / 09.11.20 / Turan: On Tuesday the army besieged enemy units near Fuzuli, the ministry said.", [("Fuzuli", 2)]),
+    ],
+)
+def test_de_facto_capitals_accusing_capitals_origins_and_slash_datelines(text, expected, extract):
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(text)] == expected

@@ -18,7 +18,7 @@ SETTLEMENTS = ("village",)  # what a profile may code "near" at the place itself
 ORIGIN_REACH = 60  # characters before a place searched for 'from (the direction of)'
 GOVERNMENT_REACH = 40
 PRECISION_REACH = 60
-APPOSITION = re.compile(r"\s*,\s*")
+APPOSITION = re.compile(r"\s*,\s*(?:the\s+)?(?:(?:de\s+facto|self-proclaimed|self-declared|unrecogni[sz]ed|breakaway|separatist)\s+)*", re.I)
 BRACKETS = re.compile(r"\s*\([^)]*\)")
 
 
@@ -59,6 +59,8 @@ def _capitals(sentence: str, gazetteer, lexicon: Lexicon, capitals: Mapping[str,
         city = next((capitals[k] for n in range(len(words), 0, -1) if (k := " ".join(words[:n]).lower()) in capitals), None)
         if not city or m.start() < skip_until or any(p.start < m.end() and m.start() < p.end for p in found):
             continue
+        if re.search(r"['’]s$", m.group("name") or ""):
+            continue  # "the capital of X's breakaway region": not X's capital
         if any(APPOSITION.fullmatch(sentence[p.end : m.start()]) for p in found):
             continue  # "X, the capital of Y": the capital is X itself
         hit = next(iter(gazetteer.find_mentions(city)), None)
