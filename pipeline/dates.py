@@ -283,6 +283,9 @@ FRAME_BEFORE = re.compile(
     rf"(?i:\b(?:{_REPORT_VERBS}))\b{_FILL}{{0,5}},?\s+(?:(?i:on|at|this|last|late\s+on|early\s+on|around|about|late|early)\s+){{0,2}}$"
 )
 FRAME_AFTER = re.compile(r"^['’]s\s+(?i:statement|briefing|report|announcement|update|bulletin|press\s+conference|news\s+conference)\b")
+# "On Thursday, the ministry's spokesman said that ...": a day opening the sentence, before its speaker's verb
+OPENING_BEFORE = re.compile(r"^\s*[\"“]?\s*(?:(?i:on|late\s+on|early\s+on)\s+)?$")
+SPEAKER_AFTER = re.compile(r"^\s*,\s+(?:[\w'’.-]+\s+){1,8}?(?i:said|says|told|reported|announced|stated|wrote|claimed|added|tweeted)\b")
 DATELINE_BEFORE = re.compile(r"^\s*[A-Z][A-Z .'’-]{1,30},\s*$")
 DATELINE_AFTER = re.compile(r"^\s*(?:\([^)]{1,40}\))?\s*[-–—]")
 BACKGROUND_BEFORE = re.compile(
@@ -467,6 +470,8 @@ def _is_framed(text: str, start: int, end: int) -> bool:
     before = _prefix(text, start)
     after = text[end:end + 40]
     if FRAME_BEFORE.search(before) or FRAME_AFTER.match(after):
+        return True
+    if OPENING_BEFORE.match(text[:start]) and SPEAKER_AFTER.match(text[end : end + 120]):
         return True
     return bool(DATELINE_BEFORE.match(text[:start]) and DATELINE_AFTER.match(after))
 

@@ -491,3 +491,18 @@ def test_a_second_day_joined_by_and(sentence, start, also):
     day = dates.resolve_sentence(sentence, datetime(2020, 10, 14, 12, tzinfo=UTC)).day
     assert day is not None and day.date_start == start
     assert day.also == also
+
+
+@pytest.mark.parametrize(
+    ("sentence", "start"),
+    [
+        # a day opening the sentence before its speaker's verb dates the statement, not the act it reports
+        ("On Thursday, the ministry's spokesman said that the Wednesday night skirmishes took place near the border.", date(2020, 10, 14)),
+        # ... and still dates an act told without another day
+        ("On Thursday, the ministry said that shells hit the border villages.", date(2020, 10, 15)),
+        ("On Thursday, shells hit the border villages, the ministry said.", date(2020, 10, 15)),
+    ],
+)
+def test_a_day_opening_a_statement_is_its_frame(sentence, start):
+    day = dates.resolve_sentence(sentence, datetime(2020, 10, 17, 12, tzinfo=UTC)).day
+    assert day is not None and day.date_start == start

@@ -363,3 +363,8 @@ def test_a_headline_toll_at_its_one_place(title, injured, extract):
 )
 def test_a_toll_named_with_its_place_and_a_relative_clause(sentence, killed, profile):
     assert parse_figures(sentence, profile.lexicon).killed == killed
+
+
+def test_an_including_aside_without_its_closing_comma(profile):
+    figures = parse_figures("On Tuesday 5 civilians, including a child were killed in the missile attack on the town.", profile.lexicon)
+    assert (figures.killed, figures.breakdown.get("killed_children")) == (5, 1)
