@@ -368,3 +368,8 @@ def test_a_toll_named_with_its_place_and_a_relative_clause(sentence, killed, pro
 def test_an_including_aside_without_its_closing_comma(profile):
     figures = parse_figures("On Tuesday 5 civilians, including a child were killed in the missile attack on the town.", profile.lexicon)
     assert (figures.killed, figures.breakdown.get("killed_children")) == (5, 1)
+
+
+def test_people_listed_with_as_well_as(profile):
+    figures = parse_figures("Two French journalists as well as a local driver were injured in the shelling on Tuesday.", profile.lexicon)
+    assert figures.injured == 3
