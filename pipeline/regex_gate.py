@@ -57,9 +57,7 @@ class GatedPattern:
         self._alternations = tuple(alternation(need) for need in needs if len(need) > MAX_SUBSTRING_TESTS)
 
     def could_match(self, text: str) -> bool:
-        folded = _FOLDED.get(text)
-        if folded is None:
-            folded = _remember_folded(text)
+        folded = _folded(text)
         for word in self._words:
             if word not in folded:
                 return False
@@ -105,10 +103,13 @@ def _any_in(words: tuple[str, ...], folded: str) -> bool:
     return any(map(folded.__contains__, words))
 
 
-def _remember_folded(text: str) -> str:
-    if len(_FOLDED) > 4096:
-        _FOLDED.clear()
-    folded = _FOLDED[text] = fold(text)
+def _folded(text: str) -> str:
+    """``fold(text)``, kept for the last few thousand texts: every pattern asks for the same sentence's."""
+    folded = _FOLDED.get(text)
+    if folded is None:
+        if len(_FOLDED) > 4096:
+            _FOLDED.clear()
+        folded = _FOLDED[text] = fold(text)
     return folded
 
 
@@ -129,9 +130,7 @@ class GateIndex:
 
     def candidates(self, text: str) -> list[int]:
         """Indices, in list order, of the patterns that could match ``text``."""
-        folded = _FOLDED.get(text)
-        if folded is None:
-            folded = _remember_folded(text)
+        folded = _folded(text)
         found = set(self.always)
         for word, indices in self.words:
             if word in folded:
@@ -159,7 +158,7 @@ def required_words(pattern: str, flags: int = 0) -> tuple[Need, ...]:
     except (re.error, RecursionError):
         return ()
     chosen: list[Need] = []
-    for need in sorted({need for need in _sequence_needs(list(tree)) if min(map(len, need)) >= MIN_WORD}, key=_rank):
+    for need in sorted({need for need in _sequence_needs(list(tree)) if _useful(need)}, key=_rank):
         if len(chosen) < MAX_SETS and not any(_implies(other, need) for other in chosen):
             chosen.append(need)
     return tuple(chosen)
@@ -168,6 +167,10 @@ def required_words(pattern: str, flags: int = 0) -> tuple[Need, ...]:
 def _implies(found: Need, need: Need) -> bool:
     """Whether finding a word of ``found`` finds one of ``need`` (" killed" holds "killed")."""
     return all(any(word in longer for word in need) for longer in found)
+
+
+def _useful(need: Need) -> bool:
+    return min(map(len, need)) >= MIN_WORD
 
 
 def _rank(need: Need) -> tuple[int, int, tuple[str, ...]]:
@@ -179,8 +182,9 @@ def _sequence_needs(items: list[tuple[Any, Any]]) -> list[Need]:
     needs: list[Need] = []
     run: list[str] = []
     for op, arg in [*items, (None, None)]:
-        if op is sre.LITERAL and chr(arg) in LITERAL_CHARS:
-            run.append(chr(arg).lower())
+        char = _literal_char(op, arg)
+        if char:
+            run.append(char)
             continue
         if run and op is sre.BRANCH:
             # ``re`` moves a common prefix out of an alternation ("hrw|human rights" as "h(rw|uman rights)"): put it back
@@ -198,10 +202,16 @@ def _sequence_needs(items: list[tuple[Any, Any]]) -> list[Need]:
 def _leading_run(items: list[tuple[Any, Any]]) -> str:
     run = []
     for op, arg in items:
-        if op is not sre.LITERAL or chr(arg) not in LITERAL_CHARS:
+        char = _literal_char(op, arg)
+        if not char:
             break
-        run.append(chr(arg).lower())
+        run.append(char)
     return "".join(run)
+
+
+def _literal_char(op: Any, arg: Any) -> str:
+    """The folded character a parse-tree item matches literally, or "" (not a literal, or not ASCII)."""
+    return chr(arg).lower() if op is sre.LITERAL and chr(arg) in LITERAL_CHARS else ""
 
 
 def _item_needs(op: Any, arg: Any) -> list[Need]:
@@ -220,7 +230,7 @@ def _branch_needs(branches: list[Any]) -> list[Need]:
     """One set for an alternation: the best set of each branch, joined; none if a branch needs nothing."""
     best: list[Need] = []
     for branch in branches:
-        needs = [need for need in _sequence_needs(list(branch)) if min(map(len, need)) >= MIN_WORD]
+        needs = [need for need in _sequence_needs(list(branch)) if _useful(need)]
         if not needs:
             return []
         best.append(min(needs, key=_rank))

@@ -182,8 +182,9 @@ def claimants_for(text: str, line: int, ctx: Context, report: Report, record: bo
     claimants, rule = attributed_claimants(text, report), "claims.attributed"
     # "the ministry said": the ministry the sentence or the report named, where there is one
     claimants = [a for a in claimants if a.name != UNNAMED_OFFICE] or claimants
-    if claimants and all(a.name == UNNAMED_OFFICE for a in claimants) and recall_speaker(text, ctx, lexicon):
-        claimants, rule = recall_speaker(text, ctx, lexicon), "claims.recalled"
+    recalled = recall_speaker(text, ctx, lexicon) if claimants and all(a.name == UNNAMED_OFFICE for a in claimants) else []
+    if recalled:
+        claimants, rule = recalled, "claims.recalled"
     if not claimants and record:  # a table row names its source without a verb of saying
         claimants, rule = list(dict.fromkeys(a for _, _, a in find_speakers(text, report))), "claims.table_source"
     if not claimants and lexicon.has("attribution", text):

@@ -15,7 +15,8 @@ from pipeline.profile import Profile
 
 NOT_EVENT_AREAS = ("country", "region", "continent")
 SETTLEMENTS = ("village",)  # what a profile may code "near" at the place itself (coding rules §10: front-line villages)
-ORIGIN_REACH = 60  # characters before a place searched for 'from (the direction of)'
+ORIGIN_REACH = 60  # characters before a place searched for most of the words that make it no event place
+LAUNCH_SITE_REACH = 120  # ... and for 'from (the direction of)', which may name a village and its province first
 GOVERNMENT_REACH = 40
 PRECISION_REACH = 60
 APPOSITION = re.compile(r"\s*,\s*(?:the\s+)?(?:(?:de\s+facto|self-proclaimed|self-declared|unrecogni[sz]ed|breakaway|separatist)\s+)*", re.I)
@@ -121,16 +122,16 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
         before, after = sentence[: p.start], sentence[p.end :]
         prev = places[i - 1] if i else None
         listed_origin = prev is not None and prev in origins and rx("place.origin_list_gap").match(sentence[prev.end : p.start])
-        if (rx("place.origin_before").search(before[-2 * ORIGIN_REACH :]) or listed_origin) and not observer:
+        if (rx("place.origin_before").search(before[-LAUNCH_SITE_REACH:]) or listed_origin) and not observer:
             origins.append(p)  # "fired from X, Y and Z": every item of the list is a launch site
             continue
         if rx("place.zone_after").match(after) or rx("place.person_title_before").search(before[-ORIGIN_REACH:]):
             continue  # "2:40 pm X time"; "serviceman Farid X": a name
         if rx("place.road_first_end_after").match(after) or (rx("place.road_second_end").search(before) and rx("place.road_word_after").match(after)):
             continue  # "near the X-Y road": a road named by its ends is at neither end
-        region = rx("place.region_before").search(before[-ORIGIN_REACH:]) and not rx("place.precision2_after").match(after)
         if rx("place.natural_feature_before").search(before[-ORIGIN_REACH:]):
             continue  # "the banks of Lake X": a lake, not the town
+        region = rx("place.region_before").search(before[-ORIGIN_REACH:]) and not rx("place.precision2_after").match(after)
         if rx("place.destination_before").search(before[-ORIGIN_REACH:]) or region or rx("place.comparison_before").search(before[-ORIGIN_REACH:]):
             continue  # "taken to X", "in eastern X" (but "the southern X district" is a district), "the largest city after X"
         if rx("place.shooters_in_before").search(before[-ORIGIN_REACH:]) and rx("place.fired_at_after").match(after) and i + 1 < len(places):
