@@ -373,3 +373,22 @@ def test_an_including_aside_without_its_closing_comma(profile):
 def test_people_listed_with_as_well_as(profile):
     figures = parse_figures("Two French journalists as well as a local driver were injured in the shelling on Tuesday.", profile.lexicon)
     assert figures.injured == 3
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        # the injured part starts where its number does, not at the comma of its own aside
+        ("Four villagers were killed and 11 villagers, including two boys and a nurse, were badly hurt.", 4, 11),
+        ("Two, including a teenager, were killed and 6 were injured.", 2, 6),
+        ("Three soldiers died and another 5, including a captain, were wounded.", 3, 5),
+        ("Five people were killed, two of them children, and many were injured.", 5, None),
+        ("Five people were killed, including two children, and dozens were injured.", 5, None),
+        # degrees of injury besides 'seriously' and 'badly'
+        ("A driver of the aid agency, Tural Mammadli, was critically injured in the blast.", None, 1),
+        ("Two nurses were gravely wounded when the clinic was hit.", None, 2),
+    ],
+)
+def test_asides_between_killed_and_injured_and_degrees_of_injury(sentence, killed, injured, profile):
+    figures = parse_figures(sentence, profile.lexicon)
+    assert (figures.killed, figures.injured) == (killed, injured)

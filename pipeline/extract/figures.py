@@ -22,6 +22,8 @@ BREAKDOWN_KEYS = ("killed_women", "killed_children", "injured_women", "injured_c
 MORE_AFTER = re.compile(r"\s+(?:more|others?|additional)\b")  # "two others were killed"
 MORE_BEFORE = re.compile(r"\b(?:another|a further|an additional)\s+$")  # "another two were hurt"
 THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # "1,177" is one number
+# a number opening a clause, not an aside ("including 2 children", "2 of them children")
+COUNT_AFTER_BOUNDARY = re.compile(r"(?:,|\s)(?:\s*and)?\s+(?!including\b|among\b)(?:\w+\s+){0,2}?\d+\b(?!\s+of\s+(?:them|whom|those)\b)")
 FOLLOW_UP_REACH = 3  # sentences after an act whose figures still belong to it
 
 
@@ -126,6 +128,7 @@ def _split_kinds(text: str, lexicon: Lexicon) -> tuple[str, str]:
         return text, text
     if k.start() < m.start():
         cut = text.find(";", k.end(), m.start())
+        cut = cut if cut != -1 else _last_counted_boundary(text, k.end(), m.start())
         cut = cut if cut != -1 else text.rfind(",", k.end(), m.start())
         cut = cut if cut != -1 else text.find(" and ", k.end(), m.start())
         if cut == -1:
@@ -135,6 +138,16 @@ def _split_kinds(text: str, lexicon: Lexicon) -> tuple[str, str]:
     if cut == -1:
         return text, text
     return text[cut:], text[:cut]
+
+
+def _last_counted_boundary(text: str, start: int, end: int) -> int:
+    """The last comma or 'and' between ``start`` and ``end`` after which a number comes before ``end``: in
+    'five were killed and 13 civilians, including children, were injured' the injured part starts at 'and 13',
+    not at the comma of the aside. -1 where no number follows any of them."""
+    for b in sorted((b.start() for b in re.finditer(r",|\sand\s", text[start:end])), reverse=True):
+        if COUNT_AFTER_BOUNDARY.match(text, start + b, end):
+            return start + b
+    return -1
 
 
 def _born_people(text: str, kind: str, lexicon: Lexicon) -> int | None:
@@ -164,7 +177,8 @@ def _listed_people(text: str, rule: str, lexicon: Lexicon) -> int | None:
         return None
     counts: list[tuple[int, str]] = []
     elided: list[int] = []
-    for part in lexicon.rx("figures.list_split").split(m.group("subject")):
+    subject = lexicon.rx("figures.list_aside").sub("", m.group("subject"))
+    for part in lexicon.rx("figures.list_split").split(subject):
         pm = lexicon.rx("figures.listed_person").match(part)
         if pm and (pm.group("n") or pm.group("a").lower() in lexicon.value("listed_determiners")):
             noun = pm.group("noun").lower()
