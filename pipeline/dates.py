@@ -64,7 +64,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -102,7 +102,8 @@ class DayExpression:
     background: bool = False  # in a background frame ("since ...", "erupted on ...", "took effect on ...")
     aside: bool = False  # the day of something else: a truce or its talks ("the ceasefire agreed on Saturday"), or
     # told in a relative clause ("Gubadli, which troops took this week")
-    also: date | None = None  # a second day joined by "and" ("during October 24 and on the night of October 25"): the acts were on both
+    # more days a list or "and" joins to it ("October 5, 8 and 27", "during October 24 and on the night of October 25"): the acts were on each
+    also: tuple[date, ...] = ()
 
     @property
     def event_date(self) -> date:
@@ -550,7 +551,7 @@ def _resolve_day(span: _Span, ref: date) -> _Day:
             return _Day(span, None, None, "day", 0)
         if g.get("d2"):
             second = _parse_calendar(first.year, month, _day_number(g["d2"]), ref, weekday)
-            if second is None or second < first:
+            if second is None or second < first or _joined_by_and(span):  # "5 and 8 October": two days (see _other_days)
                 return _Day(span, first, first, "day", 0)
             if "night" in (g.get("pre") or "").lower():
                 return _Day(span, second, second, "day", 0)
@@ -784,24 +785,66 @@ def resolve_sentence(sentence: str, reference: datetime, *, local: LocalTime = U
         day = DayExpression(
             start, max(end, start), chosen.precision, sentence[chosen.span.start:chosen.span.end], chosen.span.start, chosen.span.end, chosen_background,
             _dates_a_truce(sentence, chosen.span.start, chosen.span.end) or _in_an_aside(sentence, chosen.span.start),
-            _second_day(sentence, chosen, [d for _, d, _ in usable]),
         )
+        also = _other_days(sentence, chosen, [d for _, d, _ in usable], ref)
+        if also and chosen.precision == "day" and not chosen.relative:
+            listed = sorted({start, *also})
+            day = replace(day, date_start=listed[0], date_end=listed[0], also=tuple(listed[1:]))
     rejected.sort()
     return SentenceDate(day, clock, tuple(text for _, text in rejected))
 
 
 SECOND_DAY_JOINER = re.compile(r"\s+and\s+(?:(?:on|during|in)\s+)?(?:the\s+(?:day|night|morning|evening|afternoon)\s+of\s+)?", re.I)
+LISTED_DAY_JOINER = re.compile(r",?\s+and\s+(?:(?:on|during|in)\s+)?|,\s*", re.I)  # after a list: "5, 8, and November 7"
+# a bare day number continuing "October 5": ", 8", " and 27", ended by punctuation, "and" or a year ("October 5, 8 people" is no list)
+LISTED_DAY_AFTER = re.compile(rf"(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?P<d>{_DAY})(?![\d:])(?=\s*(?:[,.;)]|$|and\b|{_YEAR}\b))", re.I)
+LISTED_DAY_BEFORE = re.compile(rf"(?<![\w.,:/-])(?P<d>{_DAY})\s*,\s*$")  # the "4, " of "4, 5 and 8 October"
+MAX_LISTED_DAYS = 10
 
 
-def _second_day(sentence: str, chosen: _Day, days: list[_Day]) -> date | None:
-    """The day after ``chosen`` that "and" joins to it, when both are named days and differ."""
-    if chosen.precision != "day" or chosen.relative:
-        return None
-    for d in days:
-        joined = d.span.start > chosen.span.end and SECOND_DAY_JOINER.fullmatch(sentence, chosen.span.end, d.span.start)
-        if joined and d.precision == "day" and not d.relative and d.start not in (None, chosen.start):
-            return d.start
-    return None
+def _joined_by_and(span: _Span) -> bool:
+    return re.search(r"\band\b", span.match.string[span.match.end("d") : span.match.start("d2")], re.I) is not None
+
+
+def _other_days(sentence: str, chosen: _Day, days: list[_Day], ref: date) -> tuple[date, ...]:
+    """The days a list or "and" joins to ``chosen``, a named day: bare day numbers of its month before or after
+    it ("4, 5 and 8 October", "October 5, 8, 27"), and named days "and" joins on ("and on the night of October 25").
+    Only days on or before ``ref``, other than ``chosen``'s."""
+    if chosen.precision != "day" or chosen.relative or chosen.start is None or chosen.span.sub not in ("mdy", "dmy", "iso", "dotted"):
+        return ()
+    month_days: list[int] = []
+    g = chosen.span.match.groupdict()
+    if chosen.span.sub == "dmy":
+        if g.get("d2") and _joined_by_and(chosen.span):
+            month_days.append(_day_number(g["d2"]))
+        head, last = chosen.span.start, chosen.start.day
+        while (m := LISTED_DAY_BEFORE.search(sentence, 0, head)) and _day_number(m.group("d")) < last and len(month_days) < MAX_LISTED_DAYS:
+            last = _day_number(m.group("d"))  # a list runs in order: "4, 5 and 8"
+            month_days.append(last)
+            head = m.start()
+    pos = chosen.span.end
+    if chosen.span.sub == "mdy" and not g.get("d2") and not g.get("y"):
+        last = chosen.start.day
+        while (m := LISTED_DAY_AFTER.match(sentence, pos)) and _day_number(m.group("d")) > last and len(month_days) < MAX_LISTED_DAYS:
+            last = _day_number(m.group("d"))
+            month_days.append(last)
+            pos = m.end()
+        if re.match(r",?\s+and\s+\d", sentence[pos:]):  # "October 9, 12 and 13 more shells": no list after all
+            month_days, pos = [], chosen.span.end
+    found: list[date] = []
+    for n in month_days:
+        try:
+            found.append(chosen.start.replace(day=n))
+        except ValueError:
+            continue
+    joiner = LISTED_DAY_JOINER if found else SECOND_DAY_JOINER
+    for d in sorted(days, key=lambda d: d.span.start):
+        if d.span.start < pos or not joiner.fullmatch(sentence, pos, d.span.start):
+            continue
+        if d.precision == "day" and not d.relative and d.start is not None:
+            found.append(d.start)
+            pos, joiner = d.span.end, LISTED_DAY_JOINER
+    return tuple(sorted({d for d in found if d <= ref and d != chosen.start}))[:MAX_LISTED_DAYS]
 
 
 def event_instant(day: date, clock: ClockTime | None, *, local: LocalTime = UTC_TIME) -> tuple[date, datetime | None]:

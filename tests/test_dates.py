@@ -480,17 +480,33 @@ def test_eves_nights_and_ranges_with_the_month_repeated(text, expected, extract)
 @pytest.mark.parametrize(
     ("sentence", "start", "also"),
     [
-        ("During the day of October 12 and on the night of October 13, fighting went on.", date(2020, 10, 12), date(2020, 10, 13)),
-        ("On October 2 and October 12 the town was shelled.", date(2020, 10, 2), date(2020, 10, 12)),
+        ("During the day of October 12 and on the night of October 13, fighting went on.", date(2020, 10, 12), (date(2020, 10, 13),)),
+        ("On October 2 and October 12 the town was shelled.", date(2020, 10, 2), (date(2020, 10, 12),)),
         # ", and on <day>" opens another act; a night "to" the next day is one night
-        ("Troops clashed on October 12, and on October 13 a drone hit the town.", date(2020, 10, 12), None),
-        ("On the night of October 12 to October 13 the town was shelled.", date(2020, 10, 13), None),
+        ("Troops clashed on October 12, and on October 13 a drone hit the town.", date(2020, 10, 12), ()),
+        ("On the night of October 12 to October 13 the town was shelled.", date(2020, 10, 13), ()),
+        # lists of days of one month, before or after it, and a list ending on a day of another month
+        ("The town was shelled on 3 and 6 October.", date(2020, 10, 3), (date(2020, 10, 6),)),
+        ("The town was shelled on 2, 3 and 9 October.", date(2020, 10, 2), (date(2020, 10, 3), date(2020, 10, 9))),
+        ("Rockets fell on the town on September 29, 30, and October 2.", date(2020, 9, 29), (date(2020, 9, 30), date(2020, 10, 2))),
+        ("On October 1, 4 and 11, the town came under fire.", date(2020, 10, 1), (date(2020, 10, 4), date(2020, 10, 11))),
+        # a number after a day that is no day of a list: a count, a day after the report, a number out of order
+        ("On October 3, 7 people were hurt in the town.", date(2020, 10, 3), ()),
+        ("On October 9, 12 and 13 more shells fell.", date(2020, 10, 9), ()),
+        ("The town was shelled on 11, 4 and 5 October.", date(2020, 10, 4), (date(2020, 10, 5),)),
     ],
 )
-def test_a_second_day_joined_by_and(sentence, start, also):
+def test_other_days_joined_by_and_or_listed(sentence, start, also):
     day = dates.resolve_sentence(sentence, datetime(2020, 10, 14, 12, tzinfo=UTC)).day
     assert day is not None and day.date_start == start
     assert day.also == also
+
+
+def test_every_day_of_a_list_gets_the_act(extract):
+    text = "On October 2, 5, 9, and October 12, the Azerbaijani army shelled Martuni, the ministry said."
+    mentions = extract(text, published=pd.Timestamp("2020-10-20T12:00:00+04:00"))
+    assert sorted(str(m["event_date"]) for m in mentions) == ["2020-10-02", "2020-10-05", "2020-10-09", "2020-10-12"]
+    assert len({m["location"] for m in mentions}) == 1
 
 
 @pytest.mark.parametrize(

@@ -300,7 +300,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
                 elif counts and len(clauses) > 1 and single:
                     parse_figures(clause.text, lexicon).apply_to(mention)
                 out.append(mention)
-    out += _on_the_second_day(out, sentence_date)
+    out += _on_the_other_days(out, sentence_date)
     # "the ministry said" about a place one side holds: that side's voice, which the next sentences may go on in
     heard = sorted({m.claimant_side for m in out if claims.UNNAMED_OFFICE in m.claimants and m.claimant_side in profile.party_codes})
     ctx.voices += [Actor("claimant", claims.UNNAMED_OFFICE, side, lexicon.rx("claims.unnamed_office")) for side in heard]
@@ -317,17 +317,20 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     return out
 
 
-def _on_the_second_day(mentions: list[Mention], sentence_date) -> list[Mention]:
-    """The same acts on the second day a sentence joins to its first ("on 24 October and on the night of the 25th")."""
+def _on_the_other_days(mentions: list[Mention], sentence_date) -> list[Mention]:
+    """The same acts on the other days a sentence lists or joins to its first ("on 24 October and on the night of
+    the 25th", "on October 5, 8 and 27")."""
     day = sentence_date.day
-    if day is None or day.also is None:
+    if day is None or not day.also:
         return []
+    listed = (day.date_start, *day.also)  # a clause may hold only the list's last day ("..., 28, and November 7, X was hit")
     return [
         replace(
-            m, event_date=day.also, date_start=day.also, date_end=day.also, time_utc=None,
+            m, event_date=other, date_start=other, date_end=other, time_utc=None,
             claimants=list(m.claimants), claimant_sides=list(m.claimant_sides), rules=[*m.rules, "timeline.second_day"],
         )
-        for m in mentions if "timeline.own_date" in m.rules and m.event_date == day.date_start
+        for m in mentions if "timeline.own_date" in m.rules and m.event_date in listed
+        for other in listed if other != m.event_date
     ]
 
 
