@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from pipeline.coding import EVENT_TYPE_OF, claim_status, claimant_side, target_actor
+from pipeline.coding import ATTACK, EVENT_TYPE_OF, claim_status, claimant_side, target_actor
 from pipeline.extract.mention import Mention
 from pipeline.profile import Profile
 from pipeline.schema import column_names
@@ -72,9 +72,10 @@ def _absorbing_group(m: Mention, groups: dict[tuple, list[Mention]]) -> tuple | 
         same_place = [k for k in same_place if k[3] in (m.perpetrator_side, None)]
     if not m.act_generic:
         same_place = [k for k in same_place if k[2] == m.sub_event_type]
-    else:
+    elif m.sub_event_type != ATTACK:
         # A generic act ("hit", "attacked") joins an incident of its own kind: remote with remote, ground with ground.
         same_place = [k for k in same_place if EVENT_TYPE_OF[k[2]] == EVENT_TYPE_OF[m.sub_event_type]]
+    # else: an attack on civilians told only by its casualties ("the attack on X killed 3") joins the incident there, of any kind
     if not same_place:
         return None
     kinds = [k for k in same_place if k[2] == m.sub_event_type]

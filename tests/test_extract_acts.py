@@ -511,3 +511,20 @@ def test_acts_told_on_two_days_joined_by_and_are_coded_on_each(extract):
     # ", and on <day>" opens another act: no second day
     other = extract("Troops clashed near Fizuli on Monday, and on October 13 a drone hit Tartar, the ministry said.")
     assert sorted((str(m["event_date"]), m["location_mention"]) for m in other) == [("2020-10-12", "Fizuli"), ("2020-10-13", "Tartar")]
+
+
+@pytest.mark.parametrize(
+    ("text", "generic", "rule"),
+    [
+        # an attack told only by the civilians it killed or hurt may retell fire at its place
+        ("The deliberate attack on the cemetery in Tartar killed two civilians, the ministry said.", True, "acts.killing_without_means"),
+        ("Armenian forces' attack on Tartar on Monday wounded four villagers, the ministry said.", True, "acts.killing_without_means"),
+        # its means or its attackers named: an attack of its own
+        ("Armenian soldiers shot two villagers in Tartar on Monday, the ministry said.", False, None),
+        ("Gunmen killed two civilians in Tartar on Monday, the ministry said.", False, None),
+    ],
+)
+def test_an_attack_told_only_by_its_casualties_is_generic(text, generic, rule, extract):
+    attacks = [m for m in extract(text) if m["sub_event_type"] == "Attack"]
+    assert [m["act_generic"] for m in attacks] == [generic]
+    assert (rule in attacks[0]["rules"]) if rule else ("acts.killing_without_means" not in attacks[0]["rules"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -108,3 +109,15 @@ def test_acts_a_sentence_tells_on_a_second_day_keep_their_own_mention():
     # the same sentence, place and act on one day is one mention
     _, repeated = merge([first, mention("wire-1", "2020-10-14", day=date(2020, 10, 12), rules=["timeline.own_date"])])
     assert len(repeated) == 1
+
+
+def test_an_attack_told_only_by_its_casualties_joins_the_fire_at_its_place():
+    shelling = mention("mfa-1", "2020-10-15", target="unknown", start=0)
+    killing = mention("mfa-1", "2020-10-15", sub="Attack", event_type="Violence against civilians", start=90, generic=True, killed=3, killed_low=3,
+                      killed_high=3, rules=["acts.killing_without_means"])
+    events, _ = merge([shelling, killing])
+    assert list(events["sub_event_type"]) == ["Shelling/artillery/missile attack"]
+    assert (events["killed"].iloc[0], events["target"].iloc[0]) == (3, "civilians")
+    # with no fire there that day it stays an attack of its own
+    alone, _ = merge([replace(killing, event_date=date(2020, 10, 16), date_start=date(2020, 10, 16), date_end=date(2020, 10, 16)), shelling])
+    assert sorted(alone["sub_event_type"]) == ["Attack", "Shelling/artillery/missile attack"]

@@ -86,6 +86,15 @@ def _heaviest_weapon(act: Act, specific: list[Act], text: str, lexicon: Lexicon)
     return min(weapons, key=lambda a: HEAVIER_FIRST.index(a.sub_event_type), default=act)
 
 
+def _killing_without_means(clause: Clause, lexicon: Lexicon) -> bool:
+    """A clause whose attack on civilians is told only by its casualties ("the attack on X killed 3 civilians"): no
+    means of direct violence and no ground forces. Such an act may retell fire at its place (see merge)."""
+    attacks = [a for a in clause.acts if a.sub_event_type == ATTACK]
+    if not attacks or lexicon.rx("acts.direct_means").search(clause.text) or lexicon.rx("acts.ground_agents").search(clause.text):
+        return False
+    return all(lexicon.rx("acts.killing_verb_only").match(clause.text, a.start) for a in attacks)
+
+
 def act_types(
     clause: Clause, place: PlaceRef, single_place: bool, lexicon: Lexicon, unstated_fire: str = SHELLING, sentence_weapons: tuple[str, ...] = (),
     means_after: tuple[str, ...] = (),
@@ -124,7 +133,8 @@ def act_types(
                 if a.sub_event_type not in seen:
                     seen.add(a.sub_event_type)
                     types.append((a.sub_event_type, a.rule))
-        return [(t, False, rule) for t, rule in types]
+        told_by_casualties = _killing_without_means(clause, lexicon)
+        return [(t, True, "acts.killing_without_means") if t == ATTACK and told_by_casualties else (t, False, rule) for t, rule in types]
     act = nearest(clause.acts, place.start)
     fire = [a for a in clause.acts if a.sub_event_type == "fire"]
     heaviest_named = next((w for w in HEAVIER_FIRST if w in named), None)
