@@ -522,3 +522,13 @@ def test_an_unnamed_ministry_is_the_voice_the_next_sentences_go_on_in(extract):
 def test_accusing_and_journalists_who_said(text, perpetrator_side, claimant_side, extract):
     [m] = extract(text)
     assert (m["perpetrator_side"], m["claimant_side"]) == (perpetrator_side, claimant_side)
+
+
+def test_fire_at_civilians_told_without_places_gives_its_target_to_the_next_sentence(extract):
+    text = (
+        "The ministry said that on Monday enemy forces kept shelling houses and civilians. Mortar attacks were launched on the "
+        "Goranboy and Aghjabadi districts from early morning.\n\n"
+        "Artillery fire was also opened on the Tartar district."
+    )
+    targets = {m["location_mention"]: (m["target"], "roles.lead_target" in m["rules"]) for m in extract(text)}
+    assert targets == {"Goranboy": ("civilians", True), "Aghjabadi": ("civilians", True), "Tartar": ("unknown", False)}

@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
 from pipeline.coding import ATTACK
-from pipeline.extract import claims, places, timeline
+from pipeline.extract import claims, places, roles, timeline
 from pipeline.extract.acts import act_is_real, act_types, find_acts, means_told_after
 from pipeline.extract.coded import Coding
 from pipeline.extract.context import Context, Report, open_report
@@ -253,6 +253,8 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
             attach_figures(figures, text, found_places, ctx, number, sentence.line, lexicon, own_acts)
             if own_acts and not found_places and not tally:
                 keep_lead_figures(figures, ctx, number)
+        if own_acts and not found_places and not tally and not question:
+            roles.keep_lead_target(text, own_acts, ctx, number, sentence.line, lexicon)
         ctx.remember_places(number, found_places, text, sentence.line)
         return []
     clauses = build_clauses(text, found_places, acts, lexicon)
@@ -306,6 +308,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     ctx.voices += [Actor("claimant", claims.UNNAMED_OFFICE, side, lexicon.rx("claims.unnamed_office")) for side in heard]
     timeline.update_dated(ctx, out)
     give_lead_figures(out, ctx, number)
+    roles.give_lead_target(out, ctx, number, sentence.line)
     if out:
         ctx.paragraph_mentions.setdefault(sentence.line, []).extend(out)
         ctx.truce_timing = out[-1].truce_timing

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.coding import CLASH, claimant_side, is_remote
-from pipeline.extract.mention import Act, Clause, PlaceRef
+from pipeline.extract.mention import Act, Clause, Mention, PlaceRef
 from pipeline.lexicon import Actor, Lexicon
 from pipeline.profile import Profile
 
@@ -222,3 +222,24 @@ def _describes_a_place(clause: Clause, start: int, end: int, lexicon: Lexicon) -
     if any(0 <= start - p.end <= 2 for p in clause.places):
         return True  # "the X village"
     return any(lexicon.rx("place.kind_gap").match(clause.text[end : p.start]) for p in clause.places if 0 <= p.start - end <= 30)
+
+
+def keep_lead_target(text: str, acts: list[Act], ctx, number: int, line: int, lexicon: Lexicon) -> None:
+    """'X went on shelling residential areas and civilians.' with no place: the next sentence of the paragraph, which
+    names the places ("artillery attacks were launched on A and B regions"), tells the same fire at them."""
+    first_act = min((a.start for a in acts), default=len(text))
+    targets = {v for s, _, v, _ in lexicon.found("target", text) if s > first_act}
+    ctx.lead_target = (number, line) if targets == {"civilians"} else None
+
+
+def give_lead_target(mentions: list[Mention], ctx, number: int, line: int) -> None:
+    if ctx.lead_target is None or not mentions:
+        return
+    told, told_line = ctx.lead_target
+    ctx.lead_target = None
+    if number - told != 1 or line != told_line:
+        return
+    for m in mentions:
+        if m.target == "unknown" and "roles.no_target" in m.rules and is_remote(m.sub_event_type):
+            m.target, m.civilian_targeting = "civilians", True
+            m.add_rule("roles.lead_target")
