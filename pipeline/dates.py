@@ -213,7 +213,7 @@ def _day_patterns() -> list[tuple[str, str]]:
                  r"|(?P<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?P<unit>days?|weeks?)\s+ago)\b)"),
     ("period", r"(?i:\b(?:(?P<wk>(?:earlier|later)\s+this\s+week|this\s+week|last\s+week|(?:over\s+)?the\s+past\s+(?:week|seven\s+days))"
                r"|(?P<we>(?:last|this|at\s+the|over\s+the)\s+weekend)"
-               r"|(?P<mo>(?:earlier|later)\s+this\s+month|this\s+month|last\s+month))\b)"),
+               r"|(?P<mo>(?:earlier|later)\s+this\s+month|this\s+month|last\s+month|(?:over\s+)?the\s+(?:past|last)\s+month(?!\s+of\b)))\b)"),
     # false friends (kept apart so that they can never become dates, and logged)
     ("decade", r"(?i:\b(?:(?:early|mid|late)[\s-]+)?(?:19|20)\d0['’]?s\b)"),
     ("year", r"(?<![\w.,:/-])(?:19|20)\d\d(?![\w:/-]|[.,]\d)"),
@@ -622,6 +622,8 @@ def _period(span: _Span, ref: date) -> _Day:
         if saturday > ref and not words.startswith("last"):
             saturday -= timedelta(days=7)
         return _Day(span, saturday, min(saturday + timedelta(days=1), ref), "week", 2)
+    if "the past" in words or "the last" in words:  # "over the past month": the thirty days up to the reference
+        return _Day(span, ref - timedelta(days=29), ref, "month", 3)
     parsed, _ = _dp("last month" if "last" in words else "this month", ref)
     if parsed is None:
         return _Day(span, None, None, "month", 3)

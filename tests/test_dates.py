@@ -87,6 +87,7 @@ CASES = [
     ("Attacks on 3-5 October cut the rail line.", WED_14, "2020-10-03", "2020-10-05", "week", None),
     ("Earlier this month drones hit the dam.", WED_14, "2020-10-01", "2020-10-14", "month", None),
     ("Most of the damage was done last month.", WED_14, "2020-09-01", "2020-09-30", "month", None),
+    ("Over the past month the villages were shelled again and again.", WED_14, "2020-09-15", "2020-10-14", "month", None),
     ("In mid-September the border posts were raided.", WED_14, "2020-09-11", "2020-09-20", "month", None),
     ("The town was shelled throughout October 2020.", SUN_13_DEC, "2020-10-01", "2020-10-31", "month", None),
     # explicit dates, with or without year

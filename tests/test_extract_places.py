@@ -337,6 +337,9 @@ def test_lists_of_launch_sites_villages_of_a_district_and_signatories(sentence, 
         # 'the region of X', 'the sub-region of X' are districts
         ("Azerbaijani forces shelled the region of Martuni on Friday, officials said.", [("Martuni", 2, "AZE")]),
         ("Azerbaijani forces shelled the villages in the upper sub-region of Askeran on Friday, officials said.", [("Askeran", 2, "AZE")]),
+        # the shooters' deployment, after "by": where the fire came from
+        ("On Friday army posts in the Kalbajar district were shelled with mortars by units of the Armenian army stationed near the "
+         "villages of Sotk and Kut.", [("Kalbajar", 2, "ARM")]),
     ],
 )
 def test_origins_of_fire_and_areas_named_before(sentence, expected, extract):

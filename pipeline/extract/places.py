@@ -122,7 +122,8 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
         before, after = sentence[: p.start], sentence[p.end :]
         prev = places[i - 1] if i else None
         listed_origin = prev is not None and prev in origins and rx("place.origin_list_gap").match(sentence[prev.end : p.start])
-        if (rx("place.origin_before").search(before[-LAUNCH_SITE_REACH:]) or listed_origin) and not observer:
+        launched = rx("place.origin_before").search(before[-LAUNCH_SITE_REACH:]) or rx("place.shooters_deployed_before").search(before[-LAUNCH_SITE_REACH:])
+        if (launched or listed_origin) and not observer:
             origins.append(p)  # "fired from X, Y and Z": every item of the list is a launch site
             continue
         if rx("place.zone_after").match(after) or rx("place.person_title_before").search(before[-ORIGIN_REACH:]):
