@@ -532,3 +532,18 @@ def test_fire_at_civilians_told_without_places_gives_its_target_to_the_next_sent
     )
     targets = {m["location_mention"]: (m["target"], "roles.lead_target" in m["rules"]) for m in extract(text)}
     assert targets == {"Goranboy": ("civilians", True), "Aghjabadi": ("civilians", True), "Tartar": ("unknown", False)}
+
+
+def test_a_border_service_speaks_for_its_side_and_its_soldiers_fired_upon_are_the_target(extract):
+    text = (
+        "Azerbaijan's border service said on Friday that one of its guards had been wounded. The service said its soldiers "
+        "were fired upon on the Lachin corridor early in the morning."
+    )
+    got = [(m["location_mention"], m["geo_precision"], m["perpetrator_side"], m["claimant_side"]) for m in extract(text, published=pd.Timestamp("2023-06-16T12:00:00+04:00"))]
+    assert got == [("Lachin", 2, "ARM", "AZE")]
+
+
+@pytest.mark.parametrize("marker", ["on the other hand", "for its part", "in turn"])
+def test_a_capital_speaking_after_an_aside_is_a_government(marker, extract):
+    text = f"Yerevan, {marker}, said a border guard was hurt on Friday when Azerbaijani forces shelled the village of Sotk."
+    assert [m["location_mention"] for m in extract(text, published=pd.Timestamp("2023-06-16T12:00:00+04:00"))] == ["Sotk"]
