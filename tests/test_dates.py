@@ -523,3 +523,12 @@ def test_every_day_of_a_list_gets_the_act(extract):
 def test_a_day_opening_a_statement_is_its_frame(sentence, start):
     day = dates.resolve_sentence(sentence, datetime(2020, 10, 17, 12, tzinfo=UTC)).day
     assert day is not None and day.date_start == start
+
+
+def test_a_month_frames_its_own_paragraph_not_the_next_one(extract):
+    text = (
+        "At least five soldiers died in clashes on the border earlier in April.\n\n"
+        "Armenia's defence ministry said a sniper killed one of its soldiers near the village of Sotk."
+    )
+    mentions = extract(text, published=pd.Timestamp("2023-04-23T18:00:00+04:00"))
+    assert [(str(m["event_date"]), m["date_precision"]) for m in mentions] == [("2023-04-23", "day")]

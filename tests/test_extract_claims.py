@@ -547,3 +547,9 @@ def test_a_border_service_speaks_for_its_side_and_its_soldiers_fired_upon_are_th
 def test_a_capital_speaking_after_an_aside_is_a_government(marker, extract):
     text = f"Yerevan, {marker}, said a border guard was hurt on Friday when Azerbaijani forces shelled the village of Sotk."
     assert [m["location_mention"] for m in extract(text, published=pd.Timestamp("2023-06-16T12:00:00+04:00"))] == ["Sotk"]
+
+
+def test_a_party_saying_one_of_its_soldiers_was_killed_is_the_target_side(extract):
+    text = "The ministry of Armenia said an enemy sniper killed one of its soldiers near the village of Sotk on Monday."
+    got = [(m["perpetrator_side"], m["target_side"], m["killed"]) for m in extract(text, published=pd.Timestamp("2023-04-24T12:00:00+04:00"))]
+    assert got == [("AZE", "ARM", 1)]

@@ -81,7 +81,9 @@ def story_date(ctx: Context, line: int, number: int, in_list: bool, truce_timed:
     event's date (None: the report's)."""
     frame = ctx.frame
     if frame is not None:
-        near = frame.line == line or (in_list and frame.line == LIST_SCOPE) or frame.sentence == number - 1
+        # a month or a year ("earlier in April") frames its own paragraph only, not the next one's first sentence
+        next_one = frame.sentence == number - 1 and frame.dates[2] not in ("month", "year")
+        near = frame.line == line or (in_list and frame.line == LIST_SCOPE) or next_one
         if (near and not frame.background) or (truce_timed and frame.truce):
             return frame.dates
     return ctx.dated
