@@ -504,3 +504,15 @@ def test_an_anniversary_of_a_strike_is_no_event(extract):
 )
 def test_places_borrowed_across_clauses_and_places_that_are_no_event_places(text, expected, extract):
     assert [(m["location_mention"], m["geo_precision"]) for m in extract(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Two reporters hurt when Azerbaijani drones bombed Shusha on Thursday were flown to Moscow, officials said.",
+        "Two reporters hurt when Azerbaijani drones bombed Shusha on Thursday will go home with the crew of the prime minister's visit to Yerevan.",
+        "Two reporters hurt when Azerbaijani drones bombed Shusha on Thursday returned to Yerevan, officials said.",
+    ],
+)
+def test_where_people_went_afterwards_is_no_place_of_the_act(sentence, extract):
+    assert [m["location_mention"] for m in extract(sentence)] == ["Shusha"]
