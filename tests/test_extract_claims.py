@@ -553,3 +553,14 @@ def test_a_party_saying_one_of_its_soldiers_was_killed_is_the_target_side(extrac
     text = "The ministry of Armenia said an enemy sniper killed one of its soldiers near the village of Sotk on Monday."
     got = [(m["perpetrator_side"], m["target_side"], m["killed"]) for m in extract(text, published=pd.Timestamp("2023-04-24T12:00:00+04:00"))]
     assert got == [("AZE", "ARM", 1)]
+
+
+def test_a_denied_party_report_told_after_the_denial_is_that_partys_claim(extract):
+    text = "Armenia's defence ministry on Monday denied Azerbaijani reports that Armenian forces fired missiles at Mingachevir."
+    got = [(m["location_mention"], m["perpetrator_side"], m["claimant_side"], m["claim_status"]) for m in extract(text)]
+    assert got == [("Mingachevir", "ARM", "AZE", "denied")]
+    # "its forces" in the denied claim are the denier's; the claim's owner is no actor of the act
+    text = "Armenia's defence ministry on Monday denied Azeri claims that its forces had shelled Tartar."
+    assert [(m["perpetrator_side"], m["claimant_side"]) for m in extract(text)] == [("ARM", "AZE")]
+    # a capital owning an allegation is a government, not a place
+    assert extract("Armenia on Monday denied Baku's allegation that it fired missiles.") == []

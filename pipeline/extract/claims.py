@@ -229,11 +229,20 @@ def claim_in_denial(text: str, speakers, acts: list[Act], denial_end: int, repor
         return any(end < a.start < first_denial and act_is_real(text, a, lexicon) for a in acts)
 
     found = [actor for start, end, actor in speakers if (quoted.search(text[:start]) or owned.match(text[end:])) and told_after(end)]
+    profile = report.profile
     for m in lexicon.rx("claims.party_claims").finditer(text):
-        government = report.profile.government_claimant(report.profile.party_named(m.group("party")), m.re)
-        if government is not None and told_after(m.end()):
+        party = profile.party_named(m.group("party")) or profile.party(_side_word(m.group("party"), lexicon))
+        government = profile.government_claimant(party, m.re)
+        # "X's claims that ... are false", or "denied X reports that ...": the claim told after the denial's words
+        denied_first = first_denial < m.start()
+        if government is not None and (told_after(m.end()) or (denied_first and any(a.start > m.end() and act_is_real(text, a, lexicon) for a in acts))):
             found.append(government)
     return list(dict.fromkeys(found))
+
+
+def _side_word(word: str, lexicon: Lexicon) -> str | None:
+    """The party a side word names ("Azerbaijani"), by the profile's side actors."""
+    return next((a.side for a in lexicon.sides if a.pattern.fullmatch(word.lower())), None)
 
 
 def denial_end(text: str, acts: list[Act], lexicon: Lexicon) -> int | None:

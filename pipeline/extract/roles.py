@@ -27,7 +27,8 @@ def find_sides(text: str, lexicon: Lexicon, speakers: list[tuple[int, int, Actor
     def in_name(side: tuple[int, int, str], a: int, b: int) -> bool:
         return a <= side[0] < b or 0 <= a - side[1] <= 3 or (b <= side[0] and bool(SPEAKER_OF.fullmatch(text[b : side[0]])))
 
-    return [s for s in sorted(spans) if not any(in_name(s, a, b) for a, b, _ in speakers)]
+    claim_owner = lexicon.rx("roles.claim_owner_after")  # "Azeri claims that ...": who claims, not who acted
+    return [s for s in sorted(spans) if not any(in_name(s, a, b) for a, b, _ in speakers) and not claim_owner.match(text, s[1])]
 
 
 def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passive: bool, lexicon: Lexicon) -> tuple[str, str] | None:
@@ -171,7 +172,9 @@ def _speakers_own_act(text: str, place_at: int, acts: list[Act], lexicon: Lexico
     """Whether the act told last before the place is one a speaker says it did itself ("X said it had shelled")."""
     before = [a for a in acts if a.start <= place_at]
     act = max(before, key=lambda a: a.start) if before else None
-    return act is not None and bool(lexicon.rx("roles.speaker_own_act").search(text[: act.start]))
+    if act is None or lexicon.has("denial", text[: act.start]):
+        return False  # "X denied Y's claims that its forces shelled Z": "its" is the denier's
+    return bool(lexicon.rx("roles.speaker_own_act").search(text[: act.start]))
 
 
 def code_target(clause: Clause, place: PlaceRef, profile: Profile, sub_event_type: str) -> tuple[str, str]:
