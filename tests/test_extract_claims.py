@@ -564,3 +564,9 @@ def test_a_denied_party_report_told_after_the_denial_is_that_partys_claim(extrac
     assert [(m["perpetrator_side"], m["claimant_side"]) for m in extract(text)] == [("ARM", "AZE")]
     # a capital owning an allegation is a government, not a place
     assert extract("Armenia on Monday denied Baku's allegation that it fired missiles.") == []
+
+
+@pytest.mark.parametrize(("side_word", "side"), [("Armenian", "ARM"), ("Azerbaijani", "AZE")])
+def test_a_sides_sources_are_its_government(side_word, side, extract):
+    text = f"{side_word} sources claimed that two people were hurt when shells hit Tartar on Sunday."
+    assert [m["claimant_side"] for m in extract(text)] == [side]

@@ -516,3 +516,16 @@ def test_places_borrowed_across_clauses_and_places_that_are_no_event_places(text
 )
 def test_where_people_went_afterwards_is_no_place_of_the_act(sentence, extract):
     assert [m["location_mention"] for m in extract(sentence)] == ["Shusha"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a capital in a compound adjective stands for its government
+        ("Since Sunday the Yerevan-backed forces have shelled Tartar, the ministry said.", ["Tartar"]),
+        # the second-largest city of a country is not its capital
+        ("Rockets hit Ganja, the second-largest city of Azerbaijan, on Sunday, officials said.", ["Ganja"]),
+    ],
+)
+def test_capitals_in_compound_adjectives_and_second_cities(sentence, expected, extract):
+    assert [m["location_mention"] for m in extract(sentence)] == expected
