@@ -529,3 +529,9 @@ def test_where_people_went_afterwards_is_no_place_of_the_act(sentence, extract):
 )
 def test_capitals_in_compound_adjectives_and_second_cities(sentence, expected, extract):
     assert [m["location_mention"] for m in extract(sentence)] == expected
+
+
+def test_positions_toward_a_populated_area_are_military_and_a_capital_regaining_land_is_a_government(extract):
+    text = "On Monday Armenian forces shelled the army's positions in the direction of the populated area of Heydarabad, the ministry said."
+    assert [(m["location_mention"], m["target"]) for m in extract(text, published=pd.Timestamp("2021-07-20T12:00+04:00"))] == [("Heydarabad", "military")]
+    assert extract("Under the deal Baku regained control of several districts after the fighting on Monday.") == []

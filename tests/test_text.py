@@ -40,6 +40,10 @@ def test_offsets_point_into_the_text():
         ("17 Oct 2020, 15:40 GMT", False),
         ("Rescuers dig through the rubble [Reuters]", False),
         ("Armenian artillery shelled Tartar on Monday.", True),
+        # a line in capitals is a heading or a table of contents, however it ends
+        ("ATTACKS BY ARMED FORCES 7 NORTHTOWN - HEAVY ARTILLERY STRIKES 8 RIVERSIDE - CLUSTER MUNITIONS KILL WORKERS 10", False),
+        ("SHELLS HIT THE MARKET OF NORTHTOWN, KILLING FOUR PEOPLE.", False),
+        ("Shells hit the market of Northtown on Monday, killing four people, the NTA agency said.", True),
     ],
 )
 def test_headings_captions_and_stamps_are_not_prose(line, prose):
@@ -84,3 +88,4 @@ def test_wire_datelines(line, length):
 def test_a_caption_with_its_credit_is_prose():
     (line,) = split_lines("A window shattered by shelling in the village of Novotoshkivske on 21 February 2022 (A. Photographer)")
     assert line.is_prose
+
