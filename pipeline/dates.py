@@ -204,7 +204,7 @@ def _day_patterns() -> list[tuple[str, str]]:
     ("weekday", rf"(?:(?P<pre>{_PRE})\s+)?(?:(?P<wd0>{_WD})\s*[-–/]\s*)?(?P<wd>{_WD})(?P<poss>['’]s)?"
                 rf"(?:\s+(?P<part>(?i:morning|afternoon|evening|night|midday|overnight)))?(?![\w-])"),
     ("weekday_night", rf"(?i:(?:the\s+)?night\s+(?:of|from))\s+(?P<wd0>{_WD})\s+(?i:to|into|and)\s+(?P<wd>{_WD})\b"),
-    ("weekday_night", rf"(?P<wd0>{_WD})\s+(?i:night)\s+(?i:into|to)\s+(?P<wd>{_WD})\b"),
+    ("weekday_night", rf"(?P<wd0>{_WD})\s+(?i:night)\s+(?i:and\s+)?(?i:into|to)\s+(?P<wd>{_WD})\b"),
     ("relative", r"(?i:\b(?:the\s+day\s+before\s+yesterday|yesterday(?:['’]s)?(?:\s+(?:morning|afternoon|evening))?|on\s+the\s+eve(?!\s+of)"
                  r"|(?:earlier|later)\s+today|today(?:['’]s)?|tonight|(?:early|late)\s+(?:this|today)\s+(?:morning|afternoon|evening)"
                  r"|this\s+(?:morning|afternoon|evening)|(?:late\s+)?last\s+night|overnight|(?:throughout|during|in)\s+the\s+night(?!\s+(?:of|from|before|to|into|between))"

@@ -528,3 +528,8 @@ def test_an_attack_told_only_by_its_casualties_is_generic(text, generic, rule, e
     attacks = [m for m in extract(text) if m["sub_event_type"] == "Attack"]
     assert [m["act_generic"] for m in attacks] == [generic]
     assert (rule in attacks[0]["rules"]) if rule else ("acts.killing_without_means" not in attacks[0]["rules"])
+
+
+def test_fire_with_an_adverb_between_to_and_fire(extract):
+    text = "On Thursday the Armenian armed forces continued to heavily fire on villages of the Aghdam district with artillery."
+    assert [(m["location_mention"], m["sub_event_type"]) for m in extract(text)] == [("Aghdam", "Shelling/artillery/missile attack")]
