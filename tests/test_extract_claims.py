@@ -570,3 +570,16 @@ def test_a_denied_party_report_told_after_the_denial_is_that_partys_claim(extrac
 def test_a_sides_sources_are_its_government(side_word, side, extract):
     text = f"{side_word} sources claimed that two people were hurt when shells hit Tartar on Sunday."
     assert [m["claimant_side"] for m in extract(text)] == [side]
+
+
+def test_a_speaker_named_inside_a_quotation_is_not_recalled(extract):
+    text = (
+        "Azerbaijan's Defence Ministry reported new fire on Tuesday. \"Armed detachments in the area where Russian peacekeepers "
+        "are deployed fired at army positions near Shusha city on July 13,\" the ministry said."
+    )
+    assert {m["claimant_side"] for m in extract(text, published=pd.Timestamp("2021-07-14T12:00:00+04:00"))} == {"AZE"}
+
+
+def test_the_opponent_in_a_partys_statement_is_the_other_side(extract):
+    text = "Armenia's defence ministry said the opponent's assault groups attacked in the direction of Shushi on Friday."
+    assert [m["perpetrator_side"] for m in extract(text, published=pd.Timestamp("2020-11-06T12:00:00+04:00"))] == ["AZE"]

@@ -148,10 +148,10 @@ def attributed_claimants(sentence: str, report: Report, speakers: list[tuple[int
             continue  # "the city of X": a place, not a speaker
         # "X told Y that <name> used ...", "he said <name> used ...": a name in what is said is no speaker.
         in_content = lexicon.rx("roles.acting_after").match(sentence[e:]) is not None
+        quoted = inside_quotes(sentence, s)  # a name inside a quotation is not who says it
         near_verb = any(
-            0 <= vs - e <= VERB_AFTER_REACH
-            or (0 <= s - ve <= VERB_BEFORE_REACH and not in_content and not _THAT.search(sentence[ve:s]))
-            or vs <= s < ve
+            (0 <= vs - e <= VERB_AFTER_REACH or (0 <= s - ve <= VERB_BEFORE_REACH and not in_content and not _THAT.search(sentence[ve:s])) or vs <= s < ve)
+            and quoted == inside_quotes(sentence, vs)
             for vs, ve, _ in verbs
         )
         if near_verb and actor not in claimants:
@@ -162,6 +162,14 @@ def attributed_claimants(sentence: str, report: Report, speakers: list[tuple[int
 def _own_people_there(text: str, report: Report) -> bool:
     """'... as a team of X journalists were talking to residents at the scene' (X the outlet)."""
     return bool(report.lexicon.rx("claims.on_the_scene").search(text)) and bool(_outlet_named(text, report, "claims.outlet_crew"))
+
+
+def inside_quotes(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies inside a quotation ("... where X's peacekeepers are deployed ...," the ministry said)."""
+    before = text[:pos]
+    if before.count('"') % 2:
+        return True
+    return before.rfind("“") > before.rfind("”")
 
 
 def recall_speaker(text: str, ctx: Context, lexicon: Lexicon) -> list[Actor]:
