@@ -533,3 +533,10 @@ def test_a_month_frames_its_own_paragraph_not_the_next_one(extract):
     )
     mentions = extract(text, published=pd.Timestamp("2023-04-23T18:00:00+04:00"))
     assert [(str(m["event_date"]), m["date_precision"]) for m in mentions] == [("2023-04-23", "day")]
+
+
+@pytest.mark.parametrize("words", ["The next day", "The following morning", "A day later"])
+def test_the_next_day_follows_the_event_just_told(words, extract):
+    text = f"On October 12, Armenian forces shelled Tartar, the ministry said. {words}, Armenian forces shelled Barda."
+    mentions = extract(text, published=pd.Timestamp("2020-10-20T12:00:00+04:00"))
+    assert [(m["location_mention"], str(m["event_date"])) for m in mentions] == [("Tartar", "2020-10-12"), ("Barda", "2020-10-13")]

@@ -113,6 +113,8 @@ def _relative_shift(text: str, lexicon: Lexicon) -> int:
         return 0
     if m.group("prev") or "previous" in m.group(0).lower():
         return -1
+    if m.group("next"):
+        return 1
     n = lexicon.value("number_words").get(m.group("n").lower()) or int(m.group("n"))
     return -n if m.group("dir").lower() in ("after", "earlier") else n
 
