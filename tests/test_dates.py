@@ -540,3 +540,23 @@ def test_the_next_day_follows_the_event_just_told(words, extract):
     text = f"On October 12, Armenian forces shelled Tartar, the ministry said. {words}, Armenian forces shelled Barda."
     mentions = extract(text, published=pd.Timestamp("2020-10-20T12:00:00+04:00"))
     assert [(m["location_mention"], str(m["event_date"])) for m in mentions] == [("Tartar", "2020-10-12"), ("Barda", "2020-10-13")]
+
+
+def test_an_act_told_on_its_day_without_a_place_dates_the_next_paragraph(extract):
+    text = (
+        "Two border guards were wounded on 15 June in an exchange of fire at the entrance to the region, officials said.\n\n"
+        "The bridge lies at the start of the road that links the two.\n\n"
+        "After the attack, Azerbaijani forces fired on positions near the Lachin corridor, the ministry of Armenia said."
+    )
+    mentions = extract(text, published=pd.Timestamp("2023-06-17T12:00:00+04:00"))
+    assert [str(m["event_date"]) for m in mentions] == ["2023-06-15"]
+
+
+def test_an_act_going_on_now_is_of_the_reports_day(extract):
+    text = (
+        "A missile hit a house in Ordubad on Thursday, the ministry said.\n\n"
+        "The Goranboy and Tartar districts are still subjected to shelling, the ministry said."
+    )
+    mentions = extract(text, published=pd.Timestamp("2020-10-16T12:00:00+04:00"))
+    assert sorted((m["location_mention"], str(m["event_date"])) for m in mentions) == [
+        ("Goranboy", "2020-10-16"), ("Ordubad", "2020-10-15"), ("Tartar", "2020-10-16")]

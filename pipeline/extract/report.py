@@ -256,6 +256,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
                 keep_lead_figures(figures, ctx, number)
         if own_acts and not found_places and not tally and not question:
             roles.keep_lead_target(text, own_acts, ctx, number, sentence.line, lexicon)
+            timeline.remember_unplaced_event(ctx, text, local)
         ctx.remember_places(number, found_places, text, sentence.line)
         return []
     clauses = build_clauses(text, found_places, acts, lexicon)

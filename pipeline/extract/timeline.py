@@ -74,6 +74,14 @@ def remember_date(ctx: Context, text: str, local: dates.LocalTime, line: int | N
         ctx.frame = Frame((day.date_start, day.date_end, day.precision), line, number, truce, day.background)
 
 
+def remember_unplaced_event(ctx: Context, text: str, local: dates.LocalTime) -> None:
+    """An act told on a named day with no place ("two guards were wounded on 15 June in an exchange of fire") is an
+    event of the story: later acts with no day of their own are of that day, as after an event with a place."""
+    day = resolve_date(text, ctx.reference, local).day
+    if day is not None and day.precision == "day" and not day.background and not day.aside and not day.also:
+        ctx.dated = (day.date_start, day.date_end, day.precision)
+
+
 def story_date(ctx: Context, line: int, number: int, in_list: bool, truce_timed: bool = False) -> tuple[date, date, str] | None:
     """The date an undated event sentence takes. A frame dates the sentences of its paragraph (or list) and the
     sentence right after it, unless it was background ("fighting erupted on ...", "a truce agreed on ..."); a
@@ -142,6 +150,8 @@ def event_time(
         day = None
     truce_timed = truce_timed and elapsed
     story = story_date(ctx, line, number, in_list, truce_timed)
+    if day is None and lexicon.rx("timeline.ongoing").search(clause_text):
+        story = None  # going on as the report is written
     report_day = dates.local_day(ctx.reference, local)
     if day is not None and story is not None and lexicon.rx("timeline.part_of_day").match(day.expression) and not _names_a_day(clause_text, local):
         day = None  # "at dawn" in a story already dated: that day's dawn, not the report's
