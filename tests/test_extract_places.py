@@ -523,6 +523,8 @@ def test_where_people_went_afterwards_is_no_place_of_the_act(sentence, extract):
     [
         # a capital in a compound adjective stands for its government
         ("Since Sunday the Yerevan-backed forces have shelled Tartar, the ministry said.", ["Tartar"]),
+        ("A Barda-based activist said Armenian rockets hit Tartar on Sunday.", ["Tartar"]),
+        ("Yerevan reports that Azerbaijani artillery shelled Kapan on Sunday.", ["Kapan"]),
         # the second-largest city of a country is not its capital
         ("Rockets hit Ganja, the second-largest city of Azerbaijan, on Sunday, officials said.", ["Ganja"]),
     ],
