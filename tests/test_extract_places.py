@@ -537,3 +537,22 @@ def test_positions_toward_a_populated_area_are_military_and_a_capital_regaining_
     text = "On Monday Armenian forces shelled the army's positions in the direction of the populated area of Heydarabad, the ministry said."
     assert [(m["location_mention"], m["target"]) for m in extract(text, published=pd.Timestamp("2021-07-20T12:00+04:00"))] == [("Heydarabad", "military")]
     assert extract("Under the deal Baku regained control of several districts after the fighting on Monday.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # where the wounded were taken and where the dead were buried are not where they were hit
+        ("Two reporters hurt by Azerbaijani shelling of Martuni on Thursday were transported to a Yerevan medical centre.", ["Martuni"]),
+        ("Two boys killed when Azerbaijani shells hit Martuni on Tuesday were buried in Masis on Friday.", ["Martuni"]),
+        # "under X's control": a government
+        ("Fighting went on in Hadrut on Sunday, which is still not under Baku's control.", ["Hadrut"]),
+    ],
+)
+def test_destinations_burials_and_control(text, expected, extract):
+    assert [m["location_mention"] for m in extract(text)] == expected
+
+
+def test_a_state_that_liberated_villages_is_the_agent(extract):
+    text = "On Thursday, Azerbaijan liberated the village of Arish in the Fuzuli district from Armenia's occupation."
+    assert [(m["location_mention"], m["perpetrator_side"]) for m in extract(text)] == [("Fuzuli", "AZE")]
