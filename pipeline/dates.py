@@ -206,6 +206,7 @@ def _day_patterns() -> list[tuple[str, str]]:
     ("weekday_night", rf"(?i:(?:the\s+)?night\s+(?:of|from))\s+(?P<wd0>{_WD})\s+(?i:to|into|and)\s+(?P<wd>{_WD})\b"),
     ("weekday_night", rf"(?P<wd0>{_WD})\s+(?i:night)\s+(?i:and\s+)?(?i:into|to)\s+(?P<wd>{_WD})\b"),
     ("relative", r"(?i:\b(?:the\s+day\s+before\s+yesterday|yesterday(?:['’]s)?(?:\s+(?:morning|afternoon|evening))?|on\s+the\s+eve(?!\s+of)"
+                 r"|(?:(?:during|over|in)\s+)?the\s+(?:last|past)\s+day(?!\s+of)|(?<!the\s)last\s+day(?!\s+of)"
                  r"|(?:earlier|later)\s+today|today(?:['’]s)?|tonight|(?:early|late)\s+(?:this|today)\s+(?:morning|afternoon|evening)"
                  r"|this\s+(?:morning|afternoon|evening)|(?:late\s+)?last\s+night|overnight|(?:throughout|during|in)\s+the\s+night(?!\s+(?:of|from|before|to|into|between))"
                  r"|(?:at|around|before|since)\s+(?:dawn|daybreak|first\s+light)"
@@ -239,7 +240,7 @@ _TRIGGERS = {
     "month": r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)",
     "weekday": r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day",
     "digit": r"\d",
-    "relative": r"(?i:yesterday|today|tonight|morning|afternoon|evening|night|dawn|daybreak|first\s+light|ago|just\s+now|the\s+eve\b)",
+    "relative": r"(?i:yesterday|today|tonight|morning|afternoon|evening|night|dawn|daybreak|first\s+light|ago|just\s+now|the\s+eve\b|(?:last|past)\s+day)",
     "period": r"(?i:week|month)",
     "noon": r"(?i:noon|midnight|midday)",
     "count": r"(?i:hour|day|week|month|year|decade)",
@@ -531,8 +532,8 @@ def _relative_days(span: _Span, base: date) -> tuple[date | None, date | None, s
         return parsed, parsed, "day"
     if "day before yesterday" in words:
         core = "2 days ago"
-    elif "yesterday" in words or re.search(r"\bthe\s+eve$", words):  # "on the eve": the day before, as translations write it
-        core = "yesterday"
+    elif "yesterday" in words or re.search(r"\bthe\s+eve$|\blast\s+day$|\bpast\s+day$", words):
+        core = "yesterday"  # "on the eve", "last day" (the day before, as translated bulletins write it)
     else:
         core = "today"
     parsed, _ = _dp(core, base)

@@ -58,6 +58,9 @@ CASES = [
     ("Rockets slammed into the suburb in the early hours of Sunday.", SUN_11_NIGHT, "2020-10-11", "2020-10-11", "day", None),
     ("Sirens wailed across the valley on Saturday night.", SUN_11_NIGHT, "2020-10-10", "2020-10-10", "day", None),
     ("Guns opened up overnight into Tuesday along the river.", WED_14, "2020-10-13", "2020-10-13", "day", None),
+    # bulletins' "last day" and "the past day": the day before the report
+    ("Shelling of the villages by enemy units last day damaged houses.", WED_14, "2020-10-13", "2020-10-13", "day", None),
+    ("Over the past day the enemy shelled the villages twice.", WED_14, "2020-10-13", "2020-10-13", "day", None),
     ("Guns were heard through Monday night and into Tuesday morning along the river.", WED_14, "2020-10-13", "2020-10-13", "day", None),
     ("Rockets fell on the ridge towns overnight October 16-17, the service said.", SAT_17, "2020-10-17", "2020-10-17", "day", None),
     ("Tuesday's barrage left the bakery in ruins.", WED_14, "2020-10-13", "2020-10-13", "day", None),

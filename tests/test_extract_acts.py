@@ -533,3 +533,9 @@ def test_an_attack_told_only_by_its_casualties_is_generic(text, generic, rule, e
 def test_fire_with_an_adverb_between_to_and_fire(extract):
     text = "On Thursday the Armenian armed forces continued to heavily fire on villages of the Aghdam district with artillery."
     assert [(m["location_mention"], m["sub_event_type"]) for m in extract(text)] == [("Aghdam", "Shelling/artillery/missile attack")]
+
+
+def test_combat_operations_going_on_in_directions_are_clashes_there(extract):
+    text = "On Friday combat operations continued in the Fizuli and Gubadli directions, the ministry said."
+    got = sorted((m["location_mention"], m["sub_event_type"], m["geo_precision"]) for m in extract(text))
+    assert got == [("Fizuli", "Armed clash", 2), ("Gubadli", "Armed clash", 2)]
