@@ -70,6 +70,7 @@ KHOJAVEND = (39.795, 47.1117)
 KAPAN = (39.2076, 46.4068)
 ARMENIAN_MARTUNI = (40.1403, 45.3023)
 VARDENIS_GEGHARKUNIK = (40.1827, 45.7316)
+SOTK = (40.2001, 45.8695)
 KARMIR_SHUKA = (39.6758, 46.9486)
 SUGOVUSHAN = (40.3314, 46.7294)
 TALISH = (40.3814, 46.7408)
@@ -99,6 +100,7 @@ SPELLINGS = [
     ("Ağdərə", {}, "Aghdara", AGHDARA, 1),
     ("Agdere", {}, "Aghdara", AGHDARA, 1),
     ("Stepanakert", {}, "Khankendi", KHANKENDI, 1),
+    ("Zod", {}, "Sotk", SOTK, 1),  # the village's Soviet-era name
     ("Khankendi", {}, "Khankendi", KHANKENDI, 1),
     ("Xankəndi", {}, "Khankendi", KHANKENDI, 1),
     ("Степанакерт", {}, "Khankendi", KHANKENDI, 1),
