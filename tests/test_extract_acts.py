@@ -539,3 +539,15 @@ def test_combat_operations_going_on_in_directions_are_clashes_there(extract):
     text = "On Friday combat operations continued in the Fizuli and Gubadli directions, the ministry said."
     got = sorted((m["location_mention"], m["sub_event_type"], m["geo_precision"]) for m in extract(text))
     assert got == [("Fizuli", "Armed clash", 2), ("Gubadli", "Armed clash", 2)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A soldier was wounded as a result of fire opened by Armenian units near Sotk on Friday, the ministry of Azerbaijan said.",
+        "A soldier was wounded on Friday due to enemy fire near Sotk, the ministry of Azerbaijan said.",
+    ],
+)
+def test_fire_opened_by_and_wounds_as_a_result_of_fire(text, extract):
+    got = [(m["location_mention"], m["injured"]) for m in extract(text, published=pd.Timestamp("2023-09-02T12:00:00+04:00"))]
+    assert got == [("Sotk", 1)]
