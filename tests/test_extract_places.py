@@ -545,6 +545,8 @@ def test_positions_toward_a_populated_area_are_military_and_a_capital_regaining_
         # where the wounded were taken and where the dead were buried are not where they were hit
         ("Two reporters hurt by Azerbaijani shelling of Martuni on Thursday were transported to a Yerevan medical centre.", ["Martuni"]),
         ("Two boys killed when Azerbaijani shells hit Martuni on Tuesday were buried in Masis on Friday.", ["Martuni"]),
+        # what is avenged is an act told before
+        ("The president vowed revenge for the Barda attack and said troops had liberated villages near Jabrayil on Tuesday.", ["Jabrayil"]),
         # "under X's control": a government
         ("Fighting went on in Hadrut on Sunday, which is still not under Baku's control.", ["Hadrut"]),
     ],

@@ -130,8 +130,8 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
             continue  # "2:40 pm X time"; "serviceman Farid X": a name
         if rx("place.road_first_end_after").match(after) or (rx("place.road_second_end").search(before) and rx("place.road_word_after").match(after)):
             continue  # "near the X-Y road": a road named by its ends is at neither end
-        if rx("place.natural_feature_before").search(before[-ORIGIN_REACH:]):
-            continue  # "the banks of Lake X": a lake, not the town
+        if rx("place.natural_feature_before").search(before[-ORIGIN_REACH:]) or rx("place.avenged_before").search(before[-ORIGIN_REACH:]):
+            continue  # "the banks of Lake X": a lake, not the town; "revenge for the X attack": an act told before
         region = rx("place.region_before").search(before[-ORIGIN_REACH:]) and not rx("place.precision2_after").match(after)
         if rx("place.destination_before").search(before[-ORIGIN_REACH:]) or region or rx("place.comparison_before").search(before[-ORIGIN_REACH:]):
             continue  # "taken to X", "in eastern X" (but "the southern X district" is a district), "the largest city after X"
