@@ -27,7 +27,7 @@ def find_sides(text: str, lexicon: Lexicon, speakers: list[tuple[int, int, Actor
     def in_name(side: tuple[int, int, str], a: int, b: int) -> bool:
         return a <= side[0] < b or 0 <= a - side[1] <= 3 or (b <= side[0] and bool(SPEAKER_OF.fullmatch(text[b : side[0]])))
 
-    claim_owner = lexicon.rx("roles.claim_owner_after")  # "Azeri claims that ...": who claims, not who acted
+    claim_owner = lexicon.rx("roles.claim_owner_after")  # "X claims that ...": who claims, not who acted
     return [s for s in sorted(spans) if not any(in_name(s, a, b) for a, b, _ in speakers) and not claim_owner.match(text, s[1])]
 
 
