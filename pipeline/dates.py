@@ -304,7 +304,10 @@ TRUCE_DATE_BEFORE = re.compile(
 )
 ACT_VERB = re.compile(r"(?i:\b(?:hit|shelled|struck|attacked|bombed|bombarded|fired|targeted|killed|wounded|injured|damaged|destroyed)\b)")
 RELATIVE_CLAUSE_BEFORE = re.compile(r"(?i:,[^,.;]{0,60}\b(?:that|which|who)\s+(?:was|were|had\s+been|has\s+been)\s+[^,.;]{0,60}$)")
-TRUCE_DATE_AFTER = re.compile(r"^(?:['’]s)?\s+(?i:truce|ceasefire|cease-fire|armistice|talks|negotiations)\b")
+TRUCE_DATE_AFTER = re.compile(  # "the October 10 truce", "the November 9 trilateral statement"
+    r"^(?:['’]s)?\s+(?i:(?:(?:trilateral|tripartite|joint|peace|humanitarian)\s+)?(?:truce|ceasefire|cease-fire|armistice|talks|negotiations)"
+    r"|(?:trilateral|tripartite|joint|peace)\s+(?:statement|declaration|agreement))\b"
+)
 BACKGROUND_AFTER = re.compile(r"^\s+(?i:truce|ceasefire|cease-fire|agreement|deal|statement|accord|war|talks|declaration)\b")
 FUTURE_BEFORE = re.compile(r"(?i:\b(?:due|scheduled|expected|planned|set|will|shall|to\s+be\s+held|to\s+hold|to\s+meet)\b[\w\s,'’]{0,30}$)")
 # A local and a GMT clock side by side: "10:44 (0644 GMT)", "0800 GMT (local time 12pm)".
@@ -773,8 +776,10 @@ def resolve_sentence(sentence: str, reference: datetime, *, local: LocalTime = U
         background = _is_background(sentence, d.span.start, d.span.end, d.span.match.groupdict().get("cue")) or any(
             _is_background(sentence, c.start, c.end) for c in near_clock
         )
-        demoted = is_framed or background
-        usable.append(((demoted, d.rank, d.span.start), d, background))
+        # the day of a truce ("in violation of the November 9 statement, on March 24 ..."), of a reporting frame or of
+        # background yields to the act's own day
+        truce_day = _dates_a_truce(sentence, d.span.start, d.span.end)
+        usable.append(((is_framed or background or truce_day, truce_day, d.rank, d.span.start), d, background))
     day: DayExpression | None = None
     if usable:
         _, chosen, chosen_background = min(usable, key=lambda item: item[0])

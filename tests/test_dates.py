@@ -563,3 +563,9 @@ def test_an_act_going_on_now_is_of_the_reports_day(extract):
     mentions = extract(text, published=pd.Timestamp("2020-10-16T12:00:00+04:00"))
     assert sorted((m["location_mention"], str(m["event_date"])) for m in mentions) == [
         ("Goranboy", "2020-10-16"), ("Ordubad", "2020-10-15"), ("Tartar", "2020-10-16")]
+
+
+def test_a_truces_day_yields_to_the_acts_day_even_in_a_statements_frame():
+    text = "In breach of the November 9 trilateral statement, on March 24, troops took control of the village."
+    day = dates.resolve_sentence(text, datetime(2022, 3, 25, 12, tzinfo=UTC)).day
+    assert day is not None and day.date_start == date(2022, 3, 24)

@@ -551,3 +551,11 @@ def test_combat_operations_going_on_in_directions_are_clashes_there(extract):
 def test_fire_opened_by_and_wounds_as_a_result_of_fire(text, extract):
     got = [(m["location_mention"], m["injured"]) for m in extract(text, published=pd.Timestamp("2023-09-02T12:00:00+04:00"))]
     assert got == [("Sotk", 1)]
+
+
+def test_an_undated_list_of_example_targets_is_a_recap(extract):
+    text = "Armenia fired missiles at Azerbaijani cities such as Ganja, Barda, Mingachevir, Tartar and Goranboy, the ministry said."
+    assert extract(text) == []
+    # dated, the same list tells events
+    dated = "On Monday Armenia fired missiles at Azerbaijani cities such as Ganja, Barda, Mingachevir, Tartar and Goranboy."
+    assert len(extract(dated)) == 5

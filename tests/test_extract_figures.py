@@ -392,3 +392,14 @@ def test_people_listed_with_as_well_as(profile):
 def test_asides_between_killed_and_injured_and_degrees_of_injury(sentence, killed, injured, profile):
     figures = parse_figures(sentence, profile.lexicon)
     assert (figures.killed, figures.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "injured"),
+    [
+        ("Three media representatives were wounded when the church was hit.", 3),
+        ("Two staffers of the agency were wounded when the office was hit.", 2),
+    ],
+)
+def test_representatives_and_staffers_are_people(sentence, injured, profile):
+    assert parse_figures(sentence, profile.lexicon).injured == injured

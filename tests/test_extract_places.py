@@ -558,3 +558,17 @@ def test_destinations_burials_and_control(text, expected, extract):
 def test_a_state_that_liberated_villages_is_the_agent(extract):
     text = "On Thursday, Azerbaijan liberated the village of Arish in the Fuzuli district from Armenia's occupation."
     assert [(m["location_mention"], m["perpetrator_side"]) for m in extract(text)] == [("Fuzuli", "AZE")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a surname after a person's initial is no place
+        ("Two farmers, H. Ashotsk and K. Davtyan, were fired at near Martakert by Azerbaijani troops on Monday, police said.", ["Martakert"]),
+        # units "in the X direction of Y" that launched drones against positions elsewhere: a launch site
+        ("On Friday Armenian units in the Zod direction of the Basarkechar region launched attack drones against army positions "
+         "in the Kalbajar district, the ministry said.", ["Kalbajar"]),
+    ],
+)
+def test_initials_and_shooters_in_a_direction(text, expected, extract):
+    assert [m["location_mention"] for m in extract(text, published=pd.Timestamp("2023-09-02T12:00+04:00"))] == expected

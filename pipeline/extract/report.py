@@ -264,9 +264,10 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     date_text = " " * skip + text[skip:] if lead_in else text
     sentence_date = timeline.resolve_date(date_text, ctx.reference, local)
     many = len({(p.location or p.surface).lower() for p in found_places}) >= RECAP_LIST_PLACES
-    if sentence_date.day is None and many and lexicon.rx("timeline.perfect_of_targets").search(text):
+    summary = lexicon.rx("timeline.perfect_of_targets").search(text) or lexicon.rx("timeline.examples_of_targets").search(text)
+    if sentence_date.day is None and many and summary:
         ctx.remember_places(number, found_places, text, sentence.line)
-        return []  # "A, B, C, D and E have been targeted", with no day: the war's targets so far, no event
+        return []  # "A, B, C, D and E have been targeted" (or "... among others"), with no day: the war's targets so far
     if sentence_date.day is not None and _recaps(sentence_date.day):
         ctx.remember_places(number, found_places, text, sentence.line)
         return []  # acts dated only to a month, a year or a span of days ("in the early days of October") recap the war
