@@ -28,8 +28,14 @@ AGENCY_DATELINE = re.compile(
     r"^(?P<dateline>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s*)?\([^()]{1,80}\)\.?\s*[:\-–—]{1,2}\s*)(?=\S)"
 )
 SLASH_DATELINE = re.compile(r"^(?P<dateline>[A-Z][a-z]+(?:/[A-Z][a-z]+)+\s+(?=[A-Z])|[A-Z][a-z]+\s*/\s*\d{1,2}\.\d{1,2}\.\d{2,4}\s*/\s*[A-Z][\w.-]+\s*:\s*)")  # "Northtown/Southtown In an escalation ...": two cities joined by a slash
-CAPITALS_LINE_LETTERS, CAPITALS_LINE_SHARE = 20, 0.8  # a line of at least this many letters, this share of them capitals
+CAPITALS_LINE_LETTERS, CAPITALS_LINE_SHARE = 20, 0.8  # a heading: at least this many capitals, this share of its letters
 DATELINE_OR_BYLINE = re.compile(r"^\s*(?:[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,2},\s|(?i:by)\s+[A-Z])")
+
+
+def _in_capitals(text: str) -> bool:
+    """Whether a line has at least CAPITALS_LINE_LETTERS capitals, CAPITALS_LINE_SHARE of its cased letters."""
+    upper = sum(map(str.isupper, text))
+    return upper >= CAPITALS_LINE_LETTERS and upper >= CAPITALS_LINE_SHARE * (upper + sum(map(str.islower, text)))
 
 
 @dataclass(frozen=True)
@@ -44,9 +50,8 @@ class Line:
         """Prose lines end like sentences; headings, captions and stamps do not. A line too long for a heading is
         prose that was cut off (an excerpt ending mid-sentence)."""
         words = len(self.text.split())
-        letters = [c for c in self.text if c.isalpha()]
-        if len(letters) >= CAPITALS_LINE_LETTERS and sum(c.isupper() for c in letters) >= CAPITALS_LINE_SHARE * len(letters):
-            return False  # a line in capitals is a heading or a table of contents ("BARDA - CLUSTER MUNITIONS ... 10")
+        if _in_capitals(self.text):
+            return False  # a line in capitals is a heading or a table of contents ("NORTHTOWN - CLUSTER MUNITIONS ... 10")
         if PROSE_END.search(self.text):
             return words >= 4
         if words >= 12 and CREDIT_END.search(self.text):
