@@ -806,7 +806,7 @@ SECOND_DAY_JOINER = re.compile(r"\s+and\s+(?:(?:on|during|in)\s+)?(?:the\s+(?:da
 LISTED_DAY_JOINER = re.compile(r",?\s+and\s+(?:(?:on|during|in)\s+)?|,\s*", re.I)  # after a list: "5, 8, and November 7"
 # a bare day number continuing "October 5": ", 8", " and 27", ended by punctuation, "and" or a year ("October 5, 8 people" is no list)
 LISTED_DAY_AFTER = re.compile(rf"(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?P<d>{_DAY})(?![\d:])(?=\s*(?:[,.;)]|$|and\b|{_YEAR}\b))", re.I)
-LISTED_DAY_BEFORE = re.compile(rf"(?<![\w.,:/-])(?P<d>{_DAY})\s*,\s*$")  # the "4, " of "4, 5 and 8 October"
+LISTED_DAY_BEFORE = re.compile(rf"(?<![\w.,:/-])(?P<d>{_DAY})\s*(?:,\s*(?:and\s+)?|\s+and\s+)$")  # the "4, " of "4, 5 and 8 October"
 MAX_LISTED_DAYS = 10
 
 

@@ -495,6 +495,8 @@ def test_eves_nights_and_ranges_with_the_month_repeated(text, expected, extract)
         ("The town was shelled on 2, 3 and 9 October.", date(2020, 10, 2), (date(2020, 10, 3), date(2020, 10, 9))),
         ("Rockets fell on the town on September 29, 30, and October 2.", date(2020, 9, 29), (date(2020, 9, 30), date(2020, 10, 2))),
         ("On October 1, 4 and 11, the town came under fire.", date(2020, 10, 1), (date(2020, 10, 4), date(2020, 10, 11))),
+        ("Rockets hit the town five times (on 1, 3, 6, 9, and 12 October).", date(2020, 10, 1),
+         (date(2020, 10, 3), date(2020, 10, 6), date(2020, 10, 9), date(2020, 10, 12))),
         # a number after a day that is no day of a list: a count, a day after the report, a number out of order
         ("On October 3, 7 people were hurt in the town.", date(2020, 10, 3), ()),
         ("On October 9, 12 and 13 more shells fell.", date(2020, 10, 9), ()),

@@ -384,6 +384,7 @@ def test_people_listed_with_as_well_as(profile):
         ("Three soldiers died and another 5, including a captain, were wounded.", 3, 5),
         ("Five people were killed, two of them children, and many were injured.", 5, None),
         ("Five people were killed, including two children, and dozens were injured.", 5, None),
+        ("Nine people died, including two women, and 40 people, including six children and 11 women, were hurt.", 9, 40),
         # degrees of injury besides 'seriously' and 'badly'
         ("A driver of the aid agency, Tural Mammadli, was critically injured in the blast.", None, 1),
         ("Two nurses were gravely wounded when the clinic was hit.", None, 2),

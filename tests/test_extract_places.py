@@ -337,6 +337,9 @@ def test_lists_of_launch_sites_villages_of_a_district_and_signatories(sentence, 
         # 'the region of X', 'the sub-region of X' are districts
         ("Azerbaijani forces shelled the region of Martuni on Friday, officials said.", [("Martuni", 2, "AZE")]),
         ("Azerbaijani forces shelled the villages in the upper sub-region of Askeran on Friday, officials said.", [("Askeran", 2, "AZE")]),
+        # a list of launch sites goes on past a name the gazetteer lacks
+        ("Army posts in the Tovuz district were shelled on Friday from the territory of Berdsk, Chambarak and Goris regions.",
+         [("Tovuz", 2, "ARM")]),
         # the shooters' deployment, after "by": where the fire came from
         ("On Friday army posts in the Kalbajar district were shelled with mortars by units of the Armenian army stationed near the "
          "villages of Sotk and Kut.", [("Kalbajar", 2, "ARM")]),

@@ -24,6 +24,7 @@ MORE_BEFORE = re.compile(r"\b(?:another|a further|an additional)\s+$")  # "anoth
 THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # "1,177" is one number
 # a number opening a clause, not an aside ("including 2 children", "2 of them children")
 COUNT_AFTER_BOUNDARY = re.compile(r"(?:,|\s)(?:\s*and)?\s+(?!including\b|among\b)(?:\w+\s+){0,2}?\d+\b(?!\s+of\s+(?:them|whom|those)\b)")
+ASIDE_OPEN = re.compile(r"\b(?:including|among them|of them|of whom)\b(?!.*\b(?:including|among them|of them|of whom)\b)")  # the last one
 FOLLOW_UP_REACH = 3  # sentences after an act whose figures still belong to it
 
 
@@ -145,6 +146,9 @@ def _last_counted_boundary(text: str, start: int, end: int) -> int:
     'five were killed and 13 civilians, including children, were injured' the injured part starts at 'and 13',
     not at the comma of the aside. -1 where no number follows any of them."""
     for b in sorted((b.start() for b in re.finditer(r",|\sand\s", text[start:end])), reverse=True):
+        aside = ASIDE_OPEN.search(text, start, start + b)
+        if aside and "," not in text[aside.end() : start + b]:
+            continue  # "..., including eight children and 15 women, were injured": inside the aside
         if COUNT_AFTER_BOUNDARY.match(text, start + b, end):
             return start + b
     return -1
