@@ -559,3 +559,20 @@ def test_an_undated_list_of_example_targets_is_a_recap(extract):
     # dated, the same list tells events
     dated = "On Monday Armenia fired missiles at Azerbaijani cities such as Ganja, Barda, Mingachevir, Tartar and Goranboy."
     assert len(extract(dated)) == 5
+
+
+def test_a_list_targeted_again_and_again_without_a_day_is_a_recap(extract):
+    text = "Armenian forces have been deliberately targeting the Goranboy, Tartar, Barda, Aghdam and Fuzuli districts."
+    assert extract(text) == []
+
+
+def test_attempts_at_advancement_are_clashes(extract):
+    text = "On Tuesday the enemy kept attempting positional advancement in the direction of Sotk, the ministry of Armenia said."
+    assert [(m["location_mention"], m["sub_event_type"]) for m in extract(text, published=pd.Timestamp("2022-09-14T12:00:00+04:00"))] == [
+        ("Sotk", "Armed clash")]
+
+
+def test_villages_liberated_from_a_sides_occupation_and_counted_in_a_district(extract):
+    text = "On Tuesday the army liberated six villages in Fuzuli and four villages in Jabrayil from Armenian occupation."
+    got = sorted((m["location_mention"], m["geo_precision"], m["perpetrator_side"]) for m in extract(text))
+    assert got == [("Fuzuli", 2, "AZE"), ("Jabrayil", 2, "AZE")]

@@ -583,3 +583,8 @@ def test_a_speaker_named_inside_a_quotation_is_not_recalled(extract):
 def test_the_opponent_in_a_partys_statement_is_the_other_side(extract):
     text = "Armenia's defence ministry said the opponent's assault groups attacked in the direction of Shushi on Friday."
     assert [m["perpetrator_side"] for m in extract(text, published=pd.Timestamp("2020-11-06T12:00:00+04:00"))] == ["AZE"]
+
+
+def test_the_ra_human_rights_office_speaks_for_armenia(extract):
+    text = "The RA Human Rights Office said Kapan and Goris were under intense shelling by Azerbaijani forces on Tuesday."
+    assert {m["claimant_side"] for m in extract(text, published=pd.Timestamp("2022-09-13T12:00:00+04:00"))} == {"ARM"}

@@ -404,3 +404,8 @@ def test_asides_between_killed_and_injured_and_degrees_of_injury(sentence, kille
 )
 def test_representatives_and_staffers_are_people(sentence, injured, profile):
     assert parse_figures(sentence, profile.lexicon).injured == injured
+
+
+def test_one_person_with_a_long_description_before_the_verb(profile):
+    sentence = "One soldier stationed at the border checkpoint on the main road was injured on Thursday."
+    assert parse_figures(sentence, profile.lexicon).injured == 1

@@ -550,6 +550,8 @@ def test_positions_toward_a_populated_area_are_military_and_a_capital_regaining_
         ("Two boys killed when Azerbaijani shells hit Martuni on Tuesday were buried in Masis on Friday.", ["Martuni"]),
         # what is avenged is an act told before
         ("The president vowed revenge for the Barda attack and said troops had liberated villages near Jabrayil on Tuesday.", ["Jabrayil"]),
+        # a capital that attacked its civilians is a government
+        ("Baku says Yerevan attacked its civilians at a cemetery in Tartar on Thursday.", ["Tartar"]),
         # "under X's control": a government
         ("Fighting went on in Hadrut on Sunday, which is still not under Baku's control.", ["Hadrut"]),
     ],
