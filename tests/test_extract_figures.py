@@ -409,3 +409,12 @@ def test_representatives_and_staffers_are_people(sentence, injured, profile):
 def test_one_person_with_a_long_description_before_the_verb(profile):
     sentence = "One soldier stationed at the border checkpoint on the main road was injured on Thursday."
     assert parse_figures(sentence, profile.lexicon).injured == 1
+
+
+def test_a_toll_of_the_attacks_that_began_on_a_day_is_a_tally_not_the_events_toll(extract):
+    text = (
+        "Shells hit the cemetery in Tartar on Thursday, killing four civilians and injuring five others, Baku said.\n\n"
+        "The new casualties raised the civilian death toll to at least 43 with over 218 wounded in the attacks that began on September 27."
+    )
+    mentions = extract(text, published=pd.Timestamp("2020-10-15T18:00:00+04:00"))
+    assert [(m["location_mention"], m["killed"], m["injured"]) for m in mentions] == [("Tartar", 4, 5)]
