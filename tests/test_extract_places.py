@@ -558,3 +558,9 @@ def test_a_state_that_liberated_villages_is_the_agent(extract):
 )
 def test_initials_and_shooters_in_a_direction(text, expected, extract):
     assert [m["location_mention"] for m in extract(text, published=pd.Timestamp("2023-09-02T12:00+04:00"))] == expected
+
+
+@pytest.mark.parametrize("word", ["road", "highway", "corridor"])
+def test_a_road_named_by_one_place_is_precision_2(word, extract):
+    text = f"A serviceman was wounded on Thursday by Armenian gunfire at a checkpoint on the Lachin {word}, the ministry of Azerbaijan said."
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(text, published=pd.Timestamp("2023-06-16T12:00+04:00"))] == [("Lachin", 2)]
