@@ -529,6 +529,9 @@ def test_places_borrowed_across_clauses_and_places_that_are_no_event_places(text
         ("Rockets hit Ganja, the second-largest city of Azerbaijan, on Sunday, officials said.", ["Ganja"]),
         # what is avenged is an act told before
         ("The president vowed revenge for the Barda attack and said troops had liberated villages near Jabrayil on Tuesday.", ["Jabrayil"]),
+        # "Upper X" ("Verin X") the gazetteer lacks is another village than X; its district, when named, is the place
+        ("On Monday Azerbaijani troops shelled Verin Shorzha and Sotk, the ministry of Armenia said.", ["Sotk"]),
+        ("On Monday shells hit the village of Yukhari Abdulrahmanli in the Fuzuli district, the ministry said.", ["Fuzuli"]),
     ],
 )
 def test_places_that_are_no_place_of_the_act(sentence, expected, extract):

@@ -128,6 +128,9 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
             continue
         if rx("place.zone_after").match(after) or rx("place.person_title_before").search(before[-ORIGIN_REACH:]):
             continue  # "2:40 pm X time"; "serviceman Farid X": a name
+        if rx("place.name_qualifier_before").search(before[-ORIGIN_REACH:]):
+            dropped.append(replace(p, rule="place.qualified_name"))  # "Upper X" the gazetteer lacks is another village than X
+            continue
         if rx("place.road_first_end_after").match(after) or (rx("place.road_second_end").search(before) and rx("place.road_word_after").match(after)):
             continue  # "near the X-Y road": a road named by its ends is at neither end
         if rx("place.natural_feature_before").search(before[-ORIGIN_REACH:]) or rx("place.avenged_before").search(before[-ORIGIN_REACH:]):
