@@ -120,30 +120,31 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
     references: list[PlaceRef] = []
     for i, p in enumerate(places):
         before, after = sentence[: p.start], sentence[p.end :]
+        near, far = before[-ORIGIN_REACH:], before[-LAUNCH_SITE_REACH:]  # what most rules read before a place; launch sites
         prev = places[i - 1] if i else None
         listed_origin = prev is not None and prev in origins and rx("place.origin_list_gap").match(sentence[prev.end : p.start])
-        launched = rx("place.origin_before").search(before[-LAUNCH_SITE_REACH:]) or rx("place.shooters_deployed_before").search(before[-LAUNCH_SITE_REACH:])
+        launched = rx("place.origin_before").search(far) or rx("place.shooters_deployed_before").search(far)
         if (launched or listed_origin) and not observer:
             origins.append(p)  # "fired from X, Y and Z": every item of the list is a launch site
             continue
-        if rx("place.zone_after").match(after) or rx("place.person_title_before").search(before[-ORIGIN_REACH:]):
+        if rx("place.zone_after").match(after) or rx("place.person_title_before").search(near):
             continue  # "2:40 pm X time"; "serviceman Farid X": a name
-        if rx("place.name_qualifier_before").search(before[-ORIGIN_REACH:]):
+        if rx("place.name_qualifier_before").search(near):
             dropped.append(replace(p, rule="place.qualified_name"))  # "Upper X" the gazetteer lacks is another village than X
             continue
         if rx("place.road_first_end_after").match(after) or (rx("place.road_second_end").search(before) and rx("place.road_word_after").match(after)):
             continue  # "near the X-Y road": a road named by its ends is at neither end
-        if rx("place.natural_feature_before").search(before[-ORIGIN_REACH:]) or rx("place.avenged_before").search(before[-ORIGIN_REACH:]):
+        if rx("place.natural_feature_before").search(near) or rx("place.avenged_before").search(near):
             continue  # "the banks of Lake X": a lake, not the town; "revenge for the X attack": an act told before
-        region = rx("place.region_before").search(before[-ORIGIN_REACH:]) and not rx("place.precision2_after").match(after)
-        if rx("place.destination_before").search(before[-ORIGIN_REACH:]) or region or rx("place.comparison_before").search(before[-ORIGIN_REACH:]):
+        region = rx("place.region_before").search(near) and not rx("place.precision2_after").match(after)
+        if rx("place.destination_before").search(near) or region or rx("place.comparison_before").search(near):
             continue  # "taken to X", "in eastern X" (but "the southern X district" is a district), "the largest city after X"
-        if rx("place.shooters_in_before").search(before[-ORIGIN_REACH:]) and rx("place.fired_at_after").match(after) and i + 1 < len(places):
+        if rx("place.shooters_in_before").search(near) and rx("place.fired_at_after").match(after) and i + 1 < len(places):
             continue  # "troops in X fired small arms at Y": X is where the shooters were
         if observer and not rx("place.observer_from").search(before):
             dropped.append(replace(p, rule="place.observer_position"))
             continue
-        seat = rx("place.speaker_in_before").search(before[-ORIGIN_REACH:]) or rx("place.title_of_before").search(before[-ORIGIN_REACH:])
+        seat = rx("place.speaker_in_before").search(near) or rx("place.title_of_before").search(near)
         if (rx("place.in_before").search(before) and rx("place.speaker_seat").match(after)) or seat:
             dropped.append(replace(p, rule="place.speaker_seat"))
             continue

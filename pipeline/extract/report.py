@@ -241,8 +241,9 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     if acts and not found_places and not tally:
         found_places = places.named_next(text, ctx.next_sentence, report.gazetteer, profile)
     if not found_places or not acts or tally or question:
+        told_day = None
         if not tally and not question and (acts or found_places or lexicon.rx("timeline.truce_word").search(text) or lexicon.rx("timeline.date_statement").match(text)):
-            timeline.remember_date(ctx, text, local, timeline.LIST_SCOPE if lead_in else sentence.line, lexicon, number)
+            told_day = timeline.remember_date(ctx, text, local, timeline.LIST_SCOPE if lead_in else sentence.line, lexicon, number)
         own_acts = acts
         if tally:  # figures told before a running tally ("34 were hurt, adding that attacks have so far ...")
             cut = tally_clause_start(text, clause_bounds(text, lexicon), lexicon)
@@ -256,7 +257,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
                 keep_lead_figures(figures, ctx, number)
         if own_acts and not found_places and not tally and not question:
             roles.keep_lead_target(text, own_acts, ctx, number, sentence.line, lexicon)
-            timeline.remember_unplaced_event(ctx, text, local)
+            timeline.remember_unplaced_event(ctx, told_day)
         ctx.remember_places(number, found_places, text, sentence.line)
         return []
     clauses = build_clauses(text, found_places, acts, lexicon)

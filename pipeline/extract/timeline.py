@@ -61,23 +61,26 @@ def resolve_date(text: str, reference: datetime, local: dates.LocalTime) -> date
 LIST_SCOPE = -1  # a list's lead-in dates the items that follow it, whatever their lines
 
 
-def remember_date(ctx: Context, text: str, local: dates.LocalTime, line: int | None = None, lexicon: Lexicon | None = None, number: int = 0) -> None:
+def remember_date(
+    ctx: Context, text: str, local: dates.LocalTime, line: int | None = None, lexicon: Lexicon | None = None, number: int = 0
+) -> dates.DayExpression | None:
     """A dated sentence that tells no event is a frame for the event sentences right after it; with no ``line``
-    (a diary's day header) its date dates everything that follows, as an event's date does."""
+    (a diary's day header) its date dates everything that follows, as an event's date does. Returns the day read."""
     day = resolve_date(text, ctx.reference, local).day
     if day is None:
-        return
+        return None
     if line is None:
         ctx.dated, ctx.frame = (day.date_start, day.date_end, day.precision), None
     else:
         truce = bool(lexicon and lexicon.rx("timeline.truce_word").search(text))
         ctx.frame = Frame((day.date_start, day.date_end, day.precision), line, number, truce, day.background)
+    return day
 
 
-def remember_unplaced_event(ctx: Context, text: str, local: dates.LocalTime) -> None:
+def remember_unplaced_event(ctx: Context, day: dates.DayExpression | None) -> None:
     """An act told on a named day with no place ("two guards were wounded on 15 June in an exchange of fire") is an
-    event of the story: later acts with no day of their own are of that day, as after an event with a place."""
-    day = resolve_date(text, ctx.reference, local).day
+    event of the story: later acts with no day of their own are of that day, as after an event with a place. ``day``:
+    the sentence's day, as :func:`remember_date` read it."""
     if day is not None and day.precision == "day" and not day.background and not day.aside and not day.also:
         ctx.dated = (day.date_start, day.date_end, day.precision)
 
