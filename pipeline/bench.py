@@ -447,33 +447,25 @@ def make_corpus(dest, reports: int, source=None) -> int:
 
 
 def _build_child(raw: str, out: str, jobs: int, cache: str | None, queue) -> None:
-    """One timed build in a fresh process (so its peak RSS is its own), reporting to ``queue``."""
+    """One timed build in a fresh process (so its peak RSS is its own), the build command's own path (the tables
+    written, the exports, the validation gate in its process, the release published), reporting to ``queue``."""
     import logging
     import os
     import resource
 
-    from pipeline import validate
-    from pipeline.build import Stages, build_tables
-    from pipeline.cache import ExtractionCache
-    from pipeline.engine import Engine
-    from pipeline.profile import load_profile
+    from pipeline.build import release
 
     logging.disable(logging.WARNING)
-    profile = load_profile()
-    stages = Stages()
     started = time.perf_counter()
-    extraction_cache = ExtractionCache.for_profile(profile, Path(cache)) if cache else None
-    result = build_tables(Path(raw), profile=profile, engine=Engine("local", jobs), cache=extraction_cache, stages=stages)
-    with stages.time("validate"):
-        report = validate.validate_tables(result.tables, profile=profile)
+    result = release(Path(raw), Path(out), jobs=jobs, cache=Path(cache) if cache else False)
     seconds = time.perf_counter() - started
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     rss_self, rss_children = own.ru_maxrss / 1024, children.ru_maxrss / 1024
     cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
     queue.put({
-        "seconds": seconds, "stages": dict(stages.seconds), "articles": len(result.tables["articles"]), "rejects": len(result.tables["rejects"]),
+        "seconds": seconds, "stages": dict(result.stages.seconds), "articles": len(result.tables["articles"]), "rejects": len(result.tables["rejects"]),
         "mentions": len(result.tables["mentions"]), "events": len(result.tables["events"]), "rss_mb": rss_self, "worker_rss_mb": rss_children,
-        "valid": report.success, "cache": result.cache, "cpu": cpu, "load": os.getloadavg()[0],
+        "cache": result.cache, "cpu": cpu, "load": os.getloadavg()[0],
     })
 
 

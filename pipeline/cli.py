@@ -174,7 +174,7 @@ def parser() -> argparse.ArgumentParser:
     )
     b.add_argument(
         "--jobs", type=_positive_int, default=None, metavar="N",
-        help="worker processes for the per-report stages (reading and extraction; geocoding runs in this process); 1 runs them in this process "
+        help="worker processes for the per-report stages (reading, extraction and offline geocoding); 1 runs them in this process "
         "(default: all cores; with --engine dask, the local cluster's workers)",
     )
     b.add_argument(

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.extract import extract_report
+from pipeline.geocode import locate
 
 log = logging.getLogger(__name__)
 
@@ -144,9 +145,11 @@ def _async_timer(seconds: float) -> Iterator[None]:
 
 @dataclass
 class Outcome:
-    """What the per-report stage made of one article: its mentions, or a reject's error."""
+    """What the per-report stage made of one article: its located mentions and the mentions geocoding
+    dropped (dicts of the mention, the stage and the reason), or a reject's error."""
 
     mentions: list | None = None
+    dropped: list | None = None
     error: str | None = None
     timed_out: bool = False
 
@@ -157,14 +160,13 @@ def _short_error(exc: BaseException) -> str:
 
 
 def extract_one(article: dict, gazetteer, profile, budget: float | None) -> Outcome:
-    """Extraction of one article within its time budget; never raises for the article's content.
-
-    Geocoding runs afterwards on all reports' mentions in the main process: it may ask the online
-    geocoder, which keeps one cache and one rate limit, and it records the mentions it drops."""
+    """Extraction and offline geocoding of one article within its time budget; never raises for the
+    article's content. The online geocoder, which keeps one cache and one rate limit, is asked
+    afterwards in the main process (:func:`pipeline.geocode.place_villages`)."""
     try:
         with time_budget(budget):
-            mentions = extract_report(article, gazetteer, profile)
-        return Outcome(mentions=mentions)
+            located, dropped = locate(extract_report(article, gazetteer, profile), gazetteer, profile)
+        return Outcome(mentions=located, dropped=dropped)
     except ReportTimeout:
         return Outcome(error=timeout_error(budget or 0), timed_out=True)
     except Exception as exc:  # one broken report must not stop the batch
@@ -380,7 +382,8 @@ class Engine:
     jobs: int = 1
     scheduler: str | None = None
     progress: bool = False
-    # Called once the per-report stages run elsewhere and this process mostly waits (work to overlap with them).
+    # Called once the per-report stages run elsewhere and this process mostly waits (work to overlap with them),
+    # and by :meth:`per_report_done` (work to overlap with the stages that follow).
     while_waiting: Callable[[], None] | None = None
 
     def __post_init__(self) -> None:
@@ -390,6 +393,12 @@ class Engine:
             raise EngineError(f"jobs must be at least 1, not {self.jobs}")
         if self.scheduler and self.kind != "dask":
             raise EngineError("a scheduler address is for the dask engine (--engine dask)")
+
+    def per_report_done(self) -> None:
+        """The per-report stages are over: no worker is forked after this, so ``while_waiting`` may start its
+        background work now (a build whose reports all came from the cache has had no wait to overlap it with)."""
+        if self.while_waiting is not None:
+            self.while_waiting()
 
     def _bar(self, iterable: Iterable, total: int, desc: str, unit: str) -> Iterator:
         """``iterable`` with a progress bar on the terminal when asked for (one per stage, removed when done)."""

@@ -253,13 +253,15 @@ AREA_NAMED_RULES = frozenset({"place.precision2_after", "place.area_of_before"})
 
 
 def locate(mentions: list, gazetteer: Gazetteer, profile: Profile, fallback: Geocoder | None = None) -> tuple[list, list[dict]]:
-    """Geocode each mention's place, using the other places of its report as context.
+    """Geocode each mention's place, using the other places of its report (and of no other) as context.
 
     Returns (located mentions, dropped mentions with the reason): a place the gazetteer lacks, or one
     outside the profile's event countries, is no event place. With an online ``fallback`` geocoder
     (geopy's interface; PIPELINE_GEOCODER), a village the gazetteer lacks and the text names ("Z village of
-    X") is placed at its own coordinates instead of its district's. A clock told in local time is read in
-    the place's own time zone where GeoNames gives one that differs from the profile's.
+    X") is then placed at its own coordinates instead of its district's (:func:`place_villages`). A clock
+    told in local time is read in the place's own time zone where GeoNames gives one that differs from the
+    profile's. Each report is geocoded on its own, so the per-report stage runs this offline part next to
+    extraction and the build asks the online geocoder afterwards, in one process.
     """
     names_by_report: dict[str, list[str]] = {}
     context_by_sentence: dict[tuple[str, int], list[object]] = {}
@@ -297,14 +299,22 @@ def locate(mentions: list, gazetteer: Gazetteer, profile: Profile, fallback: Geo
             continue
         m.location, m.admin1, m.country_iso3, m.geonameid = place.location, place.admin1, place.country_iso3, place.geonameid
         m.latitude, m.longitude, m.geo_precision = place.latitude, place.longitude, place.geo_precision
-        if fallback is not None and m.village_mention:
-            _place_village(m, fallback, profile)  # the village itself, where the online geocoder knows it
         _place_local_time(m, place, profile)
         located.append(m)
         if place.feature in SITE_FEATURES:
             sites.add(id(m))
     _code_sites_at_their_towns(located, sites)
+    if fallback is not None:
+        place_villages(located, fallback, profile)
     return located, dropped
+
+
+def place_villages(located: list, fallback: Geocoder, profile: Profile) -> None:
+    """Move each located mention of a village the gazetteer lacks ("Z village of X") to the village itself,
+    where the online geocoder knows it (in place)."""
+    for m in located:
+        if m.village_mention:
+            _place_village(m, fallback, profile)
 
 
 def _code_sites_at_their_towns(located: list, sites: set[int]) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import replace
 
 import pandas as pd
 
@@ -29,6 +28,13 @@ def _digest(*parts: object) -> str:
     return hashlib.sha1("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:12]
 
 
+def _with(m: Mention, **values: object) -> Mention:
+    """A shallow copy of ``m`` with ``values`` set (what ``dataclasses.replace`` gives, without its cost per field)."""
+    copy = object.__new__(Mention)
+    copy.__dict__.update(m.__dict__, **values)
+    return copy
+
+
 def place_key(m: Mention) -> str:
     return str(m.geonameid) if m.geonameid is not None and not pd.isna(m.geonameid) else str(m.location).casefold()
 
@@ -43,7 +49,7 @@ def mention_ids(mentions: list[Mention]) -> list[Mention]:
         if mid in seen:
             continue
         seen.add(mid)
-        out.append(replace(m, mention_id=mid))
+        out.append(_with(m, mention_id=mid))
     return out
 
 
@@ -233,7 +239,7 @@ def merge_mentions(mentions: list[Mention], profile: Profile) -> tuple[pd.DataFr
     for group in group_mentions(mentions).values():
         event = _event_row(group, profile)
         events.append(event)
-        coded += [replace(m, event_id=event["event_id"]).row() for m in group]
+        coded += [{**m.row(), "event_id": event["event_id"]} for m in group]
     events_df = _frame(events, "events", sort=["event_date", "location", "sub_event_type", "event_id"])
     mentions_df = _frame(coded, "mentions", sort=["report_id", "char_start", "mention_id"])
     return events_df, mentions_df

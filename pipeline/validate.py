@@ -326,10 +326,11 @@ def preload() -> None:
     before it forks a worker again (a fork in the middle of an import would copy a held import lock)."""
     if "great_expectations" in sys.modules or any(t.name == PRELOAD_THREAD for t in threading.enumerate()):
         return
-    threading.Thread(target=_gx_checkpoint, name=PRELOAD_THREAD, daemon=True).start()
+    threading.Thread(target=import_great_expectations, name=PRELOAD_THREAD, daemon=True).start()
 
 
-def _gx_checkpoint() -> None:
+def import_great_expectations() -> None:
+    """Import what validation uses of Great Expectations, here and now (see :mod:`pipeline.gate`)."""
     _gx()
     import great_expectations.checkpoint  # noqa: F401
 

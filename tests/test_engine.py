@@ -6,16 +6,20 @@ import json
 import os
 import shutil
 import time
+from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
+from pipeline import build as build_module
 from pipeline import cache as cache_module
 from pipeline import config, engine, publish
 from pipeline.build import Stages, build, build_tables
 from pipeline.cache import ExtractionCache, code_files, decode_mentions, encode_mentions, extraction_fingerprint
 from pipeline.engine import Engine, Failed, LocalPool, report_budget
+from pipeline.ingest import iter_report_paths
 from pipeline.profile import load_profile, parse_profile
 from pipeline.schema import TABLES
 
@@ -50,44 +54,136 @@ def test_a_cached_build_publishes_the_same_bytes_as_an_uncached_one(one_process,
     assert "from the extraction cache" in result.summary()
 
 
+def _entry(path: Path) -> tuple[dict, dict]:
+    """An extraction cache entry's header and content (its two lines of JSON)."""
+    head, body = path.read_bytes().split(b"\n")
+    return json.loads(head), json.loads(body)
+
+
+def _lines(header: dict, content: dict) -> bytes:
+    return json.dumps(header).encode() + b"\n" + json.dumps(content).encode()
+
+
 def test_an_entry_is_json_with_its_version_and_checksum_and_no_pickle(tmp_path, profile):
     store = ExtractionCache.for_profile(profile, tmp_path)
     build_tables(SAMPLE, cache=store)
-    entries = sorted(tmp_path.rglob("*.json"))
-    assert entries
-    entry = json.loads(entries[0].read_bytes())
-    assert entry["format"] == cache_module.FORMAT and entry["version"] == cache_module.VERSION
-    assert entry["fingerprint"] == store.fingerprint and len(entry["sha256"]) == 64
+    entries = sorted(tmp_path.rglob("*.jsonl"))
+    kinds = Counter(tuple(sorted(_entry(p)[1])) for p in entries)
+    # a report's mentions, a raw file's rows, and a publication date inferred from a text
+    assert kinds == {("dropped", "mentions"): 11, ("articles", "rejects"): len(iter_report_paths(SAMPLE)), ("value",): 1}
+    for path in entries:
+        header, content = _entry(path)
+        assert header["format"] == cache_module.FORMAT and header["version"] == cache_module.VERSION
+        assert header["fingerprint"] == store.fingerprint and header["key"] == path.stem and len(header["sha256"]) == 64
     assert not [p for p in tmp_path.rglob("*") if p.suffix in (".pkl", ".pickle")]
+
+
+def test_a_report_from_the_cache_keeps_its_located_and_its_dropped_mentions(tmp_path, profile):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "r.txt").write_text(
+        "---\nid: r1\noutlet: Test Wire\npublished: 2020-10-05T10:00:00+04:00\n---\n"
+        "The Defence Ministry said Armenian forces shelled the town of Tartar on Sunday night.\n\n"
+        "They also shelled the Gegharkunik province in the morning, the ministry said.\n", encoding="utf-8")
+    cold = build_tables(raw, cache=ExtractionCache.for_profile(profile, tmp_path / "cache"))
+    assert list(cold.tables["dropped_mentions"]["location_mention"]) == ["Gegharkunik"]  # a region alone is no event place
+    assert list(cold.tables["events"]["location"]) == ["Tartar"]
+    store = ExtractionCache.for_profile(profile, tmp_path / "cache")
+    warm = build_tables(raw, cache=store)
+    assert store.hits == 1 and store.written == 0
+    for name in ("mentions", "events", "dropped_mentions"):
+        pd.testing.assert_frame_equal(warm.tables[name], cold.tables[name])
 
 
 @pytest.mark.parametrize(
     "spoil",
     [
-        pytest.param(lambda e, raw: b"{not json", id="truncated"),
-        pytest.param(lambda e, raw: raw[: len(raw) // 2], id="cut-in-half", marks=pytest.mark.slow),
-        pytest.param(lambda e, raw: json.dumps({**e, "mentions": e["mentions"][:-1] or [{"x": 1}]}).encode(), id="checksum"),
-        pytest.param(lambda e, raw: json.dumps({**e, "version": 999}).encode(), id="other-version", marks=pytest.mark.slow),
-        pytest.param(lambda e, raw: json.dumps({**e, "format": "something-else"}).encode(), id="foreign", marks=pytest.mark.slow),
-        pytest.param(lambda e, raw: json.dumps({**e, "fingerprint": "0" * 64}).encode(), id="stale-fingerprint", marks=pytest.mark.slow),
-        pytest.param(lambda e, raw: b"\x80\x04\x95" + raw, id="pickle-bytes", marks=pytest.mark.slow),
+        pytest.param(lambda h, c, raw: b"{not json", id="truncated"),
+        pytest.param(lambda h, c, raw: raw[: len(raw) // 2], id="cut-in-half", marks=pytest.mark.slow),
+        pytest.param(lambda h, c, raw: raw.split(b"\n")[0], id="header-only", marks=pytest.mark.slow),
+        pytest.param(lambda h, c, raw: _lines(h, {**c, "mentions": c["mentions"][:-1] or [{"x": 1}]}), id="checksum"),
+        pytest.param(lambda h, c, raw: _lines({**h, "version": 999}, c), id="other-version", marks=pytest.mark.slow),
+        pytest.param(lambda h, c, raw: _lines({**h, "format": "something-else"}, c), id="foreign", marks=pytest.mark.slow),
+        pytest.param(lambda h, c, raw: _lines({**h, "fingerprint": "0" * 64}, c), id="stale-fingerprint", marks=pytest.mark.slow),
+        pytest.param(lambda h, c, raw: b"\x80\x04\x95" + raw, id="pickle-bytes", marks=pytest.mark.slow),
     ],
 )
 def test_a_corrupt_foreign_or_stale_entry_is_ignored_and_rewritten(spoil, one_process, tmp_path, profile):
     store = ExtractionCache.for_profile(profile, tmp_path / "cache")
     build_tables(SAMPLE, cache=store)
     spoiled = []
-    for path in sorted((tmp_path / "cache").rglob("*.json")):
-        entry = json.loads(path.read_bytes())
-        if entry["mentions"]:
-            path.write_bytes(spoil(entry, path.read_bytes()))
+    for path in sorted((tmp_path / "cache").rglob("*.jsonl")):
+        header, content = _entry(path)
+        if content.get("mentions"):  # the entries of reports that have mentions
+            path.write_bytes(spoil(header, content, path.read_bytes()))
             spoiled.append(path)
     again = ExtractionCache.for_profile(profile, tmp_path / "cache")
     result = build_tables(SAMPLE, cache=again)
     assert again.ignored == len(spoiled) and again.written == len(spoiled)
     assert _table_bytes(result, tmp_path / "out") == one_process
     for path in spoiled:  # rewritten whole
-        assert json.loads(path.read_bytes())["sha256"]
+        assert _entry(path)[0]["sha256"]
+
+
+def _report(published: str | None, body: str) -> str:
+    front = f"---\noutlet: Test Wire\npublished: {published}\n---\n" if published else ""
+    return front + body + "\n"
+
+
+TARTAR = "The Defence Ministry said Armenian forces shelled the town of Tartar on Sunday night."
+TERTER_UNDATED = "Tuesday, 6 October\n\nThe ministry said on Tuesday that Armenian forces shelled the village of Qapanli overnight."
+
+
+def test_a_raw_file_comes_from_the_cache_until_its_bytes_change(tmp_path, profile):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(_report("2020-10-05T10:00:00+04:00", TARTAR), encoding="utf-8")
+    (raw / "b.txt").write_text(_report(None, TERTER_UNDATED), encoding="utf-8")
+    first = ExtractionCache.for_profile(profile, tmp_path / "cache")
+    cold = build_tables(raw, cache=first)
+    assert first.files_hit == 0 and first.files_read == 2
+    assert bool(cold.tables["articles"].set_index("report_id").at["b", "published_inferred"])  # dated from its text
+
+    warm_store = ExtractionCache.for_profile(profile, tmp_path / "cache")
+    warm = build_tables(raw, cache=warm_store)
+    assert warm_store.files_hit == 2 and warm_store.files_read == 0 and warm_store.hits == 2
+    for name in ("articles", "mentions", "events", "rejects"):
+        pd.testing.assert_frame_equal(warm.tables[name], cold.tables[name])
+
+    (raw / "a.txt").write_text(_report("2020-10-05T10:00:00+04:00", TARTAR.replace("Tartar", "Aghdam")), encoding="utf-8")
+    edited_store = ExtractionCache.for_profile(profile, tmp_path / "cache")
+    edited = build_tables(raw, cache=edited_store)
+    assert edited_store.files_hit == 1 and edited_store.files_read == 1
+    assert "Aghdam" in edited.tables["articles"].set_index("report_id").at["a", "text"]
+    assert sorted(edited.tables["events"]["location"]) == sorted(["Aghdam", *cold.tables["events"]["location"][cold.tables["events"]["location"] != "Tartar"]])
+
+
+def test_a_spoiled_raw_file_entry_is_ignored_and_the_file_read_again(tmp_path, profile):
+    store = ExtractionCache.for_profile(profile, tmp_path / "cache")
+    cold = build_tables(SAMPLE, cache=store)
+    spoiled = [p for p in sorted((tmp_path / "cache").rglob("*.jsonl")) if "articles" in _entry(p)[1]]
+    for path in spoiled:
+        header, content = _entry(path)
+        path.write_bytes(_lines(header, {**content, "articles": [{**row, "text": "tampered"} for row in content["articles"]]}))
+    again = ExtractionCache.for_profile(profile, tmp_path / "cache")
+    result = build_tables(SAMPLE, cache=again)
+    assert again.files_hit == 0 and again.files_read == len(spoiled) and again.ignored == len(spoiled)
+    pd.testing.assert_frame_equal(result.tables["articles"], cold.tables["articles"])
+
+
+def test_an_inferred_publication_date_is_cached_with_what_it_was_inferred_from(tmp_path, profile):
+    articles = pd.DataFrame({"report_id": ["b"], "raw_path": ["b.txt"], "text": [TERTER_UNDATED], "published": [pd.NaT],
+                             "published_utc_offset_minutes": [0], "published_inferred": [False], "published_note": ["missing"]})
+    store = ExtractionCache.for_profile(profile, tmp_path)
+    now = pd.Timestamp("2021-01-01T00:00:00Z")
+    first, _ = build_module.fill_published(articles, profile=profile, now=now, cache=store)
+    assert first["published"].iat[0] == pd.Timestamp("2020-10-06T00:00:00Z")
+    assert len(list(tmp_path.rglob("v*.jsonl"))) == 1
+    again, _ = build_module.fill_published(articles, profile=profile, now=now, cache=ExtractionCache.for_profile(profile, tmp_path))
+    pd.testing.assert_frame_equal(again, first)
+    assert len(list(tmp_path.rglob("v*.jsonl"))) == 1  # read, not written again
+    build_module.fill_published(articles, profile=profile, now=pd.Timestamp("2021-02-01T00:00:00Z"), cache=store)
+    assert len(list(tmp_path.rglob("v*.jsonl"))) == 2  # another build day: another entry (a year-less date may move)
 
 
 @pytest.mark.slow
@@ -105,8 +201,8 @@ def test_without_the_cache_nothing_is_read_or_written(tmp_path, monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("the cache was used")
 
-    monkeypatch.setattr(ExtractionCache, "get", forbidden)
-    monkeypatch.setattr(ExtractionCache, "put", forbidden)
+    for method in ("get", "put", "get_file", "put_file", "get_value", "put_value"):
+        monkeypatch.setattr(ExtractionCache, method, forbidden)
     summary = build(SAMPLE, tmp_path / "out", cache=False)
     assert "extraction cache" not in summary
 
@@ -150,7 +246,7 @@ def test_editing_a_cue_file_or_any_file_of_the_language_changes_the_fingerprint(
 
 def test_the_fingerprint_covers_the_code_extraction_runs():
     names = {p.relative_to(config.ROOT).as_posix() for p in code_files()}
-    for module in ("pipeline/extract/report.py", "pipeline/extract/acts.py", "pipeline/lexicon.py", "pipeline/dates.py",
+    for module in ("pipeline/ingest.py", "pipeline/extract/report.py", "pipeline/extract/acts.py", "pipeline/lexicon.py", "pipeline/dates.py",
                    "pipeline/gazetteer.py", "pipeline/geocode.py", "pipeline/text.py", "pipeline/profile.py", "pipeline/schema.py"):
         assert module in names
     assert "pipeline/build.py" not in names and "pipeline/validate.py" not in names  # not extraction: editing them keeps the cache

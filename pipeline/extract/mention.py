@@ -114,9 +114,11 @@ class Mention:
     def row(self) -> dict:
         """The mention as a row of the mentions table."""
         # a shallow read (``asdict`` deep-copies every date): lists are the only mutable values, and are copied
-        values = {name: getattr(self, name) for name in column_names("mentions")}
-        values["rules"] = sorted(self.rules)
-        return {name: list(value) if isinstance(value, list) else value for name, value in values.items()}
+        values = self.__dict__
+        row = {name: list(values[name]) if isinstance(values[name], list) else values[name] for name in MENTION_COLUMNS}
+        row["rules"] = sorted(self.rules)
+        return row
 
 
+MENTION_COLUMNS = tuple(column_names("mentions"))
 FIGURE_KEYS = tuple(f.name for f in fields(Mention) if f.name.startswith(("killed", "injured")))

@@ -1,0 +1,64 @@
+"""The validation gate in a process of its own: the same report as in the build's process, errors carried back."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from pipeline import config
+from pipeline.build import build
+from pipeline.gate import Gate, GateError
+
+
+@pytest.fixture
+def release_dir(sample_output):
+    return sample_output
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["own-process", "build-process"])
+def test_the_gate_passes_a_good_release_and_fails_a_broken_one(release_dir, tmp_path, profile, fork):
+    with Gate(profile, fork=fork) as gate:
+        assert (gate.process is not None) == fork
+        gate.start(release_dir, False)
+        report = gate.report()
+    assert report.success and report.evaluated > 100
+
+    broken = tmp_path / "broken"
+    shutil.copytree(release_dir, broken)
+    (broken / "events.parquet").unlink()
+    with Gate(profile, fork=fork) as gate:
+        gate.start(broken, False)
+        report = gate.report()
+    assert not report.success
+    assert any(f.table == "events" and "missing" in f.message for f in report.failures)
+
+
+def test_an_error_in_the_gate_process_is_raised_in_the_build(tmp_path, profile):
+    with Gate(profile) as gate, pytest.raises(FileNotFoundError, match="no folder to validate"):
+        gate.start(tmp_path / "nowhere", False)
+        gate.report()
+
+
+def test_a_gate_process_that_dies_is_a_clear_error(release_dir, profile):
+    with Gate(profile) as gate:
+        gate.process.kill()
+        gate.process.join(5)
+        with pytest.raises(GateError, match="ended without a report"):
+            gate.start(release_dir, False)
+            gate.report()
+
+
+def test_a_gate_left_unused_ends_its_process(profile):
+    with Gate(profile) as gate:
+        process = gate.process
+    assert not process.is_alive()
+
+
+@pytest.mark.slow
+def test_a_build_validated_in_its_own_process_publishes_what_one_validated_in_place_does(release_dir, tmp_path):
+    out = tmp_path / "out"
+    summary = build(config.RAW_DIR, out, jobs=1, fork_gate=False)
+    assert "validate " in summary
+    for table in sorted(release_dir.glob("*.parquet")):
+        assert (out / table.name).read_bytes() == table.read_bytes(), table.name
