@@ -149,6 +149,10 @@ D2020 = pd.Timestamp("2020-02-18T12:00:00+02:00").tz_convert("UTC")
         ("One civilian was killed when militants shelled Novoluhanske on Tuesday, Donetsk Oblast governor Pavlo Kyrylenko said.", "DPR", "UKR"),
         ("On Tuesday the Azov and Dnipro battalions made a serious attempt to break through the militia lines near Shyrokyne, Basurin said.", "UKR", "DPR"),
         ("The city administration in Donetsk said two people were killed when shells hit a trolleybus in the city on Tuesday.", "UKR", "DPR"),
+        # a title with the kind of area before the listed official's name is that official, not a second speaker
+        ("The governor of the Luhansk region, Hennadiy Moskal, says militias fired rockets at Stanytsia Luhanska on Tuesday.", "LPR", "UKR"),
+        # separatists speaking as a group, with no republic named: the side of the place's oblast
+        ("Rebels, for their part, accused Ukrainian troops of shelling Horlivka on Tuesday.", "UKR", "DPR"),
     ],
 )
 def test_donbas_speakers_and_sides(text, perpetrator_side, claimant_side, extract):

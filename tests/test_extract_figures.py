@@ -41,6 +41,9 @@ CASES = [
     ("Thirty people were hurt, ten of them children.", None, (30, 30, 30), {"injured_children": 10}),
     ("Among the dead were four children.", None, None, {"killed_children": 4}),
     ("The shelling killed three women, a man and a boy.", (5, 5, 5), None, {"killed_women": 3, "killed_children": 1}),
+    # the listed subject of a clause: the words before its opener are not one of the people
+    ("They reported a night raid on the village in which a farmer and his wife were killed.", (2, 2, 2), None, {}),
+    ("Officials added that two drivers and a nurse were injured at the depot.", None, (3, 3, 3), {}),
     ("Hundreds of people have died since the war began.", None, None, {}),
     ("Dozens were wounded across the region.", None, None, {}),
     ("The army said it destroyed four T-72 tanks and two BM-21 launchers.", None, None, {}),

@@ -17,7 +17,8 @@ UNNAMED_OFFICE = "A ministry or prosecutor's office of the place"  # "the minist
 VERB_AFTER_REACH = 90  # characters from a speaker to an attribution verb after it
 VERB_BEFORE_REACH = 40
 _THAT = re.compile(r"\bthat\b", re.I)
-TITLE_NAME_GAP = re.compile(r"\s*,?\s*(?:[A-Z][\w.'’-]*\s+){0,2}")  # "governor Pavlo Kyrylenko": a first name between
+# "governor Pavlo Kyrylenko": a first name between; "the governor of the X region, Y Z": the kind of area too
+TITLE_NAME_GAP = re.compile(r"\s*(?:(?:region|province|oblast|district|marz)\b\s*)?,?\s*(?:[A-Z][\w.'’-]*\s+){0,2}")
 BRACKETED = re.compile(r"\([^()]*\)")
 
 

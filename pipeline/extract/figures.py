@@ -181,7 +181,7 @@ def _listed_people(text: str, rule: str, lexicon: Lexicon) -> int | None:
         return None
     counts: list[tuple[int, str]] = []
     elided: list[int] = []
-    subject = lexicon.rx("figures.list_aside").sub("", m.group("subject"))
+    subject = lexicon.rx("figures.list_aside").sub("", lexicon.rx("figures.subject_clause").sub("", m.group("subject"), count=1))
     for part in lexicon.rx("figures.list_split").split(subject):
         pm = lexicon.rx("figures.listed_person").match(part)
         if pm and (pm.group("n") or pm.group("a").lower() in lexicon.value("listed_determiners")):
