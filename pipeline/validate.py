@@ -469,12 +469,13 @@ class ValidationReport:
 
 
 def _check_structure(
-    tables: dict[str, pd.DataFrame], mistyped: dict[str, set[str]], unreadable: tuple[str, ...] = ()
+    tables: dict[str, pd.DataFrame | pa.Table], mistyped: dict[str, set[str]], unreadable: tuple[str, ...] = ()
 ) -> tuple[dict[str, pd.DataFrame], dict[str, set[str]], list[Failure]]:
     """Tables present, columns of their Arrow types.
 
     Returns the tables as published (typed columns converted), the unusable columns of each
-    (missing or mistyped; ``mistyped`` are known to be so already) and the failures.
+    (missing or mistyped; ``mistyped`` are known to be so already) and the failures. A table given as
+    Arrow (read from a Parquet file whose types were compared with the schema's) needs no conversion.
     """
     frames, unusable, failures = {}, {}, []
     for table in schema.TABLES:
@@ -485,6 +486,12 @@ def _check_structure(
                 failures.append(Failure(table, TABLE_CHECK, [], {}, message="table missing"))
             unusable[table] = set(target.names)
             continue
+        if isinstance(df, pa.Table):
+            if len(set(df.column_names)) == len(df.column_names):
+                unusable[table] = {name for name in target.names if name not in df.column_names} | mistyped.get(table, set())
+                frames[table] = publish.arrow_to_pandas(df)
+                continue
+            df = publish.arrow_to_pandas(df)  # duplicate columns: checked as any table
         if df.columns.duplicated().any():
             failures.append(Failure(table, TABLE_CHECK, [], {}, message=f"duplicate columns {sorted(set(df.columns[df.columns.duplicated()]))}"))
             df = df.loc[:, ~df.columns.duplicated()]
@@ -640,7 +647,7 @@ def validate_tables(
 
 
 def _validate(
-    tables: dict[str, pd.DataFrame],
+    tables: dict[str, pd.DataFrame | pa.Table],
     *,
     profile: Profile,
     docs_dir: Path | None,
@@ -874,7 +881,7 @@ def validate_folder(
     if not out_dir.is_dir():
         raise FileNotFoundError(f"no folder to validate at {out_dir}")
     profile = profile or profile_of_folder(out_dir)
-    tables: dict[str, pd.DataFrame] = {}
+    tables: dict[str, pa.Table | None] = {}
     failures, mistyped = [], {}
     for table in schema.TABLES:
         path = out_dir / f"{table}.parquet"
@@ -882,7 +889,7 @@ def validate_folder(
             continue
         try:
             file_schema = pq.read_schema(path)
-            tables[table] = publish.read_table(out_dir, table)
+            tables[table] = pq.read_table(path)
         except (OSError, ValueError, pa.ArrowException) as exc:
             reason = " ".join(str(exc).split())[:200]
             failures.append(Failure(table, UNREADABLE_CHECK, [], {}, message=f"{path} cannot be read as Parquet: {reason}"))
