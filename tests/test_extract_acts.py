@@ -13,6 +13,8 @@ ACT_CASES = [
     ("A drone strike destroyed a bus near Lachin on Tuesday.", "Air/drone strike"),
     ("Warplanes bombed the outskirts of Martakert on Tuesday, officials said.", "Air/drone strike"),
     ("Heavy clashes went on around Fuzuli on Tuesday, the ministry said.", "Armed clash"),
+    # opening fire of some intensity, the weapons named after it
+    ("Officials said Azerbaijani troops opened massive fire against the village of Sotk on Tuesday, using artillery.", "Shelling/artillery/missile attack"),
     ("Azerbaijani units attempted to advance on positions near Hadrut on Tuesday.", "Armed clash"),
     ("Soldiers shot dead two villagers in Hadrut on Tuesday, the ombudsman said.", "Attack"),
 ]

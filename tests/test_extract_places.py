@@ -312,6 +312,11 @@ def test_a_hashtag_keeps_the_side_of_fire_by_a_party(extract):
         # every item of a list of launch sites is one, with the districts and the villages the gazetteer lacks between them
         ("On Tuesday Armenian units fired at army posts in the Gadabay region from Chambarak region's Ttujur, Kalavan "
          "settlements and Vardenis region's Norashen settlement.", [("Gadabay", 2)]),
+        # ... also where the list opens with names the gazetteer lacks, other names in brackets between
+        ("On Tuesday Armenian units from the positions in Foo region's Barbaz settlement, Quxa's Zed Zeta settlement and "
+         "Berd's Chinari settlement fired at army posts in the Tovuz region.", [("Tovuz", 2)]),
+        ("On Tuesday Armenian units from positions in the direction of Upper Foo (Ulu Foo) settlement of Barbaz (Quxa) "
+         "region, as well as Zed settlement of the Sisian region shelled army posts in the Lachin district.", [("Lachin", 2)]),
         # 'A, B and C settlements of the Y region': a listed name the gazetteer puts in another district is a namesake
         ("On Tuesday army posts in the Aghdam, Gosha and Asrik settlements of the Tovuz region came under fire.", [("Tovuz", 2)]),
         ("On Tuesday army posts in the Aghdam, Gosha and Kovlar settlements of the Tovuz region came under fire.", [("Kovlar", 1)]),

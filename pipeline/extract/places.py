@@ -16,6 +16,7 @@ from pipeline.profile import Profile
 NOT_EVENT_AREAS = ("country", "region", "continent")
 SETTLEMENTS = ("village",)  # what a profile may code "near" at the place itself (coding rules §10: front-line villages)
 ORIGIN_REACH = 60  # characters before a place searched for most of the words that make it no event place
+ORIGIN_LIST_REACH = 300  # how far back the start of a list of launch sites is looked for
 LAUNCH_SITE_REACH = 120  # ... and for 'from (the direction of)', which may name a village and its province first
 GOVERNMENT_REACH = 40
 PRECISION_REACH = 60
@@ -111,6 +112,14 @@ def _drop_governments_pair(sentence: str, places: list[PlaceRef], lexicon: Lexic
     return [p for p in places if p.start not in pairs]
 
 
+def _after_origin_list(before: str, lexicon: Lexicon) -> bool:
+    """A place in a list of launch sites that began with names the gazetteer lacks: 'from the positions in A region's
+    B settlement, C's D settlement and <place>' (nothing but list material between the list's start and the place)."""
+    window = before[-ORIGIN_LIST_REACH:]
+    gap = lexicon.rx("place.origin_list_gap")
+    return any(gap.match(window[m.end() :]) for m in lexicon.rx("place.origin_head").finditer(window))
+
+
 def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dropped: list[PlaceRef]) -> list[PlaceRef]:
     """Drop launch sites, capitals standing for governments, seats of speakers, aliases in brackets and containers."""
     observer = lexicon.has("observer", sentence)
@@ -123,7 +132,7 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
         near, far = before[-ORIGIN_REACH:], before[-LAUNCH_SITE_REACH:]  # what most rules read before a place; launch sites
         prev = places[i - 1] if i else None
         listed_origin = prev is not None and prev in origins and rx("place.origin_list_gap").match(sentence[prev.end : p.start])
-        launched = rx("place.origin_before").search(far) or rx("place.shooters_deployed_before").search(far)
+        launched = rx("place.origin_before").search(far) or rx("place.shooters_deployed_before").search(far) or _after_origin_list(before, lexicon)
         if (launched or listed_origin) and not observer:
             origins.append(p)  # "fired from X, Y and Z": every item of the list is a launch site
             continue
