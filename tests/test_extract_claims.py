@@ -336,6 +336,9 @@ def test_governors_and_officials_of_a_state(text, claimant_side, extract):
         # "the opposing forces" in a party's statement are its opponents; a clash is fought between forces
         ("Azerbaijan's defence ministry said the opposing forces tried to win back ground with counter-attacks near Fizuli on Tuesday.",
          "ARM", "military"),
+        # army posts and villages hit together: civilians were hit too
+        ("The ministry said Armenian artillery fired on army posts and villages in the Tartar district on Tuesday.", "ARM", "civilians"),
+        ("The ministry said Armenian artillery fired on army posts in the Tartar district on Tuesday.", "ARM", "military"),
     ],
 )
 def test_owners_of_places_opposing_forces_and_clash_targets(text, perpetrator_side, target, extract):

@@ -199,15 +199,25 @@ def code_target(clause: Clause, place: PlaceRef, profile: Profile, sub_event_typ
     # "not far from the villages of X": where, not what was hit; "shelled the villages of X": the villages
     near = lexicon.rx("roles.near_words_before")
     descriptors = [c for c in place_words if not near.search(clause.text[: c[0]])]
-    cues = [c for c in cues if c not in place_words] or descriptors
-    if cues:
-        best = min(cues, key=lambda c: min(abs(c[0] - place.start), abs(c[1] - place.end)))
+    chosen = [c for c in cues if c not in place_words] or descriptors
+    if chosen:
+        best = min(chosen, key=lambda c: min(abs(c[0] - place.start), abs(c[1] - place.end)))
+        # "military positions and settlements came under fire": civilians were hit too (coding rules §2)
+        joined = next((c for c in cues if c[2] == "civilians" and _coordinated(clause.text, best, c, lexicon)), None)
+        if best[2] == "military" and joined is not None:
+            return "civilians", joined[3]
         return (best[2] if best[2] in TARGET_LABELS else "unknown"), best[3]
     if place.precision == 1 and is_remote(sub_event_type) and place.precision_rule != "place.near_village":
         return "civilians", "roles.town_under_fire"  # (fire "near" a front-line village is no fire on the village)
     if sub_event_type == CLASH:
         return "military", "roles.clash_of_forces"  # a clash is fought between armed forces
     return "unknown", "roles.no_target"
+
+
+def _coordinated(text: str, first: tuple, second: tuple, lexicon: Lexicon) -> bool:
+    """Two target words joined as one list: 'positions and settlements', 'villages, positions'."""
+    a, b = sorted((first, second))
+    return bool(lexicon.rx("roles.target_joiner").fullmatch(text[a[1] : b[0]]))
 
 
 def _in_agent_phrase(text: str, start: int, end: int, profile: Profile) -> bool:
