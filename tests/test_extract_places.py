@@ -320,6 +320,9 @@ def test_a_hashtag_keeps_the_side_of_fire_by_a_party(extract):
         # 'A, B and C settlements of the Y region': a listed name the gazetteer puts in another district is a namesake
         ("On Tuesday army posts in the Aghdam, Gosha and Asrik settlements of the Tovuz region came under fire.", [("Tovuz", 2)]),
         ("On Tuesday army posts in the Aghdam, Gosha and Kovlar settlements of the Tovuz region came under fire.", [("Kovlar", 1)]),
+        # ... but a district named before another district's villages is no village of that list
+        ("On Tuesday army posts near the Foo settlement of Kalbajar District and Bar settlement of Lachin District came under fire.",
+         [("Kalbajar", 2), ("Lachin", 2)]),
         # capitals listed as the parties to an agreement stand for governments
         ("Such firing is in violation of the truce deal Baku, Moscow and Yerevan signed in November 2020.", []),
     ],
