@@ -122,7 +122,8 @@ class Derived:
 
 def _event_zone_dates(published: pd.Series, profile: Profile) -> list:
     """Local calendar dates, in the conflict's time zone, of UTC publication instants."""
-    return [None if publish.is_missing(t) else t.tz_convert(profile.zone).date() for t in published]
+    local = pd.to_datetime(published, utc=True).dt.tz_convert(profile.zone).dt.date  # one conversion for the column
+    return [None if publish.is_missing(d) else d for d in local]
 
 
 def _latest_report_dates(tables: dict[str, pd.DataFrame], profile: Profile) -> list:
@@ -585,6 +586,15 @@ def _plain(value: object) -> object:
     return value.item() if isinstance(value, np.generic) else value
 
 
+def _hashable(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``frame`` with the values of its list columns as tuples: Great Expectations fingerprints a batch with pandas'
+    row hashes, which lists and arrays defeat (it then pickles the whole frame instead, seconds on a large table)."""
+    listed = [f.name for f in schema.arrow_schema(table) if pa.types.is_list(f.type) and f.name in frame.columns]
+    if not listed:
+        return frame
+    return frame.assign(**{c: [tuple(v) if isinstance(v, list | np.ndarray) else v for v in frame[c]] for c in listed})
+
+
 def _run_gx(frames: dict[str, pd.DataFrame], runs: dict[str, tuple[dict, list[dict], list[str]]], docs_dir: Path | None) -> list[Failure]:
     """Run each table's suite in one ephemeral context, with Data Docs if ``docs_dir`` is given.
 
@@ -625,16 +635,17 @@ def _run_gx(frames: dict[str, pd.DataFrame], runs: dict[str, tuple[dict, list[di
     failures = []
     for table, (data, expectations, keys) in runs.items():
         batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe(table)
+        frame = _hashable(frames[table], table)
         detailed = {"result_format": "SUMMARY", "partial_unexpected_count": MAX_SHOWN}
         if keys:
             detailed["unexpected_index_column_names"] = keys
         if docs_dir is not None:
-            failed = failed_results(table, batch, frames[table], data, expectations, detailed, with_docs=True)
+            failed = failed_results(table, batch, frame, data, expectations, detailed, with_docs=True)
         else:
-            failed = failed_results(table, batch, frames[table], data, expectations, {"result_format": "BOOLEAN_ONLY"}, with_docs=False)
+            failed = failed_results(table, batch, frame, data, expectations, {"result_format": "BOOLEAN_ONLY"}, with_docs=False)
             if failed:
                 again = [{"type": r.expectation_config.type, "kwargs": _kwargs(r.expectation_config)} for r in failed]
-                failed = failed_results(f"{table}.failed", batch, frames[table], data, again, detailed, with_docs=False)
+                failed = failed_results(f"{table}.failed", batch, frame, data, again, detailed, with_docs=False)
         failures += [_failure_from_result(table, r) for r in failed]
     return failures
 
@@ -738,7 +749,7 @@ def column_profile(values: pd.Series, type_: pa.DataType | None) -> dict:
     dates and instants their minimum and maximum, list columns their lengths and most common
     items. Text that is (almost) all distinct gives its lengths instead.
     """
-    present = [v for v in values if not publish.is_missing(v)]
+    present = values[values.notna()].tolist()  # a list is never missing (notna tells it from a null of its own)
     out = {"nulls": len(values) - len(present), "distinct": None, "values": ""}
     if not present:
         return {**out, "values": "all null" if len(values) else ""}
