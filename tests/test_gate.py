@@ -16,21 +16,17 @@ def release_dir(sample_output):
     return sample_output
 
 
-@pytest.mark.parametrize("fork", [True, False], ids=["own-process", "build-process"])
-def test_the_gate_passes_a_good_release_and_fails_a_broken_one(release_dir, tmp_path, profile, fork):
-    with Gate(profile, fork=fork) as gate:
-        assert (gate.process is not None) == fork
-        gate.start(release_dir, False)
-        report = gate.report()
-    assert report.success and report.evaluated > 100
-
+@pytest.mark.parametrize("fork", [True, pytest.param(False, marks=pytest.mark.slow)], ids=["own-process", "build-process"])
+def test_the_gate_fails_a_broken_release(release_dir, tmp_path, profile, fork):
+    # (every build passes the good release through the gate: the sample_output fixture is one)
     broken = tmp_path / "broken"
     shutil.copytree(release_dir, broken)
     (broken / "events.parquet").unlink()
     with Gate(profile, fork=fork) as gate:
+        assert (gate.process is not None) == fork
         gate.start(broken, False)
         report = gate.report()
-    assert not report.success
+    assert not report.success and report.evaluated > 100
     assert any(f.table == "events" and "missing" in f.message for f in report.failures)
 
 
