@@ -241,9 +241,7 @@ def _mentions(rows: list[dict]) -> list:
     for row in rows:
         if not isinstance(row, dict) or row.keys() != names:
             raise ValueError("a mention of another shape")
-        mention = object.__new__(Mention)  # every field is in the row: no default to fill, nothing for __init__ to do
-        mention.__dict__.update(row)
-        out.append(mention)
+        out.append(Mention.from_fields(row))
     return out
 
 
@@ -341,12 +339,14 @@ class ExtractionCache:
     def file_key(self, raw_path: str, path: Path, limits) -> str | None:
         """The key of a raw file's entry: the fingerprint, its path under the raw folder, the ingest limits and a
         hash of its bytes (read in blocks). None for what is not a regular file, or cannot be read: ingest says why."""
+        from pipeline.ingest import open_raw
+
         digest = hashlib.sha256(self.fingerprint.encode() + b"\0" + _canonical({"raw_path": raw_path, "limits": repr(limits)}))
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+            f = open_raw(path)
         except OSError:
             return None
-        with os.fdopen(fd, "rb") as f:
+        with f:
             try:
                 if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
                     return None

@@ -1031,6 +1031,12 @@ def iter_report_paths(raw_dir: Path) -> list[Path]:
     return [path for _, path in scan_raw_folder(Path(raw_dir)).inputs]
 
 
+def open_raw(path: Path) -> io.BufferedReader:
+    """A raw file opened for reading without blocking on it (a file swapped for a FIFO opens, and is then
+    refused by its type, instead of hanging) and never as a controlling terminal. Raises OSError."""
+    return os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)), "rb")
+
+
 def read_report(path: Path, raw_path: str, *, limits: Limits) -> tuple[list[dict], list[dict]]:
     """Edge: one input file -> (article rows, reject rows). Opens without blocking (a file swapped
     for a FIFO is a reject, not a hang) and reads no more than the size limit allows."""
@@ -1038,11 +1044,11 @@ def read_report(path: Path, raw_path: str, *, limits: Limits) -> tuple[list[dict
     if suffix not in REPORT_SUFFIXES:
         return parse_report_file(b"", raw_path, limits=limits)  # the unknown-type reject, unread
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        f = open_raw(path)
     except OSError as exc:
         return [], [_reject(raw_path, f"cannot read file: {exc.strerror or exc}")]
     try:
-        with os.fdopen(fd, "rb") as f:
+        with f:
             info = os.fstat(f.fileno())
             if not stat.S_ISREG(info.st_mode):
                 return [], [_reject(raw_path, f"not a regular file: {_kind(info.st_mode)}")]

@@ -899,8 +899,8 @@ def validate_folder(
         if not path.is_file():
             continue
         try:
-            file_schema = pq.read_schema(path)
             tables[table] = pq.read_table(path)
+            file_schema = tables[table].schema
         except (OSError, ValueError, pa.ArrowException) as exc:
             reason = " ".join(str(exc).split())[:200]
             failures.append(Failure(table, UNREADABLE_CHECK, [], {}, message=f"{path} cannot be read as Parquet: {reason}"))

@@ -107,6 +107,14 @@ class Mention:
     mention_id: str | None = None
     event_id: str | None = None
 
+    @classmethod
+    def from_fields(cls, values: dict) -> Mention:
+        """A mention from a value for every one of its fields (no default to fill: ``__init__`` is skipped, which
+        is what makes copies and mentions read back from the cache cheap)."""
+        mention = object.__new__(cls)
+        mention.__dict__.update(values)
+        return mention
+
     def add_rule(self, rule: str) -> None:
         if rule and rule not in self.rules:
             self.rules.append(rule)
