@@ -167,6 +167,28 @@ def test_a_folder_of_rejected_reports_names_each_reason_and_leaves_no_lock(tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
 
 
+def test_a_build_collects_garbage_less_often_and_leaves_the_setting_as_it_found_it(tmp_path, monkeypatch):
+    import gc
+
+    from pipeline import build as build_module
+
+    seen = []
+    real = build_module.build_tables
+
+    def recording(*args, **kwargs):
+        seen.append(gc.get_threshold()[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "build_tables", recording)
+    before = gc.get_threshold()
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "broken.jsonl").write_text('{"id": "no-text"}\n', encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        build_module.release(raw, tmp_path / "out", fork_gate=False)
+    assert seen == [build_module.YOUNG_GENERATION] and gc.get_threshold() == before
+
+
 def test_rejected_reports_leave_a_published_output_and_its_lock_alone(published, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(published, out)

@@ -252,6 +252,26 @@ def test_the_fingerprint_covers_the_code_extraction_runs():
     assert "pipeline/build.py" not in names and "pipeline/validate.py" not in names  # not extraction: editing them keeps the cache
 
 
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("import pipeline.text\n", {"pipeline.text"}),
+        ("import os, pipeline.dates as d  # why\n", {"pipeline.dates"}),
+        ("from pipeline import text, dates as d\n", {"pipeline", "pipeline.text", "pipeline.dates"}),
+        ("from pipeline.extract import (\n    places,  # the gazetteer's\n    roles,\n)\n",
+         {"pipeline.extract", "pipeline.extract.places", "pipeline.extract.roles"}),
+        ("def f():\n    from . import acts\n", {"pipeline.extract", "pipeline.extract.acts"}),
+        ("from ..text import \\\n    words\n", {"pipeline.text", "pipeline.text.words"}),
+        ("from .mention import Mention\n", {"pipeline.extract.mention", "pipeline.extract.mention.Mention"}),
+        ("import pandas as pd\nfrom dataclasses import field\n", set()),
+    ],
+)
+def test_the_import_statements_a_module_file_names(tmp_path, source, expected):
+    module = tmp_path / "report.py"
+    module.write_text(source, encoding="utf-8")
+    assert cache_module._imports(module, "pipeline.extract.report") == expected
+
+
 def test_an_edited_code_file_changes_the_fingerprint(tmp_path, monkeypatch, profile):
     real = code_files()
     copies = []
