@@ -145,10 +145,11 @@ class LocalTime:
 
     zone: tzinfo = UTC
     words: tuple[tuple[str, str], ...] = ()  # (lower-case phrase, IANA zone name)
+    past_day_back: int = 1  # days before the report that a bulletin's "over the past day" means (0: the report's own day)
 
     @classmethod
-    def of(cls, zone: str | tzinfo, words: Mapping[str, str] | None = None) -> LocalTime:
-        return cls(ZoneInfo(zone) if isinstance(zone, str) else zone, tuple(sorted((words or {}).items())))
+    def of(cls, zone: str | tzinfo, words: Mapping[str, str] | None = None, past_day_back: int = 1) -> LocalTime:
+        return cls(ZoneInfo(zone) if isinstance(zone, str) else zone, tuple(sorted((words or {}).items())), past_day_back)
 
     def offset_minutes(self, instant: datetime) -> int:
         """The zone's UTC offset at an instant (daylight saving included)."""
@@ -519,8 +520,9 @@ class _Day:
     relative: bool = False  # counts from the reference (or the framed day of the sentence)
 
 
-def _relative_days(span: _Span, base: date) -> tuple[date | None, date | None, str]:
-    """'yesterday', 'today', 'overnight', 'N days ago', 'N weeks ago' counted from ``base``."""
+def _relative_days(span: _Span, base: date, past_day_back: int = 1) -> tuple[date | None, date | None, str]:
+    """'yesterday', 'today', 'overnight', 'N days ago', 'N weeks ago' counted from ``base``; a bulletin's "the past
+    day" is ``past_day_back`` days before it."""
     g = span.match.groupdict()
     words = span.match.group(0).lower()
     if g.get("n"):
@@ -535,15 +537,17 @@ def _relative_days(span: _Span, base: date) -> tuple[date | None, date | None, s
         return parsed, parsed, "day"
     if "day before yesterday" in words:
         core = "2 days ago"
-    elif "yesterday" in words or re.search(r"\bthe\s+eve$|\blast\s+day$|\bpast\s+day$", words):
-        core = "yesterday"  # "on the eve", "last day" (the day before, as translated bulletins write it)
+    elif "yesterday" in words or re.search(r"\bthe\s+eve$", words):
+        core = "yesterday"
+    elif re.search(r"\blast\s+day$|\bpast\s+day$", words):  # as translated bulletins write it
+        core = "yesterday" if past_day_back else "today"
     else:
         core = "today"
     parsed, _ = _dp(core, base)
     return parsed, parsed, "day"
 
 
-def _resolve_day(span: _Span, ref: date) -> _Day:
+def _resolve_day(span: _Span, ref: date, past_day_back: int = 1) -> _Day:
     g = span.match.groupdict()
     sub = span.sub
     if sub in ("mdy", "dmy"):
@@ -600,7 +604,7 @@ def _resolve_day(span: _Span, ref: date) -> _Day:
                 parsed += timedelta(days=7)
         return _Day(span, parsed, parsed, "day", 0)
     if sub == "relative":
-        start, end, precision = _relative_days(span, ref)
+        start, end, precision = _relative_days(span, ref, past_day_back)
         return _Day(span, start, end, precision, 1 if precision == "day" else 2, relative=True)
     if sub == "period":
         return _period(span, ref)
@@ -748,7 +752,7 @@ def resolve_sentence(sentence: str, reference: datetime, *, local: LocalTime = U
             if span.sub == "relative" and span.match.group("now"):
                 utc = reference.astimezone(UTC)
                 now_clock = ClockTime(utc.hour, utc.minute, 0, sentence[span.start:span.end], span.start, span.end)
-            days.append(_resolve_day(span, ref))
+            days.append(_resolve_day(span, ref, local.past_day_back))
 
     # Clock: the first one outside reporting frames; of a local/GMT pair, the local one.
     pairs = _pick_clocks(sentence, clocks, local_offset_minutes)
@@ -766,7 +770,7 @@ def resolve_sentence(sentence: str, reference: datetime, *, local: LocalTime = U
     for d in days:
         is_framed = framed[id(d)]
         if d.relative and anchor is not None and not is_framed:
-            start, end, precision = _relative_days(d.span, anchor)
+            start, end, precision = _relative_days(d.span, anchor, local.past_day_back)
             d = _Day(d.span, start, end, precision, d.rank, relative=True)
         text = sentence[d.span.start:d.span.end]
         if d.start is None or d.start > ref:

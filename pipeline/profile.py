@@ -38,6 +38,7 @@ REQUIRED_KEYS = ("id", "name", "language", "parties", "event_countries", "timezo
 OPTIONAL_KEYS = (
     "first_year", "sample_raw", "source", "zone_words", "bounding_boxes", "gazetteer", "exports", "party_aliases", "codebook_examples",
     "unstated_fire", "unstated_fire_from", "near_village_precision", "capitals", "event_admin1", "perpetrator_from_holder",
+    "past_day_back",
 )
 PARTY_KEYS = ("code", "name", "force", "civilians", "country_iso3", "opposes", "government", "territory", "holds", "aliases", "note")
 GAZETTEER_KEYS = ("preferred_countries", "focus_admin1", "surname_suffixes")
@@ -94,6 +95,7 @@ class Profile:
     capitals: Mapping[str, str] = field(default_factory=dict)  # lower-case name of a state or territory -> its capital
     event_admin1: tuple[str, ...] = ()  # first-level divisions events are coded in (empty: all of the event countries)
     perpetrator_from_holder: bool = False  # remote fire with no shooter named comes from the opponents of the place's holder
+    past_day_back: int = 1  # days before the report that a bulletin's "over the past day" means (0: the report's day)
 
     def unstated_fire_on(self, day: date) -> str:
         """The act of fire with no weapon named on ``day``: a later phase of the conflict may fight differently."""
@@ -143,8 +145,9 @@ class Profile:
 
     @cached_property
     def local_time(self) -> LocalTime:
-        """The conflict's local time for resolving dates and clocks: its zone and its reports' zone words."""
-        return LocalTime.of(self.timezone, self.zone_words)
+        """The conflict's local time for resolving dates and clocks: its zone, its reports' zone words, and the day
+        its bulletins' "over the past day" means."""
+        return LocalTime.of(self.timezone, self.zone_words, self.past_day_back)
 
     def zone_for_words(self, words: str) -> tzinfo | None:
         name = self.zone_words.get(" ".join(words.lower().split()))
@@ -176,7 +179,7 @@ class Profile:
 
     def party_named(self, name: str) -> Party | None:
         """The party a name or alias stands for ("Armenia", "Artsakh")."""
-        key = " ".join(name.lower().split())
+        key = " ".join(name.lower().replace("’", "'").split())
         return next((p for p in self.parties if key in {p.name.lower(), *(a.lower() for a in p.aliases)}), None)
 
     def party_of_place(self, location: str, admin1: str, country_iso3: str) -> str | None:
@@ -338,6 +341,7 @@ def parse_profile(data: object, folder: Path, *, root: Path = config.ROOT) -> Pr
         near_village_precision=_precision(data.get("near_village_precision", 2), f"{where}: near_village_precision"),
         event_admin1=_strings(data.get("event_admin1"), f"{where}: event_admin1"),
         perpetrator_from_holder=_flag(data.get("perpetrator_from_holder", False), f"{where}: perpetrator_from_holder"),
+        past_day_back=_days_back(data.get("past_day_back", 1), f"{where}: past_day_back"),
         capitals=MappingProxyType({str(k).lower(): str(v) for k, v in _mapping(data.get("capitals"), f"{where}: capitals").items()}),
     )
 
@@ -371,6 +375,12 @@ def _phases(value: object, where: str) -> tuple[tuple[date, str], ...]:
 def _precision(value: object, where: str) -> int:
     if value not in (1, 2):
         raise ProfileError(f"{where}: expected 1 or 2")
+    return int(value)
+
+
+def _days_back(value: object, where: str) -> int:
+    if value not in (0, 1) or isinstance(value, bool):
+        raise ProfileError(f"{where}: expected 0 (the report's day) or 1 (the day before)")
     return int(value)
 
 

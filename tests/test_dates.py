@@ -287,6 +287,22 @@ def test_zone_words_are_read_at_the_date_of_the_report():
     assert resolve_sentence("Mortars fired at 10:00 Kyiv time.", datetime(2021, 1, 5, 9, tzinfo=UTC)).clock.utc_offset_minutes is None
 
 
+@pytest.mark.parametrize(
+    ("sentence", "day_before", "report_day"),
+    [
+        ("Over the past day the enemy fired on the posts near the village four times.", "2021-11-15", "2021-11-16"),
+        ("During the last day the positions came under mortar fire.", "2021-11-15", "2021-11-16"),
+        ("The village was shelled yesterday.", "2021-11-15", "2021-11-15"),  # yesterday is yesterday in every profile
+        ("On the eve, two drones dropped grenades on the trenches.", "2021-11-15", "2021-11-15"),
+    ],
+)
+def test_a_profile_says_which_day_the_past_day_of_its_bulletins_is(sentence, day_before, report_day):
+    tuesday = datetime.fromisoformat("2021-11-16T09:00:00+02:00")
+    same_day = LocalTime.of("Europe/Kyiv", past_day_back=0)
+    assert resolve_sentence(sentence, tuesday, local=LocalTime.of("Europe/Kyiv")).day.date_start == D(day_before)
+    assert resolve_sentence(sentence, tuesday, local=same_day).day.date_start == D(report_day)
+
+
 def test_event_instant_without_clock():
     assert event_instant(D("2020-10-11"), None) == (D("2020-10-11"), None)
 

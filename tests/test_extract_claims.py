@@ -115,6 +115,28 @@ def test_the_next_sentence_that_only_adds_detail_names_the_source(extract):
     assert "claims.next_sentence" in m["rules"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“Azerbaijani artillery shelled Martuni overnight into Tuesday. On Tuesday morning drones struck Askeran,” "
+        "the Armenian Defence Ministry said in a statement.",
+        '"Azerbaijani artillery shelled Martuni overnight into Tuesday. On Tuesday morning drones struck Askeran," '
+        "the Armenian Defence Ministry said in a statement.",
+    ],
+)
+def test_a_quotation_over_several_sentences_is_claimed_by_whom_it_closes_on(text, extract):
+    mentions = extract(text)
+    assert [m["location_mention"] for m in mentions] == ["Martuni", "Askeran"]
+    assert [m["claimant_side"] for m in mentions] == ["ARM", "ARM"]
+    assert "claims.quotation_closes" in mentions[0]["rules"]
+
+
+def test_a_quotation_closed_in_its_own_sentence_lends_nothing_to_the_next(extract):
+    text = ("“Drones struck Askeran on Tuesday,” the Armenian Defence Ministry said. "
+            "Shells also fell on Tartar on Tuesday, Azerbaijan's Defence Ministry said.")
+    assert [m["claimant_side"] for m in extract(text)] == ["ARM", "AZE"]
+
+
 def test_a_dateline_is_no_speaker(extract):
     (m,) = extract("GANJA, Azerbaijan, Oct. 13\n\nRockets hit the outskirts of Tartar again, a reporter from the scene writes.")
     assert m["claimant_side"] != "AZE"
@@ -595,3 +617,20 @@ def test_the_opponent_in_a_partys_statement_is_the_other_side(extract):
 def test_the_ra_human_rights_office_speaks_for_armenia(extract):
     text = "The RA Human Rights Office said Kapan and Goris were under intense shelling by Azerbaijani forces on Tuesday."
     assert {m["claimant_side"] for m in extract(text, published=pd.Timestamp("2022-09-13T12:00:00+04:00"))} == {"ARM"}
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant_side", "perpetrator_side"),
+    [
+        # who was told is no speaker: an agency after "told", a correspondent who "was told"
+        ("A spokesman for the Luhansk People's Militia told TASS that Ukrainian forces shelled Kalynove on Tuesday.", "LPR", "UKR"),
+        ("Ukrainian troops fired mortars at Kalynove on Tuesday, the reporter was told at the Luhansk People's Militia.", "LPR", "UKR"),
+        # separatists speaking as a group, with an adverb before the verb
+        ("The militias also said that Ukrainian forces shelled Kalynove on Tuesday.", "LPR", "UKR"),
+        # a reporter who says what is seen is an independent source
+        ("A local reporter, speaking by phone from Donetsk, said shells were falling on Horlivka on Tuesday.", "independent", None),
+    ],
+)
+def test_addressees_and_reporters(text, claimant_side, perpetrator_side, extract):
+    (m,) = extract(text, published=D2020, conflict="donbas")
+    assert (m["claimant_side"], m["perpetrator_side"]) == (claimant_side, perpetrator_side)

@@ -409,3 +409,40 @@ def test_a_toll_of_the_attacks_that_began_on_a_day_is_a_tally_not_the_events_tol
     )
     mentions = extract(text, published=pd.Timestamp("2020-10-15T18:00:00+04:00"))
     assert [(m["location_mention"], m["killed"], m["injured"]) for m in mentions] == [("Tartar", 4, 5)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        # a second person of a singular item, its article left out
+        ("An old man and woman died when a rocket hit their house in Tartar.", 2, None),
+        ("“A man and his neighbour were wounded by shrapnel,” the mayor said.", None, 2),
+        ("A young man and girl were wounded by shrapnel in the yard.", None, 2),
+        ("A soldier and civilians were killed in the strike.", 1, None),  # a plural is no count
+        # a headline's or a monitor's bullet: a bare noun and a participle
+        ("- Woman killed by shelling in the village, Donetsk region.", 1, None),
+        ("Man injured in mortar attack on Horlivka", None, 1),
+        # a long tail after the counted noun
+        ("Three soldiers of the 2nd battalion of the army were killed on Tuesday.", 3, None),
+    ],
+)
+def test_coordinated_people_bare_nouns_and_long_subjects(sentence, killed, injured):
+    figures = parse_figures(sentence, LEXICON)
+    assert (figures.killed, figures.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    "tally",
+    [
+        "More than 3,000 people have died in the conflict.",
+        "At least 40 civilians have been killed and 120 wounded in the war zone in 2019, monitors said.",
+    ],
+)
+def test_a_war_total_in_the_next_sentence_is_not_the_toll_of_the_act_just_told(tally, extract):
+    (m,) = extract(f"Shells hit Tartar on Tuesday, killing a woman. {tally}")
+    assert (m["killed"], m["injured"]) == (1, None)
+
+
+def test_a_toll_in_the_present_perfect_right_after_the_act_is_still_its_toll(extract):
+    (m,) = extract("Shells hit Tartar on Tuesday. Two people have been killed, the ministry said.")
+    assert m["killed"] == 2

@@ -113,6 +113,12 @@ def test_speakers_launch_sites_approaches_and_questions(sentence, expected, extr
         ("In the Mariupol sector, Ukrainian positions at Vodiane came under mortar fire on Tuesday, the staff said.", [("Vodiane", 1)], "donbas"),
         # a distance in brackets only says where the place before it lies
         ("Separatist gunners shelled Pisky (10 km from Donetsk) on Tuesday, the staff said.", [("Pisky", 1)], "donbas"),
+        # ... also after a numbered part of the place ("X-4")
+        ("Near Zolote-4 (60km west of Luhansk) the enemy fired mortars on Tuesday, the staff said.", [("Zolote", 2)], "donbas"),
+        # the municipality a village belongs to only says where it lies
+        ("Mortars hit the village of Shumy, Toretsk City Council, on Tuesday, the staff said.", [("Shumy", 1)], "donbas"),
+        # a party named after a city is no place
+        ("Mortars hit Kalynove on Tuesday, the Luhansk People's Militia said.", [("Kalynove", 1)], "donbas"),
         # 'the area of X' is around X
         ("Fighting flared in the area of Talish on Tuesday, the ministry said.", [("Talish", 2)], "karabakh-2020"),
         # a capital pressed or asked stands for its government

@@ -175,6 +175,7 @@ def test_a_new_profile_builds_validates_and_publishes(riverland, tmp_path):
         (lambda t: t + "\n        unstated_fire_from: {2021-13-01: Armed clash}\n", "month must be in 1..12"),
         (lambda t: t + "\n        unstated_fire_from: {spring: Armed clash}\n", "is not a date"),
         (lambda t: t + "\n        unstated_fire_from: {2021-01-01: Skirmish}\n", "not an ACLED sub-event type"),
+        (lambda t: t + "\n        past_day_back: 2\n", "past_day_back: expected 0"),
     ],
 )
 def test_a_broken_profile_is_a_clear_error(tmp_path, change, message):

@@ -74,14 +74,15 @@ def _same_person(sentence: str, generic: tuple[int, int, Actor], named: tuple[in
 
 
 def _according_to_a_party(sentence: str, profile: Profile) -> list[tuple[int, int, Actor]]:
-    """'according to <party name>': the party's government speaks."""
+    """'according to <party name>', '<party name> (X) reported': the party's government speaks."""
     found = []
     for party in profile.parties:
         if not party.government:
             continue
         names = "|".join(re.escape(n) for n in (party.name, *party.aliases))
         for m in re.finditer(rf"\b(?:{names})\b", sentence, re.I):
-            if profile.lexicon.rx("claims.according_to").search(sentence[: m.start()]):
+            said = profile.lexicon.rx("claims.party_says_after").match(sentence[m.end() :])
+            if said or profile.lexicon.rx("claims.according_to").search(sentence[: m.start()]):
                 actor = next((a for a in profile.lexicon.claimants if a.name == party.government), None)
                 if actor:
                     found.append((m.start(), m.end(), actor))
@@ -96,6 +97,8 @@ def _generic_speakers(sentence: str, report: Report) -> list[tuple[int, int, Act
     for rule in ("claims.title_of", "claims.place_title"):
         for m in lexicon.rx(rule).finditer(sentence):
             where = m.group("where")
+            if m.group("title").lower().endswith("ministry") and profile.party_named(where) is None:
+                continue  # "the Ministry of Defence": a ministry is "of" a party ("of the X Republic"), not of a place
             side = _side_of_name(where, report)
             if side is not None:
                 name = f"{m.group('title').strip().title()} of {where}"
@@ -138,6 +141,9 @@ def _side_of_name(where: str, report: Report) -> str | None:
     return side or ("independent" if place.country_iso3 not in profile.event_countries else None)
 
 
+ADDRESSEE_REACH = 40  # characters before a speaker read for "told", "quoted by"
+
+
 def attributed_claimants(sentence: str, report: Report, speakers: list[tuple[int, int, Actor]] | None = None) -> list[Actor]:
     """Speakers the sentence attributes its content to (a speaker next to a verb of saying)."""
     lexicon = report.lexicon
@@ -147,6 +153,8 @@ def attributed_claimants(sentence: str, report: Report, speakers: list[tuple[int
         one_word = " " not in sentence[s:e] and not sentence[e:].startswith("'s")
         if one_word and lexicon.rx("claims.place_preposition_before").search(sentence[:s]):
             continue  # "the city of X": a place, not a speaker
+        if lexicon.rx("claims.addressee_before").search(sentence[max(0, s - ADDRESSEE_REACH) : s]) or lexicon.rx("claims.addressee_after").match(sentence[e:]):
+            continue  # "the ministry told X", "quoted by X", "X was told by the ministry": who was told, not who says it
         # "X told Y that <name> used ...", "he said <name> used ...": a name in what is said is no speaker.
         in_content = lexicon.rx("roles.acting_after").match(sentence[e:]) is not None
         quoted = inside_quotes(sentence, s)  # a name inside a quotation is not who says it
@@ -173,6 +181,21 @@ def inside_quotes(text: str, pos: int) -> bool:
     return before.rfind("“") > before.rfind("”")
 
 
+def closing_sentence(sentences: list, k: int) -> str:
+    """The sentence of a paragraph that closes the quotation the ``k``-th one opens or goes on with and leaves
+    open ("“Near X, the enemy fired mortars. Near Y, it used grenade launchers,” the press centre said."), or ""."""
+    straight, curly_open = 0, False  # as inside_quotes counts them, kept up sentence by sentence
+    for m, sentence in enumerate(sentences):
+        text = sentence.text
+        straight += text.count('"')
+        last_open, last_close = text.rfind("“"), text.rfind("”")
+        if last_open != last_close:
+            curly_open = last_open > last_close
+        if m >= k and not (straight % 2 or curly_open):
+            return text if m > k else ""
+    return ""
+
+
 def recall_speaker(text: str, ctx: Context, lexicon: Lexicon) -> list[Actor]:
     """'it said', 'the ministry added': the latest named speaker, of the same kind when the noun says which."""
     m = lexicon.rx("claims.speaker_anaphora").search(text)
@@ -184,20 +207,35 @@ def recall_speaker(text: str, ctx: Context, lexicon: Lexicon) -> list[Actor]:
     return [(same_kind or ctx.speakers)[-1]]
 
 
+def _said_in(text: str, ctx: Context, report: Report) -> tuple[list[Actor], str]:
+    """Who a sentence says is speaking, and the rule: "the ministry said" is the ministry the sentence or the report named."""
+    claimants = attributed_claimants(text, report)
+    claimants = [a for a in claimants if a.name != UNNAMED_OFFICE] or claimants
+    recalled = recall_speaker(text, ctx, report.lexicon) if claimants and all(a.name == UNNAMED_OFFICE for a in claimants) else []
+    return (recalled, "claims.recalled") if recalled else (claimants, "claims.attributed")
+
+
+def _quotation_speaker(closing: str, ctx: Context, report: Report) -> list[Actor]:
+    """The speaker named first after a quotation closes ('...," the ministry stated, adding ..., TASS reports': the
+    ministry, not the agency relaying it)."""
+    after = closing[max(closing.rfind("”"), closing.rfind('"')) + 1 :]
+    first = attributed_claimants(after, report)[:1]
+    if first and first[0].name == UNNAMED_OFFICE:
+        return recall_speaker(after, ctx, report.lexicon) or first
+    return first
+
+
 def claimants_for(text: str, line: int, ctx: Context, report: Report, record: bool = False) -> tuple[list[Actor], str]:
     """Who claims what a sentence tells, and the rule that found them: attributed in the sentence, a recalled
     speaker, the paragraph's claimant, the outlet speaking for a party or a monitor, the outlet's own people."""
     lexicon = report.lexicon
-    claimants, rule = attributed_claimants(text, report), "claims.attributed"
-    # "the ministry said": the ministry the sentence or the report named, where there is one
-    claimants = [a for a in claimants if a.name != UNNAMED_OFFICE] or claimants
-    recalled = recall_speaker(text, ctx, lexicon) if claimants and all(a.name == UNNAMED_OFFICE for a in claimants) else []
-    if recalled:
-        claimants, rule = recalled, "claims.recalled"
+    claimants, rule = _said_in(text, ctx, report)
     if not claimants and record:  # a table row names its source without a verb of saying
         claimants, rule = list(dict.fromkeys(a for _, _, a in find_speakers(text, report))), "claims.table_source"
     if not claimants and lexicon.has("attribution", text):
         claimants, rule = recall_speaker(text, ctx, lexicon), "claims.recalled"
+    if not claimants and ctx.quotation_close:
+        claimants, rule = _quotation_speaker(ctx.quotation_close, ctx, report), "claims.quotation_closes"
     if not claimants:
         claimants, rule = list(ctx.paragraph_claimants.get(line, [])), "claims.paragraph"
     if not claimants and ctx.voices and (text.lstrip().startswith(('"', "'")) or ctx.answering):

@@ -49,6 +49,7 @@ class Context:
     told: list[tuple[int, list[Mention]]] = field(default_factory=list)  # (sentence no, mentions) of the latest event sentences
     paragraph_mentions: dict[int, list[Mention]] = field(default_factory=dict)
     next_sentence: str = ""  # the sentence after the one being read (within its paragraph or the next one)
+    quotation_close: str = ""  # the later sentence of the paragraph that closes a quotation the one being read is in
     photo_credits: dict[int, Actor] = field(default_factory=dict)  # caption line -> the agency its photo is credited to
 
     def new_entry(self, stamp: datetime) -> Context:

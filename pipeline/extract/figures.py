@@ -173,6 +173,9 @@ def _born_people(text: str, kind: str, lexicon: Lexicon) -> int | None:
     return len(person.findall(text, active.end(), end.start() if end else len(text))) or None
 
 
+QUOTE_MARKS = "\"'“”‘’ "
+
+
 def _listed_people(text: str, rule: str, lexicon: Lexicon) -> int | None:
     """'Two farmers, aged 50 and 61, and a teacher were injured' gives 3; 'two Armenian and two French journalists
     were injured' gives 4 (the first item's noun is the second's)."""
@@ -182,14 +185,21 @@ def _listed_people(text: str, rule: str, lexicon: Lexicon) -> int | None:
     counts: list[tuple[int, str]] = []
     elided: list[int] = []
     subject = lexicon.rx("figures.list_aside").sub("", lexicon.rx("figures.subject_clause").sub("", m.group("subject"), count=1))
+    subject = subject.lstrip(QUOTE_MARKS)  # a quotation that opens on its subject
+    singular = False  # the latest item was "a/an <person>", so a bare singular noun after it is one more person
     for part in lexicon.rx("figures.list_split").split(subject):
         pm = lexicon.rx("figures.listed_person").match(part)
         if pm and (pm.group("n") or pm.group("a").lower() in lexicon.value("listed_determiners")):
             noun = pm.group("noun").lower()
             counts += [(n, noun) for n in elided]
             counts.append((int(pm.group("n")) if pm.group("n") else 1, noun))
-            elided = []
+            elided, singular = [], (pm.group("a") or "").lower() in ("a", "an")
             continue
+        bare = lexicon.rx("figures.bare_person").match(part)
+        if bare and singular and not bare.group("noun").lower().endswith("s"):
+            counts.append((1, bare.group("noun").lower()))
+            continue
+        singular = False
         em = lexicon.rx("figures.elided_person").match(part)
         elided = [*elided, int(em.group("n"))] if em else []
     if len(counts) < 2:

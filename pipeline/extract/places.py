@@ -166,6 +166,9 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
             continue
         if p.is_admin and p.feature not in SETTLEMENTS and rx("place.village_after").match(after):
             continue  # "X village, Y district": a village the gazetteer lacks, named like a district
+        if prev and sentence[prev.end : p.start].strip() == "," and rx("place.council_area_after").match(after):
+            references.append(p)
+            continue  # "X, Y City Council": the municipality X belongs to
         listed_reference = prev is not None and prev in references and rx("place.list_joiner").match(sentence[prev.end : p.start])
         if listed_reference or any(q and rx("place.reference_point_gap").match(sentence[q.end : p.start]) for q in (prev, kept[-1] if kept else None)):
             references.append(p)
