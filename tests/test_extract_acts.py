@@ -578,3 +578,22 @@ def test_villages_liberated_from_a_sides_occupation_and_counted_in_a_district(ex
     text = "On Tuesday the army liberated six villages in Fuzuli and four villages in Jabrayil from Armenian occupation."
     got = sorted((m["location_mention"], m["geo_precision"], m["perpetrator_side"]) for m in extract(text))
     assert got == [("Fuzuli", 2, "AZE"), ("Jabrayil", 2, "AZE")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # an act of "any" kind is a hypothesis or a warning, not an incident
+        "The commander warned that any attempt by the troops in Debaltseve to break out on Sunday would count as aggression.",
+        "Any attack on Horlivka on Sunday will be answered, the rebel leader said.",
+    ],
+)
+def test_an_act_of_any_kind_is_no_incident(sentence, extract):
+    assert extract(sentence, published=pd.Timestamp("2015-02-14T12:00:00+02:00").tz_convert("UTC"), conflict="donbas") == []
+
+
+def test_launch_sites_listed_after_a_controlling_side_are_no_event_places(extract):
+    text = ("Mortar rounds hit Zaitseve on Thursday morning, the militia said. The rounds were fired from the "
+            "Ukraine-controlled Zhovanka and Verkhnetoretskoye settlements, it added.")
+    mentions = extract(text, published=pd.Timestamp("2020-05-14T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert {m["location_mention"] for m in mentions} == {"Zaitseve"}
