@@ -597,3 +597,11 @@ def test_launch_sites_listed_after_a_controlling_side_are_no_event_places(extrac
             "Ukraine-controlled Zhovanka and Verkhnetoretskoye settlements, it added.")
     mentions = extract(text, published=pd.Timestamp("2020-05-14T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
     assert {m["location_mention"] for m in mentions} == {"Zaitseve"}
+
+
+def test_infantry_fighting_vehicles_are_means_not_fighting(extract):
+    text = ("The settlements of Sokilnyky and Zolote came under fire on Tuesday, the LPR militia said.\n\n"
+            "Ukrainian forces used mortars, weapons on infantry fighting vehicles and small arms.")
+    mentions = extract(text, published=pd.Timestamp("2018-12-22T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert {(m["location_mention"], m["sub_event_type"], m["perpetrator_side"]) for m in mentions} == {
+        ("Sokilnyky", "Shelling/artillery/missile attack", "UKR"), ("Zolote", "Shelling/artillery/missile attack", "UKR")}

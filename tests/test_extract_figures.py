@@ -446,3 +446,15 @@ def test_a_war_total_in_the_next_sentence_is_not_the_toll_of_the_act_just_told(t
 def test_a_toll_in_the_present_perfect_right_after_the_act_is_still_its_toll(extract):
     (m,) = extract("Shells hit Tartar on Tuesday. Two people have been killed, the ministry said.")
     assert m["killed"] == 2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "injured"),
+    [
+        ("The monitors saw a man who had sustained shrapnel wounds when a shell exploded near his house.", 1),
+        ("After the blast, one member of the Joint Forces received shrapnel wounds.", 1),
+        ("Two days after the attack the soldiers received wounds.", None),  # a count of days is no count of people
+    ],
+)
+def test_people_who_received_or_sustained_wounds(sentence, injured):
+    assert parse_figures(sentence, LEXICON).injured == injured

@@ -581,3 +581,22 @@ def test_initials_and_shooters_in_a_direction(text, expected, extract):
 def test_a_road_named_by_one_place_is_precision_2(word, extract):
     text = f"A serviceman was wounded on Thursday by Armenian gunfire at a checkpoint on the Lachin {word}, the ministry of Azerbaijan said."
     assert [(m["location_mention"], m["geo_precision"]) for m in extract(text, published=pd.Timestamp("2023-06-16T12:00+04:00"))] == [("Lachin", 2)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a bracketed distance says where a village the gazetteer lacks lies: its city is no event place
+        ("The enemy fired small arms at our defenders near Verkhnia Pustka (50km north-west of Luhansk) on Tuesday.", []),
+        # a street named after a place, and the occupied territories the shooters came from, are no event places
+        ("A mortar round exploded in Pobeda Street in Dokuchaievsk on Tuesday, the monitors said.", [("Dokuchaievsk", 1)]),
+        ("Fighters from the occupied territories of Donetsk and Luhansk shelled Stanytsia Luhanska on Tuesday.", [("Stanytsia Luhanska", 1)]),
+        # a task force named in Ukrainian ("Skhid": east) is no place
+        ("In the area of the Skhid task force, the enemy fired on Vodiane on Tuesday.", [("Vodiane", 1)]),
+        # a bulletin's "Here" points back to the place just named
+        ("Two violations were recorded near Popasna on Tuesday. Here the enemy used a drone to drop a grenade on our positions.",
+         [("Popasna", 2)]),
+    ],
+)
+def test_references_streets_territories_task_forces_and_here(text, expected, extract):
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(text, published=D2021, conflict="donbas")] == expected

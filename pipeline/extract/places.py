@@ -166,6 +166,9 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
             continue
         if p.is_admin and p.feature not in SETTLEMENTS and rx("place.village_after").match(after):
             continue  # "X village, Y district": a village the gazetteer lacks, named like a district
+        if rx("place.distance_bracket_before").search(near) or rx("place.street_after").match(after):
+            references.append(p)
+            continue  # "X (50km north-west of Y)", "in Y Street": Y only says where X is
         if prev and sentence[prev.end : p.start].strip() == "," and rx("place.council_area_after").match(after):
             references.append(p)
             continue  # "X, Y City Council": the municipality X belongs to
