@@ -222,7 +222,8 @@ def decode_value(value: object) -> object:
 
 @functools.lru_cache(maxsize=4096)
 def _timestamp(text: str, unit: str, zone: str | None) -> pd.Timestamp:
-    """An instant read back (kept: a report's mentions share its publication time, and timestamps are immutable)."""
+    """An instant read back from the cache, decoded once per distinct value: a report's mentions share its publication
+    time, and a timestamp is immutable, so the mentions may share one object."""
     stamp = pd.Timestamp(text).as_unit(unit)
     return stamp if stamp.tzinfo is None else stamp.tz_convert(_zone(zone, stamp))
 

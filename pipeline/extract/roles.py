@@ -81,10 +81,16 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
     return None
 
 
+def is_passive(text: str, lexicon: Lexicon) -> bool:
+    """Whether a clause tells fire in the passive ("came under fire", "were shelled"); a "where" clause about the
+    place ("shelled X, where a woman was injured") does not make it so."""
+    return bool(lexicon.rx("roles.passive").search(lexicon.rx("roles.where_clause").sub(",", text)))
+
+
 def side_roles(text: str, sides: list[tuple[int, int, str]], acts: list[Act], lexicon: Lexicon) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
     """Split the side mentions of a clause into agents and targets: (position, side, rule)."""
     first_act = min((a.start for a in acts), default=len(text))
-    passive = bool(lexicon.rx("roles.passive").search(lexicon.rx("roles.where_clause").sub(",", text)))
+    passive = is_passive(text, lexicon)
     agents, targets = [], []
     for s, e, side in sides:
         role = _side_role(text, s, e, acts, first_act, passive, lexicon)
@@ -183,7 +189,7 @@ def code_target(clause: Clause, place: PlaceRef, profile: Profile, sub_event_typ
     """(civilians, military or unknown; rule): the target cue nearest the place, else a town under remote fire is civilian."""
     lexicon = profile.lexicon
     first_act = min((a.start for a in clause.acts), default=0)
-    passive = bool(lexicon.rx("roles.passive").search(lexicon.rx("roles.where_clause").sub(",", clause.text)))
+    passive = is_passive(clause.text, lexicon)
     cues = [
         (s, e, v, cue)
         for s, e, v, cue in lexicon.found("target", clause.text)
