@@ -202,15 +202,15 @@ def _expand(template: str, lists: Mapping[str, str], where: str) -> str:
     return re.sub(r"<<(\w+)>>", piece, template)
 
 
-def load_patterns(path: Path) -> tuple[dict, dict, dict]:
-    """(patterns, pattern lists, value tables) of a patterns.yaml."""
+def load_patterns(path: Path, inherited_lists: Mapping[str, str] | None = None) -> tuple[dict, dict, dict]:
+    """(patterns, pattern lists, value tables) of a patterns.yaml; its patterns may use ``inherited_lists`` too."""
     if not path.is_file():
         return {}, {}, {}
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise LexiconError(f"{path}: not valid YAML: {exc}") from exc
-    lists = {str(k): str(v) for k, v in (data.get("lists") or {}).items()}
+    lists = {**(inherited_lists or {}), **{str(k): str(v) for k, v in (data.get("lists") or {}).items()}}
 
     def compiled(entry: object, where: str) -> Regex:
         if not isinstance(entry, dict) or "pattern" not in entry:
@@ -226,8 +226,15 @@ def load_patterns(path: Path) -> tuple[dict, dict, dict]:
     return patterns, pattern_lists, values
 
 
-def load_lexicon(cue_files: Iterable[Path], actors_file: Path, patterns_file: Path | None = None) -> Lexicon:
-    """Cues of every existing file of ``cue_files`` (in order), the actors, and the named patterns."""
+def _lists(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    return {str(k): str(v) for k, v in ((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("lists") or {}).items()}
+
+
+def load_lexicon(cue_files: Iterable[Path], actors_file: Path, patterns_file: Path | None = None, override_file: Path | None = None) -> Lexicon:
+    """Cues of every existing file of ``cue_files`` (in order), the actors, and the named patterns; a pattern, pattern
+    list or value table of ``override_file`` (a profile's own patterns.yaml) replaces the language's of that name."""
     cues: list[Cue] = []
     for path in cue_files:
         if path.is_file():
@@ -240,4 +247,11 @@ def load_lexicon(cue_files: Iterable[Path], actors_file: Path, patterns_file: Pa
         for line, row in _rows(actors_file, {"kind", "pattern", "name", "side", "source"})
     )
     patterns, pattern_lists, values = load_patterns(patterns_file) if patterns_file else ({}, {}, {})
+    if override_file is not None:
+        unknown = []
+        for mine, theirs in zip(load_patterns(override_file, _lists(patterns_file) if patterns_file else {}), (patterns, pattern_lists, values), strict=True):
+            unknown += [name for name in mine if name not in theirs]
+            theirs.update(mine)
+        if unknown:
+            raise LexiconError(f"{override_file}: {', '.join(sorted(unknown))} replace(s) nothing of the language's patterns")
     return Lexicon(tuple(cues), actors, MappingProxyType(patterns), MappingProxyType(pattern_lists), MappingProxyType(values))

@@ -43,7 +43,7 @@ OPTIONAL_KEYS = (
 PARTY_KEYS = ("code", "name", "force", "civilians", "country_iso3", "opposes", "government", "territory", "holds", "aliases", "note")
 GAZETTEER_KEYS = ("preferred_countries", "focus_admin1", "surname_suffixes")
 # Files of a profile folder and of a language folder that the pipeline reads (for fingerprints).
-PROFILE_FILES = (PROFILE_FILE, "actors.csv", "cues.csv", "ceasefires.yaml", "gazetteer_supplement.csv", "admin_areas.csv",
+PROFILE_FILES = (PROFILE_FILE, "actors.csv", "cues.csv", "patterns.yaml", "ceasefires.yaml", "gazetteer_supplement.csv", "admin_areas.csv",
                  "place_stopwords.csv", "transliteration.csv")
 LANGUAGE_FILES = ("cues.csv", "patterns.yaml", "boilerplate.csv", "place_stopwords.csv", "designators.csv")
 
@@ -125,6 +125,7 @@ class Profile:
             [self.language_file("cues.csv"), self.file("cues.csv")],
             self.file("actors.csv"),
             self.language_file("patterns.yaml"),
+            self.file("patterns.yaml"),
         )
 
     @cached_property

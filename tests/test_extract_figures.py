@@ -458,3 +458,19 @@ def test_a_toll_in_the_present_perfect_right_after_the_act_is_still_its_toll(ext
 )
 def test_people_who_received_or_sustained_wounds(sentence, injured):
     assert parse_figures(sentence, LEXICON).injured == injured
+
+
+@pytest.mark.parametrize(
+    ("conflict", "published", "killed", "injured"),
+    [
+        ("karabakh-2020", None, 0, 0),  # "no losses" is a zero where the profile keeps the language's pattern
+        ("donbas", pd.Timestamp("2021-11-16T10:00:00+02:00").tz_convert("UTC"), None, None),  # §10: a bulletin's "no losses" is no zero
+    ],
+)
+def test_a_bulletins_no_losses_follows_the_profile(conflict, published, killed, injured, extract):
+    text = "On Monday the enemy fired mortars at our positions near Talakivka, the staff said. Our forces suffered no losses."
+    if conflict == "karabakh-2020":
+        text = text.replace("Talakivka", "Sadarak")
+    options = {"conflict": conflict} | ({"published": published} if published is not None else {})
+    (m,) = extract(text, **options)
+    assert (m["killed"], m["injured"]) == (killed, injured)

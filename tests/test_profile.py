@@ -13,6 +13,7 @@ import pytest
 
 from pipeline import config
 from pipeline.build import build, build_tables
+from pipeline.lexicon import LexiconError
 from pipeline.profile import ProfileError, load_profile, parse_profile
 
 # Names, side codes and zones of the conflicts the repository ships profiles for: none may appear in the
@@ -211,3 +212,17 @@ def test_a_cue_pattern_with_an_unquoted_comma_is_a_clear_error(tmp_path):
     actors.write_text("kind,pattern,name,side,source\nside,\\bnorth\\b,North,NRL,a source\n", encoding="utf-8")
     with pytest.raises(LexiconError, match=r"cues.csv:2: more fields than the header"):
         load_lexicon([cues], actors)
+
+
+def test_a_profile_replaces_a_named_pattern_of_its_language(tmp_path):
+    own = 'patterns:\n  figures.no_losses:\n    pattern: (?!)\n    note: "bulletins'"'"' no losses are no zero here"\n'
+    profile = load_profile(_write(tmp_path / "riverland", {**RIVERLAND, "patterns.yaml": own}))
+    assert profile.lexicon.rx("figures.no_losses").search("Our forces suffered no losses.") is None
+    assert load_profile("karabakh-2020").lexicon.rx("figures.no_losses").search("Our forces suffered no losses.")
+
+
+def test_a_profile_pattern_that_replaces_nothing_is_a_clear_error(tmp_path):
+    own = "patterns:\n  figures.no_such_rule:\n    pattern: losses\n"
+    profile = load_profile(_write(tmp_path / "riverland", {**RIVERLAND, "patterns.yaml": own}))
+    with pytest.raises(LexiconError, match="figures.no_such_rule replace"):
+        _ = profile.lexicon

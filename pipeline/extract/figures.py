@@ -229,6 +229,8 @@ def _figure(kind: str, part: str, sentence: str, lexicon: Lexicon) -> tuple[tupl
         found = (1, 1, 1), f"figures.single_{kind}"
     if found is None and lexicon.rx(f"figures.none_{kind}").search(sentence):
         found = (0, 0, 0), f"figures.none_{kind}"
+    if found is None and lexicon.rx("figures.no_losses").search(sentence):
+        found = (0, 0, 0), "figures.no_losses"
     return found
 
 
