@@ -605,3 +605,17 @@ def test_infantry_fighting_vehicles_are_means_not_fighting(extract):
     mentions = extract(text, published=pd.Timestamp("2018-12-22T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
     assert {(m["location_mention"], m["sub_event_type"], m["perpetrator_side"]) for m in mentions} == {
         ("Sokilnyky", "Shelling/artillery/missile attack", "UKR"), ("Zolote", "Shelling/artillery/missile attack", "UKR")}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # what a town "has experienced over the past two weeks" is its recent history, not an incident
+        ("Horlivka has come under heavy shelling over the past two weeks as the army pushed on.", []),
+        # an incident told with its place in a recent series is still an incident
+        ("Shells hit Avdiivka on Tuesday, the third attack on the town in the past two weeks.", ["Avdiivka"]),
+    ],
+)
+def test_weeks_of_shelling_are_background_and_the_latest_attack_is_not(sentence, expected, extract):
+    published = pd.Timestamp("2016-08-24T12:00:00+03:00").tz_convert("UTC")
+    assert [m["location_mention"] for m in extract(sentence, published=published, conflict="donbas")] == expected

@@ -634,3 +634,18 @@ def test_the_ra_human_rights_office_speaks_for_armenia(extract):
 def test_addressees_and_reporters(text, claimant_side, perpetrator_side, extract):
     (m,) = extract(text, published=D2020, conflict="donbas")
     assert (m["claimant_side"], m["perpetrator_side"]) == (claimant_side, perpetrator_side)
+
+
+@pytest.mark.parametrize(
+    ("text", "perpetrator_side", "claimant_side"),
+    [
+        # fire "from positions of" a side: that side fired
+        ("Under fire from positions of the Ukrainian Armed Forces was also the village of Kalynove on Tuesday, the LPR militia said.",
+         "UKR", "LPR"),
+        # "the republic's defence authority" speaks for the separatist side of the place's oblast
+        ("Ukrainian units fired mortars at Kalynove on Tuesday, the republic's defence authority said.", "UKR", "LPR"),
+    ],
+)
+def test_positions_fired_from_and_a_republics_authority(text, perpetrator_side, claimant_side, extract):
+    (m,) = extract(text, published=D2020, conflict="donbas")
+    assert (m["perpetrator_side"], m["claimant_side"]) == (perpetrator_side, claimant_side)

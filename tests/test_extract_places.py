@@ -115,6 +115,9 @@ def test_speakers_launch_sites_approaches_and_questions(sentence, expected, extr
         ("Separatist gunners shelled Pisky (10 km from Donetsk) on Tuesday, the staff said.", [("Pisky", 1)], "donbas"),
         # ... also after a numbered part of the place ("X-4")
         ("Near Zolote-4 (60km west of Luhansk) the enemy fired mortars on Tuesday, the staff said.", [("Zolote", 2)], "donbas"),
+        # "an industrial hub N km north of the rebels' capital X": X only says where the place lies
+        ("Mortar fire killed two soldiers near Avdiivka, an industrial hub 10 kilometres north of the rebels' de-facto capital "
+         "Donetsk, on Tuesday, the staff said.", [("Avdiivka", 2)], "donbas"),
         # the municipality a village belongs to only says where it lies
         ("Mortars hit the village of Shumy, Toretsk City Council, on Tuesday, the staff said.", [("Shumy", 1)], "donbas"),
         # a party named after a city is no place
