@@ -247,7 +247,7 @@ def load_lexicon(cue_files: Iterable[Path], actors_file: Path, patterns_file: Pa
         for line, row in _rows(actors_file, {"kind", "pattern", "name", "side", "source"})
     )
     patterns, pattern_lists, values = load_patterns(patterns_file) if patterns_file else ({}, {}, {})
-    if override_file is not None:
+    if override_file is not None and override_file.is_file():
         unknown = []
         for mine, theirs in zip(load_patterns(override_file, _lists(patterns_file) if patterns_file else {}), (patterns, pattern_lists, values), strict=True):
             unknown += [name for name in mine if name not in theirs]
