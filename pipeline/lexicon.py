@@ -202,10 +202,11 @@ def _expand(template: str, lists: Mapping[str, str], where: str) -> str:
     return re.sub(r"<<(\w+)>>", piece, template)
 
 
-def load_patterns(path: Path, inherited_lists: Mapping[str, str] | None = None) -> tuple[dict, dict, dict]:
-    """(patterns, pattern lists, value tables) of a patterns.yaml; its patterns may use ``inherited_lists`` too."""
+def load_patterns(path: Path, inherited_lists: Mapping[str, str] | None = None) -> tuple[dict, dict, dict, dict]:
+    """(patterns, pattern lists, value tables, lists) of a patterns.yaml; its patterns may use ``inherited_lists`` too,
+    and the lists returned include them."""
     if not path.is_file():
-        return {}, {}, {}
+        return {}, {}, {}, dict(inherited_lists or {})
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
@@ -223,13 +224,7 @@ def load_patterns(path: Path, inherited_lists: Mapping[str, str] | None = None) 
         str(k): tuple(compiled(e, f"{path}: {k}[{i}]") for i, e in enumerate(v)) for k, v in (data.get("pattern_lists") or {}).items()
     }
     values = {str(k): MappingProxyType(dict(v)) for k, v in (data.get("values") or {}).items()}
-    return patterns, pattern_lists, values
-
-
-def _lists(path: Path) -> dict[str, str]:
-    if not path.is_file():
-        return {}
-    return {str(k): str(v) for k, v in ((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("lists") or {}).items()}
+    return patterns, pattern_lists, values, lists
 
 
 def load_lexicon(cue_files: Iterable[Path], actors_file: Path, patterns_file: Path | None = None, override_file: Path | None = None) -> Lexicon:
@@ -246,10 +241,10 @@ def load_lexicon(cue_files: Iterable[Path], actors_file: Path, patterns_file: Pa
         Actor(row["kind"], row["name"], row["side"], _compile(f"{actors_file}:{line}", row["pattern"]))
         for line, row in _rows(actors_file, {"kind", "pattern", "name", "side", "source"})
     )
-    patterns, pattern_lists, values = load_patterns(patterns_file) if patterns_file else ({}, {}, {})
+    patterns, pattern_lists, values, lists = load_patterns(patterns_file) if patterns_file else ({}, {}, {}, {})
     if override_file is not None and override_file.is_file():
         unknown = []
-        for mine, theirs in zip(load_patterns(override_file, _lists(patterns_file) if patterns_file else {}), (patterns, pattern_lists, values), strict=True):
+        for mine, theirs in zip(load_patterns(override_file, lists)[:3], (patterns, pattern_lists, values), strict=True):
             unknown += [name for name in mine if name not in theirs]
             theirs.update(mine)
         if unknown:

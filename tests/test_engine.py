@@ -17,7 +17,7 @@ from pipeline import build as build_module
 from pipeline import cache as cache_module
 from pipeline import config, engine, publish
 from pipeline.build import Stages, build, build_tables
-from pipeline.cache import ExtractionCache, code_files, decode_mentions, encode_mentions, extraction_fingerprint
+from pipeline.cache import ExtractionCache, code_files, extraction_fingerprint
 from pipeline.engine import Engine, Failed, LocalPool, report_budget
 from pipeline.ingest import iter_report_paths
 from pipeline.profile import load_profile, parse_profile
@@ -312,7 +312,7 @@ def test_old_fingerprints_are_pruned_and_the_current_one_kept(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["0000000000000000", "0000000000000005", "0000000000000004"])
 
 
-def test_mentions_come_back_from_json_as_they_went_in(profile):
+def test_mentions_come_back_from_the_cache_as_they_went_in(profile, tmp_path):
     from pipeline.extract import extract_report
     from pipeline.geocode import get_gazetteer, locate
     from pipeline.ingest import read_raw_folder
@@ -321,9 +321,10 @@ def test_mentions_come_back_from_json_as_they_went_in(profile):
     mentions = []
     for article in articles.dropna(subset=["published"]).to_dict("records"):
         mentions += locate(extract_report(article, get_gazetteer(profile), profile), get_gazetteer(profile), profile)[0]
-    rows = json.loads(json.dumps(encode_mentions(mentions)))
-    back = decode_mentions(rows)
-    assert back == mentions
+    store = ExtractionCache(tmp_path, "0" * 64)
+    store.put("a" * 64, mentions, [])
+    back, dropped = store.get("a" * 64)
+    assert back == mentions and dropped == []
     assert [type(getattr(m, f)) for m in back for f in ("published", "time_utc", "event_date")] == [
         type(getattr(m, f)) for m in mentions for f in ("published", "time_utc", "event_date")
     ]

@@ -181,19 +181,25 @@ def inside_quotes(text: str, pos: int) -> bool:
     return before.rfind("“") > before.rfind("”")
 
 
-def closing_sentence(sentences: list, k: int) -> str:
-    """The sentence of a paragraph that closes the quotation the ``k``-th one opens or goes on with and leaves
-    open ("“Near X, the enemy fired mortars. Near Y, it used grenade launchers,” the press centre said."), or ""."""
+def closing_sentences(sentences: list) -> list[str]:
+    """For each sentence of a paragraph, the later sentence that closes the quotation it opens or goes on with and
+    leaves open ("“Near X, the enemy fired mortars. Near Y, it used grenade launchers,” the press centre said."), or ""."""
+    closing = [""] * len(sentences)
     straight, curly_open = 0, False  # as inside_quotes counts them, kept up sentence by sentence
+    open_since = None  # the first sentence that ends inside the quotation still open
     for m, sentence in enumerate(sentences):
         text = sentence.text
         straight += text.count('"')
         last_open, last_close = text.rfind("“"), text.rfind("”")
         if last_open != last_close:
             curly_open = last_open > last_close
-        if m >= k and not (straight % 2 or curly_open):
-            return text if m > k else ""
-    return ""
+        inside = bool(straight % 2 or curly_open)
+        if inside and open_since is None:
+            open_since = m
+        elif not inside and open_since is not None:
+            closing[open_since:m] = [text] * (m - open_since)
+            open_since = None
+    return closing
 
 
 def recall_speaker(text: str, ctx: Context, lexicon: Lexicon) -> list[Actor]:

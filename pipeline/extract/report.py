@@ -89,10 +89,11 @@ def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
         time_first = timeline.TIME_FIRST.match(line.text)
         skip = len(time_first.group(0)) if time_first else dateline_length(line.text)
         line_sentences = sentences_of(i)
+        closings = claims.closing_sentences(line_sentences)
         for k, sentence in enumerate(line_sentences):
             sentence_no += 1
             ctx.next_sentence = line_sentences[k + 1].text if k + 1 < len(line_sentences) else sentences_of.first_of_next_prose(i)
-            ctx.quotation_close = claims.closing_sentence(line_sentences, k)
+            ctx.quotation_close = closings[k]
             if lexicon.rx("segment.weekday_header").match(sentence.text):
                 timeline.remember_date(ctx, f"on {sentence.text.strip(' .')}", local)  # a diary's "Monday." opens that day
                 continue
