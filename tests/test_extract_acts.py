@@ -101,6 +101,10 @@ def test_more_acts(text, expected, extract):
     [
         ("Bloggers speculated that a rebel offensive near Marinka would soon be launched.", []),
         ("At 08:20 the separatists began mortaring positions on the edge of Shyrokyne, the staff said.", ["Shelling/artillery/missile attack"]),
+        # a bulletin's "shots were noted near X" is fire at X, its weapons decide the kind
+        ("On Wednesday single shots from under-barrel grenade launchers were noted close to the trenches near Avdiivka.", ["Armed clash"]),
+        ("On Wednesday firing with mortars was registered on the outskirts of Zolote, the press centre reported.", ["Shelling/artillery/missile attack"]),
+        ("No shots were recorded near Shyrokyne on Wednesday, the staff said.", []),
     ],
 )
 def test_donbas_acts(text, expected, extract):

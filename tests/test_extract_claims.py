@@ -649,3 +649,20 @@ def test_addressees_and_reporters(text, claimant_side, perpetrator_side, extract
 def test_positions_fired_from_and_a_republics_authority(text, perpetrator_side, claimant_side, extract):
     (m,) = extract(text, published=D2020, conflict="donbas")
     assert (m["perpetrator_side"], m["claimant_side"]) == (perpetrator_side, claimant_side)
+
+
+@pytest.mark.parametrize(
+    ("text", "conflict", "published", "perpetrator"),
+    [
+        # the country a named town lies in says nothing of who holds it: no side read from it
+        ("Artillery shells hit Ukraine's eastern city of Horlivka on Friday night, the city's mayor said.", "donbas", "2016-08-14T20:00:00+03:00", None),
+        ("The Ukrainian town of Horlivka came under mortar fire on Friday.", "donbas", "2016-08-14T20:00:00+03:00", None),
+        # where the profile knows who holds the place, remote fire comes from the holder's opponent
+        ("The Azerbaijani city of Tartar came under artillery fire on Tuesday.", None, "2020-10-14T12:00:00+04:00", "ARM"),
+        # a side's positions or forces near a town are still its own
+        ("Ukrainian positions near the town of Avdiivka came under mortar fire on Friday.", "donbas", "2016-08-14T20:00:00+03:00", "DPR"),
+    ],
+)
+def test_the_country_of_a_named_town_is_no_side_of_the_act(text, conflict, published, perpetrator, extract):
+    (m,) = extract(text, published=pd.Timestamp(published).tz_convert("UTC"), conflict=conflict)
+    assert m["perpetrator_side"] == perpetrator

@@ -603,3 +603,23 @@ def test_a_road_named_by_one_place_is_precision_2(word, extract):
 )
 def test_references_streets_territories_task_forces_and_here(text, expected, extract):
     assert [(m["location_mention"], m["geo_precision"]) for m in extract(text, published=D2021, conflict="donbas")] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a bracket listing villages names the places meant; the town whose outskirts hold them is no event place
+        ("On Tuesday mortar rounds fell on the eastern edge of Horlivka (the villages of Ozerianivka and Zaitseve), the staff said.",
+         [("Ozerianivka", 1), ("Zaitseve", 1)]),
+        # an airport after the last item of a list widens that item only
+        ("On Tuesday artillery shelled the northern outskirts of Donetsk (the villages of Spartak and Vesele, the Donetsk airport).",
+         [("Spartak", 1), ("Vesele", 1), ("Donetsk", 2)]),
+        # Russian spellings of Ukrainian village names (-ovka, -oye, -aya) are the same places
+        ("On Tuesday the staff said Staromikhailovka and Novotroitskoye were shelled.", [("Staromikhailovka", 1), ("Novotroitskoye", 1)]),
+        # a dash inside a bracketed note breaks no clause: the list goes on after it
+        ("On Tuesday rockets hit the edge of Horlivka (called Gorlovka in Russian – an editor's note), the town of Yasynuvata, and nearby villages.",
+         [("Horlivka", 2), ("Yasynuvata", 2)]),
+    ],
+)
+def test_brackets_that_name_the_places_and_russian_spellings(text, expected, extract):
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(text, published=D2021, conflict="donbas")] == expected

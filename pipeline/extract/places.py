@@ -44,7 +44,9 @@ def find_places(sentence: str, gazetteer, profile: Profile, skip_until: int = 0,
     found += _capitals(sentence, gazetteer, lexicon, profile.capitals, skip_until, found)
     found.sort(key=lambda p: p.start)
     # "X (Y)": a name in brackets right after a place is its other name
-    found = [p for i, p in enumerate(found) if not (i and _inside_brackets_after(sentence, found[i - 1], p))]
+    found = [p for i, p in enumerate(found) if not (i and _inside_brackets_after(sentence, found[i - 1], p, lexicon))]
+    # "the outskirts of X (the villages of A and B)": A and B are where it happened, X only contains them
+    found = [p for i, p in enumerate(found) if not (i + 1 < len(found) and _specified_by_bracket(sentence, p, found[i + 1], lexicon))]
     found = _drop_listed_namesakes(sentence, found, lexicon)
     found = _drop_containing_areas(sentence, found, lexicon)
     found = _drop_governments_pair(sentence, found, lexicon, {c.lower() for c in profile.capitals.values()})
@@ -162,7 +164,7 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
             if rx("place.officials_in_before").search(before):
                 dropped.append(replace(p, rule="place.speaker_seat"))  # "officials in X said ... there"
             continue
-        if prev and _inside_brackets_after(sentence, prev, p):
+        if prev and _inside_brackets_after(sentence, prev, p, lexicon):
             continue
         if p.is_admin and p.feature not in SETTLEMENTS and rx("place.village_after").match(after):
             continue  # "X village, Y district": a village the gazetteer lacks, named like a district
@@ -204,9 +206,15 @@ def _drop_listed_namesakes(sentence: str, places: list[PlaceRef], lexicon: Lexic
     return out
 
 
-def _inside_brackets_after(sentence: str, prev: PlaceRef, p: PlaceRef) -> bool:
+def _inside_brackets_after(sentence: str, prev: PlaceRef, p: PlaceRef, lexicon: Lexicon) -> bool:
+    """Whether p is another name of prev given in brackets after it ("X (Y)")."""
     gap = sentence[prev.end : p.start]
-    return gap.lstrip().startswith("(") and ")" not in gap
+    return gap.lstrip().startswith("(") and ")" not in gap and not _specified_by_bracket(sentence, prev, p, lexicon)
+
+
+def _specified_by_bracket(sentence: str, prev: PlaceRef, p: PlaceRef, lexicon: Lexicon) -> bool:
+    gap = sentence[prev.end : p.start]
+    return ")" not in gap and bool(lexicon.rx("place.bracket_specification").match(gap))
 
 
 def _groups(sentence: str, places: list[PlaceRef], lexicon: Lexicon) -> list[list[PlaceRef]]:
@@ -226,11 +234,13 @@ def _set_precision(sentence: str, places: list[PlaceRef], lexicon: Lexicon, near
     before2, after2 = lexicon.rx("place.precision2_before"), lexicon.rx("place.precision2_after")
     for group in _groups(sentence, places, lexicon):
         prefix = sentence[max(0, group[0].start - PRECISION_REACH) : group[0].start]
+        if "(" in prefix and ")" not in prefix[prefix.rindex("(") :]:
+            prefix = prefix[prefix.rindex("(") + 1 :]  # "outskirts of X (the villages of A": A's words start at the bracket
         suffix = sentence[group[-1].end :]
         wide = (
             "place.area_of_before" if lexicon.rx("place.area_of_before").search(prefix)
             else "place.precision2_before" if before2.search(prefix)
-            else "place.precision2_after" if after2.match(suffix) else ""
+            else "place.precision2_after" if after2.match(suffix) and not lexicon.rx("place.facility_after").match(suffix) else ""
         )
         if not wide and all(p.is_admin for p in group) and lexicon.rx("place.settlements_of_before").search(prefix):
             wide = "place.settlements_of_before"  # "the villages of A and B", where A and B are districts: their villages

@@ -51,6 +51,8 @@ def clause_bounds(sentence: str, lexicon: Lexicon, places: list[PlaceRef] = ()) 
     bounds, start = [], 0
     starts = {p.start for p in places}
     for m in lexicon.rx("clause.break").finditer(sentence):
+        if _inside_brackets(sentence, m.start()):
+            continue  # "X (called Y – a note), Z": a bracket's words break no clause
         if DASH.fullmatch(m.group(0)) and m.end() in starts:
             continue  # "three of its towns – X, Y and Z –": the dash opens the list of the places named
         joined = LIST_AND.match(sentence, m.end())
@@ -61,6 +63,11 @@ def clause_bounds(sentence: str, lexicon: Lexicon, places: list[PlaceRef] = ()) 
         start = m.end()
     bounds.append((start, len(sentence)))
     return [(s, e) for s, e in bounds if sentence[s:e].strip()]
+
+
+def _inside_brackets(sentence: str, pos: int) -> bool:
+    opened = sentence.rfind("(", 0, pos)
+    return opened >= 0 and sentence.rfind(")", opened, pos) < 0 and sentence.find(")", pos) >= 0
 
 
 def build_clauses(text: str, places: list[PlaceRef], acts: list[Act], lexicon: Lexicon) -> list[Clause]:
