@@ -130,6 +130,10 @@ D2021B = pd.Timestamp("2021-03-23T13:00:00+03:00").tz_convert("UTC")
          [("Dokuchaevsk", "Shelling/artillery/missile attack"), ("Horlivka", "Shelling/artillery/missile attack")]),
         # shooting down a drone is no attack
         ("On Monday air defence units shot down a drone over Avdiivka, the staff said.", []),
+        # an anti-tank grenade launcher is a grenade launcher, not a tank
+        ("On Monday the militants fired anti-tank grenade launchers and machine guns at positions near Pisky.", [("Pisky", "Armed clash")]),
+        # gunfire "opened by" a side is fire
+        ("Gunfire opened by the militants near Marinka on Monday wounded a soldier, the staff said.", [("Marinka", "Armed clash")]),
     ],
 )
 def test_kinds_of_act_in_a_second_conflict(text, expected, extract):

@@ -659,6 +659,9 @@ def test_positions_fired_from_and_a_republics_authority(text, perpetrator_side, 
         ("The Ukrainian town of Horlivka came under mortar fire on Friday.", "donbas", "2016-08-14T20:00:00+03:00", None),
         # where the profile knows who holds the place, remote fire comes from the holder's opponent
         ("The Azerbaijani city of Tartar came under artillery fire on Tuesday.", None, "2020-10-14T12:00:00+04:00", "ARM"),
+        # a side acting on a town named with its kind is still the agent
+        ("Russian troops shelled the village of Shyrokyne on Friday.", "donbas", "2014-09-05T20:00:00+03:00", "RUS"),
+        ("Armenian forces shelled the city of Tartar on Tuesday.", None, "2020-10-14T12:00:00+04:00", "ARM"),
         # a side's positions or forces near a town are still its own
         ("Ukrainian positions near the town of Avdiivka came under mortar fire on Friday.", "donbas", "2016-08-14T20:00:00+03:00", "DPR"),
     ],

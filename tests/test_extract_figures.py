@@ -168,6 +168,11 @@ def test_no_casualties_yesterday_and_today_reaches_both_days(extract):
         ("Officials said five people were killed at the market and that two others were killed at a bus stop.", 7, None),
         ("Three were killed and 12 more wounded.", 3, 12),
         ("Officials said no one had been killed.", 0, None),
+        # "another" after a death or an injury is one more person
+        ("The blast killed one guard, and another was badly hurt.", 1, 1),
+        ("One driver was wounded and a second killed when the truck was hit.", 1, 1),
+        ("Rockets have killed 12 and left another 30 hurt since spring.", 12, 30),
+        ("The mortar round left four pensioners with shrapnel wounds.", None, 4),
     ],
 )
 def test_added_and_bare_figures(sentence, killed, injured):

@@ -623,3 +623,10 @@ def test_references_streets_territories_task_forces_and_here(text, expected, ext
 )
 def test_brackets_that_name_the_places_and_russian_spellings(text, expected, extract):
     assert [(m["location_mention"], m["geo_precision"]) for m in extract(text, published=D2021, conflict="donbas")] == expected
+
+
+def test_an_urban_area_and_a_speaking_administration_are_no_event_places(extract):
+    text = ("On Tuesday shells fired by pro-Kyiv units hit the Yasynuvata district of the Donetsk agglomeration, an official "
+            "of the Horlivka city administration said.")
+    (m,) = extract(text, published=D2021, conflict="donbas")
+    assert (m["location_mention"], m["geo_precision"], m["perpetrator_side"]) == ("Yasynuvata", 2, "UKR")

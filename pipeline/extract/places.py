@@ -174,6 +174,9 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
         if prev and sentence[prev.end : p.start].strip() == "," and rx("place.council_area_after").match(after):
             references.append(p)
             continue  # "X, Y City Council": the municipality X belongs to
+        if rx("place.administration_after").match(after):
+            dropped.append(replace(p, rule="place.speaker_seat"))
+            continue  # "an official of the X city administration said": a speaker
         listed_reference = prev is not None and prev in references and rx("place.list_joiner").match(sentence[prev.end : p.start])
         if listed_reference or any(q and rx("place.reference_point_gap").match(sentence[q.end : p.start]) for q in (prev, kept[-1] if kept else None)):
             references.append(p)
