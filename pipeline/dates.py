@@ -104,6 +104,7 @@ class DayExpression:
     # told in a relative clause ("Gubadli, which troops took this week")
     # more days a list or "and" joins to it ("October 5, 8 and 27", "during October 24 and on the night of October 25"): the acts were on each
     also: tuple[date, ...] = ()
+    reported: bool = False  # the day of a reporting frame ("said on Saturday", "in a statement on Saturday")
 
     @property
     def event_date(self) -> date:
@@ -280,7 +281,7 @@ _REPORT_VERBS = (
 _FILL = (
     r"(?:\s+(?:(?i:in|on|at|to|via|during|through|with|a|an|the|its|his|her|their|another|separate|joint|new|own|written|televised"
     r"|video|press|news|conference|release|statement|briefing|interview|post|message|tweet|comments?|remarks|journalists|reporters"
-    r"|page|channel|account)|[A-Z][\w'’.&-]*))"
+    r"|page|channel|account|online|website|site|feed)|[A-Z][\w'’.&-]*))"
 )
 FRAME_BEFORE = re.compile(
     rf"(?i:\b(?:{_REPORT_VERBS}))\b{_FILL}{{0,5}},?\s+(?:(?i:on|at|this|last|late\s+on|early\s+on|around|about|late|early)\s+){{0,2}}$"
@@ -797,6 +798,7 @@ def resolve_sentence(sentence: str, reference: datetime, *, local: LocalTime = U
         day = DayExpression(
             start, max(end, start), chosen.precision, sentence[chosen.span.start:chosen.span.end], chosen.span.start, chosen.span.end, chosen_background,
             _dates_a_truce(sentence, chosen.span.start, chosen.span.end) or _in_an_aside(sentence, chosen.span.start),
+            reported=_is_framed(sentence, chosen.span.start, chosen.span.end),
         )
         also = _other_days(sentence, chosen, [d for _, d, _ in usable], ref)
         if also and chosen.precision == "day" and not chosen.relative:

@@ -138,3 +138,14 @@ def test_the_cue_memo_gives_copies_and_is_emptied_for_each_report():
     assert lexicon._memo
     lexicon.forget()
     assert not lexicon._memo
+
+
+
+def test_a_counted_act_dates_the_bulletin_and_the_day_of_saying_does_not(extract):
+    """'Fired 20 times at positions on Friday' is fire on Friday; a sentence whose only day is when the staff spoke
+    ("said on Saturday morning") leaves the places listed after it on Friday."""
+    text = ("The militants fired 20 times at army positions on Friday, wounding two soldiers, the press centre reported.\n\n"
+            '"The enemy kept probing our defences until dark near Avdiivka," the staff said in a statement posted online on Saturday morning.\n\n'
+            "Near Pisky and Marinka the militants used mortars against army positions.")
+    mentions = extract(text, published=pd.Timestamp("2017-08-12T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert {(m["location_mention"], m["event_date"]) for m in mentions} == {("Pisky", date(2017, 8, 11)), ("Marinka", date(2017, 8, 11))}

@@ -245,7 +245,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     if not found_places or not acts or tally or question:
         told_day = None
         if not tally and not question and (acts or found_places or lexicon.rx("timeline.truce_word").search(text) or lexicon.rx("timeline.date_statement").match(text)):
-            told_day = timeline.remember_date(ctx, text, local, timeline.LIST_SCOPE if lead_in else sentence.line, lexicon, number)
+            told_day = timeline.remember_date(ctx, text, local, timeline.LIST_SCOPE if lead_in else sentence.line, lexicon, number, bool(acts))
         own_acts = acts
         if tally:  # figures told before a running tally ("34 were hurt, adding that attacks have so far ...")
             cut = tally_clause_start(text, clause_bounds(text, lexicon), lexicon)

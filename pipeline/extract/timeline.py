@@ -62,13 +62,18 @@ LIST_SCOPE = -1  # a list's lead-in dates the items that follow it, whatever the
 
 
 def remember_date(
-    ctx: Context, text: str, local: dates.LocalTime, line: int | None = None, lexicon: Lexicon | None = None, number: int = 0
+    ctx: Context, text: str, local: dates.LocalTime, line: int | None = None, lexicon: Lexicon | None = None, number: int = 0,
+    tells_acts: bool = True,
 ) -> dates.DayExpression | None:
     """A dated sentence that tells no event is a frame for the event sentences right after it; with no ``line``
-    (a diary's day header) its date dates everything that follows, as an event's date does. Returns the day read."""
+    (a diary's day header) its date dates everything that follows, as an event's date does. A sentence that tells no
+    act and whose only day is the day something was said ("..., the staff said on Saturday") frames nothing. Returns the
+    day read."""
     day = resolve_date(text, ctx.reference, local).day
     if day is None:
         return None
+    if day.reported and not tells_acts and line not in (None, LIST_SCOPE):
+        return day
     if line is None:
         ctx.dated, ctx.frame = (day.date_start, day.date_end, day.precision), None
     else:
