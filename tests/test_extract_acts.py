@@ -132,6 +132,8 @@ D2021B = pd.Timestamp("2021-03-23T13:00:00+03:00").tz_convert("UTC")
         ("On Monday air defence units shot down a drone over Avdiivka, the staff said.", []),
         # an anti-tank grenade launcher is a grenade launcher, not a tank
         ("On Monday the militants fired anti-tank grenade launchers and machine guns at positions near Pisky.", [("Pisky", "Armed clash")]),
+        # light weapons listed with mortars are one fire, coded by the heaviest
+        ("On Monday the militants used mortars, grenade launchers and small arms to fire at a post near Vodiane.", [("Vodiane", "Shelling/artillery/missile attack")]),
         # gunfire "opened by" a side is fire
         ("Gunfire opened by the militants near Marinka on Monday wounded a soldier, the staff said.", [("Marinka", "Armed clash")]),
     ],

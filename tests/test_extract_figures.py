@@ -173,6 +173,8 @@ def test_no_casualties_yesterday_and_today_reaches_both_days(extract):
         ("One driver was wounded and a second killed when the truck was hit.", 1, 1),
         ("Rockets have killed 12 and left another 30 hurt since spring.", 12, 30),
         ("The mortar round left four pensioners with shrapnel wounds.", None, 4),
+        # "others" told before the first figure of their kind are others than the dead, not more wounded
+        ("One guard died and eight others were hurt, the commander said, adding that eight people had been hurt.", 1, 8),
     ],
 )
 def test_added_and_bare_figures(sentence, killed, injured):

@@ -630,3 +630,22 @@ def test_an_urban_area_and_a_speaking_administration_are_no_event_places(extract
             "of the Horlivka city administration said.")
     (m,) = extract(text, published=D2021, conflict="donbas")
     assert (m["location_mention"], m["geo_precision"], m["perpetrator_side"]) == ("Yasynuvata", 2, "UKR")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a city a town lies "near" only says where the town is; the town takes the toll
+        ("On Friday army artillery killed two people in the town of Horlivka near the war-torn city of Donetsk, rescuers said.",
+         [("Horlivka", 2)]),
+        # a place in an outlet's name is no place of the act
+        ('"A shell hit a house in Zaitseve on Friday," the Luhansk News Agency quoted him as saying.', [("Zaitseve", None)]),
+    ],
+)
+def test_a_town_near_a_city_and_an_outlet_named_after_a_place(text, expected, extract):
+    assert [(m["location_mention"], m["killed"]) for m in extract(text, published=D2021, conflict="donbas")] == expected
+
+
+def test_fortifications_are_a_military_target(extract):
+    (m,) = extract("At night the militants shelled army fortifications near Krymske with mortars.", published=D2021, conflict="donbas")
+    assert m["target"] == "military"

@@ -125,8 +125,11 @@ def act_types(
         if single_place:
             # A second kind of act at the one place of the clause: a killing of civilians told with the
             # raid, or two kinds of fire named together before the place ("shelling and air raids hit X").
+            # Light weapons listed with heavier ones ("mortars, grenade launchers and small arms") are one fire.
+            light = act.sub_event_type in (SHELLING, AIR)
             others = [
                 a for a in specific if a is not displaced and a.sub_event_type != act.sub_event_type and (a.sub_event_type == ATTACK or a.end <= anchor)
+                and not (light and a.sub_event_type == CLASH and a.rule.startswith("cue.weapon"))
             ]
             seen = {act.sub_event_type}
             for a in sorted(others, key=lambda a: (a.sub_event_type, a.start)):

@@ -85,8 +85,10 @@ def _best_match(rule: str, text: str, lexicon: Lexicon) -> tuple[tuple[int, int 
     if not found:
         return None
     told = [numbers[start] for start in sorted(numbers)]
-    more = [n for n, extra in told if extra]
     first = [n for n, extra in told if not extra]
+    # "others" told before any first figure are others than the dead of the sentence, not more of this kind
+    plain_from = next((k for k, (_, extra) in enumerate(told) if not extra), len(told))
+    more = [n for n, extra in told[plain_from:] if extra]
     if more and first and not lexicon.rx("figures.revision").search(text):
         # "five were killed ... and two others were killed": the others add to the first figure
         total = max(first) + sum(more)

@@ -138,8 +138,8 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
         if (launched or listed_origin) and not observer:
             origins.append(p)  # "fired from X, Y and Z": every item of the list is a launch site
             continue
-        if rx("place.zone_after").match(after) or rx("place.person_title_before").search(near):
-            continue  # "2:40 pm X time"; "serviceman Farid X": a name
+        if rx("place.zone_after").match(after) or rx("place.person_title_before").search(near) or rx("place.outlet_after").match(after):
+            continue  # "2:40 pm X time"; "serviceman Farid X", "the X News Agency": a name
         if rx("place.name_qualifier_before").search(near):
             dropped.append(replace(p, rule="place.qualified_name"))  # "Upper X" the gazetteer lacks is another village than X
             continue
