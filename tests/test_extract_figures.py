@@ -173,6 +173,9 @@ def test_no_casualties_yesterday_and_today_reaches_both_days(extract):
         ("One driver was wounded and a second killed when the truck was hit.", 1, 1),
         ("Rockets have killed 12 and left another 30 hurt since spring.", 12, 30),
         ("The mortar round left four pensioners with shrapnel wounds.", None, 4),
+        # full names listed after a person noun are counted, a bracketed year of birth included
+        ("Civilians Lena Orlova, Timur Gasanov (born 2009) and Rena Alieva became martyrs, and 4 more people were hurt.", 3, 4),
+        ("Shepherds Ali Veliyev and Samir Guliyev were wounded by sniper fire.", None, 2),
         # "others" told before the first figure of their kind are others than the dead, not more wounded
         ("One guard died and eight others were hurt, the commander said, adding that eight people had been hurt.", 1, 8),
     ],

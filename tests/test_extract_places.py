@@ -649,3 +649,9 @@ def test_a_town_near_a_city_and_an_outlet_named_after_a_place(text, expected, ex
 def test_fortifications_are_a_military_target(extract):
     (m,) = extract("At night the militants shelled army fortifications near Krymske with mortars.", published=D2021, conflict="donbas")
     assert m["target"] == "military"
+
+
+def test_the_place_of_a_funeral_is_no_place_of_the_death(extract):
+    text = ("Mourners gather by the coffin of a soldier who was killed in the fighting in the region, at a funeral "
+            "ceremony at the military pantheon in Yerevan on Tuesday.")
+    assert extract(text) == []

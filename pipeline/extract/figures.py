@@ -178,6 +178,22 @@ def _born_people(text: str, kind: str, lexicon: Lexicon) -> int | None:
 QUOTE_MARKS = "\"'“”‘’ "
 
 
+NAME_LIST_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+FULL_NAME = re.compile(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}")
+BRACKETS = re.compile(r"\s*\([^)]*\)")
+
+
+def _named_people(text: str, kind: str, lexicon: Lexicon) -> int | None:
+    """'Civilians A B, C D and E F (born in 2013) were killed' gives 3: the full names listed after a person noun."""
+    m = lexicon.rx(f"figures.named_list_{kind}").search(text)
+    if not m:
+        return None
+    items = NAME_LIST_SPLIT.split(BRACKETS.sub("", m.group("names")))
+    if len(items) < 2 or not all(FULL_NAME.fullmatch(item.strip()) for item in items):
+        return None
+    return len(items)
+
+
 def _listed_people(text: str, rule: str, lexicon: Lexicon) -> int | None:
     """'Two farmers, aged 50 and 61, and a teacher were injured' gives 3; 'two Armenian and two French journalists
     were injured' gives 4 (the first item's noun is the second's)."""
@@ -221,6 +237,7 @@ def _figure(kind: str, part: str, sentence: str, lexicon: Lexicon) -> tuple[tupl
         (_listed_people(part, f"figures.listed_{kind}", lexicon), f"figures.listed_{kind}"),
         (_listed_people(part, f"figures.listed_object_{kind}", lexicon), f"figures.listed_object_{kind}"),
         (_born_people(part, kind, lexicon), f"figures.born_people_{kind}"),
+        (_named_people(part, kind, lexicon), f"figures.named_list_{kind}"),
         # "a man and his two sons": the man too
         (int(next(g for g in family.group("n", "n2", "m", "m2") if g)) + 1 if family else None, f"figures.with_family_{kind}"),
     ]

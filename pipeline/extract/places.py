@@ -145,8 +145,8 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
             continue
         if rx("place.road_first_end_after").match(after) or (rx("place.road_second_end").search(before) and rx("place.road_word_after").match(after)):
             continue  # "near the X-Y road": a road named by its ends is at neither end
-        if rx("place.natural_feature_before").search(near) or rx("place.avenged_before").search(near):
-            continue  # "the banks of Lake X": a lake, not the town; "revenge for the X attack": an act told before
+        if rx("place.natural_feature_before").search(near) or rx("place.avenged_before").search(near) or rx("place.ceremony_before").search(far):
+            continue  # "the banks of Lake X": a lake, not the town; "revenge for the X attack": an act told before; a funeral's place
         region = rx("place.region_before").search(near) and not rx("place.precision2_after").match(after)
         if rx("place.destination_before").search(near) or region or rx("place.comparison_before").search(near):
             continue  # "taken to X", "in eastern X" (but "the southern X district" is a district), "the largest city after X"
