@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import pytest
 
 # --- figures and dates in context ------------------------------------------------------------
 
@@ -149,3 +150,17 @@ def test_a_counted_act_dates_the_bulletin_and_the_day_of_saying_does_not(extract
             "Near Pisky and Marinka the militants used mortars against army positions.")
     mentions = extract(text, published=pd.Timestamp("2017-08-12T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
     assert {(m["location_mention"], m["event_date"]) for m in mentions} == {("Pisky", date(2017, 8, 11)), ("Marinka", date(2017, 8, 11))}
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # a caption's day is the day of the picture; the act told after "a day after" came the day before
+        ("Residents clear rubble in Tartar a day after a rocket attack by Armenian forces killed three people, Friday, Oct. 16, 2020.", date(2020, 10, 15)),
+        # an act told before "a day after" keeps the day it is given
+        ("Shells hit Tartar on Friday, a day after the truce took effect.", date(2020, 10, 16)),
+    ],
+)
+def test_an_act_told_after_a_day_after_came_the_day_before(text, day, extract):
+    (m,) = extract(text, published=pd.Timestamp("2020-10-16T20:00:00+04:00").tz_convert("UTC"))
+    assert m["event_date"] == day

@@ -135,6 +135,18 @@ def _relative_shift(text: str, lexicon: Lexicon) -> int:
     return -n if m.group("dir").lower() in ("after", "earlier") else n
 
 
+def _days_before_the_day(text: str, day: dates.DayExpression, lexicon: Lexicon) -> int:
+    """N for 'Men look at the damage, Friday, a day after shelling killed four ...': the only acts come after 'N days
+    after' and the day is named after it too, so the day is the sentence's, and the act came N days before it."""
+    m = lexicon.rx("timeline.day_after_act").search(text)
+    if not m or day.precision != "day" or lexicon.found("act", text[: m.start()]) or not lexicon.found("act", text[m.end() :]):
+        return 0
+    if text.find(day.expression, m.end()) < 0:
+        return 0
+    n = m.group("n").lower()
+    return 1 if n in ("a", "one") else int(lexicon.value("number_words").get(n) or n)
+
+
 def _names_a_day(text: str, local: dates.LocalTime) -> bool:
     """A weekday or a calendar date anywhere in the text (a frame such as 'said on Monday' counts)."""
     return any(kind in ("weekday", "date", "month") for _, _, kind in dates.find_date_expressions(text, local))
@@ -169,6 +181,9 @@ def event_time(
     clock = clause_date.clock or sentence_date.clock
     if day is not None:
         start, end, precision, expression, rule = day.date_start, day.date_end, day.precision, day.expression, "timeline.own_date"
+        back = _days_before_the_day(clause_text, day, lexicon)
+        if back:
+            start, end, rule = start - timedelta(days=back), end - timedelta(days=back), "timeline.day_after_act"
     elif story is not None:
         start, end, precision = story
         expression, rule = None, "timeline.story_date"
