@@ -655,3 +655,9 @@ def test_the_place_of_a_funeral_is_no_place_of_the_death(extract):
     text = ("Mourners gather by the coffin of a soldier who was killed in the fighting in the region, at a funeral "
             "ceremony at the military pantheon in Yerevan on Tuesday.")
     assert extract(text) == []
+
+
+def test_where_a_side_massed_its_forces_is_no_target(extract):
+    text = ("On Tuesday the enemy concentrated troops and armour at its positions in Vardenis and then attacked "
+            "army posts in Kalbajar, the ministry said.")
+    assert [m["location_mention"] for m in extract(text)] == ["Kalbajar"]

@@ -134,7 +134,10 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
         near, far = before[-ORIGIN_REACH:], before[-LAUNCH_SITE_REACH:]  # what most rules read before a place; launch sites
         prev = places[i - 1] if i else None
         listed_origin = prev is not None and prev in origins and rx("place.origin_list_gap").match(sentence[prev.end : p.start])
-        launched = rx("place.origin_before").search(far) or rx("place.shooters_deployed_before").search(far) or _after_origin_list(before, lexicon)
+        launched = (
+            rx("place.origin_before").search(far) or rx("place.shooters_deployed_before").search(far) or rx("place.staging_before").search(far)
+            or _after_origin_list(before, lexicon)
+        )
         if (launched or listed_origin) and not observer:
             origins.append(p)  # "fired from X, Y and Z": every item of the list is a launch site
             continue
