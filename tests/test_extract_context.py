@@ -164,3 +164,10 @@ def test_a_counted_act_dates_the_bulletin_and_the_day_of_saying_does_not(extract
 def test_an_act_told_after_a_day_after_came_the_day_before(text, day, extract):
     (m,) = extract(text, published=pd.Timestamp("2020-10-16T20:00:00+04:00").tz_convert("UTC"))
     assert m["event_date"] == day
+
+
+def test_a_sentence_pointing_back_to_the_attack_gives_its_figures_to_it(extract):
+    text = ("Shelling damaged a kindergarten in Vrubivka on Thursday morning. Forty children were inside when the attack "
+            "happened, but none was hurt.")
+    (m,) = extract(text, published=pd.Timestamp("2022-02-17T18:00:00+02:00").tz_convert("UTC"), conflict="donbas")
+    assert (m["location_mention"], m["injured"]) == ("Vrubivka", 0)
