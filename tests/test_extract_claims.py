@@ -669,3 +669,18 @@ def test_positions_fired_from_and_a_republics_authority(text, perpetrator_side, 
 def test_the_country_of_a_named_town_is_no_side_of_the_act(text, conflict, published, perpetrator, extract):
     (m,) = extract(text, published=pd.Timestamp(published).tz_convert("UTC"), conflict=conflict)
     assert m["perpetrator_side"] == perpetrator
+
+
+@pytest.mark.parametrize(
+    ("text", "conflict", "published", "claimant_side"),
+    [
+        # a narration that calls the shooters "the enemy" or "occupants" speaks for the side that was hit
+        ("On Monday morning enemy armed forces opened fire on densely populated areas of Tartar and Barda.", None, "2020-10-14T12:00:00+04:00", "AZE"),
+        ("On Monday the occupants shelled Avdiivka with mortars.", "donbas", "2017-05-16T12:00:00+03:00", "UKR"),
+        # a neutral narration names no claimant
+        ("On Monday artillery shelled Tartar and Barda.", None, "2020-10-14T12:00:00+04:00", None),
+    ],
+)
+def test_a_narration_in_a_sides_voice_is_that_sides_claim(text, conflict, published, claimant_side, extract):
+    mentions = extract(text, published=pd.Timestamp(published).tz_convert("UTC"), conflict=conflict)
+    assert mentions and {m["claimant_side"] for m in mentions} == {claimant_side}
