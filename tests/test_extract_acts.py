@@ -137,6 +137,9 @@ D2021B = pd.Timestamp("2021-03-23T13:00:00+03:00").tz_convert("UTC")
         ("On Monday the militants fired anti-tank grenade launchers and machine guns at positions near Pisky.", [("Pisky", "Armed clash")]),
         # light weapons listed with mortars are one fire, coded by the heaviest
         ("On Monday the militants used mortars, grenade launchers and small arms to fire at a post near Vodiane.", [("Vodiane", "Shelling/artillery/missile attack")]),
+        # a calibre of 82 mm or more is a mortar or a gun: shelling
+        ("On Monday the militants fired twelve 120-mm mines at Pisky, the staff said.", [("Pisky", "Shelling/artillery/missile attack")]),
+        ("On Monday the army fired 12.7-mm machine guns near Pisky, the staff said.", [("Pisky", "Armed clash")]),
         # gunfire "opened by" a side is fire
         ("Gunfire opened by the militants near Marinka on Monday wounded a soldier, the staff said.", [("Marinka", "Armed clash")]),
     ],

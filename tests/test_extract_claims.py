@@ -684,3 +684,12 @@ def test_the_country_of_a_named_town_is_no_side_of_the_act(text, conflict, publi
 def test_a_narration_in_a_sides_voice_is_that_sides_claim(text, conflict, published, claimant_side, extract):
     mentions = extract(text, published=pd.Timestamp(published).tz_convert("UTC"), conflict=conflict)
     assert mentions and {m["claimant_side"] for m in mentions} == {claimant_side}
+
+
+@pytest.mark.parametrize(
+    "speaker",
+    ["the mission of the self-proclaimed Donetsk People's Republic (DPR) to the Joint Centre for Control and Coordination said", "the DPR's representative said"],
+)
+def test_a_republics_mission_and_representative_speak_for_it(speaker, extract):
+    (m,) = extract(f"Ukrainian troops shelled Spartak on Monday, {speaker}.", published=pd.Timestamp("2018-12-19T18:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert m["claimant_side"] == "DPR"

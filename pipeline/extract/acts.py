@@ -61,6 +61,8 @@ def act_is_real(text: str, act: Act, lexicon: Lexicon) -> bool:
         return False  # "20 km from the front line of the fighting"
     if lexicon.rx("acts.earlier_act_before").search(text[max(0, act.start - NON_ATTACK_BEFORE) : act.start]):
         return False  # "died of wounds from an earlier shelling": an act told before, not a new one
+    if any(m.start("act") <= act.start < m.end("act") for m in lexicon.rx("acts.pointed_back").finditer(text)):
+        return False  # "... when the attack happened": the act just told
     return not lexicon.rx("acts.future_passive_after").match(text[act.end :])
 
 
