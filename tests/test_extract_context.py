@@ -171,3 +171,16 @@ def test_a_sentence_pointing_back_to_the_attack_gives_its_figures_to_it(extract)
             "happened, but none was hurt.")
     (m,) = extract(text, published=pd.Timestamp("2022-02-17T18:00:00+02:00").tz_convert("UTC"), conflict="donbas")
     assert (m["location_mention"], m["injured"]) == ("Vrubivka", 0)
+
+
+def test_a_quotations_day_wins_over_the_day_it_was_said(extract):
+    text = ('"On 18 December the enemy violated the ceasefire six times. A civilian was killed when the militants opened fire '
+            'in Marinka," the staff said on Thursday morning.')
+    (m,) = extract(text, published=pd.Timestamp("2019-12-19T12:00:00+02:00").tz_convert("UTC"), conflict="donbas")
+    assert (m["location_mention"], m["event_date"]) == ("Marinka", date(2019, 12, 18))
+
+
+def test_a_quoted_today_with_a_clock_after_the_report_is_the_day_before(extract):
+    text = '"Today at 9.40pm we recorded mortar fire on Spartak," the DPR\'s representative said.'
+    (m,) = extract(text, published=pd.Timestamp("2018-12-20T03:53:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert m["event_date"] == date(2018, 12, 19)

@@ -17,6 +17,7 @@ TIME_FIRST = re.compile(r"^\s*(\d{1,3}/\s*)?\d{1,2}([:.]\d\d)?\s*([ap]\.?m\.?)?\
 CLOCK_IN_STAMP = re.compile(r"\d{1,2}[:.]\d\d|\d{1,2}\s?[ap]\.?m\b", re.I)
 PAST_MIDNIGHT = timedelta(hours=12)  # a later clock this much earlier than the last one has run past midnight
 LATE_IN_DAY = re.compile(r"\b(late|evening|night)\b", re.I)
+TODAY = re.compile(r"(?i:today|tonight|this\s+(?:morning|afternoon|evening))")
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,16 @@ def remember_unplaced_event(ctx: Context, day: dates.DayExpression | None) -> No
     the sentence's day, as :func:`remember_date` read it."""
     if day is not None and day.precision == "day" and not day.background and not day.aside and not day.also:
         ctx.dated = (day.date_start, day.date_end, day.precision)
+
+
+def _paragraph_frame(ctx: Context, line: int, number: int, in_list: bool) -> tuple[date, date, str] | None:
+    """The day a dated sentence of the same paragraph (or list, or the sentence before) gives the story, unless it was
+    background."""
+    frame = ctx.frame
+    if frame is None or frame.background:
+        return None
+    near = frame.line == line or (in_list and frame.line == LIST_SCOPE) or (frame.sentence == number - 1 and frame.dates[2] not in ("month", "year"))
+    return frame.dates if near and frame.dates[2] == "day" else None
 
 
 def story_date(ctx: Context, line: int, number: int, in_list: bool, truce_timed: bool = False) -> tuple[date, date, str] | None:
@@ -170,6 +181,8 @@ def event_time(
         day = None
     truce_timed = truce_timed and elapsed
     story = story_date(ctx, line, number, in_list, truce_timed)
+    if day is not None and day.reported and _paragraph_frame(ctx, line, number, in_list) is not None:
+        day = None  # '"On 18 December ... X opened fire in Y," the staff said on Thursday': the quotation's day, not the saying's
     if day is None and lexicon.rx("timeline.ongoing").search(clause_text):
         story = None  # going on as the report is written
     report_day = dates.local_day(ctx.reference, local)
@@ -200,8 +213,8 @@ def event_time(
         if day is None and time_utc is not None and ctx.last_time is not None and ctx.last_time - time_utc > PAST_MIDNIGHT:
             # "from 23:05 ... from 00:25": the list has run past midnight
             local_day, time_utc = dates.event_instant(start + timedelta(days=1), clock, local=local)
-        if day is None and time_utc is not None and time_utc > ctx.reference:
-            # A clock time later than the report itself, with no day named, is the night before.
+        if time_utc is not None and time_utc > ctx.reference and (day is None or TODAY.fullmatch(day.expression.strip())):
+            # A clock time later than the report itself, with no day named (or a quoted "today"), is the day before.
             local_day, time_utc = dates.event_instant(start - timedelta(days=1), clock, local=local)
         start = end = local_day
         expression = expression or clock.expression
