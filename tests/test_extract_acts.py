@@ -635,3 +635,8 @@ def test_infantry_fighting_vehicles_are_means_not_fighting(extract):
 def test_weeks_of_shelling_are_background_and_the_latest_attack_is_not(sentence, expected, extract):
     published = pd.Timestamp("2016-08-24T12:00:00+03:00").tz_convert("UTC")
     assert [m["location_mention"] for m in extract(sentence, published=published, conflict="donbas")] == expected
+
+
+def test_armed_forces_that_killed_civilians_attacked_them(extract):
+    (m,) = extract("Azerbaijani armed forces killed four civilians in Hadrut on Saturday, the ombudsman said.")
+    assert (m["sub_event_type"], m["killed"], m["target"]) == ("Attack", 4, "civilians")

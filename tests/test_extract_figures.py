@@ -176,6 +176,7 @@ def test_no_casualties_yesterday_and_today_reaches_both_days(extract):
         # full names listed after a person noun are counted, a bracketed year of birth included
         ("Civilians Lena Orlova, Timur Gasanov (born 2009) and Rena Alieva became martyrs, and 4 more people were hurt.", 3, 4),
         ("Shepherds Ali Veliyev and Samir Guliyev were wounded by sniper fire.", None, 2),
+        ("Rauf Aliyev, a teacher, was killed by a shell. Nail Guliyev, a neighbour, and Emin Asadov, a taxi driver, were also hurt.", 1, 2),
         # "others" told before the first figure of their kind are others than the dead, not more wounded
         ("One guard died and eight others were hurt, the commander said, adding that eight people had been hurt.", 1, 8),
     ],

@@ -181,11 +181,16 @@ QUOTE_MARKS = "\"'“”‘’ "
 NAME_LIST_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 FULL_NAME = re.compile(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}")
 BRACKETS = re.compile(r"\s*\([^)]*\)")
+APPOSITIVES = re.compile(r",\s+(?:an?|the)\s+[^,.;]{1,50},")
 
 
-def _named_people(text: str, kind: str, lexicon: Lexicon) -> int | None:
-    """'Civilians A B, C D and E F (born in 2013) were killed' gives 3: the full names listed after a person noun."""
+def _named_people(text: str, sentence: str, kind: str, lexicon: Lexicon) -> int | None:
+    """'Civilians A B, C D and E F (born in 2013) were killed' gives 3: the full names listed after a person noun;
+    'A B, a resident, and C D, a driver, were injured' (read in the whole sentence, its verb saying the kind) gives 2."""
     m = lexicon.rx(f"figures.named_list_{kind}").search(text)
+    pair = lexicon.rx(f"figures.named_pair_{kind}").search(sentence) if not m else None
+    if pair:  # "A B, a resident, and C D, a driver, were injured": one person per name
+        return len(FULL_NAME.findall(APPOSITIVES.sub("", pair.group("names"))))
     if not m:
         return None
     items = NAME_LIST_SPLIT.split(BRACKETS.sub("", m.group("names")))
@@ -237,7 +242,7 @@ def _figure(kind: str, part: str, sentence: str, lexicon: Lexicon) -> tuple[tupl
         (_listed_people(part, f"figures.listed_{kind}", lexicon), f"figures.listed_{kind}"),
         (_listed_people(part, f"figures.listed_object_{kind}", lexicon), f"figures.listed_object_{kind}"),
         (_born_people(part, kind, lexicon), f"figures.born_people_{kind}"),
-        (_named_people(part, kind, lexicon), f"figures.named_list_{kind}"),
+        (_named_people(part, sentence, kind, lexicon), f"figures.named_list_{kind}"),
         # "a man and his two sons": the man too
         (int(next(g for g in family.group("n", "n2", "m", "m2") if g)) + 1 if family else None, f"figures.with_family_{kind}"),
     ]
