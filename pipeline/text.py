@@ -27,7 +27,11 @@ DATELINE = re.compile(
 AGENCY_DATELINE = re.compile(
     r"^(?P<dateline>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s*)?\([^()]{1,80}\)\.?\s*[:\-–—]{1,2}\s*)(?=\S)"
 )
-SLASH_DATELINE = re.compile(r"^(?P<dateline>[A-Z][a-z]+(?:/[A-Z][a-z]+)+\s+(?=[A-Z])|[A-Z][a-z]+\s*/\s*\d{1,2}\.\d{1,2}\.\d{2,4}\s*/\s*[A-Z][\w.-]+\s*:\s*)")  # "Northtown/Southtown In an escalation ...": two cities joined by a slash
+# "Northtown/Southtown In an escalation ...": two cities joined by a slash; "Northtown /Agency/. On ...": a city and its agency
+SLASH_DATELINE = re.compile(
+    r"^(?P<dateline>[A-Z][a-z]+(?:/[A-Z][a-z]+)+\s+(?=[A-Z])|[A-Z][a-z]+\s*/\s*\d{1,2}\.\d{1,2}\.\d{2,4}\s*/\s*[A-Z][\w.-]+\s*:\s*"
+    r"|[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?\s+/[A-Z][\w.&-]*(?:\s[A-Z][\w.&-]*)?/\.?\s+(?=[A-Z]))"
+)
 CAPITALS_LINE_LETTERS, CAPITALS_LINE_SHARE = 20, 0.8  # a heading: at least this many capitals, this share of its letters
 DATELINE_OR_BYLINE = re.compile(r"^\s*(?:[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,2},\s|(?i:by)\s+[A-Z])")
 

@@ -56,6 +56,9 @@ def test_headings_captions_and_stamps_are_not_prose(line, prose):
         ("BAKU, Oct. 12 (Trend) - Missiles hit Ganja.", len("BAKU, Oct. 12 (Trend) - ")),
         ("YEREVAN, Oct 20 (Reuters) - Shelling went on.", len("YEREVAN, Oct 20 (Reuters) - ")),
         ("Missiles hit Ganja on Sunday.", 0),
+        # a city and its agency between slashes
+        ("Northtown /Valley Wire/. On Monday shells hit the market.", len("Northtown /Valley Wire/. ")),
+        ("Northtown / Southtown are both shelled.", 0),
     ],
 )
 def test_datelines(line, length):
