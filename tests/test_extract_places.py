@@ -661,3 +661,14 @@ def test_where_a_side_massed_its_forces_is_no_target(extract):
     text = ("On Tuesday the enemy concentrated troops and armour at its positions in Vardenis and then attacked "
             "army posts in Kalbajar, the ministry said.")
     assert [m["location_mention"] for m in extract(text)] == ["Kalbajar"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Monday the troops used their positions in the town of Shusha to shell army posts near Khojaly.",
+        "On Monday the troops shelled army posts near Khojaly from positions in the eastern outskirts of Shusha.",
+    ],
+)
+def test_positions_the_shooters_fired_from_are_no_event_place(text, extract):
+    assert [m["location_mention"] for m in extract(text)] == ["Khojaly"]

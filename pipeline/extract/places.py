@@ -136,6 +136,7 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
         listed_origin = prev is not None and prev in origins and rx("place.origin_list_gap").match(sentence[prev.end : p.start])
         launched = (
             rx("place.origin_before").search(far) or rx("place.shooters_deployed_before").search(far) or rx("place.staging_before").search(far)
+            or rx("place.shooters_positions_before").search(near)
             or _after_origin_list(before, lexicon)
         )
         if (launched or listed_origin) and not observer:
