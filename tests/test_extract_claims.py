@@ -697,3 +697,13 @@ def test_a_narration_in_a_sides_voice_is_that_sides_claim(text, conflict, publis
 def test_a_republics_mission_and_representative_speak_for_it(speaker, extract):
     (m,) = extract(f"Ukrainian troops shelled Spartak on Monday, {speaker}.", published=pd.Timestamp("2018-12-19T18:00:00+03:00").tz_convert("UTC"), conflict="donbas")
     assert m["claimant_side"] == "DPR"
+
+
+def test_an_attack_of_a_side_against_civilians_is_that_sides(extract):
+    (m,) = extract('The president\'s aide said the "cruel missile attack of Armenia against civilians in Ganja" on Tuesday was a war crime.')
+    assert m["perpetrator_side"] == "ARM"
+
+
+def test_the_mod_of_a_party_is_its_defence_ministry(extract):
+    (m,) = extract("According to the MoD of Azerbaijan, Armenian forces fired on army posts near Tartar on Tuesday.")
+    assert (m["claimant_side"], m["claimants"]) == ("AZE", ["Ministry of Defence of Azerbaijan"])

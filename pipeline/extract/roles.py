@@ -52,6 +52,8 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
         return "target", "roles.positions_of_before"  # "the positions of units of the X army"
     if rx("roles.exposed_to_before").search(before):
         return "agent", "roles.exposed_to_before"  # "exposed to the shelling of X forces"
+    if rx("roles.act_of_before").search(before) and rx("roles.aimed_after").match(after):
+        return "agent", "roles.act_of_aimed"  # "the missile attack of X against civilians"
     if rx("roles.act_of_before").search(before) and rx("roles.armed_forces_after").match(after):
         return "agent", "roles.act_of_armed_forces"  # "as a result of the shelling of the X Armed Forces"
     if rx("roles.act_of_before").search(before) and (rx("roles.target_after").match(after) or rx("roles.name_after").match(after)):
