@@ -707,3 +707,9 @@ def test_an_attack_of_a_side_against_civilians_is_that_sides(extract):
 def test_the_mod_of_a_party_is_its_defence_ministry(extract):
     (m,) = extract("According to the MoD of Azerbaijan, Armenian forces fired on army posts near Tartar on Tuesday.")
     assert (m["claimant_side"], m["claimants"]) == ("AZE", ["Ministry of Defence of Azerbaijan"])
+
+
+def test_fire_of_a_sides_forces_that_a_place_came_under_is_that_sides(extract):
+    (m,) = extract("On Thursday a man was wounded in Zaitseve as it came under Ukrainian forces fire.",
+                   published=pd.Timestamp("2018-05-17T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert m["perpetrator_side"] == "UKR"

@@ -184,3 +184,10 @@ def test_a_quoted_today_with_a_clock_after_the_report_is_the_day_before(extract)
     text = '"Today at 9.40pm we recorded mortar fire on Spartak," the DPR\'s representative said.'
     (m,) = extract(text, published=pd.Timestamp("2018-12-20T03:53:00+03:00").tz_convert("UTC"), conflict="donbas")
     assert m["event_date"] == date(2018, 12, 19)
+
+
+def test_a_toll_of_fighting_elsewhere_is_not_the_acts(extract):
+    text = ("Shells hit a housing block in Donetsk on Tuesday, killing two people. Fighting also went on elsewhere in the "
+            "east, bringing the toll to at least 20 civilians over the past day.")
+    (m,) = extract(text, published=pd.Timestamp("2014-07-30T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert m["killed"] == 2

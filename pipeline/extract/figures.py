@@ -335,7 +335,7 @@ def attach_figures(
     recent = ctx.recent_mentions
     if not recent or number - ctx.recent_sentence > FOLLOW_UP_REACH:
         return
-    if lexicon.rx("figures.earlier_statement").search(text):
+    if lexicon.rx("figures.earlier_statement").search(text) or lexicon.rx("figures.elsewhere").search(text):
         return
     if acts and lexicon.rx("figures.spread_over_places").search(text):
         return

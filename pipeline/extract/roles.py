@@ -63,8 +63,9 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
     if rx("roles.agent_before").search(before):
         return "agent", "roles.agent_before"  # "accused X forces", "fired by the X army"
     inside = [a for a in acts if a.start <= s < a.end and a.end - e <= INSIDE_ACT_REACH and not rx("roles.inside_act_break").search(text[e : a.end])]
-    if inside and s > first_act and rx("roles.target_after").match(after):
-        return "target", "roles.target_inside_act"  # "opened fire at a group of X civilians"
+    aimed = inside and rx("roles.inside_act_break").search(text[inside[0].start : s])
+    if aimed and s > first_act and rx("roles.target_after").match(after):
+        return "target", "roles.target_inside_act"  # "opened fire at a group of X civilians" (not "came under X forces' fire")
     if inside:
         return "agent", "roles.inside_act"  # "under X fire", "under heavy X artillery fire"
     if rx("roles.from_before").search(before) and rx("roles.territory_after").match(after):
