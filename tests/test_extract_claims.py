@@ -713,3 +713,9 @@ def test_fire_of_a_sides_forces_that_a_place_came_under_is_that_sides(extract):
     (m,) = extract("On Thursday a man was wounded in Zaitseve as it came under Ukrainian forces fire.",
                    published=pd.Timestamp("2018-05-17T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
     assert m["perpetrator_side"] == "UKR"
+
+
+def test_forces_that_are_shelling_a_town_are_its_attackers(extract):
+    (m,) = extract("Tanks of pro-Kiev military forces are actively shelling the town of Sloviansk, a spokeswoman said on Friday.",
+                   published=pd.Timestamp("2014-06-06T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert m["perpetrator_side"] == "UKR"
