@@ -672,3 +672,9 @@ def test_where_a_side_massed_its_forces_is_no_target(extract):
 )
 def test_positions_the_shooters_fired_from_are_no_event_place(text, extract):
     assert [m["location_mention"] for m in extract(text)] == ["Khojaly"]
+
+
+def test_the_town_a_speakers_body_sits_in_is_no_event_place(extract):
+    text = ("On Tuesday an army representative from the Joint Centre for Control and Coordination (JCCC) in Debaltseve "
+            "reported shelling of Horlivka.")
+    assert [m["location_mention"] for m in extract(text, published=D2021, conflict="donbas")] == ["Horlivka"]

@@ -159,7 +159,7 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
         if observer and not rx("place.observer_from").search(before):
             dropped.append(replace(p, rule="place.observer_position"))
             continue
-        seat = rx("place.speaker_in_before").search(near) or rx("place.title_of_before").search(near)
+        seat = rx("place.speaker_in_before").search(near) or rx("place.title_of_before").search(near) or rx("place.delegate_in_before").search(far)
         if (rx("place.in_before").search(before) and rx("place.speaker_seat").match(after)) or seat:
             dropped.append(replace(p, rule="place.speaker_seat"))
             continue
