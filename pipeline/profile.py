@@ -38,7 +38,7 @@ REQUIRED_KEYS = ("id", "name", "language", "parties", "event_countries", "timezo
 OPTIONAL_KEYS = (
     "first_year", "sample_raw", "source", "zone_words", "bounding_boxes", "gazetteer", "exports", "party_aliases", "codebook_examples",
     "unstated_fire", "unstated_fire_from", "near_village_precision", "capitals", "event_admin1", "perpetrator_from_holder",
-    "past_day_back",
+    "past_day_back", "admin1_are_regions",
 )
 PARTY_KEYS = ("code", "name", "force", "civilians", "country_iso3", "opposes", "government", "territory", "holds", "aliases", "note")
 GAZETTEER_KEYS = ("preferred_countries", "focus_admin1", "surname_suffixes")
@@ -96,6 +96,7 @@ class Profile:
     event_admin1: tuple[str, ...] = ()  # first-level divisions events are coded in (empty: all of the event countries)
     perpetrator_from_holder: bool = False  # remote fire with no shooter named comes from the opponents of the place's holder
     past_day_back: int = 1  # days before the report that a bulletin's "over the past day" means (0: the report's day)
+    admin1_are_regions: bool = False  # "the X region" naming a first-level division is a region-only mention, no event place
 
     def unstated_fire_on(self, day: date) -> str:
         """The act of fire with no weapon named on ``day``: a later phase of the conflict may fight differently."""
@@ -343,6 +344,7 @@ def parse_profile(data: object, folder: Path, *, root: Path = config.ROOT) -> Pr
         event_admin1=_strings(data.get("event_admin1"), f"{where}: event_admin1"),
         perpetrator_from_holder=_flag(data.get("perpetrator_from_holder", False), f"{where}: perpetrator_from_holder"),
         past_day_back=_days_back(data.get("past_day_back", 1), f"{where}: past_day_back"),
+        admin1_are_regions=_flag(data.get("admin1_are_regions", False), f"{where}: admin1_are_regions"),
         capitals=MappingProxyType({str(k).lower(): str(v) for k, v in _mapping(data.get("capitals"), f"{where}: capitals").items()}),
     )
 

@@ -678,3 +678,18 @@ def test_the_town_a_speakers_body_sits_in_is_no_event_place(extract):
     text = ("On Tuesday an army representative from the Joint Centre for Control and Coordination (JCCC) in Debaltseve "
             "reported shelling of Horlivka.")
     assert [m["location_mention"] for m in extract(text, published=D2021, conflict="donbas")] == ["Horlivka"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a profile whose first-level divisions are regions (§10) codes no event at "the X region" or "X and Y regions"
+        ("Heavy fighting went on in the Luhansk region on Tuesday.", []),
+        ("Heavy fighting went on in the Donetsk and Lugansk regions on Tuesday.", []),
+        # the cities named like them, and towns "in the X region", are places
+        ("Shells hit Donetsk and Luhansk on Tuesday.", ["Donetsk", "Luhansk"]),
+        ("Shells hit Avdiivka and Marinka in the Donetsk region on Tuesday.", ["Avdiivka", "Marinka"]),
+    ],
+)
+def test_region_only_mentions_are_no_event_places(text, expected, extract):
+    assert [m["location_mention"] for m in extract(text, published=D2021, conflict="donbas")] == expected

@@ -177,6 +177,7 @@ def test_a_new_profile_builds_validates_and_publishes(riverland, tmp_path):
         (lambda t: t + "\n        unstated_fire_from: {spring: Armed clash}\n", "is not a date"),
         (lambda t: t + "\n        unstated_fire_from: {2021-01-01: Skirmish}\n", "not an ACLED sub-event type"),
         (lambda t: t + "\n        past_day_back: 2\n", "past_day_back: expected 0"),
+        (lambda t: t + "\n        admin1_are_regions: often\n", "admin1_are_regions: expected true or false"),
     ],
 )
 def test_a_broken_profile_is_a_clear_error(tmp_path, change, message):

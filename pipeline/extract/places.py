@@ -14,6 +14,7 @@ from pipeline.lexicon import Lexicon
 from pipeline.profile import Profile
 
 NOT_EVENT_AREAS = ("country", "region", "continent")
+NAMES_LIST_TAIL = re.compile(r"(?:(?:\s*,\s*|\s+and\s+)[A-Z][\w'’-]+)*")
 SETTLEMENTS = ("village",)  # what a profile may code "near" at the place itself (coding rules §10: front-line villages)
 ORIGIN_REACH = 60  # characters before a place searched for most of the words that make it no event place
 ORIGIN_LIST_REACH = 300  # how far back the start of a list of launch sites is looked for
@@ -50,8 +51,20 @@ def find_places(sentence: str, gazetteer, profile: Profile, skip_until: int = 0,
     found = _drop_listed_namesakes(sentence, found, lexicon)
     found = _drop_containing_areas(sentence, found, lexicon)
     found = _drop_governments_pair(sentence, found, lexicon, {c.lower() for c in profile.capitals.values()})
+    if profile.admin1_are_regions:
+        found = [p for p in found if not _names_a_region(sentence, p, lexicon)]
     found = _drop_non_sites(sentence, found, lexicon, dropped if dropped is not None else [])
     return _set_precision(sentence, found, lexicon, profile.near_village_precision)
+
+
+def _names_a_region(sentence: str, place: PlaceRef, lexicon: Lexicon) -> bool:
+    """'The X region', 'X and Y regions', 'X oblast', where X names a first-level division: a region, not a place."""
+    if place.feature == "province":
+        return True
+    if not place.admin1 or place.location.lower() != place.admin1.lower():
+        return False
+    tail = NAMES_LIST_TAIL.match(sentence, place.end)  # "X and Y regions": the word after the list's last name
+    return bool(lexicon.rx("place.area_after").match(sentence[tail.end() :]))
 
 
 def _capitals(sentence: str, gazetteer, lexicon: Lexicon, capitals: Mapping[str, str], skip_until: int, found: list[PlaceRef]) -> list[PlaceRef]:
