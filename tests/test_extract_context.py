@@ -191,3 +191,19 @@ def test_a_toll_of_fighting_elsewhere_is_not_the_acts(extract):
             "east, bringing the toll to at least 20 civilians over the past day.")
     (m,) = extract(text, published=pd.Timestamp("2014-07-30T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
     assert m["killed"] == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # a bulletin that names its day before "over the past day" means that day
+        ('"On 1 August the army kept to the ceasefire. Over the past day enemy shelling wounded a soldier at the positions," the staff '
+         "said on Friday morning.\n\nThe enemy fired grenade launchers near Pisky and Marinka.", date(2019, 8, 1)),
+        # with no day named, "over the past day" is the report's own day (§10)
+        ('"Over the past day enemy shelling wounded a soldier at the positions," the staff said on Friday morning.\n\n'
+         "The enemy fired grenade launchers near Pisky and Marinka.", date(2019, 8, 2)),
+    ],
+)
+def test_a_bulletins_past_day_is_the_day_it_named(text, day, extract):
+    mentions = extract(text, published=pd.Timestamp("2019-08-02T09:54:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert {m["event_date"] for m in mentions} == {day}

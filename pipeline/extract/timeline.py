@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from pipeline import dates
@@ -17,6 +17,7 @@ TIME_FIRST = re.compile(r"^\s*(\d{1,3}/\s*)?\d{1,2}([:.]\d\d)?\s*([ap]\.?m\.?)?\
 CLOCK_IN_STAMP = re.compile(r"\d{1,2}[:.]\d\d|\d{1,2}\s?[ap]\.?m\b", re.I)
 PAST_MIDNIGHT = timedelta(hours=12)  # a later clock this much earlier than the last one has run past midnight
 LATE_IN_DAY = re.compile(r"\b(late|evening|night)\b", re.I)
+PAST_DAY = re.compile(r"(?i)\b(?:past|last)\s+(?:day|24\s+hours)\b|\bduring\s+the\s+day\b")
 TODAY = re.compile(r"(?i:today|tonight|this\s+(?:morning|afternoon|evening))")
 
 
@@ -75,6 +76,10 @@ def remember_date(
         return None
     if day.reported and not tells_acts and line not in (None, LIST_SCOPE):
         return day
+    named = _paragraph_frame(ctx, line, number, False) if line is not None and PAST_DAY.search(day.expression) else None
+    if named is not None:
+        # "On 1 August the units held their fire ... Over the past day the enemy fired five times": the day named
+        day = replace(day, date_start=named[0], date_end=named[1])
     if line is None:
         ctx.dated, ctx.frame = (day.date_start, day.date_end, day.precision), None
     else:
@@ -181,8 +186,10 @@ def event_time(
         day = None
     truce_timed = truce_timed and elapsed
     story = story_date(ctx, line, number, in_list, truce_timed)
-    if day is not None and day.reported and _paragraph_frame(ctx, line, number, in_list) is not None:
-        day = None  # '"On 18 December ... X opened fire in Y," the staff said on Thursday': the quotation's day, not the saying's
+    if day is not None and (day.reported or PAST_DAY.search(day.expression)) and _paragraph_frame(ctx, line, number, in_list) is not None:
+        # '"On 18 December ... X opened fire in Y," the staff said on Thursday': the quotation's day, not the saying's;
+        # "On 1 August ... over the past day the enemy fired at X": the day the bulletin named
+        day = None
     if day is None and lexicon.rx("timeline.ongoing").search(clause_text):
         story = None  # going on as the report is written
     report_day = dates.local_day(ctx.reference, local)
