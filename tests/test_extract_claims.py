@@ -719,3 +719,10 @@ def test_forces_that_are_shelling_a_town_are_its_attackers(extract):
     (m,) = extract("Tanks of pro-Kiev military forces are actively shelling the town of Sloviansk, a spokeswoman said on Friday.",
                    published=pd.Timestamp("2014-06-06T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
     assert m["perpetrator_side"] == "UKR"
+
+
+@pytest.mark.parametrize("fighters", ["Russia-backed fighters", "Russian-backed fighters", "Russia-led forces"])
+def test_fighters_backed_or_led_by_russia_are_the_separatists_of_the_oblast(fighters, extract):
+    (m,) = extract(f"On Friday {fighters} shelled army positions near Shyrokyne with mortars, the press officer said.",
+                   published=pd.Timestamp("2016-12-23T16:00:00+02:00").tz_convert("UTC"), conflict="donbas")
+    assert m["perpetrator_side"] == "DPR"
