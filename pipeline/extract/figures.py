@@ -178,10 +178,8 @@ def _born_people(text: str, kind: str, lexicon: Lexicon) -> int | None:
 QUOTE_MARKS = "\"'“”‘’ "
 
 
-NAME_LIST_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 FULL_NAME = re.compile(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}")
 BRACKETS = re.compile(r"\s*\([^)]*\)")
-APPOSITIVES = re.compile(r",\s+(?:an?|the)\s+[^,.;]{1,50},")
 
 
 def _named_people(text: str, sentence: str, kind: str, lexicon: Lexicon) -> int | None:
@@ -190,10 +188,10 @@ def _named_people(text: str, sentence: str, kind: str, lexicon: Lexicon) -> int 
     m = lexicon.rx(f"figures.named_list_{kind}").search(text)
     pair = lexicon.rx(f"figures.named_pair_{kind}").search(sentence) if not m else None
     if pair:  # "A B, a resident, and C D, a driver, were injured": one person per name
-        return len(FULL_NAME.findall(APPOSITIVES.sub("", pair.group("names"))))
+        return len(FULL_NAME.findall(lexicon.rx("figures.name_description").sub("", pair.group("names"))))
     if not m:
         return None
-    items = NAME_LIST_SPLIT.split(BRACKETS.sub("", m.group("names")))
+    items = lexicon.rx("figures.list_split").split(BRACKETS.sub("", m.group("names")))
     if len(items) < 2 or not all(FULL_NAME.fullmatch(item.strip()) for item in items):
         return None
     return len(items)

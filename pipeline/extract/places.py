@@ -14,7 +14,6 @@ from pipeline.lexicon import Lexicon
 from pipeline.profile import Profile
 
 NOT_EVENT_AREAS = ("country", "region", "continent")
-NAMES_LIST_TAIL = re.compile(r"(?:(?:\s*,\s*|\s+and\s+)[A-Z][\w'’-]+)*")
 SETTLEMENTS = ("village",)  # what a profile may code "near" at the place itself (coding rules §10: front-line villages)
 ORIGIN_REACH = 60  # characters before a place searched for most of the words that make it no event place
 ORIGIN_LIST_REACH = 300  # how far back the start of a list of launch sites is looked for
@@ -63,8 +62,9 @@ def _names_a_region(sentence: str, place: PlaceRef, lexicon: Lexicon) -> bool:
         return True
     if not place.admin1 or place.location.lower() != place.admin1.lower():
         return False
-    tail = NAMES_LIST_TAIL.match(sentence, place.end)  # "X and Y regions": the word after the list's last name
-    return bool(lexicon.rx("place.area_after").match(sentence[tail.end() :]))
+    after = sentence[place.end :]
+    tail = lexicon.rx("place.name_list_tail").match(after)  # "X and Y regions": the word after the list's last name
+    return bool(lexicon.rx("place.area_after").match(after[tail.end() if tail else 0 :]))
 
 
 def _capitals(sentence: str, gazetteer, lexicon: Lexicon, capitals: Mapping[str, str], skip_until: int, found: list[PlaceRef]) -> list[PlaceRef]:

@@ -17,8 +17,6 @@ TIME_FIRST = re.compile(r"^\s*(\d{1,3}/\s*)?\d{1,2}([:.]\d\d)?\s*([ap]\.?m\.?)?\
 CLOCK_IN_STAMP = re.compile(r"\d{1,2}[:.]\d\d|\d{1,2}\s?[ap]\.?m\b", re.I)
 PAST_MIDNIGHT = timedelta(hours=12)  # a later clock this much earlier than the last one has run past midnight
 LATE_IN_DAY = re.compile(r"\b(late|evening|night)\b", re.I)
-PAST_DAY = re.compile(r"(?i)\b(?:past|last)\s+(?:day|24\s+hours)\b|\bduring\s+the\s+day\b")
-TODAY = re.compile(r"(?i:today|tonight|this\s+(?:morning|afternoon|evening))")
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,8 @@ def remember_date(
         return None
     if day.reported and not tells_acts and line not in (None, LIST_SCOPE):
         return day
-    named = _paragraph_frame(ctx, line, number, False) if line is not None and PAST_DAY.search(day.expression) else None
+    past_day = lexicon is not None and lexicon.rx("timeline.past_day").search(day.expression)
+    named = _paragraph_frame(ctx, line, number, False) if line is not None and past_day else None
     if named is not None:
         # "On 1 August the units held their fire ... Over the past day the enemy fired five times": the day named
         day = replace(day, date_start=named[0], date_end=named[1])
@@ -96,14 +95,20 @@ def remember_unplaced_event(ctx: Context, day: dates.DayExpression | None) -> No
         ctx.dated = (day.date_start, day.date_end, day.precision)
 
 
+def _frame_is_near(frame: Frame, line: int, number: int, in_list: bool) -> bool:
+    """Whether a frame dates a sentence: one of its paragraph (or list), or the sentence right after it, unless the
+    frame is a month or a year ("earlier in April" frames its own paragraph only)."""
+    next_one = frame.sentence == number - 1 and frame.dates[2] not in ("month", "year")
+    return frame.line == line or (in_list and frame.line == LIST_SCOPE) or next_one
+
+
 def _paragraph_frame(ctx: Context, line: int, number: int, in_list: bool) -> tuple[date, date, str] | None:
     """The day a dated sentence of the same paragraph (or list, or the sentence before) gives the story, unless it was
     background."""
     frame = ctx.frame
-    if frame is None or frame.background:
+    if frame is None or frame.background or frame.dates[2] != "day":
         return None
-    near = frame.line == line or (in_list and frame.line == LIST_SCOPE) or (frame.sentence == number - 1 and frame.dates[2] not in ("month", "year"))
-    return frame.dates if near and frame.dates[2] == "day" else None
+    return frame.dates if _frame_is_near(frame, line, number, in_list) else None
 
 
 def story_date(ctx: Context, line: int, number: int, in_list: bool, truce_timed: bool = False) -> tuple[date, date, str] | None:
@@ -112,12 +117,8 @@ def story_date(ctx: Context, line: int, number: int, in_list: bool, truce_timed:
     truce's start also dates an act told against that truce ("two minutes into the truce"). Else the latest
     event's date (None: the report's)."""
     frame = ctx.frame
-    if frame is not None:
-        # a month or a year ("earlier in April") frames its own paragraph only, not the next one's first sentence
-        next_one = frame.sentence == number - 1 and frame.dates[2] not in ("month", "year")
-        near = frame.line == line or (in_list and frame.line == LIST_SCOPE) or next_one
-        if (near and not frame.background) or (truce_timed and frame.truce):
-            return frame.dates
+    if frame is not None and ((not frame.background and _frame_is_near(frame, line, number, in_list)) or (truce_timed and frame.truce)):
+        return frame.dates
     return ctx.dated
 
 
@@ -147,8 +148,13 @@ def _relative_shift(text: str, lexicon: Lexicon) -> int:
         return -1
     if m.group("next"):
         return 1
-    n = lexicon.value("number_words").get(m.group("n").lower()) or int(m.group("n"))
+    n = _day_count(m.group("n"), lexicon)
     return -n if m.group("dir").lower() in ("after", "earlier") else n
+
+
+def _day_count(word: str, lexicon: Lexicon) -> int:
+    """The number of days a word or digits say ("a", "two", "3")."""
+    return lexicon.value("number_words").get(word.lower()) or int(word)
 
 
 def _days_before_the_day(text: str, day: dates.DayExpression, lexicon: Lexicon) -> int:
@@ -159,8 +165,7 @@ def _days_before_the_day(text: str, day: dates.DayExpression, lexicon: Lexicon) 
         return 0
     if text.find(day.expression, m.end()) < 0:
         return 0
-    n = m.group("n").lower()
-    return 1 if n in ("a", "one") else int(lexicon.value("number_words").get(n) or n)
+    return _day_count(m.group("n"), lexicon)
 
 
 def _names_a_day(text: str, local: dates.LocalTime) -> bool:
@@ -186,7 +191,7 @@ def event_time(
         day = None
     truce_timed = truce_timed and elapsed
     story = story_date(ctx, line, number, in_list, truce_timed)
-    if day is not None and (day.reported or PAST_DAY.search(day.expression)) and _paragraph_frame(ctx, line, number, in_list) is not None:
+    if day is not None and (day.reported or lexicon.rx("timeline.past_day").search(day.expression)) and _paragraph_frame(ctx, line, number, in_list) is not None:
         # '"On 18 December ... X opened fire in Y," the staff said on Thursday': the quotation's day, not the saying's;
         # "On 1 August ... over the past day the enemy fired at X": the day the bulletin named
         day = None
@@ -220,7 +225,7 @@ def event_time(
         if day is None and time_utc is not None and ctx.last_time is not None and ctx.last_time - time_utc > PAST_MIDNIGHT:
             # "from 23:05 ... from 00:25": the list has run past midnight
             local_day, time_utc = dates.event_instant(start + timedelta(days=1), clock, local=local)
-        if time_utc is not None and time_utc > ctx.reference and (day is None or TODAY.fullmatch(day.expression.strip())):
+        if time_utc is not None and time_utc > ctx.reference and (day is None or lexicon.rx("timeline.today").fullmatch(day.expression.strip())):
             # A clock time later than the report itself, with no day named (or a quoted "today"), is the day before.
             local_day, time_utc = dates.event_instant(start - timedelta(days=1), clock, local=local)
         start = end = local_day
