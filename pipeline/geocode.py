@@ -35,6 +35,7 @@ __all__ = [
 GEOCODER_ENV = "PIPELINE_GEOCODER"
 DEFAULT_USER_AGENT = "ceasefire-pipeline/0.1 (offline-first research ETL)"
 ONLINE_KINDS = ("nominatim", "geonames")
+NAMESAKE_DISTRICT_KM = 40.0  # farther from the district its sentence puts it in, a village is another of its name
 
 
 class GeocodeNotFound(LookupError):
@@ -285,6 +286,10 @@ def locate(mentions: list, gazetteer: Gazetteer, profile: Profile, fallback: Geo
         if place is not None and place.geo_precision < 3 and AREA_NAMED_RULES.intersection(m.rules):
             # "the X region" where X names a province and a village: the province, whatever the village's context
             place = next((c for c in gazetteer.candidates(m.location_mention, precision=m.geo_precision, near=near) if c.geo_precision >= 3), place)
+        district = _district_of_a_namesake(m, place, gazetteer, profile) if place is not None else None
+        if district is not None:
+            place = district
+            m.add_rule("place.namesake_outside_district")
         if place is None:
             dropped.append({"mention": m, "stage": "geocode", "reason": f"no gazetteer entry for {m.location_mention!r}"})
             continue
@@ -307,6 +312,24 @@ def locate(mentions: list, gazetteer: Gazetteer, profile: Profile, fallback: Geo
     if fallback is not None:
         place_villages(located, fallback, profile)
     return located, dropped
+
+
+def _district_of_a_namesake(m, place: Place, gazetteer: Gazetteer, profile: Profile) -> Place | None:
+    """The district of "X in the Y district" where the gazetteer's X lies far from Y: that X is a namesake, and the X
+    meant is a village the gazetteer lacks, coded at its district (precision 2, as coding rules §5 code such villages)."""
+    if place.geo_precision != 1:
+        return None
+    qualifier = profile.lexicon.rx("place.in_district_after")
+    sentence, name = m.sentence, m.location_mention.lower()
+    start = sentence.lower().find(name)
+    while start >= 0:
+        found = qualifier.match(sentence[start + len(name) :])
+        if found:
+            district = gazetteer.resolve(found.group("district"), precision=2)
+            far = district is not None and haversine_km(place.latitude, place.longitude, district.latitude, district.longitude) > NAMESAKE_DISTRICT_KM
+            return district if far else None
+        start = sentence.lower().find(name, start + 1)
+    return None
 
 
 def place_villages(located: list, fallback: Geocoder, profile: Profile) -> None:

@@ -185,9 +185,11 @@ class Profile:
         return next((p for p in self.parties if key in {p.name.lower(), *(a.lower() for a in p.aliases)}), None)
 
     def party_of_place(self, location: str, admin1: str, country_iso3: str) -> str | None:
-        """The party whose officials speak for a place: the one holding it, else the state it lies in."""
+        """The party whose officials speak for a place: the one holding it, else the state it lies in. A party whose
+        territory is the place's first-level division holds only the places it lists there (a city may share the
+        division's name), so the division's name alone says nothing."""
         for p in self.parties:
-            if location in p.holds or admin1 in p.holds:
+            if location in p.holds or (admin1 in p.holds and admin1 not in p.territory):
                 return p.code
         return next((p.code for p in self.parties if p.country_iso3 and p.country_iso3 == country_iso3), None)
 

@@ -14,6 +14,8 @@ ACTOR_CASES = [
     ("Karabakh officials accused Azerbaijani forces of shelling Martuni on Tuesday.", "AZE", "ARM", "Nagorno-Karabakh authorities"),
     ("Shells fell on Goranboy on Tuesday, Azerbaijan's Defence Ministry said.", "ARM", "AZE", "Ministry of Defence of Azerbaijan"),
     ("Human Rights Watch said rockets fired by Armenian forces struck Barda on Tuesday.", "ARM", "independent", "Human Rights Watch"),
+    # a party's name qualifying its own units is the agent, and "Azerbaijan authorities" (the country's name as a modifier) speak
+    ("Armenian military units struck residential areas of Barda with rockets on Tuesday, Azerbaijan authorities said.", "ARM", "AZE", "Government of Azerbaijan"),
 ]
 
 
@@ -175,6 +177,12 @@ D2020 = pd.Timestamp("2020-02-18T12:00:00+02:00").tz_convert("UTC")
         ("The governor of the Luhansk region, Hennadiy Moskal, says militias fired rockets at Stanytsia Luhanska on Tuesday.", "LPR", "UKR"),
         # separatists speaking as a group, with no republic named: the side of the place's oblast
         ("Rebels, for their part, accused Ukrainian troops of shelling Horlivka on Tuesday.", "UKR", "DPR"),
+        # local officials of a town no republic held speak for the state, though the oblast shares a held city's name
+        ("Rockets slammed into homes in Kramatorsk on Tuesday, killing two residents, according to local officials.", "DPR", "UKR"),
+        # a regional police chief is a Ukrainian state body
+        ("Militants shelled the outskirts of Avdiivka on Tuesday, the head of the National Police in Donetsk region said.", "DPR", "UKR"),
+        # "put X under fire": a verb of acting, so its subject is the agent
+        ("The militants put the town of Schastia under the fire of grenade launchers on Tuesday, governor Hennadiy Moskal said.", "LPR", "UKR"),
     ],
 )
 def test_donbas_speakers_and_sides(text, perpetrator_side, claimant_side, extract):

@@ -207,3 +207,25 @@ def test_a_toll_of_fighting_elsewhere_is_not_the_acts(extract):
 def test_a_bulletins_past_day_is_the_day_it_named(text, day, extract):
     mentions = extract(text, published=pd.Timestamp("2019-08-02T09:54:00+03:00").tz_convert("UTC"), conflict="donbas")
     assert {m["event_date"] for m in mentions} == {day}
+
+
+@pytest.mark.parametrize(
+    ("clock", "day"),
+    [
+        ("at 11:05 p.m.", date(2015, 5, 11)),  # later than an afternoon report: the evening before
+        ("[at 11:05 p.m.]", date(2015, 5, 11)),
+        ("at 2 a.m.", date(2015, 5, 12)),  # after midnight: the report's own day
+    ],
+)
+def test_last_night_at_a_clock_is_the_night_the_clock_says(clock, day, extract):
+    published = pd.Timestamp("2015-05-12T16:50:00+03:00").tz_convert("UTC")
+    (m,) = extract(f"The militants shelled the town of Schastia last night {clock}, the governor's press service said.",
+                   published=published, conflict="donbas")
+    assert m["event_date"] == day
+
+
+def test_a_town_that_only_locates_an_unknown_village_in_brackets_is_no_event_place(extract):
+    published = pd.Timestamp("2019-09-27T12:00:00+03:00").tz_convert("UTC")
+    mentions = extract("A woman was injured by shelling in Sadky (non-government-controlled, 60km south of Donetsk) on 6 September.",
+                       published=published, conflict="donbas")
+    assert [m["location_mention"] for m in mentions] == []

@@ -81,6 +81,11 @@ CASES = [
     ("The deaths of 3 civilians were confirmed on Monday.", (3, 3, 3), None, {}),
     # a victim named after his rank or trade
     ("As a result, soldier Rauf Aliyev died from a bullet wound, the ministry said.", (1, 1, 1), None, {}),
+    # one victim told by "the death of", a numbered last victim, an injury told as "suffered an injury"
+    ("The rocket hit a bakery, leading to the death of an elderly woman, while three others were hurt.", (1, 1, 1), (3, 3, 3), {}),
+    ("The barrage caused the death of a young shepherd near the farm.", (1, 1, 1), None, {}),
+    ("Two guards were killed and a third was wounded when the checkpoint came under fire.", (2, 2, 2), (1, 1, 1), {}),
+    ("No houses were hit, but a 40-year-old driver suffered an injury.", None, (1, 1, 1), {}),
 ]
 
 

@@ -16,6 +16,9 @@ PLACE_CASES = [
     ("Armenian artillery fired on the Barda and Aghjabadi districts on Tuesday, the ministry said.", [("Barda", 2), ("Aghjabadi", 2)]),
     ("Azerbaijani troops came under fire in the direction of Fuzuli and Jabrayil on Tuesday, the ministry said.", [("Fuzuli", 2), ("Jabrayil", 2)]),
     ("Azerbaijani rockets hit Stepanakert and Shushi on Tuesday, Karabakh officials said.", [("Stepanakert", 1), ("Shushi", 1)]),
+    # "the X region near the capital Y": Y only says where X lies; "near the (two-word) city of X" is near X
+    ("Armenian missiles hit the Khizi district near Azerbaijan's capital Baku on Tuesday, the ministry said.", [("Khizi", 2)]),
+    ("Armenian forces shelled positions near the northern frontline town of Tartar on Tuesday, the ministry said.", [("Tartar", 2)]),
     ("Shells landed near Kapan on Tuesday, the Armenian ministry said.", [("Kapan", 2)]),
     ("A shell hit a school in the village of Karmir Shuka in the Martuni region on Tuesday, Karabakh officials said.", [("Karmir Shuka", 1)]),
     ("Armenian missiles fired from the direction of Lachin hit army units in Tartar on Tuesday, the ministry said.", [("Tartar", 1)]),

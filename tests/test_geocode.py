@@ -704,3 +704,24 @@ def test_a_name_followed_by_region_is_the_region_not_a_namesake_village(text, lo
     mentions, dropped = locate(extract_report(article, get_gazetteer(profile), profile), get_gazetteer(profile), profile)[:2]
     assert [m.location for m in mentions] == located
     assert [d["reason"] for d in dropped if d["mention"].location_mention == "Syunik"] == ["Syunik is a region: region-only mentions are no events"]
+
+
+@pytest.mark.parametrize(
+    ("text", "located"),
+    [
+        # the gazetteer's only Troitske lies in another oblast, far from Popasna: the village meant is coded at its district
+        ("Fighting went on in Troitske in the Popasna district on Monday, the regional governor said.", [("Popasna", 2)]),
+        # a village the gazetteer places inside the district it is said to be in keeps its own coordinates
+        ("Fighting went on in Zolote in the Popasna district on Monday, the regional governor said.", [("Zolote", 1)]),
+    ],
+)
+def test_a_namesake_far_from_the_district_the_text_names_is_coded_at_the_district(text, located):
+    import pandas as pd
+
+    from pipeline.extract import extract_report
+
+    profile = load_profile("donbas")
+    article = {"report_id": "r1", "outlet": "Test Wire", "published": pd.Timestamp("2015-05-12T12:00+03:00"), "text": text,
+               "raw_path": "r1.txt", "raw_line": None}
+    mentions = locate(extract_report(article, get_gazetteer(profile), profile), get_gazetteer(profile), profile)[0]
+    assert [(m.location, m.geo_precision) for m in mentions] == located
