@@ -23,7 +23,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from pipeline import config
-from pipeline.gazetteer import SITE_FEATURES, Gazetteer, Place, PlaceMention, haversine_km, load_gazetteer
+from pipeline.gazetteer import SITE_FEATURES, Gazetteer, Place, PlaceMention, haversine_km, load_gazetteer, offset_point
 from pipeline.profile import Profile, load_profile
 from pipeline.text import dateline_length
 
@@ -304,6 +304,10 @@ def locate(mentions: list, gazetteer: Gazetteer, profile: Profile, fallback: Geo
             continue
         m.location, m.admin1, m.country_iso3, m.geonameid = place.location, place.admin1, place.country_iso3, place.geonameid
         m.latitude, m.longitude, m.geo_precision = place.latitude, place.longitude, place.geo_precision
+        if m.village_offset:
+            # "Z (15km south-east of Y)": the village the gazetteer lacks, at its distance and bearing from Y
+            m.location, m.geonameid, m.geo_precision = m.village_mention, None, 2
+            m.latitude, m.longitude = offset_point(place.latitude, place.longitude, *m.village_offset)
         _place_local_time(m, place, profile)
         located.append(m)
         if place.feature in SITE_FEATURES:

@@ -222,10 +222,3 @@ def test_last_night_at_a_clock_is_the_night_the_clock_says(clock, day, extract):
     (m,) = extract(f"The militants shelled the town of Schastia last night {clock}, the governor's press service said.",
                    published=published, conflict="donbas")
     assert m["event_date"] == day
-
-
-def test_a_town_that_only_locates_an_unknown_village_in_brackets_is_no_event_place(extract):
-    published = pd.Timestamp("2019-09-27T12:00:00+03:00").tz_convert("UTC")
-    mentions = extract("A woman was injured by shelling in Sadky (non-government-controlled, 60km south of Donetsk) on 6 September.",
-                       published=published, conflict="donbas")
-    assert [m["location_mention"] for m in mentions] == []

@@ -592,8 +592,9 @@ def test_a_road_named_by_one_place_is_precision_2(word, extract):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # a bracketed distance says where a village the gazetteer lacks lies: its city is no event place
-        ("The enemy fired small arms at our defenders near Verkhnia Pustka (50km north-west of Luhansk) on Tuesday.", []),
+        # a bracketed distance says where a village the gazetteer lacks lies: the mention names the city, and geocoding
+        # places the village by the distance and bearing from it (test_geocode), not at the city
+        ("The enemy fired small arms at our defenders near Verkhnia Pustka (50km north-west of Luhansk) on Tuesday.", [("Luhansk", 2)]),
         # a street named after a place, and the occupied territories the shooters came from, are no event places
         ("A mortar round exploded in Pobeda Street in Dokuchaievsk on Tuesday, the monitors said.", [("Dokuchaievsk", 1)]),
         ("Fighters from the occupied territories of Donetsk and Luhansk shelled Stanytsia Luhanska on Tuesday.", [("Stanytsia Luhanska", 1)]),

@@ -725,3 +725,45 @@ def test_a_namesake_far_from_the_district_the_text_names_is_coded_at_the_distric
                "raw_path": "r1.txt", "raw_line": None}
     mentions = locate(extract_report(article, get_gazetteer(profile), profile), get_gazetteer(profile), profile)[0]
     assert [(m.location, m.geo_precision) for m in mentions] == located
+
+
+@pytest.mark.parametrize(
+    ("points", "bearing"),
+    [([0], 0), ([180], 180), ([0, 270], 315), ([180, 90], 135), ([0, 0, 270], 337.5), ([180, 180, 90], 157.5), ([90, 0, 90], 67.5), ([], None)],
+)
+def test_compass_bearing(points, bearing):
+    from pipeline.gazetteer import compass_bearing
+
+    assert compass_bearing(points) == pytest.approx(bearing) if bearing is not None else compass_bearing(points) is None
+
+
+def test_offset_point_moves_by_distance_and_bearing():
+    from pipeline.gazetteer import haversine_km, offset_point
+
+    lat, lon = offset_point(48.0, 37.8, 60, 180)
+    assert (lat, lon) == pytest.approx((47.4604, 37.8), abs=1e-4)
+    lat, lon = offset_point(48.0, 37.8, 15, 135)
+    assert haversine_km(48.0, 37.8, lat, lon) == pytest.approx(15, abs=0.1)
+    assert lat < 48.0 and lon > 37.8
+
+
+@pytest.mark.parametrize(
+    ("text", "located"),
+    [
+        # a village the gazetteer lacks, located by the report from a town: placed there, not at the town
+        ("A woman was injured by shelling in Sadky (non-government-controlled, 60km south of Donetsk) on 6 September.", [("Sadky", 2, 47.4834)]),
+        # a known town so located keeps its own coordinates, and the reference town is no event place
+        ("A woman was injured by shelling in Novoazovsk (non-government-controlled, 102km south-east of Donetsk) on 6 September.",
+         [("Novoazovs'k", 1, 47.1139)]),
+    ],
+)
+def test_a_village_located_from_a_town_is_placed_by_distance_and_bearing(text, located):
+    import pandas as pd
+
+    from pipeline.extract import extract_report
+
+    profile = load_profile("donbas")
+    article = {"report_id": "r1", "outlet": "Test Wire", "published": pd.Timestamp("2019-09-27T12:00+03:00"), "text": text,
+               "raw_path": "r1.txt", "raw_line": None}
+    mentions = locate(extract_report(article, get_gazetteer(profile), profile), get_gazetteer(profile), profile)[0]
+    assert [(m.location, m.geo_precision, round(m.latitude, 4)) for m in mentions] == [tuple(x) for x in located]

@@ -100,6 +100,7 @@ class Coding:
             claim_status=claim_status(claimant_sides, profile),
             location_mention=place.surface,
             village_mention=place.village,
+            village_offset=list(place.offset or ()),
             geo_precision=place.precision,
             truce_timing=timing,
             entry=ctx.entry,

@@ -26,6 +26,7 @@ class PlaceRef:
     rule: str = "place.gazetteer"  # how the place was found
     precision_rule: str = ""  # what set precision 2, if anything
     village: str = ""  # a village the gazetteer lacks, named "Z village of X": X is this place
+    offset: tuple[float, float] | None = None  # (km, bearing) of that village from this place: "Z (15km south-east of X)"
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class Mention:
     place_admin1: str = ""  # the first-level division the text's place reading suggests
     clock_is_local: bool = False  # time_utc comes from a clock told in local time (no zone named)
     village_mention: str = ""  # a village the gazetteer lacks, in this mention's district (an online geocoder may place it)
+    village_offset: list[float] = field(default_factory=list)  # [km, bearing] of that village from the place named
     rules: list[str] = field(default_factory=list)
     killed: int | None = None
     killed_low: int | None = None

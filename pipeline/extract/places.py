@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from pipeline.extract.context import Context
 from pipeline.extract.mention import Clause, PlaceRef
-from pipeline.gazetteer import SITE_FEATURES
+from pipeline.gazetteer import SITE_FEATURES, compass_bearing
 from pipeline.lexicon import Lexicon
 from pipeline.profile import Profile
 
@@ -186,7 +186,11 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
         if p.is_admin and p.feature not in SETTLEMENTS and rx("place.village_after").match(after):
             continue  # "X village, Y district": a village the gazetteer lacks, named like a district
         if rx("place.distance_bracket_before").search(near) or rx("place.street_after").match(after):
-            references.append(p)
+            located = _village_located_from(sentence, p, prev, lexicon)
+            if located is not None:
+                kept.append(located)  # "Z (15km south-east of Y)" where the gazetteer lacks Z: Z, placed from Y
+            else:
+                references.append(p)
             continue  # "X (50km north-west of Y)", "in Y Street": Y only says where X is
         if prev and sentence[prev.end : p.start].strip() == "," and rx("place.council_area_after").match(after):
             references.append(p)
@@ -208,6 +212,21 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
             continue
         kept.append(p)
     return kept
+
+
+def _village_located_from(sentence: str, p: PlaceRef, prev: PlaceRef | None, lexicon: Lexicon) -> PlaceRef | None:
+    """'Z (non-government-controlled, 15km south-east of Y)' where Z is no place the gazetteer found: Z, at its distance
+    and bearing from Y (precision 2: the report's rounded distance)."""
+    start = max(0, p.start - ORIGIN_REACH)
+    found = lexicon.rx("place.located_village_before").search(sentence[start : p.start])
+    if found is None or (prev is not None and prev.end > start + found.start("village")):
+        return None
+    degrees = lexicon.value("compass_points")
+    points = [float(degrees[w]) for w in re.findall("|".join(map(re.escape, degrees)), found.group("bearing").lower())]
+    bearing = compass_bearing(points)
+    if bearing is None:
+        return None
+    return replace(p, precision=2, rule="place.located_by_distance", village=found.group("village"), offset=(float(found.group("km")), bearing))
 
 
 def _drop_listed_namesakes(sentence: str, places: list[PlaceRef], lexicon: Lexicon) -> list[PlaceRef]:
@@ -279,7 +298,7 @@ def _set_precision(sentence: str, places: list[PlaceRef], lexicon: Lexicon, near
             if near_village and near_village_precision == 1:
                 rule = ""
             unknown = village.group("name") if village and rule and p is group[0] else ""
-            out.append(replace(p, precision=2 if rule else 1, precision_rule=rule or ("place.near_village" if near_village else ""), village=unknown))
+            out.append(replace(p, precision=2 if rule else 1, precision_rule=rule or ("place.near_village" if near_village else ""), village=unknown or p.village))
     return out
 
 
