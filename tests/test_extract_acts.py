@@ -17,6 +17,9 @@ ACT_CASES = [
     ("Officials said Azerbaijani troops opened massive fire against the village of Sotk on Tuesday, using artillery.", "Shelling/artillery/missile attack"),
     ("Azerbaijani units attempted to advance on positions near Hadrut on Tuesday.", "Armed clash"),
     ("Soldiers shot dead two villagers in Hadrut on Tuesday, the ombudsman said.", "Attack"),
+    # shootings across the line: an exchange of fire between armed groups
+    ("The ministry reported renewed shooting near Sotk on Tuesday.", "Armed clash"),
+    ("A soldier was wounded near Yeraskh in shoot-outs on Tuesday, the ministry said.", "Armed clash"),
 ]
 
 

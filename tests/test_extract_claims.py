@@ -734,3 +734,15 @@ def test_fighters_backed_or_led_by_russia_are_the_separatists_of_the_oblast(figh
     (m,) = extract(f"On Friday {fighters} shelled army positions near Shyrokyne with mortars, the press officer said.",
                    published=pd.Timestamp("2016-12-23T16:00:00+02:00").tz_convert("UTC"), conflict="donbas")
     assert m["perpetrator_side"] == "DPR"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two houses caught fire in the Tartar district due to the shelling on Tuesday, the ministry said.",
+        "A family home burned down in the Aghdam district as a result of enemy shelling on Tuesday.",
+    ],
+)
+def test_homes_hit_told_before_the_act_that_caused_it_are_the_target(text, extract):
+    (m,) = extract(text)
+    assert m["target"] == "civilians"

@@ -194,7 +194,7 @@ def code_target(clause: Clause, place: PlaceRef, profile: Profile, sub_event_typ
     """(civilians, military or unknown; rule): the target cue nearest the place, else a town under remote fire is civilian."""
     lexicon = profile.lexicon
     first_act = min((a.start for a in clause.acts), default=0)
-    passive = is_passive(clause.text, lexicon)
+    passive = is_passive(clause.text, lexicon) or bool(lexicon.rx("roles.act_as_cause_before").search(clause.text[:first_act]))
     cues = [
         (s, e, v, cue)
         for s, e, v, cue in lexicon.found("target", clause.text)
