@@ -16,6 +16,10 @@ ACTOR_CASES = [
     ("Human Rights Watch said rockets fired by Armenian forces struck Barda on Tuesday.", "ARM", "independent", "Human Rights Watch"),
     # a party's name qualifying its own units is the agent, and "Azerbaijan authorities" (the country's name as a modifier) speak
     ("Armenian military units struck residential areas of Barda with rockets on Tuesday, Azerbaijan authorities said.", "ARM", "AZE", "Government of Azerbaijan"),
+    # the side whose guns fired, named after "from ... installations of"; a speaker who tweeted
+    ("The Goygol district was fired on from artillery installations of the Armenian Armed Forces on Tuesday, the ministry of Azerbaijan said.",
+     "ARM", "AZE", "Ministry of Azerbaijan"),
+    ('"A missile fell near the dam in Mingachevir on Tuesday," the Azerbaijani president\'s aide tweeted.', "ARM", "AZE", "Government of Azerbaijan"),
 ]
 
 

@@ -86,6 +86,9 @@ CASES = [
     ("The barrage caused the death of a young shepherd near the farm.", (1, 1, 1), None, {}),
     ("Two guards were killed and a third was wounded when the checkpoint came under fire.", (2, 2, 2), (1, 1, 1), {}),
     ("No houses were hit, but a 40-year-old driver suffered an injury.", None, (1, 1, 1), {}),
+    # a second group added with "and" counts on top of the first; an apposition names the first group's members
+    ("Twelve civilians and one rescuer died when the rockets hit the square.", (13, 13, 13), None, {}),
+    ("Two people, a farmer and his wife, were killed in the village.", (2, 2, 2), None, {}),
 ]
 
 

@@ -1,10 +1,9 @@
 """Casualty figures: killed and injured in one sentence, with hedges and breakdowns, and figures told
 in the sentences after an act.
 
-Numbers in words are turned into digits with text2num before the patterns run, so "nine people" and
-"9 people" read alike. Figures are never taken from counts of equipment or from ages: a figure needs a
-person noun or a casualty verb next to it. The patterns are the ``figures.*`` entries of the
-language's patterns.yaml.
+Numbers in words are turned into digits with text2num before the patterns run, so "nine people" and "9 people" read
+alike. Figures are never taken from counts of equipment or from ages: a figure needs a person noun or a casualty verb
+next to it. The patterns are the ``figures.*`` entries of the language's patterns.yaml.
 """
 
 from __future__ import annotations
@@ -207,11 +206,14 @@ def _listed_people(text: str, rule: str, lexicon: Lexicon) -> int | None:
     elided: list[int] = []
     subject = lexicon.rx("figures.list_aside").sub("", lexicon.rx("figures.subject_clause").sub("", m.group("subject"), count=1))
     subject = subject.lstrip(QUOTE_MARKS)  # a quotation that opens on its subject
-    singular = False  # the latest item was "a/an <person>", so a bare singular noun after it is one more person
+    # singular: after "a <person>" a bare noun is one more; added: "20 civilians and 1 rescuer" adds to "20 civilians"
+    singular = added = False
     for part in lexicon.rx("figures.list_split").split(subject):
         pm = lexicon.rx("figures.listed_person").match(part)
         if pm and (pm.group("n") or pm.group("a").lower() in lexicon.value("listed_determiners")):
             noun = pm.group("noun").lower()
+            if not counts and not elided:
+                added = bool(lexicon.rx("figures.list_addition_after").match(subject[subject.find(part) + len(part) :]))
             counts += [(n, noun) for n in elided]
             counts.append((int(pm.group("n")) if pm.group("n") else 1, noun))
             elided, singular = [], (pm.group("a") or "").lower() in ("a", "an")
@@ -227,7 +229,7 @@ def _listed_people(text: str, rule: str, lexicon: Lexicon) -> int | None:
         return None
     first, noun = counts[0]
     rest = sum(c for c, _ in counts[1:])
-    if noun in lexicon.value("group_nouns") and first >= rest:
+    if noun in lexicon.value("group_nouns") and first >= rest and not added:
         return first
     return first + rest
 

@@ -48,6 +48,8 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
         return "target", "roles.owner_of_place"  # "X's shelling of Y's Z city": Y owns the place that was hit
     if rx("roles.country_of_place_after").match(after):
         return None  # "X's eastern town of Y": the country the place lies in, not who holds it
+    if rx("roles.means_of_before").search(before):
+        return "agent", "roles.means_of_before"  # "fired from artillery installations of the X Armed Forces"
     if rx("roles.positions_of_before").search(before):
         return "target", "roles.positions_of_before"  # "the positions of units of the X army"
     if rx("roles.exposed_to_before").search(before):
