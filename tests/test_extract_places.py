@@ -19,6 +19,8 @@ PLACE_CASES = [
     # "the X region near the capital Y": Y only says where X lies; "near the (two-word) city of X" is near X
     ("Armenian missiles hit the Khizi district near Azerbaijan's capital Baku on Tuesday, the ministry said.", [("Khizi", 2)]),
     ("A soldier was wounded by fire towards the Yeraskh community along the border near Nakhichevan on Tuesday.", [("Yeraskh", 2)]),
+    # a province is a region, however it is introduced ("two villages in X"): precision 3, which geocoding drops
+    ("Shoot-outs went on near two villages in Gegharkunik on Tuesday, the ombudsman said.", [("Gegharkunik", 3)]),
     ("Armenian forces shelled positions near the northern frontline town of Tartar on Tuesday, the ministry said.", [("Tartar", 2)]),
     ("Shells landed near Kapan on Tuesday, the Armenian ministry said.", [("Kapan", 2)]),
     ("A shell hit a school in the village of Karmir Shuka in the Martuni region on Tuesday, Karabakh officials said.", [("Karmir Shuka", 1)]),

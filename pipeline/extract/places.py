@@ -15,6 +15,7 @@ from pipeline.profile import Profile
 
 NOT_EVENT_AREAS = ("country", "region", "continent")
 SETTLEMENTS = ("village",)  # what a profile may code "near" at the place itself (coding rules §10: front-line villages)
+PROVINCE = "province"  # the gazetteer's feature of a first-level division named as such
 ORIGIN_REACH = 60  # characters before a place searched for most of the words that make it no event place
 ORIGIN_LIST_REACH = 300  # how far back the start of a list of launch sites is looked for
 LAUNCH_SITE_REACH = 120  # ... and for 'from (the direction of)', which may name a village and its province first
@@ -298,7 +299,8 @@ def _set_precision(sentence: str, places: list[PlaceRef], lexicon: Lexicon, near
             if near_village and near_village_precision == 1:
                 rule = ""
             unknown = village.group("name") if village and rule and p is group[0] else ""
-            out.append(replace(p, precision=2 if rule else 1, precision_rule=rule or ("place.near_village" if near_village else ""), village=unknown or p.village))
+            precision = 3 if p.feature == PROVINCE else 2 if rule else 1  # a province is a region (coding rules §5), whatever precedes it
+            out.append(replace(p, precision=precision, precision_rule=rule or ("place.near_village" if near_village else ""), village=unknown or p.village))
     return out
 
 
