@@ -178,30 +178,6 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def offset_point(lat: float, lon: float, km: float, bearing_degrees: float) -> tuple[float, float]:
-    """The point ``km`` from (lat, lon) towards ``bearing_degrees`` (0 = north, 90 = east); flat-earth, for the tens of
-    kilometres a report's "15km south-east of Y" spans."""
-    bearing = math.radians(bearing_degrees)
-    dlat = km * math.cos(bearing) / 111.195
-    dlon = km * math.sin(bearing) / (111.195 * math.cos(math.radians(lat)))
-    return round(lat + dlat, 5), round(lon + dlon, 5)
-
-
-def compass_bearing(points: list[float]) -> float | None:
-    """The bearing of a compass name given as its words' degrees in order: [north, west] is 315, [north, north, west]
-    (north-north-west) 337.5, halfway from the first point towards the pair after it."""
-    def between(a: float, b: float) -> float:
-        x = math.cos(math.radians(a)) + math.cos(math.radians(b))
-        y = math.sin(math.radians(a)) + math.sin(math.radians(b))
-        return math.degrees(math.atan2(y, x)) % 360
-    if not points or len(points) > 3:
-        return None
-    if len(points) == 1:
-        return points[0] % 360
-    pair = between(points[-2], points[-1])
-    return pair if len(points) == 2 else between(points[0], pair)
-
-
 # --------------------------------------------------------------------------------------------
 # Public records
 # --------------------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from pipeline import config
-from pipeline.gazetteer import SITE_FEATURES, Gazetteer, Place, PlaceMention, haversine_km, load_gazetteer, offset_point
+from pipeline.gazetteer import SITE_FEATURES, Gazetteer, Place, PlaceMention, haversine_km, load_gazetteer
+from pipeline.geometry import offset_point
 from pipeline.profile import Profile, load_profile
 from pipeline.text import dateline_length
 
@@ -325,14 +326,15 @@ def _district_of_a_namesake(m, place: Place, gazetteer: Gazetteer, profile: Prof
         return None
     qualifier = profile.lexicon.rx("place.in_district_after")
     sentence, name = m.sentence, m.location_mention.lower()
-    start = sentence.lower().find(name)
+    lowered = sentence.lower()
+    start = lowered.find(name)
     while start >= 0:
         found = qualifier.match(sentence[start + len(name) :])
         if found:
             district = gazetteer.resolve(found.group("district"), precision=2)
             far = district is not None and haversine_km(place.latitude, place.longitude, district.latitude, district.longitude) > NAMESAKE_DISTRICT_KM
             return district if far else None
-        start = sentence.lower().find(name, start + 1)
+        start = lowered.find(name, start + 1)
     return None
 
 

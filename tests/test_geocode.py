@@ -732,13 +732,14 @@ def test_a_namesake_far_from_the_district_the_text_names_is_coded_at_the_distric
     [([0], 0), ([180], 180), ([0, 270], 315), ([180, 90], 135), ([0, 0, 270], 337.5), ([180, 180, 90], 157.5), ([90, 0, 90], 67.5), ([], None)],
 )
 def test_compass_bearing(points, bearing):
-    from pipeline.gazetteer import compass_bearing
+    from pipeline.geometry import compass_bearing
 
     assert compass_bearing(points) == pytest.approx(bearing) if bearing is not None else compass_bearing(points) is None
 
 
 def test_offset_point_moves_by_distance_and_bearing():
-    from pipeline.gazetteer import haversine_km, offset_point
+    from pipeline.gazetteer import haversine_km
+    from pipeline.geometry import offset_point
 
     lat, lon = offset_point(48.0, 37.8, 60, 180)
     assert (lat, lon) == pytest.approx((47.4604, 37.8), abs=1e-4)

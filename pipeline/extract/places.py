@@ -9,7 +9,8 @@ from dataclasses import replace
 
 from pipeline.extract.context import Context
 from pipeline.extract.mention import Clause, PlaceRef
-from pipeline.gazetteer import SITE_FEATURES, compass_bearing
+from pipeline.gazetteer import SITE_FEATURES
+from pipeline.geometry import compass_bearing
 from pipeline.lexicon import Lexicon
 from pipeline.profile import Profile
 
@@ -217,7 +218,7 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
 
 def _village_located_from(sentence: str, p: PlaceRef, prev: PlaceRef | None, lexicon: Lexicon) -> PlaceRef | None:
     """'Z (non-government-controlled, 15km south-east of Y)' where Z is no place the gazetteer found: Z, at its distance
-    and bearing from Y (precision 2: the report's rounded distance)."""
+    and bearing from Y (precision 2, which the distance words give it: the report's rounded distance)."""
     start = max(0, p.start - ORIGIN_REACH)
     found = lexicon.rx("place.located_village_before").search(sentence[start : p.start])
     if found is None or (prev is not None and prev.end > start + found.start("village")):
@@ -227,7 +228,7 @@ def _village_located_from(sentence: str, p: PlaceRef, prev: PlaceRef | None, lex
     bearing = compass_bearing(points)
     if bearing is None:
         return None
-    return replace(p, precision=2, rule="place.located_by_distance", village=found.group("village"), offset=(float(found.group("km")), bearing))
+    return replace(p, rule="place.located_by_distance", village=found.group("village"), offset=(float(found.group("km")), bearing))
 
 
 def _drop_listed_namesakes(sentence: str, places: list[PlaceRef], lexicon: Lexicon) -> list[PlaceRef]:
