@@ -111,6 +111,17 @@ def test_more_acts(text, expected, extract):
         # a hypothesis ("in case of attack") and an act only pointed back to ("before the village was shelled") are no new events
         ("Villagers in Shyrokyne were digging shelters in case of attack, the village head said on Wednesday.", []),
         ("Residents said army trucks had arrived in Shyrokyne just days before the village was shelled.", []),
+        # a bulletin's list of the day's weapons, told with no place, is the means of the fire it then places
+        ("On Wednesday the occupiers used 82-mm mortars, grenade launchers and machine guns. They opened fire on our positions near Avdiivka.",
+         ["Shelling/artillery/missile attack"]),
+        ("The enemy fired with small arms and heavy machine guns on Wednesday. Our positions near Zolote came under fire.", ["Armed clash"]),
+        ("On Wednesday the occupiers used 82-mm mortars and machine guns. The ceasefire was violated twice near Avdiivka.",
+         ["Shelling/artillery/missile attack"]),
+        # ... but not of a different paragraph's later sentences, nor of an assault on a place
+        ("On Wednesday the occupiers used 82-mm mortars and machine guns.\n\nRepair crews worked on the power lines. Our positions near Avdiivka came under fire.",
+         ["Armed clash"]),
+        ("On Wednesday the occupiers used 82-mm mortars and machine guns. Their attacks show that they are trying hard to capture Avdiivka.",
+         ["Armed clash"]),
     ],
 )
 def test_donbas_acts(text, expected, extract):

@@ -99,12 +99,13 @@ def _killing_without_means(clause: Clause, lexicon: Lexicon) -> bool:
 
 def act_types(
     clause: Clause, place: PlaceRef, single_place: bool, lexicon: Lexicon, unstated_fire: str = SHELLING, sentence_weapons: tuple[str, ...] = (),
-    means_after: tuple[str, ...] = (),
+    means_after: tuple[str, ...] = (), means_before: tuple[str, ...] = (),
 ) -> list[tuple[str, bool, str]]:
     """(sub_event_type, generic, rule) coded for a place: the governing act, plus the clause's other kinds
     of act when the clause names only this place (a raid and a killing in one sentence). Fire whose means
-    the clause does not name ("came under fire") is the profile's ``unstated_fire``, unless the next sentence
-    names them (``means_after``: "They used small arms.")."""
+    the clause does not name ("came under fire") is the profile's ``unstated_fire``, unless a neighbouring sentence
+    names them (``means_after``: "They used small arms."), or, for fire and violations, a placeless list of the day's
+    weapons before it names them (``means_before``)."""
     specific = [a for a in clause.acts if a.sub_event_type not in UNSPECIFIC]
     if any(is_remote(a.sub_event_type) for a in specific) or lexicon.rx("acts.remote_means").search(clause.text):
         specific = [a for a in specific if a.sub_event_type != ATTACK]
@@ -142,13 +143,13 @@ def act_types(
         return [(t, True, "acts.killing_without_means") if t == ATTACK and told_by_casualties else (t, False, rule) for t, rule in types]
     act = nearest(clause.acts, place.start)
     fire = [a for a in clause.acts if a.sub_event_type == "fire"]
-    heaviest_named = next((w for w in HEAVIER_FIRST if w in named), None)
+    heaviest_named = next((w for w in HEAVIER_FIRST if w in (named or means_before)), None)
     if fire:
         # "ordered fire on X: ... sent twelve mortar rounds": the heaviest weapon the clause names is the means
         return [(heaviest_named or unstated_fire, False, nearest(fire, place.start).rule)]
     if act and act.sub_event_type == "violation":
-        return [(CLASH, True, act.rule)]
-    if heaviest_named:  # "UAVs ... carried out strikes": the weapons the clause names
+        return [(heaviest_named or CLASH, True, act.rule)]  # the means a neighbouring sentence lists, else a clash
+    if heaviest_named and named:  # "UAVs ... carried out strikes": the weapons the clause names
         return [(heaviest_named, True, "acts.clause_weapon")]
     if lexicon.rx("acts.ground_agents").search(clause.text) and not lexicon.rx("acts.remote_words").search(clause.text):
         return [(CLASH, True, act.rule if act else "acts.ground_agents")]

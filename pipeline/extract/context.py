@@ -49,6 +49,7 @@ class Context:
     told: list[tuple[int, list[Mention]]] = field(default_factory=list)  # (sentence no, mentions) of the latest event sentences
     paragraph_mentions: dict[int, list[Mention]] = field(default_factory=dict)
     next_sentence: str = ""  # the sentence after the one being read (within its paragraph or the next one)
+    day_means: tuple[int, int, tuple[str, ...]] | None = None  # (paragraph, sentence no, weapon kinds) of a list of means with no place
     quotation_close: str = ""  # the later sentence of the paragraph that closes a quotation the one being read is in
     photo_credits: dict[int, Actor] = field(default_factory=dict)  # caption line -> the agency its photo is credited to
 
@@ -58,6 +59,14 @@ class Context:
             reference=stamp, entry=self.entry + 1, speakers=self.speakers, voices=self.voices, recent_places=[], home=self.home,
             photo_credits=self.photo_credits,
         )
+
+    def means_before(self, line: int, number: int) -> tuple[str, ...]:
+        """The weapons a placeless sentence listed ("The enemy used mortars and small arms."), as the means of the acts
+        after it in its paragraph, or in the sentence right after it."""
+        if self.day_means is None:
+            return ()
+        means_line, means_number, kinds = self.day_means
+        return kinds if line == means_line or number == means_number + 1 else ()
 
     def remember_places(self, number: int, places: list[PlaceRef], text: str, line: int) -> None:
         if places and self.home is None:

@@ -260,6 +260,9 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         if own_acts and not found_places and not tally and not question:
             roles.keep_lead_target(text, own_acts, ctx, number, sentence.line, lexicon)
             timeline.remember_unplaced_event(ctx, told_day)
+        named_means = tuple(dict.fromkeys(value for _, _, value, _ in lexicon.found("weapon", text)))
+        if named_means and not found_places and not tally and not question:
+            ctx.day_means = (sentence.line, number, named_means)
         ctx.remember_places(number, found_places, text, sentence.line)
         return []
     clauses = build_clauses(text, found_places, acts, lexicon)
@@ -283,6 +286,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     distinct = {(p.location or p.surface).lower() for c in clauses if c.acts for p in c.places}  # the places events are coded at
     weapons = [(start, value) for start, _, value, _ in lexicon.found("weapon", text)]
     means_after = means_told_after(ctx.next_sentence, lexicon) if not weapons else ()
+    means_before = ctx.means_before(sentence.line, number) if not weapons else ()
     figures_at = _place_of_figures(text, found_places, lexicon) if len(distinct) > 1 and figures.any() else None
     for clause in clauses:
         if not clause.places or not clause.acts:
@@ -294,8 +298,8 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         phase_fire = profile.unstated_fire_on(_day_of(clause_date, sentence_date, ctx))
         earlier = tuple(value for start, value in weapons if start < clause.start)  # "X artillery shelled A ... and hit B"
         for place in clause.places:
-            types = act_types(clause, place, single, lexicon, profile.unstated_fire, earlier, means_after)
-            phased = act_types(clause, place, single, lexicon, phase_fire, earlier, means_after) if phase_fire != profile.unstated_fire else types
+            types = act_types(clause, place, single, lexicon, profile.unstated_fire, earlier, means_after, means_before)
+            phased = act_types(clause, place, single, lexicon, phase_fire, earlier, means_after, means_before) if phase_fire != profile.unstated_fire else types
             # Casualties told with a raid and a killing belong to the killing; otherwise to the governing act.
             counted = ATTACK if any(t == ATTACK for t, _, _ in phased) else phased[0][0]
             for (sub_event_type, generic, act_rule), (default_type, _, _) in zip(phased, types, strict=True):
