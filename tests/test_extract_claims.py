@@ -346,6 +346,19 @@ def test_an_outlet_that_is_a_state_body_speaks_for_its_party(extract):
     # a state body's statement republished by a site
     (m,) = extract(text, outlet="State Committee for Refugees of Armenia (via Some Site)")
     assert m["claimant_side"] == "ARM"
+    # an embassy's page naming its ministry in brackets
+    (m,) = extract(text, outlet="Embassy of Armenia in Portugal (MFA of Armenia)")
+    assert m["claimant_side"] == "ARM"
+
+
+def test_a_statement_issued_names_who_speaks_in_the_quotation_after_it(extract):
+    text = (
+        "The Azerbaijani Defence Ministry has issued a further statement on the night's fighting.\n\n"
+        "The statement reads:\n\n"
+        "\u201cOn Monday night the enemy shelled the village of Sahlabad in Tartar district with heavy artillery.\u201d"
+    )
+    (m,) = extract(text)
+    assert m["claimant_side"] == "AZE"
 
 
 @pytest.mark.parametrize(

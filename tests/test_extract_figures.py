@@ -291,6 +291,10 @@ def test_years_relatives_zeros_and_lists(sentence, killed, injured):
         ("Two shepherds grazing sheep near the line strayed too close and were shot dead.", 2, None),
         # a name with several comma asides
         ("Ramil Qasimov, born in 1977, a resident of the village, a father of two, was killed by the blast.", 1, None),
+        # full names listed, a year of birth given for the last one only: one person per name, not per year
+        ("Rockets fell at dusk, and Mammadova Leyla Arif, Huseynov Kamran Ilgar and Aliyeva Nuray Tural, born in 2015, were killed.", 3, None),
+        ("After shelling by the Armed Forces, Quliyev Samir Elchin, born in 1966, was killed.", 1, None),
+        ("On Friday, Quliyev Samir and Hasanova Aysel (1981) were killed in their yard.", 2, None),
     ],
 )
 def test_ordinals_birth_year_lists_and_second_predicates(sentence, killed, injured):

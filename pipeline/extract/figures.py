@@ -15,6 +15,7 @@ from text_to_num import alpha2digit
 
 from pipeline.extract.context import Context
 from pipeline.extract.mention import Mention, PlaceRef
+from pipeline.extract.people import born_people, listed_people, named_people
 from pipeline.lexicon import Lexicon
 
 BREAKDOWN_KEYS = ("killed_women", "killed_children", "injured_women", "injured_children")
@@ -155,94 +156,15 @@ def _last_counted_boundary(text: str, start: int, end: int) -> int:
     return -1
 
 
-def _born_people(text: str, kind: str, lexicon: Lexicon) -> int | None:
-    """'A (1989), B (1962) and C (1967) were killed' gives 3: the people named with a year of birth before the
-    verb of ``kind``, counted from the previous casualty verb (the list of another kind ends there)."""
-    person = lexicon.rx("figures.born_person")
-    verb = lexicon.rx(f"figures.born_people_{kind}").search(text)
-    if verb:
-        others = [m.end() for k in ("killed", "injured") for m in lexicon.rx(f"figures.born_people_{k}").finditer(text, 0, verb.start())]
-        before = len(person.findall(text, max(others, default=0), verb.start()))
-        if before:
-            return before
-    active = lexicon.rx(f"figures.born_people_active_{kind}").search(text)
-    if not active:
-        return None
-    # "injuring A, born in 1992, and B, born in 1977": the people after the verb, up to a verb of the other kind
-    other = "injured" if kind == "killed" else "killed"
-    end = lexicon.rx(f"figures.born_people_active_{other}").search(text, active.end())
-    return len(person.findall(text, active.end(), end.start() if end else len(text))) or None
-
-
-QUOTE_MARKS = "\"'“”‘’ "
-
-
-FULL_NAME = re.compile(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}")
-BRACKETS = re.compile(r"\s*\([^)]*\)")
-
-
-def _named_people(text: str, sentence: str, kind: str, lexicon: Lexicon) -> int | None:
-    """'Civilians A B, C D and E F (born in 2013) were killed' gives 3: the full names listed after a person noun;
-    'A B, a resident, and C D, a driver, were injured' (read in the whole sentence, its verb saying the kind) gives 2."""
-    m = lexicon.rx(f"figures.named_list_{kind}").search(text)
-    pair = lexicon.rx(f"figures.named_pair_{kind}").search(sentence) if not m else None
-    if pair:  # "A B, a resident, and C D, a driver, were injured": one person per name
-        return len(FULL_NAME.findall(lexicon.rx("figures.name_description").sub("", pair.group("names"))))
-    if not m:
-        return None
-    items = lexicon.rx("figures.list_split").split(BRACKETS.sub("", m.group("names")))
-    if len(items) < 2 or not all(FULL_NAME.fullmatch(item.strip()) for item in items):
-        return None
-    return len(items)
-
-
-def _listed_people(text: str, rule: str, lexicon: Lexicon) -> int | None:
-    """'Two farmers, aged 50 and 61, and a teacher were injured' gives 3; 'two Armenian and two French journalists
-    were injured' gives 4 (the first item's noun is the second's)."""
-    m = lexicon.rx(rule).search(text)
-    if not m:
-        return None
-    counts: list[tuple[int, str]] = []
-    elided: list[int] = []
-    subject = lexicon.rx("figures.list_aside").sub("", lexicon.rx("figures.subject_clause").sub("", m.group("subject"), count=1))
-    subject = subject.lstrip(QUOTE_MARKS)  # a quotation that opens on its subject
-    # singular: after "a <person>" a bare noun is one more; added: "20 civilians and 1 rescuer" adds to "20 civilians"
-    singular = added = False
-    for part in lexicon.rx("figures.list_split").split(subject):
-        pm = lexicon.rx("figures.listed_person").match(part)
-        if pm and (pm.group("n") or pm.group("a").lower() in lexicon.value("listed_determiners")):
-            noun = pm.group("noun").lower()
-            if not counts and not elided:
-                added = bool(lexicon.rx("figures.list_addition_after").match(subject[subject.find(part) + len(part) :]))
-            counts += [(n, noun) for n in elided]
-            counts.append((int(pm.group("n")) if pm.group("n") else 1, noun))
-            elided, singular = [], (pm.group("a") or "").lower() in ("a", "an")
-            continue
-        bare = lexicon.rx("figures.bare_person").match(part)
-        if bare and singular and not bare.group("noun").lower().endswith("s"):
-            counts.append((1, bare.group("noun").lower()))
-            continue
-        singular = False
-        em = lexicon.rx("figures.elided_person").match(part)
-        elided = [*elided, int(em.group("n"))] if em else []
-    if len(counts) < 2:
-        return None
-    first, noun = counts[0]
-    rest = sum(c for c, _ in counts[1:])
-    if noun in lexicon.value("group_nouns") and first >= rest and not added:
-        return first
-    return first + rest
-
-
 def _figure(kind: str, part: str, sentence: str, lexicon: Lexicon) -> tuple[tuple[int, int | None, int | None], str] | None:
     """((best, low, high), rule) of one kind of casualty: counted figures, a listed group, one person, or an explicit none."""
     found = _best_match(f"figures.{kind}", part, lexicon)
     family = lexicon.rx(f"figures.with_family_{kind}").search(part)
     counted = [
-        (_listed_people(part, f"figures.listed_{kind}", lexicon), f"figures.listed_{kind}"),
-        (_listed_people(part, f"figures.listed_object_{kind}", lexicon), f"figures.listed_object_{kind}"),
-        (_born_people(part, kind, lexicon), f"figures.born_people_{kind}"),
-        (_named_people(part, sentence, kind, lexicon), f"figures.named_list_{kind}"),
+        (listed_people(part, f"figures.listed_{kind}", lexicon), f"figures.listed_{kind}"),
+        (listed_people(part, f"figures.listed_object_{kind}", lexicon), f"figures.listed_object_{kind}"),
+        (born_people(part, kind, lexicon), f"figures.born_people_{kind}"),
+        (named_people(part, sentence, kind, lexicon), f"figures.named_list_{kind}"),
         # "a man and his two sons": the man too
         (int(next(g for g in family.group("n", "n2", "m", "m2") if g)) + 1 if family else None, f"figures.with_family_{kind}"),
     ]
