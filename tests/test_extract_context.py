@@ -111,6 +111,18 @@ def test_a_lead_without_a_date_is_the_act_the_body_dates(extract):
     assert {m["event_date"] for m in mentions} == {date(2020, 10, 10)}
 
 
+def test_a_summary_section_tells_the_acts_its_report_dates_below(extract):
+    text = (
+        "Daily report of the monitors.\n\nSummary\n\n"
+        "The monitors recorded fewer explosions than the day before.\n\n"
+        "The monitors saw fresh damage to houses due to shelling in Sartana.\n\n"
+        "Damage in Sartana\n\n"
+        "On 12 October, in Sartana, the monitors followed up on reports of houses damaged by shelling on the night of 11-12 October."
+    )
+    mentions = extract(text, conflict="donbas")
+    assert {(m["location_mention"], m["event_date"]) for m in mentions} == {("Sartana", date(2020, 10, 12))}
+
+
 def test_an_unnamed_village_the_next_sentence_names(extract):
     text = (
         "On Tuesday a drone fired a missile at a border village and killed a farmer, the Armenian defence ministry said. "

@@ -291,6 +291,9 @@ def test_years_relatives_zeros_and_lists(sentence, killed, injured):
         ("Two shepherds grazing sheep near the line strayed too close and were shot dead.", 2, None),
         # a name with several comma asides
         ("Ramil Qasimov, born in 1977, a resident of the village, a father of two, was killed by the blast.", 1, None),
+        # a guess beyond the count ("and likely dozens more") leaves the count as the lowest figure
+        ("At least 11 civilians and likely dozens more have been killed by the barrages on the city.", 11, None),
+        ("Four people were killed and 3 more were injured.", 4, 3),
         # full names listed, a year of birth given for the last one only: one person per name, not per year
         ("Rockets fell at dusk, and Mammadova Leyla Arif, Huseynov Kamran Ilgar and Aliyeva Nuray Tural, born in 2015, were killed.", 3, None),
         ("After shelling by the Armed Forces, Quliyev Samir Elchin, born in 1966, was killed.", 1, None),

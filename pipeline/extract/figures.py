@@ -60,7 +60,7 @@ class Figures:
 
 
 def normalise_numbers(text: str, lexicon: Lexicon) -> str:
-    fatal = lexicon.rx("figures.fatal_wounds").sub("killed", text)  # "mortally wounded" is dead
+    fatal = lexicon.rx("figures.fatal_wounds").sub("killed", lexicon.rx("figures.more_perhaps").sub("", text))  # "mortally wounded" is dead
     protected = lexicon.rx("figures.vague_quantities").sub("many", THOUSANDS.sub("", fatal))
     converted = alpha2digit(protected, "en", threshold=0)
     undated = lexicon.rx("figures.years").sub("", lexicon.rx("figures.ages").sub(" ", converted))

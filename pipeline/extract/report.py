@@ -104,9 +104,9 @@ def extract_report(article: dict, gazetteer, profile: Profile) -> list[Mention]:
     if title:
         _title_figures(mentions, title, report)
     claims.apply_denials(mentions, report)
-    lead = next((line for line in lines[body_start:] if line.is_prose), None)
-    if lead is not None:
-        timeline.date_lead_from_body(mentions, lead.end, lexicon)
+    summary_end = timeline.summary_end(lines[body_start:], lexicon)
+    if summary_end is not None:
+        timeline.date_lead_from_body(mentions, summary_end, lexicon)
     return mentions
 
 

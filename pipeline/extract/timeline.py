@@ -236,6 +236,16 @@ def event_time(
 LEAD_DATED_IN_BODY_DAYS = 7  # how far before the report an act the body dates may lie for the lead to be that act
 
 
+def summary_end(lines, lexicon: Lexicon) -> int | None:
+    """Where a report's summary ends: the section under a "Summary" heading, up to the next heading, else the lead."""
+    heading = next((k for k, line in enumerate(lines) if not line.is_prose and lexicon.rx("segment.summary_heading").match(line.text)), None)
+    after = next((line for line in lines[heading + 1 :] if not line.is_prose), None) if heading is not None else None
+    if after is not None:
+        return after.start
+    lead = next((line for line in lines if line.is_prose), None)
+    return lead.end if lead is not None else None
+
+
 def date_lead_from_body(mentions: list[Mention], lead_end: int, lexicon: Lexicon) -> None:
     """A lead that tells an act without a date ("X's violation left six soldiers wounded there") summarises the act
     the body dates ("last Saturday X attacked there"): the same kind of act, at the same place, by the same side."""
