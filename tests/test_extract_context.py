@@ -123,6 +123,19 @@ def test_a_summary_section_tells_the_acts_its_report_dates_below(extract):
     assert {(m["location_mention"], m["event_date"]) for m in mentions} == {("Sartana", date(2020, 10, 12))}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the day of a relative clause after the place is its history; the act the sentence goes on to tell is today's
+        ("Shchastia, which had been the main target of heavy shelling on 11 October, also sustained a new attack with 90 rounds fired.", ["2020-10-14"]),
+        # a relative clause that converts a time to the local day is the act's own day
+        ("On 12 October at 22:30 GMT, which was 01:30 on 13 October in Shchastia, a rocket struck a row of houses in the town.", ["2020-10-13"]),
+    ],
+)
+def test_a_relative_clause_dates_an_aside_unless_it_converts_the_time(text, expected, extract):
+    assert [str(m["event_date"]) for m in extract(text, conflict="donbas")] == expected
+
+
 def test_an_unnamed_village_the_next_sentence_names(extract):
     text = (
         "On Tuesday a drone fired a missile at a border village and killed a farmer, the Armenian defence ministry said. "
