@@ -291,6 +291,8 @@ def test_years_relatives_zeros_and_lists(sentence, killed, injured):
         ("Two shepherds grazing sheep near the line strayed too close and were shot dead.", 2, None),
         # a name with several comma asides
         ("Ramil Qasimov, born in 1977, a resident of the village, a father of two, was killed by the blast.", 1, None),
+        # "another" counts one person
+        ("Another serviceman was wounded at the checkpoint on Friday.", None, 1),
         # a guess beyond the count ("and likely dozens more") leaves the count as the lowest figure
         ("At least 11 civilians and likely dozens more have been killed by the barrages on the city.", 11, None),
         ("Four people were killed and 3 more were injured.", 4, 3),
