@@ -137,6 +137,7 @@ def riverland(tmp_path_factory):
     return profile, raw
 
 
+@pytest.mark.slow  # compiles the new profile's own gazetteer (20-40 s on a 2-core machine)
 def test_a_new_profile_codes_its_own_parties(riverland):
     profile, raw = riverland
     events = build_tables(raw, profile=profile).tables["events"].set_index("location")
@@ -153,6 +154,7 @@ def test_a_new_profile_codes_its_own_parties(riverland):
     assert stonebridge.time_utc == pd.Timestamp("2023-03-26T21:30:00Z")
 
 
+@pytest.mark.slow
 def test_a_new_profile_builds_validates_and_publishes(riverland, tmp_path):
     profile, raw = riverland
     out = tmp_path / "processed-riverland"
