@@ -84,6 +84,12 @@ def test_troops_hit_after_the_act_are_the_target(extract):
     assert (m["perpetrator_side"], m["target"]) == ("ARM", "military")
 
 
+def test_civilians_killed_by_the_act_are_its_target_whatever_else_the_clause_names(extract):
+    text = "At least nine civilians have been killed by heavy artillery barrages, as army units close in on rebel positions around the city of Horlivka."
+    (m,) = extract(text, published=pd.Timestamp("2014-07-27T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert (m["target"], m["killed"]) == ("civilians", 9)
+
+
 def test_a_side_that_holds_a_place_is_no_agent_and_a_side_shot_at_is_the_target(extract):
     (m,) = extract(
         "Snipers shot at Ukrainian soldiers near Avdiivka, a town held by Ukraine, on Tuesday, the rebel command said.",
