@@ -136,6 +136,15 @@ def test_a_relative_clause_dates_an_aside_unless_it_converts_the_time(text, expe
     assert [str(m["event_date"]) for m in extract(text, conflict="donbas")] == expected
 
 
+def test_fire_that_went_on_until_the_next_morning_carries_the_story_into_that_day(extract):
+    text = (
+        "Rockets fell on Martuni late on Monday and kept falling until the next morning, residents said. "
+        "Azerbaijani artillery also shelled nearby Hadrut in the afternoon, local officials said."
+    )
+    mentions = extract(text)
+    assert [(m["location_mention"], str(m["event_date"])) for m in mentions] == [("Martuni", "2020-10-12"), ("Hadrut", "2020-10-13")]
+
+
 def test_an_unnamed_village_the_next_sentence_names(extract):
     text = (
         "On Tuesday a drone fired a missile at a border village and killed a farmer, the Armenian defence ministry said. "

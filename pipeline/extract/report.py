@@ -316,7 +316,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     # "the ministry said" about a place one side holds: that side's voice, which the next sentences may go on in
     heard = sorted({m.claimant_side for m in out if claims.UNNAMED_OFFICE in m.claimants and m.claimant_side in profile.party_codes})
     ctx.voices += [Actor("claimant", claims.UNNAMED_OFFICE, side, lexicon.rx("claims.unnamed_office")) for side in heard]
-    timeline.update_dated(ctx, out)
+    timeline.update_dated(ctx, out, lexicon)
     give_lead_figures(out, ctx, number)
     roles.give_lead_target(out, ctx, number, sentence.line)
     if out:

@@ -133,13 +133,17 @@ def story_date(ctx: Context, line: int, number: int, in_list: bool, truce_timed:
     return ctx.dated
 
 
-def update_dated(ctx: Context, mentions: list[Mention]) -> None:
+def update_dated(ctx: Context, mentions: list[Mention], lexicon: Lexicon) -> None:
     for m in mentions:
         if m.time_utc is not None:
             ctx.last_time = m.time_utc
         if m.date_expression or "timeline.story_date" in m.rules:
             ctx.dated = (m.date_start, m.date_end, m.date_precision)
             ctx.late_in_day = bool(m.date_expression and LATE_IN_DAY.search(m.date_expression))
+    if ctx.dated is not None and mentions and ctx.dated[2] == "day" and lexicon.rx("timeline.into_next_day").search(mentions[-1].sentence):
+        # "shelling resumed late on Wednesday and went on until the next morning": the story goes on into that morning
+        ctx.dated = (ctx.dated[0] + timedelta(days=1), ctx.dated[1] + timedelta(days=1), "day")
+        ctx.late_in_day = False
 
 
 def truce_timing(text: str, lexicon: Lexicon) -> str | None:
