@@ -336,6 +336,8 @@ def test_a_speaker_named_with_the_weapons_used_claims_the_fire_before_it(extract
     [
         ("Armenia's human rights ombudsman said Azerbaijani drones struck Vardenis on Monday.", "ARM", "Human Rights Defender of Armenia"),
         ("Azerbaijan's ombudsman said Armenian missiles struck Barda on Monday.", "AZE", "Ombudsman of Azerbaijan"),
+        # a member of parliament speaks for the state the place lies in
+        ("Gohar Sargsyan, an MP, said on Monday that Azerbaijani artillery had hit the town of Goris.", "ARM", "Local officials"),
     ],
 )
 def test_the_states_ombudsmen_are_claimants(text, claimant_side, claimant, extract):
