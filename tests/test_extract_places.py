@@ -27,6 +27,9 @@ PLACE_CASES = [
     ("Armenian missiles fired from the direction of Lachin hit army units in Tartar on Tuesday, the ministry said.", [("Tartar", 1)]),
     ("Azerbaijani fire hit the towns of Martuni (Khojavend) and Askeran on Tuesday, officials in Stepanakert said.", [("Martuni", 1), ("Askeran", 1)]),
     ("A shell hit a car on the road between Tartar and Barda on Tuesday, the prosecutors said.", [("Tartar", 2)]),
+    # a road named by where it leads: near that place; "via Y": at Y, not at where it leads
+    ("Shells fell on the road to Martuni on Tuesday, the Karabakh army said.", [("Martuni", 2)]),
+    ("On Tuesday the highway to the capital, Stepanakert, via Shushi came under fire, a reporter said.", [("Shushi", 1)]),
     ("An Azerbaijani drone struck a bus near Vardenis in Armenia on Tuesday, the Armenian ministry said.", [("Vardenis", 2)]),
 ]
 

@@ -167,7 +167,8 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
         if rx("place.natural_feature_before").search(near) or rx("place.avenged_before").search(near) or rx("place.ceremony_before").search(far):
             continue  # "the banks of Lake X": a lake, not the town; "revenge for the X attack": an act told before; a funeral's place
         region = rx("place.region_before").search(near) and not rx("place.precision2_after").match(after)
-        if rx("place.destination_before").search(near) or region or rx("place.comparison_before").search(near):
+        via = rx("place.road_destination_before").search(near) and rx("place.via_after").match(after)  # "the road to X via Y"
+        if rx("place.destination_before").search(near) or region or rx("place.comparison_before").search(near) or via:
             continue  # "taken to X", "in eastern X" (but "the southern X district" is a district), "the largest city after X"
         if rx("place.shooters_in_before").search(near) and rx("place.fired_at_after").match(after) and i + 1 < len(places):
             continue  # "troops in X fired small arms at Y": X is where the shooters were
