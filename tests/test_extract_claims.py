@@ -84,6 +84,11 @@ def test_troops_hit_after_the_act_are_the_target(extract):
     assert (m["perpetrator_side"], m["target"]) == ("ARM", "military")
 
 
+def test_the_owner_of_where_fire_came_from_fired_it(extract):
+    (m,) = extract("Tartar came under fire on Tuesday launched from the territory of Armenia's Vardenis region, the ministry in Baku said.")
+    assert (m["perpetrator_side"], m["target"]) == ("ARM", "civilians")
+
+
 def test_civilians_killed_by_the_act_are_its_target_whatever_else_the_clause_names(extract):
     text = "At least nine civilians have been killed by heavy artillery barrages, as army units close in on rebel positions around the city of Horlivka."
     (m,) = extract(text, published=pd.Timestamp("2014-07-27T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")

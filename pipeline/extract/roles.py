@@ -44,6 +44,8 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
     if rx("roles.repelling_after").match(after):
         return "target", "roles.repelling_after"  # "X forces repelled the attacks": X was attacked
     owner = rx("roles.owner_of_place_after").match(after)
+    if owner and rx("roles.origin_of_before").search(before):
+        return "agent", "roles.owner_of_origin"  # "fire launched from the territory of X's Y region": X fired
     if owner and not lexicon.has("weapon", after[: owner.end()]) and not rx("roles.from_before").search(before):
         return "target", "roles.owner_of_place"  # "X's shelling of Y's Z city": Y owns the place that was hit
     if rx("roles.country_of_place_after").match(after):
