@@ -291,6 +291,8 @@ def test_years_relatives_zeros_and_lists(sentence, killed, injured):
         ("Two shepherds grazing sheep near the line strayed too close and were shot dead.", 2, None),
         # a name with several comma asides
         ("Ramil Qasimov, born in 1977, a resident of the village, a father of two, was killed by the blast.", 1, None),
+        # "our serviceman, a named soldier, was killed": one person, however long the aside naming him
+        ("On Monday, as a result of the enemy's fire, our serviceman, junior sergeant Kamran Elshad oglu Mammadli, was killed.", 1, None),
         # "another" counts one person
         ("Another serviceman was wounded at the checkpoint on Friday.", None, 1),
         # a guess beyond the count ("and likely dozens more") leaves the count as the lowest figure
