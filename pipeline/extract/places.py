@@ -59,11 +59,14 @@ def find_places(sentence: str, gazetteer, profile: Profile, skip_until: int = 0,
 
 
 def _names_a_region(sentence: str, place: PlaceRef, lexicon: Lexicon) -> bool:
-    """'The X region', 'X and Y regions', 'X oblast', where X names a first-level division: a region, not a place."""
+    """'The X region', 'X and Y regions', 'X oblast', 'the region of X', where X names a first-level division: a region, not a
+    place."""
     if place.feature == "province":
         return True
     if not place.admin1 or place.location.lower() != place.admin1.lower():
         return False
+    if lexicon.rx("place.region_of_before").search(sentence[: place.start]):
+        return True  # "the eastern region of X"
     after = sentence[place.end :]
     tail = lexicon.rx("place.name_list_tail").match(after)  # "X and Y regions": the word after the list's last name
     return bool(lexicon.rx("place.area_after").match(after[tail.end() if tail else 0 :]))
