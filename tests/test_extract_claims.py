@@ -84,6 +84,18 @@ def test_troops_hit_after_the_act_are_the_target(extract):
     assert (m["perpetrator_side"], m["target"]) == ("ARM", "military")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kiev junta's militants shelled the western part of Horlivka with tanks on Sunday, the city administration said.",
+        "The punishers fired mortars at Horlivka on Sunday, the city administration said.",
+    ],
+)
+def test_separatist_wording_for_government_forces_names_them(text, extract):
+    (m,) = extract(text, published=pd.Timestamp("2015-08-17T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert m["perpetrator_side"] == "UKR"
+
+
 def test_the_owner_of_where_fire_came_from_fired_it(extract):
     (m,) = extract("Tartar came under fire on Tuesday launched from the territory of Armenia's Vardenis region, the ministry in Baku said.")
     assert (m["perpetrator_side"], m["target"]) == ("ARM", "civilians")

@@ -22,6 +22,8 @@ def find_sides(text: str, lexicon: Lexicon, speakers: list[tuple[int, int, Actor
     spans = []
     for actor in lexicon.sides:
         spans += [(m.start(), m.end(), actor.side) for m in actor.pattern.finditer(text)]
+    # a name inside a longer one is part of it ("X junta's militants": the junta's, not militants of the other side)
+    spans = [sp for sp in spans if not any(o[0] <= sp[0] and sp[1] <= o[1] and o[1] - o[0] > sp[1] - sp[0] for o in spans)]
     # A side named inside a speaker's name ("X's Prosecutor General's Office", "the Defence Army of X") is not an
     # actor of the act.
     def in_name(side: tuple[int, int, str], a: int, b: int) -> bool:
