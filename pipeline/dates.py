@@ -305,7 +305,9 @@ TRUCE_DATE_BEFORE = re.compile(
     r"|went\s+into\s+effect|held)?(?:\s+(?:of|on|in|at|from|the|a|late|early))*\s+$)"
 )
 ACT_VERB = re.compile(r"(?i:\b(?:hit|shelled|struck|attacked|bombed|bombarded|fired|targeted|killed|wounded|injured|damaged|destroyed)\b)")
-RELATIVE_CLAUSE_BEFORE = re.compile(r"(?i:,[^,.;]{0,60}\b(?:that|which|who)\s+(?:was|were|had\s+been|has\s+been)\s+[^,.;]{0,60}$)")
+RELATIVE_CLAUSE_BEFORE = re.compile(
+    r"(?i:,[^,.;]{0,60}\b(?:(?:that|which|who)\s+|where\s+(?:the\s+)?(?:[\w-]+\s+){1,4}?)(?:was|were|had\s+been|has\s+been)\s+[^,.;]{0,60}$)"
+)
 TRUCE_DATE_AFTER = re.compile(  # "the October 10 truce", "the November 9 trilateral statement"
     r"^(?:['’]s)?\s+(?i:(?:(?:trilateral|tripartite|joint|peace|humanitarian)\s+)?(?:truce|ceasefire|cease-fire|armistice|talks|negotiations)"
     r"|(?:trilateral|tripartite|joint|peace)\s+(?:statement|declaration|agreement))\b"

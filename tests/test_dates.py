@@ -475,6 +475,9 @@ def test_a_day_in_a_relative_clause_about_something_else_is_an_aside():
     assert day.aside
     day = dates.resolve_sentence("We matched it to the site, a depot that was hit in the early hours of 11 October.", reference).day
     assert not day.aside and str(day.date_start) == "2020-10-11"
+    # "where" opens one too: the day of what happened at the place before
+    day = dates.resolve_sentence("The post at Zolote, where the pull-back of forces was completed this week, came under fire.", reference).day
+    assert day.aside
 
 
 def test_an_abbreviated_month_without_a_space():
