@@ -286,7 +286,10 @@ _FILL = (
 FRAME_BEFORE = re.compile(
     rf"(?i:\b(?:{_REPORT_VERBS}))\b{_FILL}{{0,5}},?\s+(?:(?i:on|at|this|last|late\s+on|early\s+on|around|about|late|early)\s+){{0,2}}$"
 )
-FRAME_AFTER = re.compile(r"^['’]s\s+(?i:statement|briefing|report|announcement|update|bulletin|press\s+conference|news\s+conference)\b")
+FRAME_AFTER = re.compile(
+    r"^['’]s\s+(?i:statement|briefing|report|announcement|update|bulletin|press\s+conference|news\s+conference)\b"
+    rf"|^,?\s+(?i:{_REPORT_VERBS})\b(?!\s+(?:by|that\s+(?:it|they)\s+(?:was|were)))"  # "the leadership on Monday, March 6, warned ..."
+)
 # "On Thursday, the ministry's spokesman said that ...": a day opening the sentence, before its speaker's verb
 OPENING_BEFORE = re.compile(r"^\s*[\"“]?\s*(?:(?i:on|late\s+on|early\s+on)\s+)?$")
 SPEAKER_AFTER = re.compile(r"^\s*,\s+(?:[\w'’.-]+\s+){1,8}?(?i:said|says|told|reported|announced|stated|wrote|claimed|added|tweeted)\b")

@@ -480,6 +480,13 @@ def test_a_day_in_a_relative_clause_about_something_else_is_an_aside():
     assert day.aside
 
 
+def test_a_day_before_the_speakers_verb_is_the_saying_not_the_act():
+    reference = datetime(2020, 10, 14, 12, tzinfo=UTC)
+    text = "The Karabakh leadership on Tuesday, October 13, warned residents of new attacks after Sunday's shelling of Martuni."
+    day = dates.resolve_sentence(text, reference).day
+    assert str(day.date_start) == "2020-10-11"
+
+
 def test_an_abbreviated_month_without_a_space():
     day = dates.resolve_sentence("They attacked on Dec.27 at 15:30.", datetime(2020, 12, 28, 12, tzinfo=UTC)).day
     assert str(day.date_start) == "2020-12-27"
