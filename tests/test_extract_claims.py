@@ -96,6 +96,11 @@ def test_separatist_wording_for_government_forces_names_them(text, extract):
     assert m["perpetrator_side"] == "UKR"
 
 
+def test_a_side_that_reclaimed_the_place_is_no_agent(extract):
+    (m,) = extract("Shells hit the Kalbajar district, land reclaimed by Azerbaijan last year, on Tuesday, the Azerbaijani ministry said.")
+    assert m["perpetrator_side"] == "ARM"
+
+
 def test_the_owner_of_where_fire_came_from_fired_it(extract):
     (m,) = extract("Tartar came under fire on Tuesday launched from the territory of Armenia's Vardenis region, the ministry in Baku said.")
     assert (m["perpetrator_side"], m["target"]) == ("ARM", "civilians")
