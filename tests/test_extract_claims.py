@@ -96,6 +96,13 @@ def test_separatist_wording_for_government_forces_names_them(text, extract):
     assert m["perpetrator_side"] == "UKR"
 
 
+def test_a_partys_spokesman_speaks_for_it_and_the_agency_relaying_him_does_not(extract):
+    text = ("A spokesman for the so-called Luhansk People's Republic said on Monday that 12 militiamen had been killed in "
+            "Ukrainian fire on Stanytsia Luhanska, Russia's Interfax news agency reported.")
+    (m,) = extract(text, published=pd.Timestamp("2014-07-14T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert (m["claimant_side"], m["target"], m["killed"]) == ("LPR", "military", 12)
+
+
 def test_a_side_that_reclaimed_the_place_is_no_agent(extract):
     (m,) = extract("Shells hit the Kalbajar district, land reclaimed by Azerbaijan last year, on Tuesday, the Azerbaijani ministry said.")
     assert m["perpetrator_side"] == "ARM"

@@ -149,6 +149,7 @@ def attributed_claimants(sentence: str, report: Report, speakers: list[tuple[int
     lexicon = report.lexicon
     verbs = lexicon.matches("attribution", sentence)
     claimants: list[Actor] = []
+    relays: list[Actor] = []
     for s, e, actor in find_speakers(sentence, report) if speakers is None else speakers:
         one_word = " " not in sentence[s:e] and not sentence[e:].startswith("'s")
         if one_word and lexicon.rx("claims.place_preposition_before").search(sentence[:s]):
@@ -165,6 +166,9 @@ def attributed_claimants(sentence: str, report: Report, speakers: list[tuple[int
         )
         if near_verb and actor not in claimants:
             claimants.append(actor)
+            relays += [actor] if lexicon.rx("claims.relaying_agency_after").match(sentence[e:]) else []
+    if any(a.side in report.profile.party_codes for a in claimants):
+        claimants = [a for a in claimants if a not in relays]  # "X confirmed that ..., the Y news agency said": X speaks
     return claimants
 
 

@@ -212,10 +212,13 @@ def code_target(clause: Clause, place: PlaceRef, profile: Profile, sub_event_typ
     # "a town near the front line": the line says where, it was not hit
     where = lexicon.rx("roles.location_before")
     cues = [c for c in cues if not (lexicon.rx("roles.line_word").fullmatch(clause.text[c[0] : c[1]]) and where.search(clause.text[: c[0]]))]
-    # "13 civilians have been killed by artillery barrages, as troops close in on positions around X": the victims
-    victims = [c for c in cues if passive and c[2] == "civilians" and c[1] <= first_act and lexicon.rx("figures.casualty_verb").search(clause.text[c[1] : first_act])]
+    # "13 civilians have been killed by artillery barrages, as troops close in on positions around X", "30 fighters had
+    # been killed in fire on X, a village": the victims told before the act are its target
+    casualty = lexicon.rx("figures.casualty_verb")
+    act_end = min((a.end for a in clause.acts if a.start == first_act), default=first_act)
+    victims = [c for c in lexicon.found("target", clause.text) if c[1] <= first_act and c[2] in ("civilians", "military") and casualty.search(clause.text[c[1] : act_end])]
     if victims:
-        return "civilians", victims[0][3]
+        return victims[-1][2], victims[-1][3]
     place_words = [c for c in cues if _describes_a_place(clause, c[0], c[1], lexicon)]
     # "not far from the villages of X": where, not what was hit; "shelled the villages of X": the villages
     near = lexicon.rx("roles.near_words_before")
