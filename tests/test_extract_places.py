@@ -205,6 +205,9 @@ D2021 = pd.Timestamp("2021-04-08T12:00:00+03:00").tz_convert("UTC")
         ("Ukrainian artillery shelled Dokuchaevsk and the outskirts of Donetsk on Wednesday, the militia said.", [("Dokuchaevsk", 1), ("Donetsk", 2)]),
         # Russian-style "sch" for Ukrainian "shch"
         ("Schastya was shelled on Wednesday, the staff said.", [("Schastya", 1)]),
+        # where the people a vehicle carried came from is no event place
+        ("Eight people were killed on Wednesday, the spokesman said, adding the bus was carrying civilians from the coastal town of Mariupol "
+         "through the checkpoint when it was hit.", []),
         # "the eastern region of X", X a first-level division: the region says where the town is
         ("Shells hit a minibus at a checkpoint in Marinka, in the eastern region of Donetsk, on Wednesday.", [("Marinka", 1)]),
     ],
