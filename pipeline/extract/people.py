@@ -7,6 +7,10 @@ import re
 
 from pipeline.lexicon import Lexicon
 
+QUOTE_MARKS = "\"'“”‘’ "
+FULL_NAME = re.compile(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}")
+BRACKETS = re.compile(r"\s*\([^)]*\)")
+
 
 def born_people(text: str, kind: str, lexicon: Lexicon) -> int | None:
     """'A (1989), B (1962) and C (1967) were killed' gives 3: the people named with a year of birth before the
@@ -37,13 +41,6 @@ def _names_closing(text: str, lexicon: Lexicon) -> int:
             break  # "by the Armed Forces, A B (1970)": the list of names begins after the body's name
         count += 1
     return count
-
-
-QUOTE_MARKS = "\"'“”‘’ "
-
-
-FULL_NAME = re.compile(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}")
-BRACKETS = re.compile(r"\s*\([^)]*\)")
 
 
 def named_people(text: str, sentence: str, kind: str, lexicon: Lexicon) -> int | None:

@@ -291,7 +291,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     for clause in clauses:
         if not clause.places or not clause.acts:
             continue
-        clause_date = timeline.resolve_clause_date(date_text, clause.start, clause.end, ctx.reference, local) if len(clauses) > 1 else sentence_date
+        clause_date = timeline.resolve_clause_date(date_text, clause.start, clause.end, ctx.reference, local, lexicon) if len(clauses) > 1 else sentence_date
         places.index_groups(clause, lexicon)
         single = len({p.surface.lower() for p in clause.places}) == 1
         # A later phase fights differently with unstated means; fire at a town still reaches it by shelling.

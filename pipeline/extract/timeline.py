@@ -54,14 +54,10 @@ def _next_is_timed_stamp(lines, i: int, header: datetime, local: dates.LocalTime
     return bool(CLOCK_IN_STAMP.search(nxt)) and dates.parse_entry_stamp(nxt, header, local=local) is not None
 
 
-# matched at a clause's start; "which was 01:00 on 17 October" converts a time and is no aside
-RELATIVE_OPENING = re.compile(r"\s*(?:which|who)\s(?!(?:was|is)\s+(?:\d|local\b|(?:at|on|around|about)\s))")
-
-
-def resolve_clause_date(text: str, start: int, end: int, reference: datetime, local: dates.LocalTime) -> dates.SentenceDate:
+def resolve_clause_date(text: str, start: int, end: int, reference: datetime, local: dates.LocalTime, lexicon: Lexicon) -> dates.SentenceDate:
     """The date of one clause of a sentence; a relative clause ("X, which had been shelled on 17 February, ...") is
     read with the comma before it, so that its day is an aside, not the day of the act the sentence goes on to tell."""
-    opening = 2 if RELATIVE_OPENING.match(text, start) else 0
+    opening = 2 if lexicon.rx("timeline.relative_opening").match(text, start) else 0
     return resolve_date(text[max(0, start - opening) : end], reference, local)
 
 
