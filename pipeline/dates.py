@@ -286,10 +286,9 @@ _FILL = (
 FRAME_BEFORE = re.compile(
     rf"(?i:\b(?:{_REPORT_VERBS}))\b{_FILL}{{0,5}},?\s+(?:(?i:on|at|this|last|late\s+on|early\s+on|around|about|late|early)\s+){{0,2}}$"
 )
-FRAME_AFTER = re.compile(
-    r"^['’]s\s+(?i:statement|briefing|report|announcement|update|bulletin|press\s+conference|news\s+conference)\b"
-    rf"|^,?\s+(?i:{_REPORT_VERBS})\b(?!\s+(?:by|that\s+(?:it|they)\s+(?:was|were)))"  # "the leadership on Monday, March 6, warned ..."
-)
+FRAME_AFTER = re.compile(r"^['’]s\s+(?i:statement|briefing|report|announcement|update|bulletin|press\s+conference|news\s+conference)\b")
+# "the leadership on Monday, March 6, warned ...": a day between a speaker and the verb (no act told before it)
+VERB_AFTER = re.compile(rf"^,?\s+(?i:{_REPORT_VERBS})\b(?!\s+(?:by|that\s+(?:it|they)\s+(?:was|were)))")
 # "On Thursday, the ministry's spokesman said that ...": a day opening the sentence, before its speaker's verb
 OPENING_BEFORE = re.compile(r"^\s*[\"“]?\s*(?:(?i:on|late\s+on|early\s+on)\s+)?$")
 SPEAKER_AFTER = re.compile(r"^\s*,\s+(?:[\w'’.-]+\s+){1,8}?(?i:said|says|told|reported|announced|stated|wrote|claimed|added|tweeted)\b")
@@ -481,7 +480,7 @@ def _is_framed(text: str, start: int, end: int) -> bool:
     """In a reporting frame: 'said on Monday', 'in a statement on Monday', "Monday's statement", a dateline."""
     before = _prefix(text, start)
     after = text[end:end + 40]
-    if FRAME_BEFORE.search(before) or FRAME_AFTER.match(after):
+    if FRAME_BEFORE.search(before) or FRAME_AFTER.match(after) or (VERB_AFTER.match(after) and not ACT_VERB.search(text[:start])):
         return True
     if OPENING_BEFORE.match(text[:start]) and SPEAKER_AFTER.match(text[end : end + 120]):
         return True

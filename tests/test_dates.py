@@ -485,6 +485,9 @@ def test_a_day_before_the_speakers_verb_is_the_saying_not_the_act():
     text = "The Karabakh leadership on Tuesday, October 13, warned residents of new attacks after Sunday's shelling of Martuni."
     day = dates.resolve_sentence(text, reference).day
     assert str(day.date_start) == "2020-10-11"
+    # after an act, "on Sunday, said X" is the act's day, the verb's subject after it
+    day = dates.resolve_sentence("A drone hit Barda on Sunday, said the prosecutors on Tuesday.", reference).day
+    assert str(day.date_start) == "2020-10-11"
 
 
 def test_an_abbreviated_month_without_a_space():
