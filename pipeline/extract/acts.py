@@ -143,13 +143,14 @@ def act_types(
         return [(t, True, "acts.killing_without_means") if t == ATTACK and told_by_casualties else (t, False, rule) for t, rule in types]
     act = nearest(clause.acts, place.start)
     fire = [a for a in clause.acts if a.sub_event_type == "fire"]
-    heaviest_named = next((w for w in HEAVIER_FIRST if w in (named or means_before)), None)
+    heaviest_named = next((w for w in HEAVIER_FIRST if w in named), None)
+    heaviest_told = heaviest_named or next((w for w in HEAVIER_FIRST if w in means_before), None)  # or the day's list before
     if fire:
         # "ordered fire on X: ... sent twelve mortar rounds": the heaviest weapon the clause names is the means
-        return [(heaviest_named or unstated_fire, False, nearest(fire, place.start).rule)]
+        return [(heaviest_told or unstated_fire, False, nearest(fire, place.start).rule)]
     if act and act.sub_event_type == "violation":
-        return [(heaviest_named or CLASH, True, act.rule)]  # the means a neighbouring sentence lists, else a clash
-    if heaviest_named and named:  # "UAVs ... carried out strikes": the weapons the clause names
+        return [(heaviest_told or CLASH, True, act.rule)]  # the means a neighbouring sentence lists, else a clash
+    if heaviest_named:  # "UAVs ... carried out strikes": the weapons the clause names
         return [(heaviest_named, True, "acts.clause_weapon")]
     if lexicon.rx("acts.ground_agents").search(clause.text) and not lexicon.rx("acts.remote_words").search(clause.text):
         return [(CLASH, True, act.rule if act else "acts.ground_agents")]

@@ -35,9 +35,12 @@ def _names_closing(text: str, lexicon: Lexicon) -> int:
     """The full names listed at the end of ``text`` ('A B C, D E F and G H I, born in 2013,'): a year of birth given
     for the last of them only, or for all at once, still leaves one person per name."""
     listed = lexicon.rx("figures.names_closing").search(lexicon.rx("figures.born_aside").sub("", text))
-    count, not_names = 0, lexicon.value("not_name_words")
-    for item in reversed([i for i in lexicon.rx("figures.list_split").split(" " + listed.group(0).strip(" ,")) if i.strip()] if listed else []):
-        if not FULL_NAME.fullmatch(item.strip()) or any(word.lower() in not_names for word in item.split()):
+    if listed is None:
+        return 0
+    items = [item.strip() for item in lexicon.rx("figures.list_split").split(" " + listed.group(0).strip(" ,")) if item.strip()]
+    not_names, count = lexicon.value("not_name_words"), 0
+    for item in reversed(items):
+        if not FULL_NAME.fullmatch(item) or any(word.lower() in not_names for word in item.split()):
             break  # "by the Armed Forces, A B (1970)": the list of names begins after the body's name
         count += 1
     return count

@@ -201,11 +201,8 @@ def code_target(clause: Clause, place: PlaceRef, profile: Profile, sub_event_typ
     lexicon = profile.lexicon
     first_act = min((a.start for a in clause.acts), default=0)
     passive = is_passive(clause.text, lexicon) or bool(lexicon.rx("roles.act_as_cause_before").search(clause.text[:first_act]))
-    cues = [
-        (s, e, v, cue)
-        for s, e, v, cue in lexicon.found("target", clause.text)
-        if (s > first_act or passive) and not (s < place.end and place.start < e)
-    ]
+    found = lexicon.found("target", clause.text)
+    cues = [(s, e, v, cue) for s, e, v, cue in found if (s > first_act or passive) and not (s < place.end and place.start < e)]
     # "a rocket attack that X armed forces launched": the shooters, not the target (in a clash both are military)
     acting = lexicon.rx("claims.name_acting") if is_remote(sub_event_type) else None
     cues = [c for c in cues if not _in_agent_phrase(clause.text, c[0], c[1], profile) and not (acting and acting.match(clause.text[c[1] :]))]
@@ -216,7 +213,7 @@ def code_target(clause: Clause, place: PlaceRef, profile: Profile, sub_event_typ
     # been killed in fire on X, a village": the victims told before the act are its target
     casualty = lexicon.rx("figures.casualty_verb")
     act_end = min((a.end for a in clause.acts if a.start == first_act), default=first_act)
-    victims = [c for c in lexicon.found("target", clause.text) if c[1] <= first_act and c[2] in ("civilians", "military") and casualty.search(clause.text[c[1] : act_end])]
+    victims = [c for c in found if c[1] <= first_act and c[2] in ("civilians", "military") and casualty.search(clause.text[c[1] : act_end])]
     if victims:
         return victims[-1][2], victims[-1][3]
     place_words = [c for c in cues if _describes_a_place(clause, c[0], c[1], lexicon)]
