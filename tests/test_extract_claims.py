@@ -800,3 +800,36 @@ def test_fighters_backed_or_led_by_russia_are_the_separatists_of_the_oblast(figh
 def test_homes_hit_told_before_the_act_that_caused_it_are_the_target(text, extract):
     (m,) = extract(text)
     assert m["target"] == "civilians"
+
+
+@pytest.mark.parametrize(
+    ("text", "conflict", "perpetrator_side", "claimant_side"),
+    [
+        ("According to the Ukrainian army, its positions near Pisky came under mortar fire on Tuesday.", "donbas", "DPR", "UKR"),
+        ("According to JFO data, Ukrainian units near Talakivka came under fire on Tuesday.", "donbas", "DPR", "UKR"),
+        ("According to Azerbaijani sources, Armenian forces shelled Tartar on Tuesday.", None, "ARM", "AZE"),
+    ],
+)
+def test_a_side_named_after_according_to_is_the_source(text, conflict, perpetrator_side, claimant_side, extract):
+    options = {"conflict": conflict, "published": pd.Timestamp("2021-11-17T12:00:00+02:00").tz_convert("UTC")} if conflict else {}
+    (m,) = extract(text, **options)
+    assert (m["perpetrator_side"], m["claimant_side"]) == (perpetrator_side, claimant_side)
+
+
+def test_the_country_the_cities_lie_in_is_no_agent(extract):
+    text = "Armenia's missile attacks on Barda, Tartar and other towns in Azerbaijan are acts of terror carried out against civilians, the aide said."
+    found = extract(text)
+    assert {m["location_mention"] for m in found} == {"Barda", "Tartar"}
+    assert {m["perpetrator_side"] for m in found} == {"ARM"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A woman was hurt by small-arms fire in Novoluhanske on Tuesday, the monitors said.",
+        "Shells fell on the cemetery of Krasnohorivka on Tuesday during a funeral, the police said.",
+    ],
+)
+def test_people_and_places_of_civil_life_make_the_target_civilian(text, extract):
+    (m,) = extract(text, published=pd.Timestamp("2019-09-11T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert m["target"] == "civilians"

@@ -504,3 +504,44 @@ def test_a_bulletins_no_losses_follows_the_profile(conflict, published, killed, 
     options = {"conflict": conflict} | ({"published": published} if published is not None else {})
     (m,) = extract(text, **options)
     assert (m["killed"], m["injured"]) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("One Georgian was killed in the exchange of fire near the pass.", 1, None),
+        ("Three Moldovans were wounded when the convoy came under fire.", None, 3),
+        ("Two Ukrainian soldiers were killed overnight.", 2, None),  # the soldiers are counted, not the adjective
+        ("The reporter spoke in Ukrainian.", None, None),
+    ],
+)
+def test_a_nationality_used_as_a_noun_counts_people(sentence, killed, injured):
+    figures = parse_figures(sentence, LEXICON)
+    assert (figures.killed, figures.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("The number of injured in the mortar attack on the market has risen up to six people, the office said.", None, 6),
+        ("He said the number of dead from the night's rocket fire on the town has increased to eleven.", 11, None),
+    ],
+)
+def test_a_number_that_rose_after_a_phrase_of_its_cause(sentence, killed, injured):
+    figures = parse_figures(sentence, LEXICON)
+    assert (figures.killed, figures.injured) == (killed, injured)
+
+
+def test_a_clause_with_its_own_place_day_and_dead_is_its_own_event(extract):
+    text = "Officials said four soldiers were killed near Avdiivka on Saturday, while three others died on Sunday evening near Marinka."
+    found = {m["location_mention"]: m for m in extract(text, published=pd.Timestamp("2017-01-30T12:00:00+02:00").tz_convert("UTC"), conflict="donbas")}
+    assert (found["Avdiivka"]["killed"], str(found["Avdiivka"]["event_date"])) == (4, "2017-01-28")
+    assert (found["Marinka"]["killed"], str(found["Marinka"]["event_date"])) == (3, "2017-01-29")
+    assert "acts.casualties_of_their_clause" in found["Marinka"]["rules"]
+
+
+def test_each_clause_keeps_its_own_figures_when_two_places_are_hit_on_two_days(extract):
+    text = "Azerbaijani artillery shelled Martuni on Tuesday, killing two civilians, while a woman was wounded on Monday in Askeran."
+    found = {m["location_mention"]: m for m in extract(text)}
+    assert (found["Martuni"]["killed"], found["Martuni"]["injured"]) == (2, None)
+    assert (found["Askeran"]["killed"], found["Askeran"]["injured"]) == (None, 1)

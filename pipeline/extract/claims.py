@@ -86,6 +86,12 @@ def _according_to_a_party(sentence: str, profile: Profile) -> list[tuple[int, in
                 actor = next((a for a in profile.lexicon.claimants if a.name == party.government), None)
                 if actor:
                     found.append((m.start(), m.end(), actor))
+    # "according to the X army", "according to X report": the side's government speaks
+    according, source = profile.lexicon.rx("claims.according_to_side"), profile.lexicon.rx("claims.side_source_after")
+    for start, end, side in ((m.start(), m.end(), a.side) for a in profile.lexicon.sides for m in a.pattern.finditer(sentence)):
+        if according.search(sentence[:start]) and source.match(sentence[end:]) and not any(f[0] <= start < f[1] for f in found):
+            actor = profile.government_claimant(profile.party(side), according)
+            found += [(start, end, actor)] if actor else []
     return found
 
 

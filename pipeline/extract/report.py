@@ -236,7 +236,9 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     if lexicon.rx("figures.spread_over_days").search(text):
         figures = Figures()  # "killing 25 in two days of attacks": a total over several events, none's own toll
     if not found_acts and found_places and figures.any() and not tally and not question:
-        acts = found_acts = _casualties_as_act(text, figures, ctx, lexicon, local)
+        acts = found_acts = timeline.casualties_as_act(text, figures, ctx, lexicon, local)
+    if acts and not tally and not question:
+        acts = sorted(acts + timeline.casualty_clause_acts(text, found_places, acts, ctx.reference, lexicon, local), key=lambda a: a.start)
     own_timing = timeline.truce_timing(text, lexicon)
     if acts and not found_places and not tally:
         found_places = places.anaphoric_places(text, ctx, number, sentence.line, lexicon, non_sites)
@@ -307,7 +309,10 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
                 mention = coded.mention(clause, place, clause_date, sub_event_type, generic, act_rule, at_civilians)
                 # the counted act, or one the mention recoded (a phase's fire at a town or at people)
                 counts = sub_event_type == counted or mention.sub_event_type != sub_event_type
-                if counts and (len(distinct) == 1 or (place.location or place.surface).lower() == figures_at):
+                own = parse_figures(clause.text, lexicon) if counts and len(distinct) > 1 and len(clauses) > 1 and single else None
+                if own is not None and own.any():
+                    own.apply_to(mention)  # "..., while a woman was hurt in Y": each clause's own figures
+                elif counts and (len(distinct) == 1 or (place.location or place.surface).lower() == figures_at):
                     figures.apply_to(mention)
                 elif counts and len(clauses) > 1 and single:
                     parse_figures(clause.text, lexicon).apply_to(mention)
@@ -353,21 +358,6 @@ def _day_of(clause_date, sentence_date, ctx: Context) -> date:
     if day is not None:
         return day.date_start
     return ctx.dated[0] if ctx.dated else ctx.reference.date()
-
-
-def _casualties_as_act(text: str, figures: Figures, ctx: Context, lexicon, local) -> list[Act]:
-    """'One woman was killed in X on 29 September': people killed or hurt at a place on a day of their own, which
-    is not the day of the story told so far, tell an act of unstated means there (figures of the story's day
-    belong to the act already told)."""
-    if not (figures.killed or figures.injured):
-        return []
-    verb = lexicon.rx("figures.casualty_verb").search(text)
-    day = timeline.resolve_date(text, ctx.reference, local).day
-    if verb is None or day is None or day.precision != "day" or day.background or day.aside or lexicon.rx("figures.war_deaths").search(text):
-        return []
-    if ctx.dated is not None and (day.date_start, day.date_end) == tuple(ctx.dated[:2]):
-        return []
-    return [Act(verb.start(), verb.end(), "generic", "acts.casualties_on_their_day")]
 
 
 def _recaps(day) -> bool:

@@ -82,6 +82,8 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
         return "target", "roles.local_passive"  # "X's armed forces came under fire"
     if s > first_act and rx("roles.object_before").search(before) and rx("roles.target_after").match(after):
         return "target", "roles.object_before"  # "shot at X soldiers"
+    if rx("roles.country_in_before").search(before) and not rx("roles.agent_after").match(after):
+        return None  # "cities in X are ...": where the places lie
     acting = rx("roles.acting_after").match(after)
     if acting:
         return "agent", "roles.acting_after"  # "X forces also fired", "X troops pushed towards"

@@ -8,7 +8,9 @@ from datetime import date, datetime, timedelta
 
 from pipeline import dates
 from pipeline.extract.context import Context, Frame
-from pipeline.extract.mention import Mention
+from pipeline.extract.figures import Figures, parse_figures
+from pipeline.extract.mention import Act, Mention, PlaceRef
+from pipeline.extract.segment import clause_bounds
 from pipeline.lexicon import Lexicon
 
 THREAD_NUMBER = re.compile(r"^\s*\d{1,3}/\s*")
@@ -63,6 +65,46 @@ def resolve_clause_date(text: str, start: int, end: int, reference: datetime, lo
 
 def resolve_date(text: str, reference: datetime, local: dates.LocalTime) -> dates.SentenceDate:
     return dates.resolve_sentence(text, reference, local=local)
+
+
+def casualties_as_act(text: str, figures: Figures, ctx: Context, lexicon: Lexicon, local: dates.LocalTime) -> list[Act]:
+    """'One woman was killed in X on 29 September': people killed or hurt at a place on a day of their own, which
+    is not the day of the story told so far, tell an act of unstated means there (figures of the story's day
+    belong to the act already told)."""
+    if not (figures.killed or figures.injured):
+        return []
+    verb = lexicon.rx("figures.casualty_verb").search(text)
+    day = resolve_date(text, ctx.reference, local).day
+    if verb is None or day is None or day.precision != "day" or day.background or day.aside or lexicon.rx("figures.war_deaths").search(text):
+        return []
+    if ctx.dated is not None and (day.date_start, day.date_end) == tuple(ctx.dated[:2]):
+        return []
+    return [Act(verb.start(), verb.end(), "generic", "acts.casualties_on_their_day")]
+
+
+def casualty_clause_acts(text: str, places: list[PlaceRef], acts: list[Act], reference: datetime, lexicon: Lexicon, local: dates.LocalTime) -> list[Act]:
+    """'five soldiers were killed near X on Sunday, while two others died on Monday near Y': a clause with no act of its
+    own, after the first, that names a place, casualties and a day other than the day of the sentence's acts tells an act there."""
+    bounds = clause_bounds(text, lexicon, places)
+    if len(bounds) < 2:
+        return []
+    acted = {resolve_date(text[s:e], reference, local).day for s, e in bounds if any(s <= a.start < e for a in acts)}
+    acted_days = {(d.date_start, d.date_end) for d in acted if d is not None}
+    found = []
+    for s, e in bounds:
+        clause = text[s:e]
+        verb = lexicon.rx("figures.casualty_verb").search(clause)
+        site = lexicon.rx("figures.site_before")
+        if s == 0 or verb is None or any(s <= a.start < e for a in acts):
+            continue
+        if not any(s + verb.end() <= p.start < e and site.search(text, s, p.start) for p in places):
+            continue  # the place told after the casualties, as where they were
+        day = resolve_date(clause, reference, local).day
+        if day is None or day.precision != "day" or day.background or day.aside or not parse_figures(clause, lexicon).any():
+            continue
+        if acted_days and (day.date_start, day.date_end) not in acted_days:
+            found.append(Act(s + verb.start(), s + verb.end(), "generic", "acts.casualties_of_their_clause"))
+    return found
 
 
 LIST_SCOPE = -1  # a list's lead-in dates the items that follow it, whatever their lines
