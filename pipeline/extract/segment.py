@@ -13,6 +13,7 @@ DASH = re.compile(r"\s[-–—]\s")
 ALIAS = re.compile(r"\([^)]*\)")  # "Martuni (Khojavend)"
 LIST_TAIL = re.compile(r"(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*")  # ", Y, Z" after a place
 NAME = re.compile(r"[A-Z][\w'’-]+")
+LIST_ITEM = re.compile(r"[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?,\s*")  # "– X Y, " before the next place of a list
 LIST_AND = re.compile(r"and\s+(?:the\s+)?")
 TABLE_FIELD = re.compile(r"\s[-–—|]\s")
 BULLET_MARK = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")
@@ -53,8 +54,8 @@ def clause_bounds(sentence: str, lexicon: Lexicon, places: list[PlaceRef] = ()) 
     for m in lexicon.rx("clause.break").finditer(sentence):
         if _inside_brackets(sentence, m.start()):
             continue  # "X (called Y – a note), Z": a bracket's words break no clause
-        if DASH.fullmatch(m.group(0)) and m.end() in starts:
-            continue  # "three of its towns – X, Y and Z –": the dash opens the list of the places named
+        if DASH.fullmatch(m.group(0)) and (m.end() in starts or any(LIST_ITEM.fullmatch(sentence, m.end(), s) for s in starts)):
+            continue  # "three of its towns – X, Y and Z –": the dash opens the list of the places named (some perhaps unknown)
         joined = LIST_AND.match(sentence, m.end())
         listed = joined and (joined.end() in starts or NAME.match(sentence, joined.end()))
         if listed and any(p.end <= m.start() and LIST_TAIL.fullmatch(ALIAS.sub("", sentence[p.end : m.start()])) for p in places):
