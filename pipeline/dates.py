@@ -286,6 +286,11 @@ _FILL = (
 FRAME_BEFORE = re.compile(
     rf"(?i:\b(?:{_REPORT_VERBS}))\b{_FILL}{{0,5}},?\s+(?:(?i:on|at|this|last|late\s+on|early\s+on|around|about|late|early)\s+){{0,2}}$"
 )
+# "according to a statement released by the X Ministry on Sunday": the day the statement came out
+RELEASED_BEFORE = re.compile(
+    r"(?i:\b(?:statement|report|announcement|communiqu[eé]|bulletin|briefing|update)\s+(?:released|issued|published|posted|distributed|put\s+out)"
+    r"\s+by\s+(?:[\w'’.-]+\s+){1,6}?(?:on|this|last|late\s+on|early\s+on)\s+)$"
+)
 FRAME_AFTER = re.compile(r"^['’]s\s+(?i:statement|briefing|report|announcement|update|bulletin|press\s+conference|news\s+conference)\b")
 # "the leadership on Monday, March 6, warned ...": a day between a speaker and the verb (no act told before it)
 VERB_AFTER = re.compile(rf"^,?\s+(?i:{_REPORT_VERBS})\b(?!\s+(?:by|that\s+(?:it|they)\s+(?:was|were)))")
@@ -480,7 +485,7 @@ def _is_framed(text: str, start: int, end: int) -> bool:
     """In a reporting frame: 'said on Monday', 'in a statement on Monday', "Monday's statement", a dateline."""
     before = _prefix(text, start)
     after = text[end:end + 40]
-    if FRAME_BEFORE.search(before) or FRAME_AFTER.match(after) or (VERB_AFTER.match(after) and not ACT_VERB.search(text[:start])):
+    if FRAME_BEFORE.search(before) or RELEASED_BEFORE.search(before) or FRAME_AFTER.match(after) or (VERB_AFTER.match(after) and not ACT_VERB.search(text[:start])):
         return True
     if OPENING_BEFORE.match(text[:start]) and SPEAKER_AFTER.match(text[end : end + 120]):
         return True

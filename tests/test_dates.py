@@ -600,3 +600,9 @@ def test_a_truces_day_yields_to_the_acts_day_even_in_a_statements_frame():
     text = "In breach of the November 9 trilateral statement, on March 24, troops took control of the village."
     day = dates.resolve_sentence(text, datetime(2022, 3, 25, 12, tzinfo=UTC)).day
     assert day is not None and day.date_start == date(2022, 3, 24)
+
+
+def test_the_day_a_statement_was_issued_is_a_reporting_frame():
+    sentence = "Shells hit the posts, according to a report released by the country's Defence Ministry on Sunday."
+    day = dates.resolve_sentence(sentence, datetime(2021, 6, 28, 12, tzinfo=UTC)).day
+    assert day is not None and day.reported

@@ -258,7 +258,8 @@ def event_time(
             story = (story[0] + timedelta(days=1), story[1] + timedelta(days=1), story[2])
     clock = clause_date.clock or sentence_date.clock
     if day is not None:
-        start, end, precision, expression, rule = day.date_start, day.date_end, day.precision, day.expression, "timeline.own_date"
+        rule = "timeline.reported_day" if day.reported else "timeline.own_date"  # "..., the ministry said on Sunday": when told
+        start, end, precision, expression = day.date_start, day.date_end, day.precision, day.expression
         back = _days_before_the_day(clause_text, day, lexicon)
         if back:
             start, end, rule = start - timedelta(days=back), end - timedelta(days=back), "timeline.day_after_act"
@@ -304,7 +305,7 @@ def date_lead_from_body(mentions: list[Mention], lead_end: int, lexicon: Lexicon
     the body dates ("last Saturday X attacked there"): the same kind of act, at the same place, by the same side."""
     body = [m for m in mentions if m.char_start >= lead_end and m.date_expression and m.date_precision == "day"]
     for lead in mentions:
-        if lead.char_start >= lead_end or "timeline.report_date" not in lead.rules:
+        if lead.char_start >= lead_end or not {"timeline.report_date", "timeline.reported_day"} & set(lead.rules):
             continue
         if lexicon.rx("timeline.repeated_act").search(lead.sentence):
             continue  # "X fired on Y for the second time in a week": the body's date is the first time
@@ -320,5 +321,5 @@ def date_lead_from_body(mentions: list[Mention], lead_end: int, lexicon: Lexicon
             (start, end), = days
             lead.event_date, lead.date_start, lead.date_end, lead.time_utc = start, start, end, None
             lead.date_expression = "dated later in the report"
-            lead.rules = [r for r in lead.rules if r != "timeline.report_date"]
+            lead.rules = [r for r in lead.rules if r not in ("timeline.report_date", "timeline.reported_day")]
             lead.add_rule("timeline.dated_in_body")
