@@ -18,7 +18,7 @@ Rules (the coding rules' §4 and §9, and the choices made where they leave room
   strictly before the reference day: "last Sunday" in a Saturday report is six days before, "last
   Friday" in a Saturday report is the day before. "next <weekday>" is in the future, so rejected.
 * "yesterday" (and "on the eve", not "on the eve of") is the day before; "today", "this morning", "tonight", "last night", "overnight",
-  "at dawn" are the reference day. When the sentence also has a day in a reporting frame ("the
+  "at dawn", "since the beginning of the day", "since midnight" are the reference day. When the sentence also has a day in a reporting frame ("the
   ministry said on Monday that ... overnight"), these words count from that day instead. "just
   now" / "moments ago" give the reference day and the reference instant as the clock time. A
   relative word capitalised inside a sentence is a name ("Russia Today") and is rejected.
@@ -212,6 +212,7 @@ def _day_patterns() -> list[tuple[str, str]]:
                  r"|(?:earlier|later)\s+today|today(?:['’]s)?|tonight|(?:early|late)\s+(?:this|today)\s+(?:morning|afternoon|evening)"
                  r"|this\s+(?:morning|afternoon|evening)|(?:late\s+)?last\s+night|overnight|(?:throughout|during|in)\s+the\s+night(?!\s+(?:of|from|before|to|into|between))"
                  r"|(?:at|around|before|since)\s+(?:dawn|daybreak|first\s+light)"
+                 r"|(?:since|from)\s+(?:the\s+)?(?:beginning|start)\s+of\s+(?:the|this|today['’]s)\s+day|since\s+midnight|the\s+current\s+day"
                  r"|(?P<now>just\s+now|moments\s+ago|(?:a\s+few\s+|several\s+)?minutes\s+ago)"
                  r"|(?P<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?P<unit>days?|weeks?)\s+ago)\b)"),
     ("period", r"(?i:\b(?:(?P<wk>(?:earlier|later)\s+this\s+week|this\s+week|last\s+week|(?:over\s+)?the\s+past\s+(?:week|seven\s+days))"
@@ -242,7 +243,7 @@ _TRIGGERS = {
     "month": r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)",
     "weekday": r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day",
     "digit": r"\d",
-    "relative": r"(?i:yesterday|today|tonight|morning|afternoon|evening|night|dawn|daybreak|first\s+light|ago|just\s+now|the\s+eve\b|(?:last|past)\s+day)",
+    "relative": r"(?i:yesterday|today|tonight|morning|afternoon|evening|night|dawn|daybreak|first\s+light|ago|just\s+now|the\s+eve\b|(?:last|past)\s+day|(?:beginning|start)\s+of|current\s+day)",
     "period": r"(?i:week|month)",
     "noon": r"(?i:noon|midnight|midday)",
     "count": r"(?i:hour|day|week|month|year|decade)",

@@ -76,6 +76,9 @@ CASES = [
     ("The power station was hit overnight.", SAT_17, "2020-10-17", "2020-10-17", "day", None),
     ("The hilltop post was stormed at dawn.", WED_14, "2020-10-14", "2020-10-14", "day", None),
     ("The bridge was destroyed the day before yesterday.", WED_14, "2020-10-12", "2020-10-12", "day", None),
+    # a bulletin's count since the day began is of the report's day, not of the day told before
+    ("Since the beginning of the day the enemy has fired at our positions twice.", WED_14, "2020-10-14", "2020-10-14", "day", None),
+    ("From the start of this day mortars hit the outskirts three times.", WED_14, "2020-10-14", "2020-10-14", "day", None),
     ("The airfield was bombed three days ago.", WED_14, "2020-10-11", "2020-10-11", "day", None),
     ("Residents said their street was shelled just now.", SAT_17, "2020-10-17", "2020-10-17", "day", "2020-10-17T19:50:00Z"),
     ("The ministry said on Monday that the depot was shelled overnight.", WED_14, "2020-10-12", "2020-10-12", "day", None),
