@@ -823,6 +823,12 @@ def test_the_country_the_cities_lie_in_is_no_agent(extract):
     assert {m["perpetrator_side"] for m in found} == {"ARM"}
 
 
+def test_a_clause_opening_with_where_the_fire_hit_names_the_target(extract):
+    text = "At army posts near Marinka, the enemy opened fire from 82mm mortars on Tuesday, the command said."
+    (m,) = extract(text, published=pd.Timestamp("2020-04-23T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert (m["target"], m["sub_event_type"]) == ("military", "Shelling/artillery/missile attack")
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -204,7 +204,8 @@ def code_target(clause: Clause, place: PlaceRef, profile: Profile, sub_event_typ
     first_act = min((a.start for a in clause.acts), default=0)
     passive = is_passive(clause.text, lexicon) or bool(lexicon.rx("roles.act_as_cause_before").search(clause.text[:first_act]))
     found = lexicon.found("target", clause.text)
-    cues = [(s, e, v, cue) for s, e, v, cue in found if (s > first_act or passive) and not (s < place.end and place.start < e)]
+    fronted = lexicon.rx("roles.fronted_site_before")
+    cues = [(s, e, v, cue) for s, e, v, cue in found if (s > first_act or passive or fronted.match(clause.text[:s])) and not (s < place.end and place.start < e)]
     # "a rocket attack that X armed forces launched": the shooters, not the target (in a clash both are military)
     acting = lexicon.rx("claims.name_acting") if is_remote(sub_event_type) else None
     cues = [c for c in cues if not _in_agent_phrase(clause.text, c[0], c[1], profile) and not (acting and acting.match(clause.text[c[1] :]))]
