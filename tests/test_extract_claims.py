@@ -839,3 +839,15 @@ def test_a_clause_opening_with_where_the_fire_hit_names_the_target(extract):
 def test_people_and_places_of_civil_life_make_the_target_civilian(text, extract):
     (m,) = extract(text, published=pd.Timestamp("2019-09-11T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
     assert m["target"] == "civilians"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Armenian rockets hit a farm in the Goranboy district on Tuesday, killing two, Azerbaijan's prosecutor general said.",
+        "Armenian rockets hit a farm in the Goranboy district on Tuesday, Azerbaijan's deputy interior minister Farid Aliyev told reporters.",
+    ],
+)
+def test_an_official_of_a_party_speaks_for_it(text, extract):
+    (m,) = extract(text)
+    assert (m["perpetrator_side"], m["claimant_side"]) == ("ARM", "AZE")

@@ -545,3 +545,15 @@ def test_each_clause_keeps_its_own_figures_when_two_places_are_hit_on_two_days(e
     found = {m["location_mention"]: m for m in extract(text)}
     assert (found["Martuni"]["killed"], found["Martuni"]["injured"]) == (2, None)
     assert (found["Askeran"]["killed"], found["Askeran"]["injured"]) == (None, 1)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("Rockets killed a family of four in the village on Tuesday.", 4, None),
+        ("A whole family of five was wounded when the shell hit their flat.", None, 5),
+    ],
+)
+def test_a_family_of_n_is_n_people(sentence, killed, injured):
+    figures = parse_figures(sentence, LEXICON)
+    assert (figures.killed, figures.injured) == (killed, injured)

@@ -129,6 +129,8 @@ def test_speakers_launch_sites_approaches_and_questions(sentence, expected, extr
          "Donetsk, on Tuesday, the staff said.", [("Avdiivka", 2)], "donbas"),
         # the municipality a village belongs to only says where it lies
         ("Mortars hit the village of Shumy, Toretsk City Council, on Tuesday, the staff said.", [("Shumy", 1)], "donbas"),
+        # a front-line settlement only the profile's supplement knows, under its Russian spelling too
+        ("Mortars hit Shirokaya Balka on Tuesday, the staff said.", [("Shirokaya Balka", 1)], "donbas"),
         # a party named after a city is no place
         ("Mortars hit Kalynove on Tuesday, the Luhansk People's Militia said.", [("Kalynove", 1)], "donbas"),
         # 'the area of X' is around X

@@ -81,7 +81,7 @@ def _according_to_a_party(sentence: str, profile: Profile) -> list[tuple[int, in
             continue
         names = "|".join(re.escape(n) for n in (party.name, *party.aliases))
         for m in re.finditer(rf"\b(?:{names})\b", sentence, re.I):
-            said = profile.lexicon.rx("claims.party_says_after").match(sentence[m.end() :])
+            said = profile.lexicon.rx("claims.party_says_after").match(sentence[m.end() :]) or profile.lexicon.rx("claims.party_official_says_after").match(sentence[m.end() :])
             if said or profile.lexicon.rx("claims.according_to").search(sentence[: m.start()]):
                 actor = next((a for a in profile.lexicon.claimants if a.name == party.government), None)
                 if actor:

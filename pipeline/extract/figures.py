@@ -61,7 +61,8 @@ class Figures:
 
 def normalise_numbers(text: str, lexicon: Lexicon) -> str:
     fatal = lexicon.rx("figures.fatal_wounds").sub("killed", lexicon.rx("figures.more_perhaps").sub("", text))  # "mortally wounded" is dead
-    protected = lexicon.rx("figures.vague_quantities").sub("many", THOUSANDS.sub("", fatal))
+    families = lexicon.rx("figures.family_of").sub(lambda m: f"{m.group('n')} family members", fatal)
+    protected = lexicon.rx("figures.vague_quantities").sub("many", THOUSANDS.sub("", families))
     converted = alpha2digit(protected, "en", threshold=0)
     undated = lexicon.rx("figures.years").sub("", lexicon.rx("figures.ages").sub(" ", converted))
     return lexicon.rx("figures.days").sub(lambda m: m.group("month") or "", undated)
