@@ -851,3 +851,15 @@ def test_people_and_places_of_civil_life_make_the_target_civilian(text, extract)
 def test_an_official_of_a_party_speaks_for_it(text, extract):
     (m,) = extract(text)
     assert (m["perpetrator_side"], m["claimant_side"]) == ("ARM", "AZE")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Separatist shelling killed a pensioner in Krasnohorivka on Tuesday, police said.",
+        "Two soldiers were wounded in fighting near Marinka on Tuesday, a military spokesman said.",
+    ],
+)
+def test_police_or_an_army_spokesman_of_no_side_speak_for_the_holder_of_the_place(text, extract):
+    (m,) = extract(text, published=pd.Timestamp("2019-09-11T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert m["claimant_side"] == "UKR"

@@ -563,11 +563,11 @@ def test_places_borrowed_across_clauses_and_places_that_are_no_event_places(text
         # what is avenged is an act told before
         ("The president vowed revenge for the Barda attack and said troops had liberated villages near Jabrayil on Tuesday.", ["Jabrayil"]),
         # "Upper X" ("Verin X") the gazetteer lacks is another village than X; its district, when named, is the place
-        ("On Monday Azerbaijani troops shelled Verin Shorzha and Sotk, the ministry of Armenia said.", ["Sotk"]),
+        ("On Monday Azerbaijani troops shelled Verin Hand and Sotk, the ministry of Armenia said.", ["Sotk"]),
         ("On Monday shells hit the village of Yukhari Abdulrahmanli in the Fuzuli district, the ministry said.", ["Fuzuli"]),
         # a name with one more capitalised word that ends a list item is a longer name than the place the gazetteer knows;
         # the dash still opens the list, so the next item is read
-        ("Battles raged on Monday on the approaches to Shusha – Karin Tak, Lisagor and other sectors, the ministry said.", ["Shusha", "Lisagor"]),
+        ("Battles raged on Monday on the approaches to Shusha – Karin Gomk, Lisagor and other sectors, the ministry said.", ["Shusha", "Lisagor"]),
         ("On Monday shells hit Stepanakert Airport, Shusha and Martuni, officials said.", ["Stepanakert", "Shusha", "Martuni"]),
     ],
 )
@@ -714,3 +714,16 @@ def test_the_town_a_speakers_body_sits_in_is_no_event_place(extract):
 )
 def test_region_only_mentions_are_no_event_places(text, expected, extract):
     assert [m["location_mention"] for m in extract(text, published=D2021, conflict="donbas")] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # villages of the supplement, under their Armenian and Azerbaijani names
+        ("On Monday Azerbaijani troops fired on Verin Shorzha, the ministry of Armenia said.", [("Verin Shorzha", 1)]),
+        ("Armenian units shelled Dashalti on Monday, the ministry said.", [("Dashalti", 1)]),
+        ("Shells hit Chartar and Parukh on Monday, officials said.", [("Chartar", 1), ("Parukh", 1)]),
+    ],
+)
+def test_front_line_villages_of_the_supplement(sentence, expected, extract):
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(sentence)] == expected
