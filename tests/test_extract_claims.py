@@ -863,3 +863,16 @@ def test_an_official_of_a_party_speaks_for_it(text, extract):
 def test_police_or_an_army_spokesman_of_no_side_speak_for_the_holder_of_the_place(text, extract):
     (m,) = extract(text, published=pd.Timestamp("2019-09-11T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
     assert m["claimant_side"] == "UKR"
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant_side"),
+    [
+        ("Artillery pounded the city of Luhansk on Monday, a source in the militia of the self-proclaimed Luhansk People's Republic "
+         "told ITAR-TASS.", "LPR"),
+        ("Shells hit Horlivka on Monday. That was reported by a source in the DPR security services.", "DPR"),
+    ],
+)
+def test_a_source_within_a_side_speaks_for_it_and_the_agency_told_does_not(text, claimant_side, extract):
+    found = extract(text, published=pd.Timestamp("2014-07-07T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert {m["claimant_side"] for m in found} == {claimant_side}

@@ -88,8 +88,13 @@ def _according_to_a_party(sentence: str, profile: Profile) -> list[tuple[int, in
                     found.append((m.start(), m.end(), actor))
     # "according to the X army", "according to X report": the side's government speaks
     according, source = profile.lexicon.rx("claims.according_to_side"), profile.lexicon.rx("claims.side_source_after")
+    # "a source from the X militia told ...", "reported by a source in the X security agencies"
+    source_in, saying = profile.lexicon.rx("claims.source_in_side_before"), profile.lexicon.rx("claims.saying_soon_after")
     for start, end, side in ((m.start(), m.end(), a.side) for a in profile.lexicon.sides for m in a.pattern.finditer(sentence)):
-        if according.search(sentence[:start]) and source.match(sentence[end:]) and not any(f[0] <= start < f[1] for f in found):
+        named = according.search(sentence[:start]) and source.match(sentence[end:])
+        opened = source_in.search(sentence[:start])
+        sourced = opened and (saying.match(sentence[end:]) or profile.lexicon.rx("claims.told_by_before").search(sentence[: opened.start()]))
+        if (named or sourced) and "|" not in side and not any(f[0] <= start < f[1] for f in found):
             actor = profile.government_claimant(profile.party(side), according)
             found += [(start, end, actor)] if actor else []
     return found
