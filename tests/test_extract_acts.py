@@ -654,3 +654,20 @@ def test_weeks_of_shelling_are_background_and_the_latest_attack_is_not(sentence,
 def test_armed_forces_that_killed_civilians_attacked_them(extract):
     (m,) = extract("Azerbaijani armed forces killed four civilians in Hadrut on Saturday, the ombudsman said.")
     assert (m["sub_event_type"], m["killed"], m["target"]) == ("Attack", 4, "civilians")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "sub_event_type"),
+    [
+        # after the war, fire with no weapon named is a clash, unless the text names where it came from (fire from a distance)
+        ("On Monday Armenian units fired at army positions in the Kalbajar district, the ministry said.", "Armed clash"),
+        ("On Monday Armenian units fired at army positions in the Kalbajar district from their positions in the direction of "
+         "Zarkand, the ministry said.", "Shelling/artillery/missile attack"),
+        # large-caliber weapons, in either spelling, are heavy weapons
+        ("On Monday Armenian units fired large-caliber weapons at army positions in the Kalbajar district, the ministry said.",
+         "Shelling/artillery/missile attack"),
+    ],
+)
+def test_post_war_fire_from_a_distance_and_heavy_weapons(sentence, sub_event_type, extract):
+    found = extract(sentence, published=pd.Timestamp("2023-07-11T12:00+04:00"))
+    assert [m["sub_event_type"] for m in found] == [sub_event_type]

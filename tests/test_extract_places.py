@@ -727,3 +727,21 @@ def test_region_only_mentions_are_no_event_places(text, expected, extract):
 )
 def test_front_line_villages_of_the_supplement(sentence, expected, extract):
     assert [(m["location_mention"], m["geo_precision"]) for m in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # launch sites listed as "the directions of the X and Y settlements of the Z region" are no event places
+        ("On Monday Armenian units from the positions in the directions of the Yukhari Shorzha and Zarkand settlements of the "
+         "Basarkechar region fired at army positions in the Kalbajar region, the ministry said.", ["Kalbajar"]),
+        # a capital speaking with its day between it and the verb stands for its government
+        ("Baku on Monday said that Armenian groups fired at army positions in the Aghdam district.", ["Aghdam"]),
+        # ", and <unknown village> settlement of X region" continues the list of places hit
+        ("On Monday Armenian units fired at army positions in the Kalbajar region, and Kilit settlement of Ordubad region, the ministry said.",
+         ["Kalbajar", "Ordubad"]),
+    ],
+)
+def test_launch_site_lists_speaking_capitals_and_lists_of_regions(sentence, expected, extract):
+    found = extract(sentence, published=pd.Timestamp("2023-07-11T12:00+04:00"))
+    assert [m["location_mention"] for m in found] == expected

@@ -298,6 +298,8 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         single = len({p.surface.lower() for p in clause.places}) == 1
         # A later phase fights differently with unstated means; fire at a town still reaches it by shelling.
         phase_fire = profile.unstated_fire_on(_day_of(clause_date, sentence_date, ctx))
+        if lexicon.rx("acts.fire_from_afar").search(text):
+            phase_fire = profile.unstated_fire  # fire from a launch site the text names is fire from a distance
         earlier = tuple(value for start, value in weapons if start < clause.start)  # "X artillery shelled A ... and hit B"
         for place in clause.places:
             types = act_types(clause, place, single, lexicon, profile.unstated_fire, earlier, means_after, means_before)

@@ -11,7 +11,8 @@ from pipeline.lexicon import Lexicon
 
 DASH = re.compile(r"\s[-–—]\s")
 ALIAS = re.compile(r"\([^)]*\)")  # "Martuni (Khojavend)"
-LIST_TAIL = re.compile(r"(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)*\s*")  # ", Y, Z" after a place
+KIND = r"(?:\s+(?:regions?|districts?|provinces?|rayons?|oblasts?|settlements?|villages?|towns?))?"
+LIST_TAIL = re.compile(rf"{KIND}(?:\s*,\s*[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?{KIND})*\s*")  # ", Y, Z" (or "region, Y") after a place
 NAME = re.compile(r"[A-Z][\w'’-]+")
 LIST_ITEM = re.compile(r"[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?,\s*")  # "– X Y, " before the next place of a list
 LIST_AND = re.compile(r"and\s+(?:the\s+)?")
