@@ -671,3 +671,23 @@ def test_armed_forces_that_killed_civilians_attacked_them(extract):
 def test_post_war_fire_from_a_distance_and_heavy_weapons(sentence, sub_event_type, extract):
     found = extract(sentence, published=pd.Timestamp("2023-07-11T12:00+04:00"))
     assert [m["sub_event_type"] for m in found] == [sub_event_type]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a count of ceasefire violations at a named district is an event there
+        ("Three ceasefire violations were recorded in the Askeran region on Tuesday, with no casualties.", [("Askeran", "Armed clash")]),
+        # fire whose means stand in an aside between dashes, then its origin, then its target
+        ("On Tuesday enemy units fired—with weapons of various calibres—from the positions at Berkaber settlement, at army posts "
+         "in the Gazakh region.", [("Gazakh", "Shelling/artillery/missile attack")]),
+    ],
+)
+def test_counted_violations_and_fire_in_an_aside(text, expected, extract):
+    found = extract(text, published=pd.Timestamp("2022-03-03T12:00+04:00"))
+    assert [(m["location_mention"], m["sub_event_type"]) for m in found] == expected
+
+
+def test_it_that_recorded_is_the_observer_not_a_place_of_the_clause_before(extract):
+    text = "The monitors kept watching the areas near Zolote and Shchastia; it recorded ceasefire violations inside the Gomkivske area."
+    assert extract(text, published=pd.Timestamp("2018-06-17T12:00+03:00"), conflict="donbas") == []

@@ -876,3 +876,10 @@ def test_police_or_an_army_spokesman_of_no_side_speak_for_the_holder_of_the_plac
 def test_a_source_within_a_side_speaks_for_it_and_the_agency_told_does_not(text, claimant_side, extract):
     found = extract(text, published=pd.Timestamp("2014-07-07T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
     assert {m["claimant_side"] for m in found} == {claimant_side}
+
+
+def test_the_body_whose_bulletin_states_it_speaks(extract):
+    text = ("Two ceasefire violations were recorded in the Askeran region, with no casualties. This is stated in Monday's daily "
+            "information bulletin of the Russian Ministry of Defence.")
+    (m,) = extract(text)
+    assert m["claimant_side"] == "independent"

@@ -177,6 +177,7 @@ def attributed_claimants(sentence: str, report: Report, speakers: list[tuple[int
             and quoted == inside_quotes(sentence, vs)
             for vs, ve, _ in verbs
         )
+        near_verb = near_verb or bool(lexicon.rx("claims.document_of_before").search(sentence[:s]))  # "stated in the bulletin of X"
         if near_verb and actor not in claimants:
             claimants.append(actor)
             relays += [actor] if lexicon.rx("claims.relaying_agency_after").match(sentence[e:]) else []
