@@ -883,3 +883,9 @@ def test_the_body_whose_bulletin_states_it_speaks(extract):
             "information bulletin of the Russian Ministry of Defence.")
     (m,) = extract(text)
     assert m["claimant_side"] == "independent"
+
+
+def test_the_head_of_the_oblast_administration_speaks_for_the_government(extract):
+    text = "The head of the Luhansk administration informs that Stanytsia Luhanska was shelled six times on Tuesday."
+    (m,) = extract(text, published=pd.Timestamp("2014-11-12T12:00:00+02:00").tz_convert("UTC"), conflict="donbas")
+    assert (m["claimant_side"], m["perpetrator_side"]) == ("UKR", "LPR")
