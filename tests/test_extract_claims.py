@@ -889,3 +889,15 @@ def test_the_head_of_the_oblast_administration_speaks_for_the_government(extract
     text = "The head of the Luhansk administration informs that Stanytsia Luhanska was shelled six times on Tuesday."
     (m,) = extract(text, published=pd.Timestamp("2014-11-12T12:00:00+02:00").tz_convert("UTC"), conflict="donbas")
     assert (m["claimant_side"], m["perpetrator_side"]) == ("UKR", "LPR")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rockets hit the centre of Horlivka on Friday, say reports from the scene.",
+        "According to local and international media, a mortar round hit a bus stop in Donetsk on Friday.",
+    ],
+)
+def test_reports_from_the_scene_and_international_media_are_independent(text, extract):
+    (m,) = extract(text, published=pd.Timestamp("2015-01-24T12:00:00+02:00").tz_convert("UTC"), conflict="donbas")
+    assert m["claimant_side"] == "independent"

@@ -124,6 +124,8 @@ def _generic_speakers(sentence: str, report: Report) -> list[tuple[int, int, Act
         found.append((m.start(), m.end(), Actor("claimant", name, party.code if party else "independent", lexicon.rx("claims.state_office"))))
     for m in lexicon.rx("claims.local_officials").finditer(sentence):
         found.append((m.start(), m.end(), Actor("claimant", "Local officials", LOCAL_SIDE, lexicon.rx("claims.local_officials"))))
+    for m in lexicon.rx("claims.neutral_media").finditer(sentence):
+        found.append((m.start(), m.end(), Actor("claimant", "Media reports", "independent", lexicon.rx("claims.neutral_media"))))
     for m in lexicon.rx("claims.unnamed_force").finditer(sentence):
         found.append((m.start(), m.end(), Actor("claimant", "Police or army of the place", LOCAL_SIDE, lexicon.rx("claims.unnamed_force"))))
     for m in lexicon.rx("claims.unnamed_office").finditer(sentence):
