@@ -901,3 +901,9 @@ def test_the_head_of_the_oblast_administration_speaks_for_the_government(extract
 def test_reports_from_the_scene_and_international_media_are_independent(text, extract):
     (m,) = extract(text, published=pd.Timestamp("2015-01-24T12:00:00+02:00").tz_convert("UTC"), conflict="donbas")
     assert m["claimant_side"] == "independent"
+
+
+def test_an_attack_on_civilians_has_civilians_as_its_target_whatever_landmark_is_named(extract):
+    text = "Soldiers shot a minibus with civilians at the army checkpoint near Horlivka on Tuesday, the police said."
+    (m,) = extract(text, published=pd.Timestamp("2016-12-14T12:00:00+02:00").tz_convert("UTC"), conflict="donbas")
+    assert (m["sub_event_type"], m["target"]) == ("Attack", "civilians")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.coding import CLASH, claimant_side, is_remote
+from pipeline.coding import ATTACK, CLASH, claimant_side, is_remote
 from pipeline.extract.mention import Act, Clause, Mention, PlaceRef
 from pipeline.lexicon import Actor, Lexicon
 from pipeline.profile import Profile
@@ -201,6 +201,8 @@ def _speakers_own_act(text: str, place_at: int, acts: list[Act], lexicon: Lexico
 def code_target(clause: Clause, place: PlaceRef, profile: Profile, sub_event_type: str) -> tuple[str, str]:
     """(civilians, military or unknown; rule): the target cue nearest the place, else a town under remote fire is civilian."""
     lexicon = profile.lexicon
+    if sub_event_type == ATTACK:
+        return "civilians", "roles.attack_on_civilians"  # violence against civilians (coding rules §3)
     first_act = min((a.start for a in clause.acts), default=0)
     passive = is_passive(clause.text, lexicon) or bool(lexicon.rx("roles.act_as_cause_before").search(clause.text[:first_act]))
     found = lexicon.found("target", clause.text)
