@@ -907,3 +907,17 @@ def test_an_attack_on_civilians_has_civilians_as_its_target_whatever_landmark_is
     text = "Soldiers shot a minibus with civilians at the army checkpoint near Horlivka on Tuesday, the police said."
     (m,) = extract(text, published=pd.Timestamp("2016-12-14T12:00:00+02:00").tz_convert("UTC"), conflict="donbas")
     assert (m["sub_event_type"], m["target"]) == ("Attack", "civilians")
+
+
+@pytest.mark.parametrize(
+    ("text", "perpetrator_side", "claimant_side"),
+    [
+        # "its positions near X came under fire": the speaker's side was hit, so the other side fired
+        ("The Armenian side said its positions near Yeraskh came under fire on Tuesday.", "AZE", "ARM"),
+        # the separatist (or de facto) authorities speak for the side holding Karabakh
+        ("The de facto authorities said shells hit Martuni on Tuesday, wounding a woman.", "AZE", "ARM"),
+    ],
+)
+def test_its_positions_somewhere_and_the_de_facto_authorities(text, perpetrator_side, claimant_side, extract):
+    (m,) = extract(text, published=pd.Timestamp("2021-07-14T12:00:00+04:00"))
+    assert (m["perpetrator_side"], m["claimant_side"]) == (perpetrator_side, claimant_side)

@@ -557,3 +557,11 @@ def test_each_clause_keeps_its_own_figures_when_two_places_are_hit_on_two_days(e
 def test_a_family_of_n_is_n_people(sentence, killed, injured):
     figures = parse_figures(sentence, LEXICON)
     assert (figures.killed, figures.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed"),
+    [("Gunmen shot dead three farmers near the village on Tuesday.", 3), ("Snipers gunned down two villagers on Tuesday.", 2)],
+)
+def test_shot_dead_and_gunned_down_count_the_dead(sentence, killed):
+    assert parse_figures(sentence, LEXICON).killed == killed
