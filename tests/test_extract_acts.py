@@ -691,3 +691,20 @@ def test_counted_violations_and_fire_in_an_aside(text, expected, extract):
 def test_it_that_recorded_is_the_observer_not_a_place_of_the_clause_before(extract):
     text = "The monitors kept watching the areas near Zolote and Shchastia; it recorded ceasefire violations inside the Gomkivske area."
     assert extract(text, published=pd.Timestamp("2018-06-17T12:00+03:00"), conflict="donbas") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Martuni has been shelled many times since the resumption of hostilities on September 27.",
+        "The Sadarak and Kalbajar regions have been in the centre of this escalation over the said period.",
+    ],
+)
+def test_habitual_fire_and_the_centre_of_an_escalation_are_no_events(text, extract):
+    assert extract(text, published=pd.Timestamp("2021-08-09T12:00+04:00")) == []
+
+
+def test_the_day_of_a_truce_in_a_relative_clause_does_not_date_the_act(extract):
+    text = "The ministry condemned the attack on Hadrut as a violation of the ceasefire agreement that stopped the war on November 10."
+    (m,) = extract(text, published=pd.Timestamp("2020-12-16T12:00+04:00"))
+    assert str(m["event_date"]) == "2020-12-16"

@@ -565,3 +565,14 @@ def test_a_family_of_n_is_n_people(sentence, killed, injured):
 )
 def test_shot_dead_and_gunned_down_count_the_dead(sentence, killed):
     assert parse_figures(sentence, LEXICON).killed == killed
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed"),
+    [
+        ("Rescuers pulled 7 injured people and removed 4 bodies from the rubble of the block.", 4),
+        ("By the evening 6 bodies had been recovered from the ruins.", 6),
+    ],
+)
+def test_bodies_removed_from_the_rubble_are_dead(sentence, killed):
+    assert parse_figures(sentence, LEXICON).killed == killed

@@ -240,7 +240,7 @@ def event_time(
     # "shelling goes on despite the truce agreed on Saturday": Saturday is the truce's day, unless the act came
     # "minutes after" it began.
     elapsed = lexicon.rx("timeline.truce_elapsed").search(clause_text) is not None
-    if day is not None and day.aside and not elapsed:
+    if day is not None and (day.aside or day.background) and not elapsed:
         day = None
     truce_timed = truce_timed and elapsed
     story = story_date(ctx, line, number, in_list, truce_timed)
