@@ -552,6 +552,8 @@ def test_places_borrowed_across_clauses_and_places_that_are_no_event_places(text
         ("Two reporters hurt when Azerbaijani drones bombed Shusha on Thursday returned to Yerevan, officials said.", ["Shusha"]),
         ("Two reporters hurt by Azerbaijani shelling of Martuni on Thursday were transported to a Yerevan medical centre.", ["Martuni"]),
         ("Two boys killed when Azerbaijani shells hit Martuni on Tuesday were buried in Masis on Friday.", ["Martuni"]),
+        # ... but fire "during a funeral in X" hit X
+        ("On Thursday Armenian artillery hit mourners during a funeral ceremony in Tartar, killing three, officials said.", ["Tartar"]),
         # a capital in a compound adjective, reporting, attacking its civilians or in control stands for its government
         ("Since Sunday the Yerevan-backed forces have shelled Tartar, the ministry said.", ["Tartar"]),
         ("A Barda-based activist said Armenian rockets hit Tartar on Sunday.", ["Tartar"]),
