@@ -921,3 +921,10 @@ def test_an_attack_on_civilians_has_civilians_as_its_target_whatever_landmark_is
 def test_its_positions_somewhere_and_the_de_facto_authorities(text, perpetrator_side, claimant_side, extract):
     (m,) = extract(text, published=pd.Timestamp("2021-07-14T12:00:00+04:00"))
     assert (m["perpetrator_side"], m["claimant_side"]) == (perpetrator_side, claimant_side)
+
+
+def test_a_sides_headquarters_reporting_soldiers_killed_reports_its_own(extract):
+    text = "The headquarters for the Ukrainian operations in the east said three soldiers were killed in fighting near Marinka on Monday."
+    (m,) = extract(text, published=pd.Timestamp("2018-05-21T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert (m["claimant_side"], m["perpetrator_side"], m["killed"]) == ("UKR", "DPR", 3)
+
