@@ -708,3 +708,9 @@ def test_the_day_of_a_truce_in_a_relative_clause_does_not_date_the_act(extract):
     text = "The ministry condemned the attack on Hadrut as a violation of the ceasefire agreement that stopped the war on November 10."
     (m,) = extract(text, published=pd.Timestamp("2020-12-16T12:00+04:00"))
     assert str(m["event_date"]) == "2020-12-16"
+
+
+def test_a_soldier_shot_near_a_village_is_an_act_there_and_the_military_of_no_side_speaks_for_its_holder(extract):
+    text = "A soldier was shot and fatally wounded near the village of Novotoshkivske on Wednesday, the military said in a statement."
+    (m,) = extract(text, published=pd.Timestamp("2021-05-27T12:00+03:00"), conflict="donbas")
+    assert (m["location_mention"], m["killed"], m["claimant_side"]) == ("Novotoshkivske", 1, "UKR")
