@@ -18,7 +18,8 @@ Rules (the coding rules' §4 and §9, and the choices made where they leave room
   strictly before the reference day: "last Sunday" in a Saturday report is six days before, "last
   Friday" in a Saturday report is the day before. "next <weekday>" is in the future, so rejected.
 * "yesterday" (and "on the eve", not "on the eve of") is the day before; "today", "this morning", "tonight", "last night", "overnight",
-  "at dawn", "since the beginning of the day", "since midnight" are the reference day. When the sentence also has a day in a reporting frame ("the
+  "at dawn", "since the beginning of the day", "since midnight" are the reference day; "the previous day", "the day
+  before" and "a day earlier" are the day before it. When the sentence also has a day in a reporting frame ("the
   ministry said on Monday that ... overnight"), these words count from that day instead. "just
   now" / "moments ago" give the reference day and the reference instant as the clock time. A
   relative word capitalised inside a sentence is a name ("Russia Today") and is rejected.
@@ -208,6 +209,7 @@ def _day_patterns() -> list[tuple[str, str]]:
     ("weekday_night", rf"(?i:(?:the\s+)?night\s+(?:of|from))\s+(?P<wd0>{_WD})\s+(?i:to|into|and)\s+(?P<wd>{_WD})\b"),
     ("weekday_night", rf"(?P<wd0>{_WD})\s+(?i:night)\s+(?i:and\s+)?(?i:into|to)\s+(?P<wd>{_WD})\b"),
     ("relative", r"(?i:\b(?:the\s+day\s+before\s+yesterday|yesterday(?:['’]s)?(?:\s+(?:morning|afternoon|evening))?|on\s+the\s+eve(?!\s+of)"
+                 r"|(?:on\s+)?the\s+previous\s+day|a\s+day\s+earlier|the\s+day\s+before(?!\s+(?:yesterday|the|a|an|its|their|his|her)\b)"
                  r"|(?:(?:during|over|in)\s+)?the\s+(?:last|past)\s+day(?!\s+of)|(?<!the\s)last\s+day(?!\s+of)"
                  r"|(?:earlier|later)\s+today|today(?:['’]s)?|tonight|(?:early|late)\s+(?:this|today)\s+(?:morning|afternoon|evening)"
                  r"|this\s+(?:morning|afternoon|evening)|(?:late\s+)?last\s+night|overnight|(?:throughout|during|in)\s+the\s+night(?!\s+(?:of|from|before|to|into|between))"
@@ -243,7 +245,7 @@ _TRIGGERS = {
     "month": r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)",
     "weekday": r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day",
     "digit": r"\d",
-    "relative": r"(?i:yesterday|today|tonight|morning|afternoon|evening|night|dawn|daybreak|first\s+light|ago|just\s+now|the\s+eve\b|(?:last|past)\s+day|(?:beginning|start)\s+of|current\s+day)",
+    "relative": r"(?i:yesterday|today|tonight|morning|afternoon|evening|night|dawn|daybreak|first\s+light|ago|just\s+now|the\s+eve\b|(?:last|past)\s+day|(?:beginning|start)\s+of|current\s+day|previous\s+day|day\s+(?:earlier|before))",
     "period": r"(?i:week|month)",
     "noon": r"(?i:noon|midnight|midday)",
     "count": r"(?i:hour|day|week|month|year|decade)",
@@ -548,7 +550,7 @@ def _relative_days(span: _Span, base: date, past_day_back: int = 1) -> tuple[dat
         return parsed, parsed, "day"
     if "day before yesterday" in words:
         core = "2 days ago"
-    elif "yesterday" in words or re.search(r"\bthe\s+eve$", words):
+    elif "yesterday" in words or re.search(r"\bthe\s+eve$|previous\s+day$|day\s+earlier$|day\s+before$", words):
         core = "yesterday"
     elif re.search(r"\blast\s+day$|\bpast\s+day$", words):  # as translated bulletins write it
         core = "yesterday" if past_day_back else "today"

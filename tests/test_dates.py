@@ -79,6 +79,9 @@ CASES = [
     # a bulletin's count since the day began is of the report's day, not of the day told before
     ("Since the beginning of the day the enemy has fired at our positions twice.", WED_14, "2020-10-14", "2020-10-14", "day", None),
     ("From the start of this day mortars hit the outskirts three times.", WED_14, "2020-10-14", "2020-10-14", "day", None),
+    # "the previous day" counts back from the statement's day when the sentence names one, else from the report's
+    ("The army said in an October 13 statement that a soldier died in a firefight the previous day.", WED_14, "2020-10-12", "2020-10-12", "day", None),
+    ("Shells hit the farm the day before, officials said.", WED_14, "2020-10-13", "2020-10-13", "day", None),
     ("The airfield was bombed three days ago.", WED_14, "2020-10-11", "2020-10-11", "day", None),
     ("Residents said their street was shelled just now.", SAT_17, "2020-10-17", "2020-10-17", "day", "2020-10-17T19:50:00Z"),
     ("The ministry said on Monday that the depot was shelled overnight.", WED_14, "2020-10-12", "2020-10-12", "day", None),
