@@ -928,3 +928,17 @@ def test_a_sides_headquarters_reporting_soldiers_killed_reports_its_own(extract)
     (m,) = extract(text, published=pd.Timestamp("2018-05-21T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
     assert (m["claimant_side"], m["perpetrator_side"], m["killed"]) == ("UKR", "DPR", 3)
 
+
+
+@pytest.mark.parametrize(
+    ("text", "perpetrator_side", "claimant_side"),
+    [
+        ("Heavy fighting went on near Avdiivka on Saturday, where rebel troops are pushing for the industrial zone, Radio Svoboda reports.",
+         "DPR", "independent"),
+        ("Shells hit the eastern districts of Mariupol on Saturday, as reported in the spot report of the monitoring mission of the OSCE.",
+         None, "independent"),
+    ],
+)
+def test_troops_pushing_are_the_agent_and_reporters_and_monitors_named_otherwise_speak(text, perpetrator_side, claimant_side, extract):
+    (m,) = extract(text, published=pd.Timestamp("2016-03-27T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert (m["perpetrator_side"], m["claimant_side"]) == (perpetrator_side, claimant_side)
