@@ -942,3 +942,9 @@ def test_a_sides_headquarters_reporting_soldiers_killed_reports_its_own(extract)
 def test_troops_pushing_are_the_agent_and_reporters_and_monitors_named_otherwise_speak(text, perpetrator_side, claimant_side, extract):
     (m,) = extract(text, published=pd.Timestamp("2016-03-27T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
     assert (m["perpetrator_side"], m["claimant_side"]) == (perpetrator_side, claimant_side)
+
+
+def test_a_pair_of_sides_joined_by_a_hyphen_is_neither_agent_nor_target(extract):
+    text = "A border guard was wounded on Monday on the section of the Azerbaijani-Armenian border passing through the Zangilan district."
+    (m,) = extract(text, published=pd.Timestamp("2023-03-20T12:00:00+04:00"))
+    assert m["perpetrator_side"] is None
