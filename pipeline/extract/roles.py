@@ -38,7 +38,7 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
     rx = lexicon.rx
     before, after = text[:s], text[e:]
     if rx("roles.side_pair_before").search(before) or rx("roles.side_pair_after").match(after):
-        return None  # "the Azerbaijani-Armenian state border": a pair of names, neither side acted or was hit
+        return None  # "the X-Y state border": a pair of names, neither side acted or was hit
     if rx("roles.from_before").search(before) and rx("roles.occupation_after").match(after):
         return "target", "roles.taken_from"  # "villages liberated from X occupation": X held them
     if rx("roles.control_by_before").search(before) or rx("roles.between_before").search(before) or rx("roles.control_after").match(after):
