@@ -74,7 +74,8 @@ def _same_person(sentence: str, generic: tuple[int, int, Actor], named: tuple[in
 
 
 def _according_to_a_party(sentence: str, profile: Profile) -> list[tuple[int, int, Actor]]:
-    """'according to <party name>', '<party name> (X) reported': the party's government speaks."""
+    """'according to <party name>', '<party name> (X) reported', "<party>'s prosecutor general said", 'according to the <side>
+    army', 'a source in the <side> militia told': the party's government speaks."""
     found = []
     for party in profile.parties:
         if not party.government:

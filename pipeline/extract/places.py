@@ -163,7 +163,7 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
         if rx("place.zone_after").match(after) or rx("place.person_title_before").search(near) or rx("place.outlet_after").match(after):
             continue  # "2:40 pm X time"; "serviceman Farid X", "the X News Agency": a name
         if rx("place.name_qualifier_before").search(near) or rx("place.name_continues_after").match(after):
-            dropped.append(replace(p, rule="place.qualified_name"))  # "Upper X" the gazetteer lacks is another village than X
+            dropped.append(replace(p, rule="place.qualified_name"))  # "Upper X", "X Tak" the gazetteer lacks are other villages than X
             continue
         if rx("place.road_first_end_after").match(after) or (rx("place.road_second_end").search(before) and rx("place.road_word_after").match(after)):
             continue  # "near the X-Y road": a road named by its ends is at neither end
