@@ -912,3 +912,10 @@ def test_who_speaks_for_an_act(text, conflict, published, perpetrator_side, clai
     assert found and {m["claimant_side"] for m in found} == {claimant_side}
     if perpetrator_side is not ANY:
         assert {m["perpetrator_side"] for m in found} == {perpetrator_side}
+
+
+def test_a_kind_word_in_an_apposition_after_the_place_is_no_target(extract):
+    text = ("Azerbaijani units opened fire on Tuesday at Armenian servicemen doing engineering work in the direction of Tegh "
+            "community, a border village in Syunik, the ministry said.")
+    (m,) = extract(text, published=pd.Timestamp("2023-04-11T18:00:00+04:00"))
+    assert (m["target"], m["sub_event_type"]) == ("military", "Armed clash")

@@ -262,8 +262,8 @@ def _describes_a_place(clause: Clause, start: int, end: int, lexicon: Lexicon) -
     """'the village of X', 'a village in the X district': a word naming the kind of place, not the target."""
     if not lexicon.rx("place.kind_word").fullmatch(clause.text[start:end]):
         return False
-    if any(0 <= start - p.end <= 2 for p in clause.places):
-        return True  # "the X village"
+    if any(0 <= start - p.end <= 2 or lexicon.rx("place.apposition_gap").fullmatch(clause.text[p.end : start]) for p in clause.places if p.end <= start):
+        return True  # "the X village", "X, a border village"
     return any(lexicon.rx("place.kind_gap").match(clause.text[end : p.start]) for p in clause.places if 0 <= p.start - end <= 30)
 
 
