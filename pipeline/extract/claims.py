@@ -91,14 +91,22 @@ def _according_to_a_party(sentence: str, profile: Profile) -> list[tuple[int, in
     according, source = profile.lexicon.rx("claims.according_to_side"), profile.lexicon.rx("claims.side_source_after")
     # "a source from the X militia told ...", "reported by a source in the X security agencies"
     source_in, saying = profile.lexicon.rx("claims.source_in_side_before"), profile.lexicon.rx("claims.saying_soon_after")
+    if not (_may_match(according, sentence) or _may_match(source_in, sentence)):
+        return found  # neither opening is in the sentence: no need to look for sides
     for start, end, side in ((m.start(), m.end(), a.side) for a in profile.lexicon.sides for m in a.pattern.finditer(sentence)):
         named = according.search(sentence[:start]) and source.match(sentence[end:])
         opened = source_in.search(sentence[:start])
         sourced = opened and (saying.match(sentence[end:]) or profile.lexicon.rx("claims.told_by_before").search(sentence[: opened.start()]))
         if (named or sourced) and "|" not in side and not any(f[0] <= start < f[1] for f in found):
-            actor = profile.government_claimant(profile.party(side), according)
+            actor = profile.government_claimant(profile.party(side), according if named else source_in)
             found += [(start, end, actor)] if actor else []
     return found
+
+
+def _may_match(pattern, text: str) -> bool:
+    """False only when a prefiltered pattern cannot match anywhere in ``text`` (a plain pattern may always match)."""
+    could_match = getattr(pattern, "could_match", None)
+    return could_match is None or could_match(text)
 
 
 def _generic_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]]:

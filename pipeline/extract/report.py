@@ -290,6 +290,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     means_after = means_told_after(ctx.next_sentence, lexicon) if not weapons else ()
     means_before = ctx.means_before(sentence.line, number) if not weapons else ()
     figures_at = _place_of_figures(text, found_places, lexicon) if len(distinct) > 1 and figures.any() else None
+    from_afar = bool(lexicon.rx("acts.fire_from_afar").search(text))
     for clause in clauses:
         if not clause.places or not clause.acts:
             continue
@@ -297,9 +298,8 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         places.index_groups(clause, lexicon)
         single = len({p.surface.lower() for p in clause.places}) == 1
         # A later phase fights differently with unstated means; fire at a town still reaches it by shelling.
-        phase_fire = profile.unstated_fire_on(_day_of(clause_date, sentence_date, ctx))
-        if lexicon.rx("acts.fire_from_afar").search(text):
-            phase_fire = profile.unstated_fire  # fire from a launch site the text names is fire from a distance
+        # ... but fire from a launch site the text names is fire from a distance in every phase
+        phase_fire = profile.unstated_fire if from_afar else profile.unstated_fire_on(_day_of(clause_date, sentence_date, ctx))
         earlier = tuple(value for start, value in weapons if start < clause.start)  # "X artillery shelled A ... and hit B"
         for place in clause.places:
             types = act_types(clause, place, single, lexicon, profile.unstated_fire, earlier, means_after, means_before)
@@ -316,8 +316,6 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
                     own.apply_to(mention)  # "..., while a woman was hurt in Y": each clause's own figures
                 elif counts and (len(distinct) == 1 or (place.location or place.surface).lower() == figures_at):
                     figures.apply_to(mention)
-                elif counts and len(clauses) > 1 and single:
-                    parse_figures(clause.text, lexicon).apply_to(mention)
                 out.append(mention)
     out += _on_the_other_days(out, sentence_date)
     # "the ministry said" about a place one side holds: that side's voice, which the next sentences may go on in

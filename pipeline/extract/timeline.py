@@ -75,7 +75,7 @@ def casualties_as_act(text: str, figures: Figures, ctx: Context, lexicon: Lexico
         return []
     verb = lexicon.rx("figures.casualty_verb").search(text)
     day = resolve_date(text, ctx.reference, local).day
-    if verb is None or day is None or day.precision != "day" or day.background or day.aside or lexicon.rx("figures.war_deaths").search(text):
+    if verb is None or not _a_day_of_its_own(day) or lexicon.rx("figures.war_deaths").search(text):
         return []
     if ctx.dated is not None and (day.date_start, day.date_end) == tuple(ctx.dated[:2]):
         return []
@@ -85,26 +85,35 @@ def casualties_as_act(text: str, figures: Figures, ctx: Context, lexicon: Lexico
 def casualty_clause_acts(text: str, places: list[PlaceRef], acts: list[Act], reference: datetime, lexicon: Lexicon, local: dates.LocalTime) -> list[Act]:
     """'five soldiers were killed near X on Sunday, while two others died on Monday near Y': a clause with no act of its
     own, after the first, that names a place, casualties and a day other than the day of the sentence's acts tells an act there."""
-    bounds = clause_bounds(text, lexicon, places)
+    casualty, site = lexicon.rx("figures.casualty_verb"), lexicon.rx("figures.site_before")
+    bounds = clause_bounds(text, lexicon, places) if casualty.search(text) else []
     if len(bounds) < 2:
         return []
-    acted = {resolve_date(text[s:e], reference, local).day for s, e in bounds if any(s <= a.start < e for a in acts)}
-    acted_days = {(d.date_start, d.date_end) for d in acted if d is not None}
-    found = []
+    candidates = []
     for s, e in bounds:
         clause = text[s:e]
-        verb = lexicon.rx("figures.casualty_verb").search(clause)
-        site = lexicon.rx("figures.site_before")
+        verb = casualty.search(clause)
         if s == 0 or verb is None or any(s <= a.start < e for a in acts):
             continue
         if not any(s + verb.end() <= p.start < e and site.search(text, s, p.start) for p in places):
             continue  # the place told after the casualties, as where they were
         day = resolve_date(clause, reference, local).day
-        if day is None or day.precision != "day" or day.background or day.aside or not parse_figures(clause, lexicon).any():
-            continue
-        if acted_days and (day.date_start, day.date_end) not in acted_days:
-            found.append(Act(s + verb.start(), s + verb.end(), "generic", "acts.casualties_of_their_clause"))
-    return found
+        if _a_day_of_its_own(day) and parse_figures(clause, lexicon).any():
+            candidates.append((s + verb.start(), s + verb.end(), day))
+    if not candidates:
+        return []
+    acted = (resolve_date(text[s:e], reference, local).day for s, e in bounds if any(s <= a.start < e for a in acts))
+    acted_days = {(d.date_start, d.date_end) for d in acted if d is not None}
+    return [
+        Act(start, end, "generic", "acts.casualties_of_their_clause")
+        for start, end, day in candidates
+        if acted_days and (day.date_start, day.date_end) not in acted_days
+    ]
+
+
+def _a_day_of_its_own(day: dates.DayExpression | None) -> bool:
+    """A single day the words name for what they tell (not a background or aside day)."""
+    return day is not None and day.precision == "day" and not day.background and not day.aside
 
 
 LIST_SCOPE = -1  # a list's lead-in dates the items that follow it, whatever their lines
