@@ -895,3 +895,10 @@ def test_a_pair_of_sides_joined_by_a_hyphen_is_neither_agent_nor_target(extract)
     text = "A border guard was wounded on Monday on the section of the Azerbaijani-Armenian border passing through the Zangilan district."
     (m,) = extract(text, published=pd.Timestamp("2023-03-20T12:00:00+04:00"))
     assert m["perpetrator_side"] is None
+
+
+def test_a_kind_word_in_an_apposition_after_the_place_is_no_target(extract):
+    text = ("Azerbaijani units opened fire on Tuesday at Armenian servicemen doing engineering work in the direction of Tegh "
+            "community, a border village in Syunik, the ministry said.")
+    (m,) = extract(text, published=pd.Timestamp("2023-04-11T18:00:00+04:00"))
+    assert (m["target"], m["sub_event_type"]) == ("military", "Armed clash")
