@@ -119,6 +119,19 @@ def test_civilians_killed_by_the_act_are_its_target_whatever_else_the_clause_nam
     assert (m["target"], m["killed"]) == ("civilians", 9)
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Gunmen fired on public transport in Donetsk on Tuesday.",
+        "A shell landed near a bus stop in Horlivka on Tuesday.",
+        "Snipers fired at a minibus carrying passengers near Avdiivka on Tuesday.",
+    ],
+)
+def test_public_transport_and_its_passengers_are_civilian_targets(sentence, extract):
+    (m,) = extract(sentence, published=pd.Timestamp("2017-02-01T12:00:00+02:00").tz_convert("UTC"), conflict="donbas")
+    assert m["target"] == "civilians"
+
+
 def test_a_side_that_holds_a_place_is_no_agent_and_a_side_shot_at_is_the_target(extract):
     (m,) = extract(
         "Snipers shot at Ukrainian soldiers near Avdiivka, a town held by Ukraine, on Tuesday, the rebel command said.",

@@ -122,6 +122,16 @@ def test_a_lead_dated_only_by_its_statement_is_the_act_the_body_dates(extract):
     assert "timeline.dated_in_body" in mentions[0]["rules"]
 
 
+def test_a_toll_with_no_place_dates_the_acts_told_after_it(extract):
+    # the lead gives a day and a casualty but no act word and no place; the body's acts happened that day
+    text = (
+        "A soldier was wounded in the zone of the operation on Sunday, the army spokesman said.\n\n"
+        "Militants fired mortars at Chermalyk, he said at a briefing on Monday."
+    )
+    mentions = extract(text, published=pd.Timestamp("2017-04-10T12:00:00Z"), conflict="donbas")
+    assert [(m["location_mention"], str(m["event_date"])) for m in mentions] == [("Chermalyk", "2017-04-09")]
+
+
 def test_a_summary_section_tells_the_acts_its_report_dates_below(extract):
     text = (
         "Daily report of the monitors.\n\nSummary\n\n"

@@ -246,8 +246,10 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         found_places = places.named_next(text, ctx.next_sentence, report.gazetteer, profile)
     if not found_places or not acts or tally or question:
         told_day = None
-        if not tally and not question and (acts or found_places or lexicon.rx("timeline.truce_word").search(text) or lexicon.rx("timeline.date_statement").match(text)):
-            told_day = timeline.remember_date(ctx, text, local, timeline.LIST_SCOPE if lead_in else sentence.line, lexicon, number, bool(acts))
+        # casualties with no act word ("one soldier was wounded on Monday") tell an event of that day too
+        tells = bool(acts) or (figures.any() and not tally and not question)
+        if not tally and not question and (tells or found_places or lexicon.rx("timeline.truce_word").search(text) or lexicon.rx("timeline.date_statement").match(text)):
+            told_day = timeline.remember_date(ctx, text, local, timeline.LIST_SCOPE if lead_in else sentence.line, lexicon, number, tells)
         own_acts = acts
         if tally:  # figures told before a running tally ("34 were hurt, adding that attacks have so far ...")
             cut = tally_clause_start(text, clause_bounds(text, lexicon), lexicon)
@@ -261,6 +263,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
                 keep_lead_figures(figures, ctx, number)
         if own_acts and not found_places and not tally and not question:
             roles.keep_lead_target(text, own_acts, ctx, number, sentence.line, lexicon)
+        if tells and not found_places and not tally and not question:
             timeline.remember_unplaced_event(ctx, told_day)
         named_means = tuple(dict.fromkeys(value for _, _, value, _ in lexicon.found("weapon", text)))
         if named_means and not found_places and not tally and not question:
