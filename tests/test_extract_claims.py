@@ -157,6 +157,14 @@ def test_a_side_that_holds_a_place_is_no_agent_and_a_side_shot_at_is_the_target(
         ("Armenian rockets hit a farm in the Goranboy district on Tuesday, killing two, Azerbaijan's prosecutor general said.", "AZE", "ARM"),
         ("Armenian rockets hit a farm in the Goranboy district on Tuesday, Azerbaijan's deputy interior minister Farid Aliyev told reporters.",
          "AZE", "ARM"),
+        # a minister of a party, the person's name run on after it, or a state's minister with no article
+        ("Azerbaijani mortars hit Berd on Tuesday, the Defence Minister of Armenia Aram Sargsyan told a briefing.", "ARM", "AZE"),
+        ("Azerbaijani mortars hit Berd on Tuesday, Armenian Defence Minister Aram Sargsyan said.", "ARM", "AZE"),
+        # with the speaker named after the last comma, a leader named in what is said does not speak
+        ("President Ilham Aliyev has run out of options, a former Defence Minister of Armenia told reporters on Wednesday. "
+         "Azerbaijani mortars hit Berd on Tuesday.", "ARM", "AZE"),
+        # ... but a source introduced by "according to" still does
+        ("According to Azerbaijan's defence ministry, Armenian forces shelled Tartar on Tuesday, the agency reported.", "AZE", "ARM"),
         # the body whose bulletin states it
         ("Two ceasefire violations were recorded in the Askeran region, with no casualties. This is stated in Monday's daily "
          "information bulletin of the Russian Ministry of Defence.", "independent", None),

@@ -132,6 +132,16 @@ def test_a_toll_with_no_place_dates_the_acts_told_after_it(extract):
     assert [(m["location_mention"], str(m["event_date"])) for m in mentions] == [("Chermalyk", "2017-04-09")]
 
 
+def test_a_dated_sentence_with_no_act_frames_its_paragraph(extract):
+    # the day of the paragraph's opening sentence, which tells only of movement, dates the shelling told after it
+    text = (
+        "On 14 July Azerbaijani drones struck Berd.\n\n"
+        "On 16 July the border units spotted the other side moving. Later the Azerbaijani forces shelled Aygepar."
+    )
+    mentions = extract(text, published=pd.Timestamp("2020-07-17T12:00:00+04:00"))
+    assert [(m["location_mention"], str(m["event_date"])) for m in mentions] == [("Berd", "2020-07-14"), ("Aygepar", "2020-07-16")]
+
+
 def test_a_summary_section_tells_the_acts_its_report_dates_below(extract):
     text = (
         "Daily report of the monitors.\n\nSummary\n\n"

@@ -46,8 +46,16 @@ def test_sound_heard_from_a_direction_places_the_act_there(extract):
     assert mentions[0]["claimant_side"] == "independent"
 
 
-def test_capital_standing_for_a_government_is_not_a_place(extract):
-    assert places(extract("Baku said Armenian artillery shelled Tartar on Tuesday.")) == ["Tartar"]
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Baku said Armenian artillery shelled Tartar on Tuesday.",
+        "Armenian artillery shelled Tartar on Tuesday, with Baku reporting one soldier killed.",
+        "Armenian artillery shelled Tartar on Tuesday. Yerevan, on its part, accused Baku of shelling first.",
+    ],
+)
+def test_capital_standing_for_a_government_is_not_a_place(sentence, extract):
+    assert places(extract(sentence)) == ["Tartar"]
 
 
 def test_anaphora_takes_the_place_of_the_previous_sentence(extract):

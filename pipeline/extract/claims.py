@@ -48,6 +48,12 @@ def _find_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]
     # "The X military conducted strikes on ...": a name followed by a verb of acting is the agent, not a speaker.
     acting = lexicon.rx("claims.name_acting")
     found = [f for f in found if not acting.match(sentence[f[1] :])]
+    # "X has entered a deadlock, Y told reporters": with a speaker named after the last comma, a name before it is
+    # what the speaker speaks of (unless the sentence gives it as a source, "according to X, ...", or quotes its claim,
+    # "X's statement that ... is false, Y said")
+    tail = lexicon.rx("claims.trailing_attribution").search(sentence) if _may_match(lexicon.rx("claims.trailing_attribution"), sentence) else None
+    if tail is not None and any(f[0] > tail.start() for f in found):
+        found = [f for f in found if f[0] > tail.start() or _speaks_or_is_cited(sentence, f, lexicon)]
     # "(the unrecognised republic - TASS)": an editor's aside in brackets names no speaker
     asides = [(m.start(), m.end()) for m in BRACKETED.finditer(sentence)]
     found = [f for f in found if not any(a < f[0] and f[1] < b for a, b in asides)]
@@ -57,6 +63,15 @@ def _find_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]
         if not any(f[0] < o[1] and o[0] < f[1] for o in out):
             out.append(f)
     return out
+
+
+def _speaks_or_is_cited(sentence: str, found: tuple[int, int, Actor], lexicon) -> bool:
+    """A name with its own verb of saying ("X said"), a source ("according to X") or a claim quoted ("X's statement")."""
+    before, after = sentence[: found[0]], sentence[found[1] :]
+    return bool(
+        lexicon.rx("claims.speaks_after").match(after) or lexicon.rx("claims.claims_after").match(after)
+        or lexicon.rx("claims.according_to_side").search(before) or lexicon.rx("claims.claim_of_before").search(before)
+    )
 
 
 def _inside(sentence: str, named: tuple[int, int, Actor], generic: tuple[int, int, Actor]) -> bool:
@@ -116,15 +131,15 @@ def _generic_speakers(sentence: str, report: Report) -> list[tuple[int, int, Act
     found = []
     for rule in ("claims.title_of", "claims.place_title"):
         for m in lexicon.rx(rule).finditer(sentence):
-            where = m.group("where")
-            if m.group("title").lower().endswith("ministry") and profile.party_named(where) is None:
-                continue  # "the Ministry of Defence": a ministry is "of" a party ("of the X Republic"), not of a place
-            side = _side_of_name(where, report)
+            of_party = m.group("title").lower().endswith(("ministry", "minister"))
+            # "the Defence Minister of X Y Z said": the name may run on into the person's
+            where, side = _named_side(m.group("where"), report, of_party)
             if side is not None:
                 name = f"{m.group('title').strip().title()} of {where}"
                 found.append((m.start(), m.end(), Actor("claimant", name, side, lexicon.rx(rule))))
     for m in lexicon.rx("claims.state_office").finditer(sentence):
-        state = m.group("state") or m.group("in_state") or lexicon.value("demonyms").get((m.group("demonym") or "").lower())
+        demonym = m.group("demonym") or m.group("office_demonym") or ""
+        state = m.group("state") or m.group("in_state") or lexicon.value("demonyms").get(demonym.lower())
         iso3 = country_iso3(state) if state else None
         if iso3 is None:
             continue
@@ -150,6 +165,21 @@ def _outlet_named(text: str, report: Report, rule: str) -> list[re.Match]:
         return []
     after = report.lexicon.rx(rule)
     return [m for m in re.finditer(re.escape(name), text) if after.match(text[m.end() :])]
+
+
+def _named_side(where: str, report: Report, party_only: bool) -> tuple[str, str | None]:
+    """The side ``where`` names, or its leading words before a person's name of two or three words ("of X Y Z said");
+    a ministry is "of" a party ("of the X Republic"), not of a place, so with ``party_only`` only a party's name counts."""
+    words = where.split()
+    for n in (len(words), len(words) - 2, len(words) - 3):
+        if n < 1:
+            continue
+        name = " ".join(words[:n])
+        party = report.profile.party_named(name)
+        side = party.code if party is not None else None if party_only else _side_of_name(name, report)
+        if side is not None:
+            return name, side
+    return where, None
 
 
 def _side_of_name(where: str, report: Report) -> str | None:

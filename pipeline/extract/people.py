@@ -10,6 +10,7 @@ from pipeline.lexicon import Lexicon
 QUOTE_MARKS = "\"'“”‘’ "
 FULL_NAME = re.compile(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}")
 BRACKETS = re.compile(r"\s*\([^)]*\)")
+RANK_BEFORE_NAME = re.compile(r"^(?:[a-z][\w-]*\s+){1,3}(?=[A-Z])")  # "corporal A B", "senior lieutenant C D"
 
 
 def born_people(text: str, kind: str, lexicon: Lexicon) -> int | None:
@@ -55,8 +56,8 @@ def named_people(text: str, sentence: str, kind: str, lexicon: Lexicon) -> int |
         return len(FULL_NAME.findall(lexicon.rx("figures.name_description").sub("", pair.group("names"))))
     if not m:
         return None
-    items = lexicon.rx("figures.list_split").split(BRACKETS.sub("", m.group("names")))
-    if len(items) < 2 or not all(FULL_NAME.fullmatch(item.strip()) for item in items):
+    items = [RANK_BEFORE_NAME.sub("", item.strip()) for item in lexicon.rx("figures.list_split").split(BRACKETS.sub("", m.group("names")))]
+    if len(items) < 2 or not all(FULL_NAME.fullmatch(item) for item in items):
         return None
     return len(items)
 

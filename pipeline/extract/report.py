@@ -248,7 +248,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         told_day = None
         # casualties with no act word ("one soldier was wounded on Monday") tell an event of that day too
         tells = bool(acts) or (figures.any() and not tally and not question)
-        if not tally and not question and (tells or found_places or lexicon.rx("timeline.truce_word").search(text) or lexicon.rx("timeline.date_statement").match(text)):
+        if not tally and not question:
             told_day = timeline.remember_date(ctx, text, local, timeline.LIST_SCOPE if lead_in else sentence.line, lexicon, number, tells)
         own_acts = acts
         if tally:  # figures told before a running tally ("34 were hurt, adding that attacks have so far ...")
