@@ -132,6 +132,13 @@ def test_public_transport_and_its_passengers_are_civilian_targets(sentence, extr
     assert m["target"] == "civilians"
 
 
+def test_a_party_speaks_after_an_aside_between_its_name_and_its_verb(extract):
+    text = ("Azerbaijan's defence ministry said Armenian shells hit Tartar on Monday. "
+            "Armenia, on the other side, says Azerbaijani rockets hit Berd again on Tuesday.")
+    sides = {m["location_mention"]: m["claimant_side"] for m in extract(text)}
+    assert sides == {"Tartar": "AZE", "Berd": "ARM"}
+
+
 def test_a_side_that_holds_a_place_is_no_agent_and_a_side_shot_at_is_the_target(extract):
     (m,) = extract(
         "Snipers shot at Ukrainian soldiers near Avdiivka, a town held by Ukraine, on Tuesday, the rebel command said.",

@@ -52,6 +52,8 @@ def test_sound_heard_from_a_direction_places_the_act_there(extract):
         "Baku said Armenian artillery shelled Tartar on Tuesday.",
         "Armenian artillery shelled Tartar on Tuesday, with Baku reporting one soldier killed.",
         "Armenian artillery shelled Tartar on Tuesday. Yerevan, on its part, accused Baku of shelling first.",
+        # the seat of an embassy that speaks
+        "France's embassy in Baku condemned the clashes. Armenian artillery shelled Tartar on Tuesday.",
     ],
 )
 def test_capital_standing_for_a_government_is_not_a_place(sentence, extract):
