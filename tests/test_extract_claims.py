@@ -170,6 +170,8 @@ def test_a_side_that_holds_a_place_is_no_agent_and_a_side_shot_at_is_the_target(
         # with the speaker named after the last comma, a leader named in what is said does not speak
         ("President Ilham Aliyev has run out of options, a former Defence Minister of Armenia told reporters on Wednesday. "
          "Azerbaijani mortars hit Berd on Tuesday.", "ARM", "AZE"),
+        # a body reacting "after" a party said that ... is not the claimant: the party is
+        ("The French embassy issued a statement on Tuesday after Azerbaijan announced that Armenian rockets had hit Ganja.", "AZE", "ARM"),
         # ... but a source introduced by "according to" still does
         ("According to Azerbaijan's defence ministry, Armenian forces shelled Tartar on Tuesday, the agency reported.", "AZE", "ARM"),
         # the body whose bulletin states it

@@ -2,7 +2,7 @@
 
 An engine over rules kept in data: the profile's lexicon (cues, actors) and the language's named
 patterns. One module per concern: ``segment`` (list items, clauses), ``places``, ``acts``, ``roles``
-(perpetrator, target), ``claims`` (speakers, denials), ``figures`` (casualties), ``timeline`` (dates),
+(perpetrator, target), ``speakers`` (who is named as speaking), ``claims`` (whose claim, denials), ``figures`` (casualties), ``timeline`` (dates),
 and ``report`` (the loop over a report's sentences). :class:`Mention` is the contract with the
 later stages.
 """
