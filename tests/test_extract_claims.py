@@ -724,6 +724,16 @@ def test_a_speaker_named_inside_a_quotation_is_not_recalled(extract):
     assert {m["claimant_side"] for m in extract(text, published=pd.Timestamp("2021-07-14T12:00:00+04:00"))} == {"AZE"}
 
 
+def test_an_agency_told_is_not_recalled_as_the_speaker(extract):
+    # the agency was told; "it said" later is the source who told it
+    text = (
+        "Shells hit Luhansk on Monday, a source in the militia of the self-proclaimed Luhansk People's Republic told the Interfax agency. "
+        "It said the Ukrainian army had also shelled Stanytsia Luhanska."
+    )
+    mentions = extract(text, published=pd.Timestamp("2014-07-07T18:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert {m["location_mention"]: m["claimant_side"] for m in mentions} == {"Luhansk": "LPR", "Stanytsia Luhanska": "LPR"}
+
+
 def test_the_opponent_in_a_partys_statement_is_the_other_side(extract):
     text = "Armenia's defence ministry said the opponent's assault groups attacked in the direction of Shushi on Friday."
     assert [m["perpetrator_side"] for m in extract(text, published=pd.Timestamp("2020-11-06T12:00:00+04:00"))] == ["AZE"]

@@ -29,8 +29,8 @@ def attributed_claimants(sentence: str, report: Report, speakers: list[tuple[int
         one_word = " " not in sentence[s:e] and not sentence[e:].startswith("'s")
         if one_word and lexicon.rx("claims.place_preposition_before").search(sentence[:s]):
             continue  # "the city of X": a place, not a speaker
-        if lexicon.rx("claims.addressee_before").search(sentence[max(0, s - ADDRESSEE_REACH) : s]) or lexicon.rx("claims.addressee_after").match(sentence[e:]):
-            continue  # "the ministry told X", "quoted by X", "X was told by the ministry": who was told, not who says it
+        if addressed(sentence, s, e, lexicon):
+            continue
         # "X told Y that <name> used ...", "he said <name> used ...": a name in what is said is no speaker.
         in_content = lexicon.rx("roles.acting_after").match(sentence[e:]) is not None
         quoted = inside_quotes(sentence, s)  # a name inside a quotation is not who says it
@@ -49,6 +49,13 @@ def attributed_claimants(sentence: str, report: Report, speakers: list[tuple[int
     if any(a.side in report.profile.party_codes for a in claimants):
         claimants = [a for a in claimants if a not in relays]  # "X confirmed that ..., the Y news agency said": X speaks
     return claimants
+
+
+def addressed(sentence: str, start: int, end: int, lexicon: Lexicon) -> bool:
+    """'the ministry told X', 'quoted by X', 'X was told by the ministry': X was told, it does not say it."""
+    return bool(
+        lexicon.rx("claims.addressee_before").search(sentence[max(0, start - ADDRESSEE_REACH) : start]) or lexicon.rx("claims.addressee_after").match(sentence[end:])
+    )
 
 
 def _own_people_there(text: str, report: Report) -> bool:

@@ -196,8 +196,8 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     text, skip, record = sentence_text(sentence.text, skip, lead_in)
     speakers = claims.find_speakers(text, report)
     if not lexicon.rx("claims.no_comment").search(text):
-        # one named inside a quotation is quoted, not speaking ("... where X's peacekeepers are deployed," it said)
-        ctx.speakers += [a for s, _, a in speakers if a.side != claims.LOCAL_SIDE and not claims.inside_quotes(text, s)]
+        # one named inside a quotation is quoted, not speaking ("... where X's peacekeepers are deployed," it said); one told is not
+        ctx.speakers += [a for s, e, a in speakers if a.side != claims.LOCAL_SIDE and not claims.inside_quotes(text, s) and not claims.addressed(text, s, e, lexicon)]
     non_sites: list[PlaceRef] = []
     found_places = places.find_places(text, report.gazetteer, profile, skip_until=skip, dropped=non_sites)
     found_acts = find_acts(text, lexicon)
