@@ -20,6 +20,10 @@ ACT_CASES = [
     # shootings across the line: an exchange of fire between armed groups
     ("The ministry reported renewed shooting near Sotk on Tuesday.", "Armed clash"),
     ("A soldier was wounded near Yeraskh in shoot-outs on Tuesday, the ministry said.", "Armed clash"),
+    # fire aimed "in the direction of" a place reached it
+    ("On Tuesday Azerbaijani units fired in the direction of Taghavard, the ombudsman said.", "Shelling/artillery/missile attack"),
+    # ... with the weapon named between; rifles are small arms
+    ("On Tuesday Azerbaijani units fired with rifles in the direction of Taghavard, the ombudsman said.", "Armed clash"),
 ]
 
 
