@@ -454,6 +454,9 @@ def test_a_toll_of_the_attacks_that_began_on_a_day_is_a_tally_not_the_events_tol
         ("Man injured in mortar attack on Horlivka", None, 1),
         # a long tail after the counted noun
         ("Three soldiers of the 2nd battalion of the army were killed on Tuesday.", 3, None),
+        # one person "of" a unit, named in an apposition
+        ("As a result of the fire, serviceman of the border troops, Ali Hasanov, was seriously wounded in the arm.", None, 1),
+        ("After the shelling, the driver of the truck, Ali Hasanov, was killed.", 1, None),
         # names listed with their ranks
         ("Sergeant of the reserve Farid Aliyev and corporal Elshad Mammadov died repelling the attack.", 2, None),
         ("Soldiers private Ali Hasanov, junior sergeant Rustam Guliyev and corporal Elshad Mammadov were killed.", 3, None),
