@@ -457,6 +457,9 @@ def test_a_toll_of_the_attacks_that_began_on_a_day_is_a_tally_not_the_events_tol
         # one person "of" a unit, named in an apposition
         ("As a result of the fire, serviceman of the border troops, Ali Hasanov, was seriously wounded in the arm.", None, 1),
         ("After the shelling, the driver of the truck, Ali Hasanov, was killed.", 1, None),
+        # a count of one with no noun, and none who died
+        ("Over the past day none of our soldiers died, one was wounded by a mortar round.", 0, 1),
+        ("Shells hit the yard, one was killed and two were wounded.", 1, 2),
         # names listed with their ranks
         ("Sergeant of the reserve Farid Aliyev and corporal Elshad Mammadov died repelling the attack.", 2, None),
         ("Soldiers private Ali Hasanov, junior sergeant Rustam Guliyev and corporal Elshad Mammadov were killed.", 3, None),
