@@ -88,7 +88,8 @@ def fill_published(
     year (``profile.first_year``) is implausible: it is ignored (``published_note = "implausible"``).
     A missing, unreadable or ignored one is inferred from the text (coding rules §4.3,
     :func:`pipeline.dates.infer_published`, a year-less "Tuesday, 27 October" taking the year nearest
-    to the median of the other reports' dates) and flagged ``published_inferred``. Where none can be
+    to the median of the other reports' dates, except in a report dated before the first year, where only a
+    date with its year counts) and flagged ``published_inferred``. Where none can be
     inferred, ``published`` stays null: the report is kept, undated, and :func:`extract_all` codes no
     event from it (its text has no calendar date with a year to date one by). Returns the articles and
     no rejects (the list is kept for the stage's interface). An inferred date is kept in ``cache`` with
@@ -110,10 +111,13 @@ def fill_published(
     near = given.sort_values().iloc[len(given) // 2].date() if len(given) else None
     for i in articles.index[published.isna()]:
         text = articles.at[i, "text"]
-        key = cache.value_key("published", text, near, now.date(), first_year) if cache is not None else None
+        # a report dated before the conflict's first year is no typo to correct from the other reports' year: only a
+        # date its text gives with a year can date it
+        given_only = bool(too_early[i])
+        key = cache.value_key("published", text, near, now.date(), first_year, given_only) if cache is not None else None
         found, inferred = cache.get_value(key) if key is not None else (False, None)
         if not found:
-            inferred = dates.infer_published(text, near=near, latest=now.date(), earliest_year=first_year)
+            inferred = dates.infer_published(text, near=near, latest=now.date(), earliest_year=first_year, years_given_only=given_only)
             if key is not None:
                 cache.put_value(key, inferred)
         if inferred is None:

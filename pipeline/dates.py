@@ -1064,6 +1064,7 @@ def infer_published(
     near: date | None = None,
     latest: date | None = None,
     earliest_year: int | None = None,
+    years_given_only: bool = False,
 ) -> datetime | None:
     """A missing ``published`` from the text (coding rules §4.3), as midnight UTC of the inferred day.
 
@@ -1074,7 +1075,9 @@ def infer_published(
     27 October is a Tuesday nearest to ``near``, the other reports' dates; default ``latest``), or
     else the year of the text's latest dated day ("Since September 27, 2020 ... On October 15"), or
     else the year nearest to ``near``. Dates after ``latest`` (default: today) or before ``earliest_year`` (the conflict's
-    first year) are not publication dates. None when the text has no such date.
+    first year) are not publication dates. With ``years_given_only``, only a year the text gives counts (a
+    yearless day takes the year of a dated one, never a year guessed from ``near`` or a weekday). None when the
+    text has no such date.
     """
     latest = latest or datetime.now(UTC).date()
     earliest = date(earliest_year, 1, 1) if earliest_year else date.min
@@ -1100,13 +1103,16 @@ def infer_published(
             if g.get("y"):
                 year = int(g["y"])
                 parsed = _parse_calendar(year, month, day, date(year, 12, 31), None)
+            elif years_given_only:
+                yearless.append((month, day))
+                continue
             else:
                 parsed = _yearless_weekday_date(month, day, _weekday_number(g["wd"]), near, earliest, latest)
         if parsed is not None and earliest <= parsed <= latest:
             explicit.append(parsed)
     # "On October 15" takes the year of the text's latest dated day ("Since September 27, 2020"), else the
     # year nearest to ``near``; a yearless day is a calendar date as much as a dated one.
-    for month, day in yearless:
+    for month, day in yearless if explicit or not years_given_only else ():
         parsed = _yearless_date(month, day, max(explicit).year if explicit else None, near, earliest, latest)
         if parsed is not None:
             explicit.append(parsed)

@@ -877,6 +877,17 @@ def test_implausible_or_unreadable_published_is_replaced_by_inference(published,
     assert got.published_utc_offset_minutes == 0
 
 
+def test_a_report_dated_before_the_first_year_takes_no_year_from_the_other_reports():
+    # its date is known, and out of the conflict's range: a yearless day in its text is of that year, not the corpus's
+    text = "Village shelled\n\nOn July 4 at about 20:40 mortars shelled Alkhanli, the ministry said."
+    got = filled(("old.txt", front_matter_file(text, published="2017-07-06T10:00:00Z")), OTHER).loc["old"]
+    assert pd.isna(got.published) and got.published_note == "implausible" and not got.published_inferred
+    # ... but a day its text dates with a year in range still dates it
+    dated = "Village shelled\n\nOn July 4, 2020, mortars shelled Alkhanli; on July 6 they shelled it again."
+    got = filled(("typo.txt", front_matter_file(dated, published="2017-07-06T10:00:00Z")), OTHER).loc["typo"]
+    assert got.published == pd.Timestamp("2020-07-06T00:00:00Z") and got.published_inferred
+
+
 def test_zone_less_published_is_kept_and_flagged():
     got = filled(("z.txt", front_matter_file(BODY, published="2020-10-12T18:03:00")), OTHER).loc["z"]
     assert got.published == pd.Timestamp("2020-10-12T18:03:00Z")
