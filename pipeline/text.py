@@ -32,6 +32,11 @@ SLASH_DATELINE = re.compile(
     r"^(?P<dateline>[A-Z][a-z]+(?:/[A-Z][a-z]+)+\s+(?=[A-Z])|[A-Z][a-z]+\s*/\s*\d{1,2}\.\d{1,2}\.\d{2,4}\s*/\s*[A-Z][\w.-]+\s*:\s*"
     r"|[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?\s+/[A-Z][\w.&-]*(?:\s[A-Z][\w.&-]*)?/\.?\s+(?=[A-Z]))"
 )
+# "NORTHTOWN, JULY 16, AGENCYPRESS. ..." and "NORTHTOWN, SEPTEMBER 16, AGENCY: “...": the date and the agency in capitals too
+CAPITALS_DATELINE = re.compile(
+    r"^(?P<dateline>[A-Z][A-Z .'/-]{1,30}(?:,\s*(?:[A-Z][A-Za-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][A-Za-z]{2,8}\.?|[A-Z][A-Za-z-]+)){1,3}"
+    r"[.:]\s+)(?=[A-Z\"\u201c\u2018'])"
+)
 CAPITALS_LINE_LETTERS, CAPITALS_LINE_SHARE = 20, 0.8  # a heading: at least this many capitals, this share of its letters
 DATELINE_OR_BYLINE = re.compile(r"^\s*(?:[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,2},\s|(?i:by)\s+[A-Z])")
 
@@ -107,7 +112,7 @@ def is_dateline_or_byline(line: str) -> bool:
 
 def dateline_length(line: str) -> int:
     """Length of a wire dateline such as 'BAKU, Oct. 12 (Trend) - ' at the start of a line."""
-    m = DATELINE.match(line) or AGENCY_DATELINE.match(line) or SLASH_DATELINE.match(line)
+    m = DATELINE.match(line) or AGENCY_DATELINE.match(line) or SLASH_DATELINE.match(line) or CAPITALS_DATELINE.match(line)
     return len(m.group("dateline")) if m else 0
 
 

@@ -82,6 +82,10 @@ def test_offsets_survive_moved_quotes():
         # two cities joined by a slash open a line as its dateline, even with no dash after them
         ("Kyiv/Moscow In a new round of accusations, both sides said", len("Kyiv/Moscow ")),
         ("Tartar and Barda were shelled", 0),
+        # the date and the agency in capitals too, closed by a full stop or a colon
+        ("NORTHTOWN, JULY 16, VALLEYPRESS. The talks stalled", len("NORTHTOWN, JULY 16, VALLEYPRESS. ")),
+        ("NORTHTOWN, SEPTEMBER 16, VALLEYPRESS: \u201cIn the early hours", len("NORTHTOWN, SEPTEMBER 16, VALLEYPRESS: ")),
+        ("NATO. The alliance said", 0),
     ],
 )
 def test_wire_datelines(line, length):
