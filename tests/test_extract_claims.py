@@ -132,6 +132,21 @@ def test_public_transport_and_its_passengers_are_civilian_targets(sentence, extr
     assert m["target"] == "civilians"
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # positions that "underwent" shelling are its target, though named before the act
+        "The militia's positions in the following localities underwent shelling on Tuesday: Kirovsk and Frunze.",
+        # strong points and defences are military
+        "On Tuesday militants fired mortars at the strong points of the army near Krymske.",
+        "On Tuesday the army's defences on the outskirts of Krymske came under mortar fire.",
+    ],
+)
+def test_positions_strong_points_and_defences_are_military_targets(sentence, extract):
+    mentions = extract(sentence, published=pd.Timestamp("2017-06-08T12:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert mentions and {m["target"] for m in mentions} == {"military"}
+
+
 def test_a_party_speaks_after_an_aside_between_its_name_and_its_verb(extract):
     text = ("Azerbaijan's defence ministry said Armenian shells hit Tartar on Monday. "
             "Armenia, on the other side, says Azerbaijani rockets hit Berd again on Tuesday.")
