@@ -194,6 +194,16 @@ def test_added_and_bare_figures(sentence, killed, injured):
     assert (figures.killed, figures.injured) == (killed, injured)
 
 
+def test_a_toll_told_apart_does_not_wait_for_the_place_named_next(extract):
+    # the lead's toll waits for the place; a soldier killed "separately" is not that place's
+    text = (
+        "Four soldiers were killed in a battle on Thursday, the ministry said. Another soldier was killed separately in "
+        "artillery fire, it added.\n\nThe battle took place near the village of Krymske."
+    )
+    mentions = extract(text, published=pd.Timestamp("2018-08-23T18:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert [(m["location_mention"], m["killed"]) for m in mentions] == [("Krymske", 4)]
+
+
 def test_a_lead_toll_waits_for_the_place_named_next(extract):
     text = (
         "Azerbaijani shelling on Armenia left one civilian dead and two wounded, the defence ministry said Tuesday.\n\n"
@@ -460,6 +470,9 @@ def test_a_toll_of_the_attacks_that_began_on_a_day_is_a_tally_not_the_events_tol
         # a count of one with no noun, and none who died
         ("Over the past day none of our soldiers died, one was wounded by a mortar round.", 0, 1),
         ("Shells hit the yard, one was killed and two were wounded.", 1, 2),
+        # an age range is no figure; a quotation's ellipsis between a count and its verb
+        ("A woman apparently aged 60-70 was killed when a mortar round struck her home.", 1, None),
+        ("\u201cFour soldiers died, and seven more \u2026 received various injuries,\u201d the spokesman said.", 4, 7),
         # names listed with their ranks
         ("Sergeant of the reserve Farid Aliyev and corporal Elshad Mammadov died repelling the attack.", 2, None),
         ("Soldiers private Ali Hasanov, junior sergeant Rustam Guliyev and corporal Elshad Mammadov were killed.", 3, None),

@@ -64,7 +64,7 @@ def normalise_numbers(text: str, lexicon: Lexicon) -> str:
     families = lexicon.rx("figures.family_of").sub(lambda m: f"{m.group('n')} family members", fatal)
     protected = lexicon.rx("figures.vague_quantities").sub("many", THOUSANDS.sub("", families))
     converted = alpha2digit(protected, "en", threshold=0)
-    undated = lexicon.rx("figures.years").sub("", lexicon.rx("figures.ages").sub(" ", converted))
+    undated = lexicon.rx("figures.years").sub("", lexicon.rx("figures.ages").sub("", converted))
     return lexicon.rx("figures.days").sub(lambda m: m.group("month") or "", undated)
 
 

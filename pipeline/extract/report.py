@@ -259,7 +259,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
             figures = Figures()
         if figures.any():
             attach_figures(figures, text, found_places, ctx, number, sentence.line, lexicon, own_acts)
-            if own_acts and not found_places and not tally:
+            if own_acts and not found_places and not tally and not lexicon.rx("figures.elsewhere").search(text):
                 keep_lead_figures(figures, ctx, number)
         if own_acts and not found_places and not tally and not question:
             roles.keep_lead_target(text, own_acts, ctx, number, sentence.line, lexicon)
