@@ -147,6 +147,14 @@ def test_positions_strong_points_and_defences_are_military_targets(sentence, ext
     assert mentions and {m["target"] for m in mentions} == {"military"}
 
 
+def test_positions_of_a_partys_army_after_the_act_are_its_target(extract):
+    # "subjected to fire the positions of the X army": the target, not the shooter's own phrase
+    text = ("On 27 January Armenian units using small arms subjected to fire the positions of the Azerbaijan army in the "
+            "direction of a settlement of the Tovuz region, the ministry said.")
+    mentions = extract(text, published=pd.Timestamp("2022-01-28T12:00:00+04:00"))
+    assert [(m["sub_event_type"], m["target"]) for m in mentions] == [("Armed clash", "military")]
+
+
 def test_a_party_speaks_after_an_aside_between_its_name_and_its_verb(extract):
     text = ("Azerbaijan's defence ministry said Armenian shells hit Tartar on Monday. "
             "Armenia, on the other side, says Azerbaijani rockets hit Berd again on Tuesday.")

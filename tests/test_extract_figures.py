@@ -470,6 +470,8 @@ def test_a_toll_of_the_attacks_that_began_on_a_day_is_a_tally_not_the_events_tol
         # a count of one with no noun, and none who died
         ("Over the past day none of our soldiers died, one was wounded by a mortar round.", 0, 1),
         ("Shells hit the yard, one was killed and two were wounded.", 1, 2),
+        # "ruled out any military casualties": nobody killed or hurt
+        ("The ministry ruled out any military casualties as a result of the provocation.", 0, 0),
         # an age range is no figure; a quotation's ellipsis between a count and its verb
         ("A woman apparently aged 60-70 was killed when a mortar round struck her home.", 1, None),
         ("\u201cFour soldiers died, and seven more \u2026 received various injuries,\u201d the spokesman said.", 4, 7),

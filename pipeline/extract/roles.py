@@ -212,7 +212,7 @@ def code_target(clause: Clause, place: PlaceRef, profile: Profile, sub_event_typ
     cues = [(s, e, v, cue) for s, e, v, cue in found if (s > first_act or passive or fronted.match(clause.text[:s])) and not (s < place.end and place.start < e)]
     # "a rocket attack that X armed forces launched": the shooters, not the target (in a clash both are military)
     acting = lexicon.rx("claims.name_acting") if is_remote(sub_event_type) else None
-    cues = [c for c in cues if not _in_agent_phrase(clause.text, c[0], c[1], profile) and not (acting and acting.match(clause.text[c[1] :]))]
+    cues = [c for c in cues if not _in_agent_phrase(clause.text, c[0], c[1], profile, c[0] < first_act) and not (acting and acting.match(clause.text[c[1] :]))]
     # "a town near the front line": the line says where, it was not hit
     where = lexicon.rx("roles.location_before")
     cues = [c for c in cues if not (lexicon.rx("roles.line_word").fullmatch(clause.text[c[0] : c[1]]) and where.search(clause.text[: c[0]]))]
@@ -248,11 +248,12 @@ def _coordinated(text: str, first: tuple, second: tuple, lexicon: Lexicon) -> bo
     return bool(lexicon.rx("roles.target_joiner").fullmatch(text[a[1] : b[0]]))
 
 
-def _in_agent_phrase(text: str, start: int, end: int, profile: Profile) -> bool:
-    """'fire from the armed forces of X', 'fired by X units': the shooter, not the target (X a party's name)."""
+def _in_agent_phrase(text: str, start: int, end: int, profile: Profile, before_act: bool = True) -> bool:
+    """'fire from the armed forces of X', 'fired by X units': the shooter, not the target (X a party's name); after the
+    act, 'subjected to fire the positions of X' names the target."""
     if profile.lexicon.rx("roles.by_from_before").search(text[:start]) or profile.lexicon.rx("roles.possessor_after").match(text[end:]):
         return True
-    if profile.lexicon.rx("place.kind_word").fullmatch(text[start:end]):
+    if profile.lexicon.rx("place.kind_word").fullmatch(text[start:end]) or not before_act:
         return False  # "a village of X's district": where, not who
     of = profile.lexicon.rx("roles.of_before").match(text[end:])
     return bool(of) and bool(profile.party_name_pattern.match(text, end + of.end()))
