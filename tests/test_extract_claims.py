@@ -193,6 +193,9 @@ def test_a_side_that_holds_a_place_is_no_agent_and_a_side_shot_at_is_the_target(
         # with the speaker named after the last comma, a leader named in what is said does not speak
         ("President Ilham Aliyev has run out of options, a former Defence Minister of Armenia told reporters on Wednesday. "
          "Azerbaijani mortars hit Berd on Tuesday.", "ARM", "AZE"),
+        # a state's diplomat speaks for the state, not for the city of the post
+        ("Armenian rockets hit Ganja on Saturday, says the Consul General of The Republic of Azerbaijan in Dubai.", "AZE", "ARM"),
+        ("Armenian rockets hit Ganja on Saturday, the ambassador of France in Baku said.", "independent", "ARM"),
         # a body reacting "after" a party said that ... is not the claimant: the party is
         ("The French embassy issued a statement on Tuesday after Azerbaijan announced that Armenian rockets had hit Ganja.", "AZE", "ARM"),
         # ... but a source introduced by "according to" still does

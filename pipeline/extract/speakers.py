@@ -124,7 +124,7 @@ def _generic_speakers(sentence: str, report: Report) -> list[tuple[int, int, Act
     "the X mayor"), states that are no party ("Turkey's Foreign Ministry": independent), the outlet's own journalist."""
     profile, lexicon = report.profile, report.lexicon
     found = []
-    for rule in ("claims.title_of", "claims.place_title"):
+    for rule in ("claims.title_of", "claims.place_title", "claims.envoy_of"):
         for m in lexicon.rx(rule).finditer(sentence):
             of_party = m.group("title").lower().endswith(("ministry", "minister"))
             # "the Defence Minister of X Y Z said": the name may run on into the person's
