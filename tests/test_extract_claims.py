@@ -193,6 +193,9 @@ def test_a_side_that_holds_a_place_is_no_agent_and_a_side_shot_at_is_the_target(
         # with the speaker named after the last comma, a leader named in what is said does not speak
         ("President Ilham Aliyev has run out of options, a former Defence Minister of Armenia told reporters on Wednesday. "
          "Azerbaijani mortars hit Berd on Tuesday.", "ARM", "AZE"),
+        # "reports per Defense Ministry": the ministry of the side holding the place is the source
+        ("Armenian units shelled positions of the Azerbaijani army in the Kalbajar district on Tuesday, the agency reports per Defense Ministry.",
+         "AZE", "ARM"),
         # a state's diplomat speaks for the state, not for the city of the post
         ("Armenian rockets hit Ganja on Saturday, says the Consul General of The Republic of Azerbaijan in Dubai.", "AZE", "ARM"),
         ("Armenian rockets hit Ganja on Saturday, the ambassador of France in Baku said.", "independent", "ARM"),
