@@ -822,6 +822,8 @@ def test_the_country_of_a_named_town_is_no_side_of_the_act(text, conflict, publi
         # a narration that calls the shooters "the enemy" or "occupants" speaks for the side that was hit
         ("On Monday morning enemy armed forces opened fire on densely populated areas of Tartar and Barda.", None, "2020-10-14T12:00:00+04:00", "AZE"),
         ("On Monday the occupants shelled Avdiivka with mortars.", "donbas", "2017-05-16T12:00:00+03:00", "UKR"),
+        # ... or its fire "hostile"
+        ("The ATO press centre said army defences on the outskirts of Pavlopil were under hostile fire on Monday.", "donbas", "2017-09-15T12:00:00+03:00", "UKR"),
         # a word between "by the" and the side keeps the side the agent
         ("On Monday homes in Tartar were hit by fire by the occupant Armenian armed forces.", None, "2020-10-14T12:00:00+04:00", "AZE"),
         # a neutral narration names no claimant
