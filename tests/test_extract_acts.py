@@ -79,6 +79,9 @@ def test_the_weapon_named_inside_fire_decides_its_kind(sentence, sub_event_type,
     [
         # loitering munitions are drones: a second kind of act at the one place
         ("He said the army used rockets and loitering munitions against Stepanakert on Tuesday.", ["Air/drone strike", "Shelling/artillery/missile attack"]),
+        # means added "as well" after the places: a second kind of act at each of them
+        ("On Tuesday the army opened artillery fire in the direction of Martuni and Martakert, using UAVs as well.",
+         ["Air/drone strike", "Air/drone strike", "Shelling/artillery/missile attack", "Shelling/artillery/missile attack"]),
         # an air raid siren is no raid
         ("The air raid sirens sounded in Stepanakert all night on Tuesday, the emergency service said.", []),
         # clearing unexploded shells is no attack

@@ -125,13 +125,16 @@ def act_types(
         if act.sub_event_type == SHELLING and not act.rule.startswith("cue.weapon") and named == {CLASH}:
             return [(CLASH, False, "acts.light_weapons_only")]  # "shelled X ... They used small arms": small-arms fire
         types = [(act.sub_event_type, act.rule)]
-        if single_place:
+        # "... fire at A and B, using drones as well": means added to the fire reach each of its places
+        added = lexicon.rx("acts.means_as_well").search(clause.text, act.end)
+        if single_place or added:
             # A second kind of act at the one place of the clause: a killing of civilians told with the
             # raid, or two kinds of fire named together before the place ("shelling and air raids hit X").
             # Light weapons listed with heavier ones ("mortars, grenade launchers and small arms") are one fire.
             light = act.sub_event_type in (SHELLING, AIR)
             others = [
-                a for a in specific if a is not displaced and a.sub_event_type != act.sub_event_type and (a.sub_event_type == ATTACK or a.end <= anchor)
+                a for a in specific if a is not displaced and a.sub_event_type != act.sub_event_type
+                and ((single_place and (a.sub_event_type == ATTACK or a.end <= anchor)) or (added and added.start() <= a.start < added.end()))
                 and not (light and a.sub_event_type == CLASH and a.rule.startswith("cue.weapon"))
             ]
             seen = {act.sub_event_type}
