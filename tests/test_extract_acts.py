@@ -22,6 +22,8 @@ ACT_CASES = [
     ("A soldier was wounded near Yeraskh in shoot-outs on Tuesday, the ministry said.", "Armed clash"),
     # fire aimed "in the direction of" a place reached it
     ("On Tuesday Azerbaijani units fired in the direction of Taghavard, the ombudsman said.", "Shelling/artillery/missile attack"),
+    # fire "from several directions at" a place
+    ("On Tuesday Armenian units fired from several directions at army positions near Babek.", "Shelling/artillery/missile attack"),
     # an assault by missiles or artillery is fire from a distance, not a ground assault
     ("The aerial and missile assault has seen Azerbaijan engage in the deliberate targeting of civilians in Stepanakert.", "Shelling/artillery/missile attack"),
     # ... with the weapon named between; rifles are small arms
