@@ -126,6 +126,9 @@ def test_civilians_killed_by_the_act_are_its_target_whatever_else_the_clause_nam
         ("Gunmen fired on public transport in Donetsk on Tuesday.", "civilians"),
         ("A shell landed near a bus stop in Horlivka on Tuesday.", "civilians"),
         ("Snipers fired at a minibus carrying passengers near Avdiivka on Tuesday.", "civilians"),
+        # citizens, farmers and shepherds at work are civilian
+        ("On Tuesday a group of citizens pruning vineyards near Avdiivka came under fire.", "civilians"),
+        ("On Tuesday snipers opened fire at farmers near Avdiivka.", "civilians"),
         # positions that "underwent" shelling are its target, though named before the act
         ("The militia's positions in the following localities underwent shelling on Tuesday: Kirovsk and Frunze.", "military"),
         # strong points and defences are military
