@@ -949,6 +949,9 @@ def test_a_sides_headquarters_reporting_soldiers_killed_reports_its_own(extract)
          "DPR", "independent"),
         ("Shells hit the eastern districts of Mariupol on Saturday, as reported in the spot report of the monitoring mission of the OSCE.",
          None, "independent"),
+        # fire "from the adjacent X military positions" is X's
+        ("Three farmers near Avdiivka came under fire from the adjacent separatist military positions on Saturday, Radio Svoboda reports.",
+         "DPR", "independent"),
         # a quotation opening on the verb after the side: still its act
         ("A battle broke out near Krymske on Saturday when pro-Russian separatists \u201cattempted to seize army posts\u201d, Radio Svoboda reports.",
          "LPR", "independent"),
