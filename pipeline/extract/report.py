@@ -247,7 +247,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     if not found_places or not acts or tally or question:
         told_day = None
         # casualties with no act word ("one soldier was wounded on Monday") tell an event of that day too
-        tells = bool(acts) or (figures.any() and not tally and not question)
+        tells = bool(acts) or figures.any()
         if not tally and not question:
             told_day = timeline.remember_date(ctx, text, local, timeline.LIST_SCOPE if lead_in else sentence.line, lexicon, number, tells)
         own_acts = acts

@@ -7,7 +7,7 @@ import re
 
 from pipeline.extract.context import Report
 from pipeline.gazetteer import country_iso3
-from pipeline.lexicon import Actor
+from pipeline.lexicon import Actor, Lexicon
 from pipeline.profile import Profile
 
 LOCAL_SIDE = "@place"  # the side of a speaker of the place the act hit: the party holding it
@@ -46,7 +46,7 @@ def _find_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]
     # "X has entered a deadlock, Y told reporters": with a speaker named after the last comma, a name before it is
     # what the speaker speaks of (unless the sentence gives it as a source, "according to X, ...", or quotes its claim,
     # "X's statement that ... is false, Y said")
-    tail = lexicon.rx("claims.trailing_attribution").search(sentence) if _may_match(lexicon.rx("claims.trailing_attribution"), sentence) else None
+    tail = lexicon.rx("claims.trailing_attribution").search(sentence)  # (a gated pattern: no search where it cannot match)
     if tail is not None and any(f[0] > tail.start() for f in found):
         found = [f for f in found if f[0] > tail.start() or _speaks_or_is_cited(sentence, f, lexicon)]
     # "(the unrecognised republic - TASS)": an editor's aside in brackets names no speaker
@@ -60,7 +60,7 @@ def _find_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]
     return out
 
 
-def _speaks_or_is_cited(sentence: str, found: tuple[int, int, Actor], lexicon) -> bool:
+def _speaks_or_is_cited(sentence: str, found: tuple[int, int, Actor], lexicon: Lexicon) -> bool:
     """A name with its own verb of saying ("X said"), a source ("according to X") or a claim quoted ("X's statement")."""
     before, after = sentence[: found[0]], sentence[found[1] :]
     return bool(
