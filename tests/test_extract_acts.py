@@ -25,7 +25,7 @@ ACT_CASES = [
     # fire "from several directions at" a place
     ("On Tuesday Armenian units fired from several directions at army positions near Babek.", "Shelling/artillery/missile attack"),
     # an assault by missiles or artillery is fire from a distance, not a ground assault
-    ("The aerial and missile assault has seen Azerbaijan engage in the deliberate targeting of civilians in Stepanakert.", "Shelling/artillery/missile attack"),
+    ("On Tuesday Stepanakert was the target of a missile and artillery assault, officials said.", "Shelling/artillery/missile attack"),
     # ... with the weapon named between; rifles are small arms
     ("On Tuesday Azerbaijani units fired with rifles in the direction of Taghavard, the ombudsman said.", "Armed clash"),
 ]
@@ -82,7 +82,7 @@ def test_the_weapon_named_inside_fire_decides_its_kind(sentence, sub_event_type,
         # loitering munitions are drones: a second kind of act at the one place
         ("He said the army used rockets and loitering munitions against Stepanakert on Tuesday.", ["Air/drone strike", "Shelling/artillery/missile attack"]),
         # means added "as well" after the places: a second kind of act at each of them
-        ("On Tuesday the army opened artillery fire in the direction of Martuni and Martakert, using UAVs as well.",
+        ("On Tuesday troops shelled Martuni and Martakert with mortars, using drones as well.",
          ["Air/drone strike", "Air/drone strike", "Shelling/artillery/missile attack", "Shelling/artillery/missile attack"]),
         # an air raid siren is no raid
         ("The air raid sirens sounded in Stepanakert all night on Tuesday, the emergency service said.", []),

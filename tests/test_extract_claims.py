@@ -130,7 +130,7 @@ def test_civilians_killed_by_the_act_are_its_target_whatever_else_the_clause_nam
         ("On Tuesday a group of citizens pruning vineyards near Avdiivka came under fire.", "civilians"),
         ("On Tuesday snipers opened fire at farmers near Avdiivka.", "civilians"),
         # positions that "underwent" shelling are its target, though named before the act
-        ("The militia's positions in the following localities underwent shelling on Tuesday: Kirovsk and Frunze.", "military"),
+        ("On Tuesday militia positions in the villages of Kirovsk and Frunze underwent heavy shelling.", "military"),
         # strong points and defences are military
         ("On Tuesday militants fired mortars at the strong points of the army near Krymske.", "military"),
         ("On Tuesday the army's defences on the outskirts of Krymske came under mortar fire.", "military"),
@@ -143,8 +143,8 @@ def test_what_the_fire_hit_is_its_target(sentence, target, extract):
 
 def test_positions_of_a_partys_army_after_the_act_are_its_target(extract):
     # "subjected to fire the positions of the X army": the target, not the shooter's own phrase
-    text = ("On 27 January Armenian units using small arms subjected to fire the positions of the Azerbaijan army in the "
-            "direction of a settlement of the Tovuz region, the ministry said.")
+    text = ("On 27 January Armenian troops with small arms subjected to fire the positions of the Azerbaijan army near a "
+            "village of the Tovuz district, the ministry said.")
     mentions = extract(text, published=pd.Timestamp("2022-01-28T12:00:00+04:00"))
     assert [(m["sub_event_type"], m["target"]) for m in mentions] == [("Armed clash", "military")]
 
@@ -826,7 +826,7 @@ def test_the_country_of_a_named_town_is_no_side_of_the_act(text, conflict, publi
         ("On Monday morning enemy armed forces opened fire on densely populated areas of Tartar and Barda.", None, "2020-10-14T12:00:00+04:00", "AZE"),
         ("On Monday the occupants shelled Avdiivka with mortars.", "donbas", "2017-05-16T12:00:00+03:00", "UKR"),
         # ... or its fire "hostile"
-        ("The ATO press centre said army defences on the outskirts of Pavlopil were under hostile fire on Monday.", "donbas", "2017-09-15T12:00:00+03:00", "UKR"),
+        ("The ATO press centre said hostile fire hit army trenches near Pavlopil on Monday.", "donbas", "2017-09-15T12:00:00+03:00", "UKR"),
         # a word between "by the" and the side keeps the side the agent
         ("On Monday homes in Tartar were hit by fire by the occupant Armenian armed forces.", None, "2020-10-14T12:00:00+04:00", "AZE"),
         # a neutral narration names no claimant

@@ -473,8 +473,8 @@ def test_a_toll_of_the_attacks_that_began_on_a_day_is_a_tally_not_the_events_tol
         # "ruled out any military casualties": nobody killed or hurt
         ("The ministry ruled out any military casualties as a result of the provocation.", 0, 0),
         # an age range is no figure; a quotation's ellipsis between a count and its verb
-        ("A woman apparently aged 60-70 was killed when a mortar round struck her home.", 1, None),
-        ("\u201cFour soldiers died, and seven more \u2026 received various injuries,\u201d the spokesman said.", 4, 7),
+        ("An elderly man aged 70-75 was killed when a shell hit his yard.", 1, None),
+        ("\u201cTwo guards died and three more \u2026 suffered wounds,\u201d an officer said.", 2, 3),
         # names listed with their ranks
         ("Sergeant of the reserve Farid Aliyev and corporal Elshad Mammadov died repelling the attack.", 2, None),
         ("Soldiers private Ali Hasanov, junior sergeant Rustam Guliyev and corporal Elshad Mammadov were killed.", 3, None),
