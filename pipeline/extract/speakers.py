@@ -43,7 +43,7 @@ def _find_speakers(sentence: str, report: Report) -> list[tuple[int, int, Actor]
     # "The X military conducted strikes on ...": a name followed by a verb of acting is the agent, not a speaker.
     acting = lexicon.rx("claims.name_acting")
     found = [f for f in found if not acting.match(sentence[f[1] :])]
-    # "X has entered a deadlock, Y told reporters": with a speaker named after the last comma, a name before it is
+    # "X has run out of options, Y told reporters": with a speaker named after the last comma, a name before it is
     # what the speaker speaks of (unless the sentence gives it as a source, "according to X, ...", or quotes its claim,
     # "X's statement that ... is false, Y said")
     tail = lexicon.rx("claims.trailing_attribution").search(sentence)  # (a gated pattern: no search where it cannot match)
