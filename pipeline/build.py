@@ -25,6 +25,7 @@ from pipeline import config, dates, exports, ingest, publish
 from pipeline.cache import ExtractionCache
 from pipeline.engine import MAX_EXTRACT_ERROR, Engine, EngineError, default_jobs, report_budget
 from pipeline.extract import Mention
+from pipeline.extract.mention import share_words
 from pipeline.gate import Gate
 from pipeline.geocode import get_gazetteer, online_fallback, place_villages
 from pipeline.merge import merge_mentions
@@ -154,6 +155,7 @@ def extract_all(
     found: dict[int, tuple[list[Mention], list[dict]]] = {}
     keys: dict[int, str] = {}
     todo: list[int] = []
+    words: dict[str, str] = {}  # one object per word across reports (see share_words)
     for start in range(0, len(dated), EXTRACT_CHUNK):
         rows = dated[start : start + EXTRACT_CHUNK]
         for i, article in zip(rows, articles.iloc[rows].to_dict("records"), strict=True):
@@ -165,6 +167,7 @@ def extract_all(
             if hit is None:
                 todo.append(i)
             else:
+                share_words(hit[0], words)
                 found[i] = hit
 
     def pending():
@@ -174,6 +177,7 @@ def extract_all(
     rejects = []
     for i, outcome in zip(todo, engine.extract(pending(), profile, gazetteer, budget, total=len(todo)), strict=True):
         if outcome.error is None:
+            share_words(outcome.mentions, words)
             found[i] = (outcome.mentions, outcome.dropped)
             if cache is not None:
                 cache.put(keys[i], outcome.mentions, outcome.dropped)

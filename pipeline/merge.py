@@ -42,7 +42,7 @@ def mention_ids(mentions: list[Mention]) -> list[Mention]:
         if mid in seen:
             continue
         seen.add(mid)
-        out.append(Mention.from_fields({**m.__dict__, "mention_id": mid}))  # a shallow copy, as replace() gives
+        out.append(m.copy(mention_id=mid))
     return out
 
 
@@ -232,10 +232,22 @@ def merge_mentions(mentions: list[Mention], profile: Profile) -> tuple[pd.DataFr
     for group in group_mentions(mentions).values():
         event = _event_row(group, profile)
         events.append(event)
-        coded += [{**m.row(), "event_id": event["event_id"]} for m in group]
+        for m in group:
+            m.event_id = event["event_id"]
+        coded += group
     events_df = _frame(events, "events", sort=["event_date", "location", "sub_event_type", "event_id"])
-    mentions_df = _frame(coded, "mentions", sort=["report_id", "char_start", "mention_id"])
+    mentions_df = _mention_frame(coded)
     return events_df, mentions_df
+
+
+def _mention_frame(mentions: list[Mention]) -> pd.DataFrame:
+    """The mentions table, built column by column: a row dict per mention would double a large build's memory."""
+    columns = column_names("mentions")
+    data = {name: [getattr(m, name) for m in mentions] for name in columns}
+    data["claimants"] = [list(v) for v in data["claimants"]]  # the rows own their lists
+    data["rules"] = [sorted(v) for v in data["rules"]]
+    df = pd.DataFrame(data, columns=columns) if mentions else pd.DataFrame(columns=columns)
+    return df.sort_values(["report_id", "char_start", "mention_id"], kind="stable").reset_index(drop=True)
 
 
 def _frame(rows: list[dict], table: str, sort: list[str]) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pipeline.extract.mention import Mention
+from pipeline.extract.mention import Mention, share_words
 from pipeline.merge import merge_mentions
 from pipeline.profile import load_profile
 
@@ -121,3 +121,29 @@ def test_an_attack_told_only_by_its_casualties_joins_the_fire_at_its_place():
     # with no fire there that day it stays an attack of its own
     alone, _ = merge([replace(killing, event_date=date(2020, 10, 16), date_start=date(2020, 10, 16), date_end=date(2020, 10, 16)), shelling])
     assert sorted(alone["sub_event_type"]) == ["Attack", "Shelling/artillery/missile attack"]
+
+
+def test_words_of_many_reports_are_shared_and_their_values_kept():
+    """A build holds every report's mentions: equal words become one object, sentences stay their own."""
+    first = mention("r1-a", "2020-10-11", rules=["cue.act.shelling.1"])
+    # the same values built again, as mentions read back from a worker or the cache carry them
+    second = mention("".join(["r2", "-b"]), "2020-10-12", rules=["".join(["cue.act.", "shelling.1"])],
+                     claimants=["".join(["Prosecutor General's Office ", "of Azerbaijan"])], location="".join(["Gan", "ja"]))
+    second.sentence = "".join(["sentence 0 of ", "r1-a"])
+    assert second.location is not first.location and second.rules[0] is not first.rules[0]
+    before = [first.copy(), second.copy()]
+    share_words([first, second], {})
+    assert second.location is first.location and second.rules[0] is first.rules[0] and second.claimants[0] is first.claimants[0]
+    assert second.sentence is not first.sentence  # sentences rarely recur in real reports
+    assert [first, second] == before
+    assert not hasattr(first, "__dict__")  # slotted: a mention's fields cost no dict
+
+
+def test_the_mentions_table_does_not_change_the_mentions_merged():
+    mentions = [mention("r1-a", "2020-10-11", rules=["b", "a"]), mention("r2-b", "2020-10-12", start=5)]
+    copies = [m.copy() for m in mentions]
+    _, table = merge(mentions)
+    assert mentions == copies  # ids and events are given to copies
+    assert table["rules"].tolist() == [["a", "b"], []]
+    table.loc[0, "claimants"].append("someone else")
+    assert mentions[0].claimants == ["Prosecutor General's Office of Azerbaijan"]

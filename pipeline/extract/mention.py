@@ -46,12 +46,13 @@ class Clause:
     acts: list[Act] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """One event mention: one act at one place told by one sentence of one report.
 
     Extraction fills everything up to ``truce_timing`` (figures may be revised by later sentences
-    of the same report); geocoding fills the place fields; merging gives the ids.
+    of the same report); geocoding fills the place fields; merging gives the ids. Slotted: a build of
+    many reports holds hundreds of thousands of mentions, and a slot costs a fifth of a dict entry.
     """
 
     report_id: str
@@ -112,9 +113,17 @@ class Mention:
     @classmethod
     def from_fields(cls, values: dict) -> Mention:
         """A mention from a value for every one of its fields (no default to fill: ``__init__`` is skipped, which
-        is what makes copies and mentions read back from the cache cheap)."""
+        is what makes mentions read back from the cache cheap)."""
         mention = object.__new__(cls)
-        mention.__dict__.update(values)
+        for name, slot in _SLOTS:
+            slot.__set__(mention, values[name])
+        return mention
+
+    def copy(self, **changes: object) -> Mention:
+        """A shallow copy with ``changes``, as ``dataclasses.replace`` gives, without running ``__init__``."""
+        mention = object.__new__(Mention)
+        for name, slot in _SLOTS:
+            slot.__set__(mention, changes[name] if name in changes else slot.__get__(self))
         return mention
 
     def add_rule(self, rule: str) -> None:
@@ -124,11 +133,31 @@ class Mention:
     def row(self) -> dict:
         """The mention as a row of the mentions table."""
         # a shallow read (``asdict`` deep-copies every date): lists are the only mutable values, and are copied
-        values = self.__dict__
-        row = {name: list(values[name]) if isinstance(values[name], list) else values[name] for name in MENTION_COLUMNS}
+        row = {name: list(value) if isinstance(value := getattr(self, name), list) else value for name in MENTION_COLUMNS}
         row["rules"] = sorted(self.rules)
         return row
 
 
 MENTION_COLUMNS = tuple(column_names("mentions"))
+_SLOTS = tuple((f.name, getattr(Mention, f.name)) for f in fields(Mention))  # each field's slot descriptor
+# Fields whose words recur across reports (kinds of act, sides, rules, place names); a sentence rarely does.
+_WORDS = tuple(slot for name, slot in _SLOTS if name != "sentence" and str(Mention.__annotations__[name]).startswith("str"))
+_WORD_LISTS = tuple(slot for name, slot in _SLOTS if Mention.__annotations__[name] == "list[str]")
+
+
+def share_words(mentions: list[Mention], pool: dict[str, str]) -> None:
+    """Make equal words of many reports' mentions one object (``pool`` maps each word to the one kept).
+
+    Mentions that come back from worker processes or the cache carry their own copy of every string; a build
+    that holds a hundred thousand reports' mentions would keep the same few hundred words millions of times.
+    """
+    for mention in mentions:
+        for slot in _WORDS:
+            value = slot.__get__(mention)
+            if value is not None:
+                slot.__set__(mention, pool.setdefault(value, value))
+        for slot in _WORD_LISTS:
+            words = slot.__get__(mention)
+            if words:
+                words[:] = [pool.setdefault(word, word) for word in words]
 FIGURE_KEYS = tuple(f.name for f in fields(Mention) if f.name.startswith(("killed", "injured")))
