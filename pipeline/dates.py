@@ -175,7 +175,7 @@ _WD_ANY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tues
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 _PRE = (
-    r"(?i:(?:the\s+)?(?:early|small|wee)\s+hours\s+of|(?:the\s+)?night\s+(?:to|into|of|from)|overnight(?:\s+(?:into|to|on))?"
+    r"(?i:(?:the\s+)?(?:early|small|wee)\s+hours\s+of|(?:the\s+)?(?<![\w-])night\s+(?:to|into|of|from|on|between)|overnight(?:\s+(?:into|to|on))?"
     r"|late\s+on|early\s+on|late|early|last|previous|past|next|coming|this)"
 )
 _GENERIC_ZONE = r"local\s+time|GMT\s*[+-]\s*\d{1,2}(?::?\d\d)?|UTC\s*[+-]\s*\d{1,2}(?::?\d\d)?|GMT|UTC"
@@ -284,10 +284,10 @@ _REPORT_VERBS = (
 _FILL = (
     r"(?:\s+(?:(?i:in|on|at|to|via|during|through|with|a|an|the|its|his|her|their|another|separate|joint|new|own|written|televised"
     r"|video|press|news|conference|release|statement|briefing|interview|post|message|tweet|comments?|remarks|journalists|reporters"
-    r"|page|channel|account|online|website|site|feed)|[A-Z][\w'’.&-]*))"
+    r"|page|channel|account|online|website|site|feed|official|social|network|media|messenger)|[A-Z][\w'’.&-]*))"
 )
 FRAME_BEFORE = re.compile(
-    rf"(?i:\b(?:{_REPORT_VERBS}))\b{_FILL}{{0,5}},?\s+(?:(?i:on|at|this|last|late\s+on|early\s+on|around|about|late|early)\s+){{0,2}}$"
+    rf"(?i:\b(?:{_REPORT_VERBS}))\b{_FILL}{{0,12}},?\s+(?:(?i:on|at|this|last|late\s+on|early\s+on|around|about|late|early)\s+){{0,2}}$"
 )
 # "according to a statement released by the X Ministry on Sunday": the day the statement came out
 RELEASED_BEFORE = re.compile(
@@ -572,10 +572,10 @@ def _resolve_day(span: _Span, ref: date, past_day_back: int = 1) -> _Day:
             return _Day(span, None, None, "day", 0)
         if g.get("d2"):
             second = _parse_calendar(first.year, month, _day_number(g["d2"]), ref, weekday)
+            if _night_into(span, first, second):  # "the night of 13-14 September", "the night between 28 and 29 January"
+                return _Day(span, second, second, "day", 0)
             if second is None or second < first or _joined_by_and(span):  # "5 and 8 October": two days (see _other_days)
                 return _Day(span, first, first, "day", 0)
-            if "night" in (g.get("pre") or "").lower():
-                return _Day(span, second, second, "day", 0)
             return _Day(span, first, second, "week" if (second - first).days < 7 else "month", 0)
         return _Day(span, first, first, "day", 0)
     if sub in ("iso", "dotted"):
@@ -832,6 +832,11 @@ def _joined_by_and(span: _Span) -> bool:
     return re.search(r"\band\b", span.match.string[span.match.end("d") : span.match.start("d2")], re.I) is not None
 
 
+def _night_into(span: _Span, first: date | None, second: date | None) -> bool:
+    """A night named by the two days it joins: the night into the second (coding rules: "the night to 17 October")."""
+    return second is not None and first is not None and "night" in (span.match.group("pre") or "").lower() and second >= first
+
+
 def _other_days(sentence: str, chosen: _Day, days: list[_Day], ref: date) -> tuple[date, ...]:
     """The days a list or "and" joins to ``chosen``, a named day: bare day numbers of its month before or after
     it ("4, 5 and 8 October", "October 5, 8, 27"), and named days "and" joins on ("and on the night of October 25").
@@ -841,7 +846,7 @@ def _other_days(sentence: str, chosen: _Day, days: list[_Day], ref: date) -> tup
     month_days: list[int] = []
     g = chosen.span.match.groupdict()
     if chosen.span.sub == "dmy":
-        if g.get("d2") and _joined_by_and(chosen.span):
+        if g.get("d2") and _joined_by_and(chosen.span) and "night" not in (g.get("pre") or "").lower():
             month_days.append(_day_number(g["d2"]))
         head, last = chosen.span.start, chosen.start.day
         while (m := LISTED_DAY_BEFORE.search(sentence, 0, head)) and _day_number(m.group("d")) < last and len(month_days) < MAX_LISTED_DAYS:

@@ -231,6 +231,7 @@ class GazetteerSettings:
     preferred_countries: tuple[str, ...] = ()
     focus_admin1: tuple[str, ...] = ()
     surname_suffixes: tuple[str, ...] = ()  # a place-like word followed by a word with one starts a person's name
+    name_prefixes: tuple[str, ...] = ()  # a known name after one of these words is part of a longer, unknown name
     default_timezone: str = "UTC"  # for reference places without a zone of their own
     mention_min_population: int = 100_000
     candidate_limit: int = 5
@@ -241,7 +242,7 @@ class GazetteerSettings:
         env = os.environ if environ is None else environ
         countries = env.get("PIPELINE_GEO_COUNTRIES", "").strip()
         preferred = tuple(c.strip().upper() for c in countries.split(",") if c.strip()) if countries else profile.preferred_countries
-        return cls(preferred, profile.focus_admin1, profile.surname_suffixes, profile.timezone)
+        return cls(preferred, profile.focus_admin1, profile.surname_suffixes, profile.name_prefixes, profile.timezone)
 
 
 # --------------------------------------------------------------------------------------------
@@ -651,6 +652,7 @@ class Gazetteer:
             self._load_stopwords(folder / STOPWORDS_FILE_NAME)
         suffixes = "|".join(map(re.escape, self.settings.surname_suffixes))
         self._surname = re.compile(rf"(?:{suffixes})$") if suffixes else None
+        self._name_prefixes = frozenset(fold_name(word) for word in self.settings.name_prefixes)
         self._preferred = frozenset(self.settings.preferred_countries)
         self._focus = frozenset(self.settings.focus_admin1)
 
@@ -1001,10 +1003,27 @@ class Gazetteer:
                 i += 1
                 continue
             n, candidates = found
-            if not (n == 1 and (self._looks_like_name_part(text, tokens, i + 1, candidates) or self._follows_a_surname(text, tokens, i))):
+            person = n == 1 and (self._looks_like_name_part(text, tokens, i + 1, candidates) or self._follows_a_surname(text, tokens, i))
+            if not person and not self._ends_a_longer_name(text, tokens, i, n):
                 spans.append((tokens[i].start, tokens[i + n - 1].end, candidates))
             i += n
         return spans
+
+    def _ends_a_longer_name(self, text: str, tokens: Sequence[_Token], i: int, n: int) -> bool:
+        """A known name that ends a longer one the gazetteer lacks: after a word that starts place names ("Staryi X",
+        "Verin X": another place than X), or, a single word with a surname's ending, after a given name ("Mayor Ivan
+        Shevchenko": a person)."""
+        if i == 0 or not tokens[i - 1].capitalised or text[tokens[i - 1].end : tokens[i].start] not in (" ", "\u00a0"):
+            return False
+        previous = tokens[i - 1].folded
+        if previous in self._name_prefixes:
+            return True
+        if n > 1 or self._surname is None or not self._surname.search(tokens[i].folded):
+            return False
+        opening = text[: tokens[i - 1].start].rstrip()  # a capitalised first word of a sentence ("Near X") is no given name
+        if not opening or opening[-1] in ".!?:;\"“'‘([—–-":
+            return False
+        return previous not in self._stopwords and not self._mention_candidates(previous)
 
     def _longest_name_at(self, text: str, tokens: Sequence[_Token], i: int) -> tuple[int, list[_Candidate]] | None:
         for n in range(min(MAX_MENTION_TOKENS, len(tokens) - i), 0, -1):

@@ -41,7 +41,7 @@ OPTIONAL_KEYS = (
     "past_day_back", "admin1_are_regions",
 )
 PARTY_KEYS = ("code", "name", "force", "civilians", "country_iso3", "opposes", "government", "territory", "holds", "aliases", "note")
-GAZETTEER_KEYS = ("preferred_countries", "focus_admin1", "surname_suffixes")
+GAZETTEER_KEYS = ("preferred_countries", "focus_admin1", "surname_suffixes", "name_prefixes")
 # Files of a profile folder and of a language folder that the pipeline reads (for fingerprints).
 PROFILE_FILES = (PROFILE_FILE, "actors.csv", "cues.csv", "patterns.yaml", "ceasefires.yaml", "gazetteer_supplement.csv", "admin_areas.csv",
                  "place_stopwords.csv", "transliteration.csv")
@@ -84,6 +84,7 @@ class Profile:
     preferred_countries: tuple[str, ...] = ()
     focus_admin1: tuple[str, ...] = ()
     surname_suffixes: tuple[str, ...] = ()
+    name_prefixes: tuple[str, ...] = ()  # words that start a longer place name ("Staryi" X is not X)
     first_year: int | None = None
     sample_raw: Path | None = None
     exports: Mapping[str, object] = field(default_factory=dict)
@@ -335,6 +336,7 @@ def parse_profile(data: object, folder: Path, *, root: Path = config.ROOT) -> Pr
         preferred_countries=_strings(gazetteer.get("preferred_countries"), f"{where}: gazetteer.preferred_countries"),
         focus_admin1=_strings(gazetteer.get("focus_admin1"), f"{where}: gazetteer.focus_admin1"),
         surname_suffixes=_strings(gazetteer.get("surname_suffixes"), f"{where}: gazetteer.surname_suffixes"),
+        name_prefixes=_strings(gazetteer.get("name_prefixes"), f"{where}: gazetteer.name_prefixes"),
         first_year=int(data["first_year"]) if data.get("first_year") else None,
         sample_raw=root / str(data["sample_raw"]) if data.get("sample_raw") else None,
         exports=MappingProxyType(_mapping(data.get("exports"), f"{where}: exports")),

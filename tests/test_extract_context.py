@@ -287,3 +287,26 @@ def test_last_night_at_a_clock_is_the_night_the_clock_says(clock, day, extract):
     (m,) = extract(f"The militants shelled the town of Schastia last night {clock}, the governor's press service said.",
                    published=published, conflict="donbas")
     assert m["event_date"] == day
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "the staff said on Saturday morning",
+        # a long frame of saying: where the statement was posted
+        "the staff wrote in a post on its official page in the social network on Saturday morning",
+    ],
+)
+def test_a_quoted_day_dates_the_casualty_told_with_it_and_the_places_listed_after(said, extract):
+    """A quotation that names its day and tells a casualty without a place: the day it was said dates nothing, and the
+    places the next paragraphs list are of the quotation's day."""
+    text = (f'"On 3 May the militants broke the ceasefire eleven times. A soldier of ours was wounded by mortar fire," {said}.\n\n'
+            "In the south the militants fired small arms near Pisky.")
+    (m,) = extract(text, published=pd.Timestamp("2019-05-04T10:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert (m["location_mention"], m["event_date"]) == ("Pisky", date(2019, 5, 3))
+
+
+def test_a_night_between_two_days_is_one_event_on_the_second(extract):
+    text = "Houses in Yasynuvata were damaged by shelling during the night between 2 and 3 May, residents said."
+    found = extract(text, published=pd.Timestamp("2019-05-04T10:00:00+03:00").tz_convert("UTC"), conflict="donbas")
+    assert [(m["location_mention"], m["event_date"]) for m in found] == [("Yasynuvata", date(2019, 5, 3))]

@@ -757,3 +757,42 @@ def test_front_line_villages_of_the_supplement(sentence, expected, extract):
 def test_launch_site_lists_speaking_capitals_and_lists_of_regions(sentence, expected, extract):
     found = extract(sentence, published=pd.Timestamp("2023-07-11T12:00+04:00"))
     assert [m["location_mention"] for m in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a task force takes any name, a place's included: "the North task force" is a unit
+        ("In the zone of the Luhansk task force, the enemy fired mortars at Zolote on Tuesday.", [("Zolote", 1)]),
+        # a prosecutor's office or a council named after its city is the body that speaks, not where the act was
+        ("Two civilians were hurt when, the Luhansk Regional Prosecutor's Office says, shells hit homes in Popasna on Tuesday.",
+         [("Popasna", 1)]),
+        # a place named after a word that starts longer names ("Staryi", "Nova" ...) is another place the gazetteer lacks
+        ("On Tuesday houses were damaged by shelling in Staryi Aidar and Zolote, the staff said.", [("Zolote", 1)]),
+        # a single name with a surname's ending after a given name is a person
+        ("Council head Dmitry Shevchenko gave details: a village of the district came under fire on Tuesday.", []),
+        # "N km north-east of the rebel stronghold of Y" only says where the village lies
+        ("Two soldiers died in shelling near the village of Zolote, some 60 kilometres (37 miles) west of the main separatist "
+         "stronghold of Luhansk, the army said on Tuesday.", [("Zolote", 2)]),
+        # where the fire came from, "from the direction of the Y suburb of X", is no event place
+        ("On Tuesday troops near Zolote were attacked from the direction of the Luhansk suburb of Vesela Hora, the army said.",
+         [("Zolote", 2)]),
+    ],
+)
+def test_units_bodies_longer_names_people_and_origins_named_after_places(text, expected, extract):
+    assert [(m["location_mention"], m["geo_precision"]) for m in extract(text, published=D2021, conflict="donbas")] == expected
+
+
+def test_the_items_of_a_list_after_a_colon_tell_the_leads_act(extract):
+    text = ("On Tuesday the enemy opened fire five times: near Zolote using grenade launchers; near Popasna using small arms; "
+            "and twice near Krymske using machine guns.")
+    found = extract(text, published=D2021, conflict="donbas")
+    assert [(m["location_mention"], m["sub_event_type"]) for m in found] == [
+        ("Zolote", "Armed clash"), ("Popasna", "Armed clash"), ("Krymske", "Armed clash")]
+
+
+def test_a_ukrainian_spelling_of_a_city_the_gazetteer_names_otherwise(extract):
+    (m,) = extract("The militants shelled Makiivka on Tuesday, the staff said.", published=D2021, conflict="donbas")
+    assert (m["location_mention"], m["geo_precision"]) == ("Makiivka", 1)
+    (m,) = extract("Two soldiers were wounded in shelling near Novoluganske on Tuesday.", published=D2021, conflict="donbas")
+    assert m["location_mention"] == "Novoluganske"

@@ -84,6 +84,24 @@ def build_clauses(text: str, places: list[PlaceRef], acts: list[Act], lexicon: L
             clause = next((c for c in clauses if c.acts), clause)
             p = replace(p, start=clause.start + clause.acts[0].end, end=clause.start + clause.acts[0].end) if clause.acts else p
         clause.places.append(replace(p, start=p.start - clause.start, end=p.end - clause.start))
+    _share_lead_acts(text, clauses)
     resolve_pronouns(clauses, lexicon)
     places_of_consequences(clauses, lexicon)
     return clauses
+
+
+def _share_lead_acts(text: str, clauses: list[Clause]) -> None:
+    """'the enemy attacked five times: near A using X; near B using Y': the items of a list a colon opens, one per
+    clause after semicolons, tell the act of the lead before the colon when they name none of their own."""
+    colon = text.find(":")
+    lead = next((c for c in clauses if c.start <= colon < c.end), None) if colon >= 0 else None
+    told = [a for a in lead.acts if lead.start + a.end <= colon] if lead is not None else []
+    if not told:
+        return
+    previous = lead
+    for clause in clauses[clauses.index(lead) + 1 :]:
+        if text[previous.end : clause.start].strip() != ";":
+            return
+        if clause.places and not clause.acts:
+            clause.acts = [replace(a, start=0, end=0) for a in told]
+        previous = clause

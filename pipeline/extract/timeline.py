@@ -130,8 +130,13 @@ def remember_date(
     day = resolve_date(text, ctx.reference, local).day
     if day is None:
         return None
-    if day.reported and not tells_acts and line not in (None, LIST_SCOPE):
-        return day
+    if day.reported and line not in (None, LIST_SCOPE):
+        if not tells_acts:
+            return day
+        named = _paragraph_frame(ctx, line, number, False)
+        if named is not None:
+            # '"On 10 March ... a soldier was wounded," the staff said on Monday': the quotation's day, not the saying's
+            return replace(day, date_start=named[0], date_end=named[1], precision=named[2])
     past_day = lexicon is not None and lexicon.rx("timeline.past_day").search(day.expression)
     named = _paragraph_frame(ctx, line, number, False) if line is not None and past_day else None
     if named is not None:
