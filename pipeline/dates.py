@@ -195,7 +195,7 @@ def _day_patterns() -> list[tuple[str, str]]:
     """(sub-kind, pattern) of day expressions and false friends; overlaps are resolved longest first."""
     return [
     ("mdy", rf"(?:(?P<pre>{_PRE})\s+)?(?:(?P<wd>{_WD_ANY}),?\s+)?(?P<mon>{_MONTH})(?:\s+|(?<=\.))(?P<d>{_DAY})"
-            rf"(?:\s*(?:[-–]|(?i:to|until|till))\s*(?:(?P=mon)\s+)?(?P<d2>{_DAY}))?(?!\d|:\d)\b(?:,?\s+(?P<y>{_YEAR})\b)?"),
+            rf"(?:\s*(?:[-–]|(?i:(?:leading\s+)?(?:to|into)|until|till))\s*(?:(?P=mon)\s+)?(?P<d2>{_DAY}))?(?!\d|:\d)\b(?:,?\s+(?P<y>{_YEAR})\b)?"),
     ("dmy", rf"(?:(?P<pre>{_PRE})\s+)?(?:(?P<wd>{_WD_ANY}),?\s+)?(?:(?i:the)\s+)?(?<![\w.,:/-])(?P<d>{_DAY})"
             rf"(?:\s*(?:[-–]|(?i:to|and|until|till))\s*(?P<d2>{_DAY}))?\s+(?:(?i:of)\s+)?(?P<mon>{_MONTH})(?![a-z])"
             rf"(?:,?\s+(?P<y>{_YEAR})\b)?"),
@@ -303,7 +303,7 @@ SPEAKER_AFTER = re.compile(r"^\s*,\s+(?:[\w'’.-]+\s+){1,8}?(?i:said|says|told|
 DATELINE_BEFORE = re.compile(r"^\s*[A-Z][A-Z .'’-]{1,30},\s*$")
 DATELINE_AFTER = re.compile(r"^\s*(?:\([^)]{1,40}\))?\s*[-–—]")
 BACKGROUND_BEFORE = re.compile(
-    r"(?i:\b(?:since|began|begun|begins|begin|started|starts|erupted|broke\s+out|took\s+effect|take\s+effect|came\s+into\s+(?:force|effect)"
+    r"(?i:\b(?:since|began|begun|begins|begin|started|starts|erupted|unleashed|broke\s+out|took\s+effect|take\s+effect|came\s+into\s+(?:force|effect)"
     r"|became\s+effective|entered\s+into\s+force"
     r"|went\s+into\s+effect|agreed|signed|brokered|declared|ended|ending|due\s+to\s+(?:start|begin|take\s+effect)|scheduled"
     r"|expected|truce|ceasefire|cease-fire|agreement|deal|accord|war|than)\b(?:\s+(?:of|on|in|at|from|about|around|the|a))*\s+$)"

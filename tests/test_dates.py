@@ -113,6 +113,10 @@ CASES = [
     ("Shells fell during the night from 16 to 17 October, the ministry said.", SAT_17, "2020-10-17", "2020-10-17", "day", None),
     ("Shells fell on the night on October 15-16, the ministry said.", SAT_17, "2020-10-16", "2020-10-16", "day", None),
     ("A depot was hit during the night between 15 and 16 October.", SAT_17, "2020-10-16", "2020-10-16", "day", None),
+    ("Rockets fell on the night of October 15 leading to 16, the ministry said.", SAT_17, "2020-10-16", "2020-10-16", "day", None),
+    # the day an escalation was unleashed is background; the act is of its own day
+    ("Though the front was calm after the offensive unleashed the previous day, today the enemy shelled the town.", SAT_17,
+     "2020-10-17", "2020-10-17", "day", None),
     ("Grad rockets struck the depot on 2020-10-15.", SAT_17, "2020-10-15", "2020-10-15", "day", None),
     ("Shelling was logged on 15.10.2020 at the border.", SAT_17, "2020-10-15", "2020-10-15", "day", None),
     ("Shells hit the granary on the 17th of October.", SAT_17, "2020-10-17", "2020-10-17", "day", None),

@@ -725,3 +725,23 @@ def test_a_soldier_shot_near_a_village_is_an_act_there_and_the_military_of_no_si
     text = "A soldier was shot and fatally wounded near the village of Novotoshkivske on Wednesday, the military said in a statement."
     (m,) = extract(text, published=pd.Timestamp("2021-05-27T12:00+03:00"), conflict="donbas")
     assert (m["location_mention"], m["killed"], m["claimant_side"]) == ("Novotoshkivske", 1, "UKR")
+
+
+def test_a_district_called_liberated_and_operations_before_an_offensive_are_no_clash(extract):
+    published = pd.Timestamp("2022-10-14T12:00:00+04:00").tz_convert("UTC")
+    (m,) = extract("Armenian units shelled army positions in the liberated Kalbajar district on Monday, the ministry said.", published=published)
+    assert (m["sub_event_type"], m["perpetrator_side"]) == ("Shelling/artillery/missile attack", "ARM")
+    assert extract("Today the enemy resumed pre-offensive operations near Sotk, the ministry said.", published=published) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a monitor's count of explosions heard near a place, and impact sites it saw, tell fire from a distance (§10)
+        "On Tuesday the monitors heard about 40 undetermined explosions near Zolote.",
+        "On Tuesday the monitors observed several impact sites in Zolote.",
+    ],
+)
+def test_explosions_a_monitor_heard_and_impact_sites_are_shelling(text, extract):
+    (m,) = extract(text, published=D2021B, conflict="donbas")
+    assert (m["location_mention"], m["sub_event_type"]) == ("Zolote", "Shelling/artillery/missile attack")
