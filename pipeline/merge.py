@@ -33,8 +33,8 @@ def place_key(m: Mention) -> str:
 
 
 def mention_ids(mentions: list[Mention]) -> list[Mention]:
-    """Give each mention a stable id and drop exact repeats (same sentence, place and act); the acts a sentence
-    tells on a second day ("on 24 October and on the night of the 25th") have ids of their own."""
+    """Give each mention a stable id (in place) and drop exact repeats (same sentence, place and act); the acts a
+    sentence tells on a second day ("on 24 October and on the night of the 25th") have ids of their own."""
     seen, out = set(), []
     for m in mentions:
         second_day = (m.event_date,) if "timeline.second_day" in m.rules else ()
@@ -42,7 +42,8 @@ def mention_ids(mentions: list[Mention]) -> list[Mention]:
         if mid in seen:
             continue
         seen.add(mid)
-        out.append(m.copy(mention_id=mid))
+        m.mention_id = mid
+        out.append(m)
     return out
 
 
@@ -226,7 +227,8 @@ def summary_sentence(row: dict) -> str:
 
 
 def merge_mentions(mentions: list[Mention], profile: Profile) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Geocoded mentions -> (events, mentions) DataFrames with stable ids, sorted."""
+    """Geocoded mentions -> (events, mentions) DataFrames with stable ids, sorted. The mentions are given their ids and
+    events in place: a large build holds hundreds of thousands, and copies would double them at its peak."""
     mentions = mention_ids(mentions)
     events, coded = [], []
     for group in group_mentions(mentions).values():
@@ -243,11 +245,19 @@ def merge_mentions(mentions: list[Mention], profile: Profile) -> tuple[pd.DataFr
 def _mention_frame(mentions: list[Mention]) -> pd.DataFrame:
     """The mentions table, built column by column: a row dict per mention would double a large build's memory."""
     columns = column_names("mentions")
-    data = {name: [getattr(m, name) for m in mentions] for name in columns}
-    data["claimants"] = [list(v) for v in data["claimants"]]  # the rows own their lists
-    data["rules"] = [sorted(v) for v in data["rules"]]
-    df = pd.DataFrame(data, columns=columns) if mentions else pd.DataFrame(columns=columns)
-    return df.sort_values(["report_id", "char_start", "mention_id"], kind="stable").reset_index(drop=True)
+    if not mentions:
+        return pd.DataFrame(columns=columns)
+    # sorted here, as the table's stable sort on these keys would order it, rather than copied by a sort afterwards
+    mentions = sorted(mentions, key=lambda m: (m.report_id, m.char_start, m.mention_id))
+    table = pd.DataFrame(index=pd.RangeIndex(len(mentions)))
+    for name in columns:  # one column at a time: only one column's values are ever held twice
+        if name == "claimants":
+            table[name] = [list(m.claimants) for m in mentions]  # the rows own their lists
+        elif name == "rules":
+            table[name] = [sorted(m.rules) for m in mentions]
+        else:
+            table[name] = [getattr(m, name) for m in mentions]
+    return table
 
 
 def _frame(rows: list[dict], table: str, sort: list[str]) -> pd.DataFrame:
