@@ -1011,7 +1011,7 @@ class Gazetteer:
 
     def _ends_a_longer_name(self, text: str, tokens: Sequence[_Token], i: int, n: int) -> bool:
         """A known name that ends a longer one the gazetteer lacks: after a word that starts place names ("Staryi X",
-        "Verin X": another place than X), or, a single word with a surname's ending, after a given name ("Mayor Ivan
+        "Nova X": another place than X), or, a single word with a surname's ending, after a given name ("Mayor Ivan
         Shevchenko": a person)."""
         if i == 0 or not tokens[i - 1].capitalised or text[tokens[i - 1].end : tokens[i].start] not in (" ", "\u00a0"):
             return False

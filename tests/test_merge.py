@@ -131,7 +131,7 @@ def test_words_of_many_reports_are_shared_and_their_values_kept():
                      claimants=["".join(["Prosecutor General's Office ", "of Azerbaijan"])], location="".join(["Gan", "ja"]))
     second.sentence = "".join(["sentence 0 of ", "r1-a"])
     assert second.location is not first.location and second.rules[0] is not first.rules[0]
-    before = [first.copy(), second.copy()]
+    before = [replace(first), replace(second)]
     share_words([first, second], {})
     assert second.location is first.location and second.rules[0] is first.rules[0] and second.claimants[0] is first.claimants[0]
     assert second.sentence is not first.sentence  # sentences rarely recur in real reports

@@ -119,13 +119,6 @@ class Mention:
             slot.__set__(mention, values[name])
         return mention
 
-    def copy(self, **changes: object) -> Mention:
-        """A shallow copy with ``changes``, as ``dataclasses.replace`` gives, without running ``__init__``."""
-        mention = object.__new__(Mention)
-        for name, slot in _SLOTS:
-            slot.__set__(mention, changes[name] if name in changes else slot.__get__(self))
-        return mention
-
     def add_rule(self, rule: str) -> None:
         if rule and rule not in self.rules:
             self.rules.append(rule)
