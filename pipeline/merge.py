@@ -72,10 +72,11 @@ def _absorbing_group(m: Mention, groups: dict[tuple, list[Mention]]) -> tuple | 
         same_place = [k for k in same_place if k[3] in (m.perpetrator_side, None)]
     if not m.act_generic:
         same_place = [k for k in same_place if k[2] == m.sub_event_type]
-    elif m.sub_event_type != ATTACK:
+    elif m.sub_event_type != ATTACK and _means_named(m):
         # A generic act ("hit", "attacked") joins an incident of its own kind: remote with remote, ground with ground.
         same_place = [k for k in same_place if EVENT_TYPE_OF[k[2]] == EVENT_TYPE_OF[m.sub_event_type]]
-    # else: an attack on civilians told only by its casualties ("the attack on X killed 3") joins the incident there, of any kind
+    # else: an attack on civilians told only by its casualties ("the attack on X killed 3"), or an act whose kind no
+    # means of the text gave ("an attack by X forces in Y", typed by the profile's default), joins the incident there
     if not same_place:
         return None
     kinds = [k for k in same_place if k[2] == m.sub_event_type]
@@ -84,6 +85,11 @@ def _absorbing_group(m: Mention, groups: dict[tuple, list[Mention]]) -> tuple | 
     if len(sided) > 1 and m.perpetrator_side is None:
         return None
     return sorted(candidates, key=lambda k: (k[3] is None, str(k[2])))[0]
+
+
+def _means_named(m: Mention) -> bool:
+    """Whether the text named the means that typed the act (a weapon), rather than the profile's default."""
+    return any(rule.startswith("cue.weapon.") for rule in m.rules)
 
 
 def _given(value: object) -> bool:

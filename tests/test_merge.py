@@ -72,7 +72,10 @@ def test_hedged_figures_keep_their_bounds():
         (dict(side="AZE"), 2),  # another perpetrator
         (dict(side=None), 1),  # side not stated joins the one incident there
         (dict(generic=True), 1),  # "attacked" joins the shelling
-        (dict(generic=True, sub="Armed clash", side=None), 2),  # a generic ground act does not join a shelling
+        # a generic act that named its means ("attacked with small arms") keeps its kind: ground fire does not join a shelling
+        (dict(generic=True, sub="Armed clash", side=None, rules=["cue.act.generic", "cue.weapon.clash"]), 2),
+        # one typed only by the profile's default for unstated means ("an attack by X forces") joins the incident there
+        (dict(generic=True, sub="Armed clash", side=None, rules=["cue.act.generic"]), 1),
     ],
 )
 def test_identity_of_an_incident(second, expected_events):
