@@ -800,6 +800,9 @@ def resolve_sentence(sentence: str, reference: datetime, *, local: LocalTime = U
     day: DayExpression | None = None
     if usable:
         _, chosen, chosen_background = min(usable, key=lambda item: item[0])
+        night_end = _night_span_end(sentence, chosen, [d for _, d, _ in usable])
+        if night_end is not chosen:
+            chosen, clock, partner = night_end, None, None  # fire through a night has no one instant
         start, end = chosen.start, min(chosen.end, ref) if chosen.end else chosen.start
         # A day next to the GMT member of a local/GMT pair: move it to the local date of that instant.
         if partner is not None and chosen.precision == "day" and partner.utc_offset_minutes is not None and _adjacent(
@@ -818,6 +821,36 @@ def resolve_sentence(sentence: str, reference: datetime, *, local: LocalTime = U
             day = replace(day, date_start=listed[0], date_end=listed[0], also=tuple(listed[1:]))
     rejected.sort()
     return SentenceDate(day, clock, tuple(text for _, text in rejected))
+
+
+# "from 21:30 on 8 March to 04:15 on 9 March", "from the night of June 20 to the morning of June 21": fire through a night
+_SPAN_CLOCK = r"(?P<h>\d{1,2})(?:[:.]?\d\d)?\s*(?P<ampm>[ap]\.?\s?m\.?\s*)?(?:hours?\s+|hrs\s+)?(?:local\s+time\s+)?on\s+"
+NIGHT_SPAN_START = re.compile(rf"(?i:\bfrom\s+(?:{_SPAN_CLOCK})?$)")
+NIGHT_SPAN_END = re.compile(rf"(?i:^\s*,?\s*(?:to|until|till)\s+(?:the\s+)?(?:(?:early\s+)?morning\s+of\s+|{_SPAN_CLOCK})$)")
+EVENING_HOUR, MORNING_HOUR = 15, 12  # a span from this hour on one day to before that hour on the next runs through the night
+
+
+def _night_span_end(sentence: str, chosen: _Day, days: list[_Day]) -> _Day:
+    """The day a span through a night ends on, when ``chosen`` is its first day: the night into that day (coding rules:
+    "the night to 17 October" is the 17th). Else ``chosen``."""
+    if chosen.precision != "day" or chosen.relative or chosen.start is None or chosen.span.sub not in ("mdy", "dmy"):
+        return chosen
+    start = NIGHT_SPAN_START.search(sentence, 0, chosen.span.start)
+    night = "night" in (chosen.span.match.group("pre") or "").lower() or "evening" in sentence[max(0, chosen.span.start - 20) : chosen.span.start].lower()
+    if start is None or not (night or (start.group("h") and _span_hour(start) >= EVENING_HOUR)):
+        return chosen
+    for later in days:
+        if later.start is None or later.precision != "day" or later.start != chosen.start + timedelta(days=1):
+            continue
+        end = NIGHT_SPAN_END.match(sentence[chosen.span.end : later.span.start])
+        if end is not None and (end.group("h") is None or _span_hour(end) < MORNING_HOUR):
+            return later
+    return chosen
+
+
+def _span_hour(m: re.Match[str]) -> int:
+    hour = int(m.group("h"))
+    return hour + 12 if (m.group("ampm") or "").lower().startswith("p") and hour < 12 else hour
 
 
 SECOND_DAY_JOINER = re.compile(r"\s+and\s+(?:(?:on|during|in)\s+)?(?:the\s+(?:day|night|morning|evening|afternoon)\s+of\s+)?", re.I)

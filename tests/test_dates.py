@@ -114,6 +114,14 @@ CASES = [
     ("Shells fell on the night on October 15-16, the ministry said.", SAT_17, "2020-10-16", "2020-10-16", "day", None),
     ("A depot was hit during the night between 15 and 16 October.", SAT_17, "2020-10-16", "2020-10-16", "day", None),
     ("Rockets fell on the night of October 15 leading to 16, the ministry said.", SAT_17, "2020-10-16", "2020-10-16", "day", None),
+    # fire from an evening to the next morning, both days named, is of the night into the second day, with no one instant
+    ("Guns fired at the posts from 21:30 on 15 October to 04:15 on 16 October.", SAT_17, "2020-10-16", "2020-10-16", "day", None),
+    ("In the period from 4:00 p.m. on October 15 to 9:00 a.m. on October 16, the posts were shelled.", SAT_17, "2020-10-16",
+     "2020-10-16", "day", None),
+    ("From the night of October 15 to the morning of October 16, units fired at the posts.", SAT_17, "2020-10-16", "2020-10-16", "day", None),
+    # a day's window from morning to morning is of its first day
+    ("From 9:00 on 15 October to 9:00 on 16 October, the posts were shelled 12 times.", SAT_17, "2020-10-15", "2020-10-15", "day",
+     "2020-10-15T05:00:00Z"),
     # the day an escalation was unleashed is background; the act is of its own day
     ("Though the front was calm after the offensive unleashed the previous day, today the enemy shelled the town.", SAT_17,
      "2020-10-17", "2020-10-17", "day", None),

@@ -732,6 +732,8 @@ def test_a_district_called_liberated_and_operations_before_an_offensive_are_no_c
     (m,) = extract("Armenian units shelled army positions in the liberated Kalbajar district on Monday, the ministry said.", published=published)
     assert (m["sub_event_type"], m["perpetrator_side"]) == ("Shelling/artillery/missile attack", "ARM")
     assert extract("Today the enemy resumed pre-offensive operations near Sotk, the ministry said.", published=published) == []
+    found = extract("Armenian units shelled army positions stationed in liberated Kalbajar and Lachin regions on Monday.", published=published)
+    assert [(m["sub_event_type"], m["perpetrator_side"]) for m in found] == [("Shelling/artillery/missile attack", "ARM")] * 2
 
 
 @pytest.mark.parametrize(
