@@ -275,9 +275,9 @@ def build_tables(
         horizon = dated.max() if len(dated) else None  # undated reports (kept, flagged) say nothing of the horizon
         rejects = pd.concat([rejects, pd.DataFrame(date_rejects + extract_rejects, columns=column_names("rejects"))], ignore_index=True)
         tables = {
-            "articles": articles[column_names("articles")],
-            "mentions": mention_table[column_names("mentions")],
-            "events": events[column_names("events")],
+            "articles": in_schema_order(articles, "articles"),
+            "mentions": in_schema_order(mention_table, "mentions"),
+            "events": in_schema_order(events, "events"),
             "ceasefires": truces,
             "rejects": rejects.sort_values(["raw_path", "line"], kind="stable", na_position="first").reset_index(drop=True),
             "dropped_mentions": dropped_table(dropped),
@@ -285,6 +285,13 @@ def build_tables(
             "daily_violations": ceasefire_stage.daily_violations(events),
         }
     return BuildResult(tables, time.perf_counter() - started, profile, stages, cache.stats() if cache is not None else None)
+
+
+def in_schema_order(table: pd.DataFrame, name: str) -> pd.DataFrame:
+    """``table`` with exactly the columns of the schema's ``name`` table, in order; itself, not a copy, when it has them
+    already (the articles hold every report's text, the mentions every sentence)."""
+    columns = column_names(name)
+    return table if list(table.columns) == columns else table[columns]
 
 
 def build(raw_dir: Path, out_dir: Path, profile: Profile | None = None, **options: Any) -> str:

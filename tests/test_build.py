@@ -251,3 +251,14 @@ def test_the_raw_folder_is_recorded_the_same_however_it_was_given(tmp_path):
 
     assert _shown_path(config.RAW_DIR) == _shown_path(config.RAW_DIR.relative_to(config.ROOT)) == "data/raw/karabakh-2020"
     assert _shown_path(tmp_path) == str(tmp_path)
+
+
+def test_a_table_already_in_schema_order_is_not_copied():
+    from pipeline.build import in_schema_order
+    from pipeline.schema import column_names
+
+    columns = column_names("rejects")
+    table = pd.DataFrame({c: ["x"] for c in reversed(columns)})
+    ordered = in_schema_order(table, "rejects")
+    assert list(ordered.columns) == columns
+    assert in_schema_order(ordered, "rejects") is ordered
