@@ -72,6 +72,8 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from pipeline.text import opens_a_sentence
+
 PRECISIONS = ("day", "week", "month", "year")
 FALSE_FRIEND_KINDS = ("year", "decade", "designation", "count", "daynum")
 
@@ -497,8 +499,7 @@ def _is_framed(text: str, start: int, end: int) -> bool:
 
 def _looks_like_name(text: str, start: int) -> bool:
     """A capitalised relative word inside a sentence is a name: 'Russia Today', 'the Tonight show'."""
-    before = text[:start].rstrip()
-    return text[start].isupper() and bool(before) and before[-1] not in ".!?:;\"“'‘([—–-"
+    return text[start].isupper() and not opens_a_sentence(text, start)
 
 
 def _is_background(text: str, start: int, end: int, cue: str | None = None) -> bool:
@@ -836,7 +837,7 @@ def _night_span_end(sentence: str, chosen: _Day, days: list[_Day]) -> _Day:
     if chosen.precision != "day" or chosen.relative or chosen.start is None or chosen.span.sub not in ("mdy", "dmy"):
         return chosen
     start = NIGHT_SPAN_START.search(sentence, 0, chosen.span.start)
-    night = "night" in (chosen.span.match.group("pre") or "").lower() or "evening" in sentence[max(0, chosen.span.start - 20) : chosen.span.start].lower()
+    night = _names_a_night(chosen.span) or "evening" in sentence[max(0, chosen.span.start - 20) : chosen.span.start].lower()
     if start is None or not (night or (start.group("h") and _span_hour(start) >= EVENING_HOUR)):
         return chosen
     for later in days:
@@ -867,7 +868,12 @@ def _joined_by_and(span: _Span) -> bool:
 
 def _night_into(span: _Span, first: date | None, second: date | None) -> bool:
     """A night named by the two days it joins: the night into the second (coding rules: "the night to 17 October")."""
-    return second is not None and first is not None and "night" in (span.match.group("pre") or "").lower() and second >= first
+    return second is not None and first is not None and _names_a_night(span) and second >= first
+
+
+def _names_a_night(span: _Span) -> bool:
+    """'the night of ...', 'the night between ...', 'the night on ...' open the expression."""
+    return "night" in (span.match.group("pre") or "").lower()
 
 
 def _other_days(sentence: str, chosen: _Day, days: list[_Day], ref: date) -> tuple[date, ...]:
@@ -879,7 +885,7 @@ def _other_days(sentence: str, chosen: _Day, days: list[_Day], ref: date) -> tup
     month_days: list[int] = []
     g = chosen.span.match.groupdict()
     if chosen.span.sub == "dmy":
-        if g.get("d2") and _joined_by_and(chosen.span) and "night" not in (g.get("pre") or "").lower():
+        if g.get("d2") and _joined_by_and(chosen.span) and not _names_a_night(chosen.span):
             month_days.append(_day_number(g["d2"]))
         head, last = chosen.span.start, chosen.start.day
         while (m := LISTED_DAY_BEFORE.search(sentence, 0, head)) and _day_number(m.group("d")) < last and len(month_days) < MAX_LISTED_DAYS:

@@ -36,6 +36,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline import config
+from pipeline.text import opens_a_sentence
 
 log = logging.getLogger(__name__)
 
@@ -1020,9 +1021,8 @@ class Gazetteer:
             return True
         if n > 1 or self._surname is None or not self._surname.search(tokens[i].folded):
             return False
-        opening = text[: tokens[i - 1].start].rstrip()  # a capitalised first word of a sentence ("Near X") is no given name
-        if not opening or opening[-1] in ".!?:;\"“'‘([—–-":
-            return False
+        if opens_a_sentence(text, tokens[i - 1].start):
+            return False  # a capitalised first word of a sentence ("Near X") is no given name
         return previous not in self._stopwords and not self._mention_candidates(previous)
 
     def _longest_name_at(self, text: str, tokens: Sequence[_Token], i: int) -> tuple[int, list[_Candidate]] | None:

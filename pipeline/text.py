@@ -38,6 +38,13 @@ CAPITALS_DATELINE = re.compile(
     r"[.:]\s+)(?=[A-Z\"\u201c\u2018'])"
 )
 CAPITALS_LINE_LETTERS, CAPITALS_LINE_SHARE = 20, 0.8  # a heading: at least this many capitals, this share of its letters
+OPENING_MARKS = ".!?:;\"“'‘([—–-"  # after one of these (or at the start), a capital says nothing of a name
+
+
+def opens_a_sentence(text: str, pos: int) -> bool:
+    """Whether the word at ``pos`` comes first in its sentence, quotation or bracket (its capital may be the sentence's)."""
+    before = text[:pos].rstrip()
+    return not before or before[-1] in OPENING_MARKS
 DATELINE_OR_BYLINE = re.compile(r"^\s*(?:[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,2},\s|(?i:by)\s+[A-Z])")
 
 

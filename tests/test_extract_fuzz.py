@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,7 +21,7 @@ WORDS = st.sampled_from(
 
 def _extract(text: str) -> list[dict]:
     article = {"report_id": "fuzz", "outlet": "Fuzz", "published": PUBLISHED, "text": text, "raw_path": "fuzz.txt", "raw_line": None}
-    return [m.row() for m in extract_report(article, get_gazetteer(), load_profile())]
+    return [asdict(m) for m in extract_report(article, get_gazetteer(), load_profile())]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

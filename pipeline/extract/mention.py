@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
-from pipeline.schema import column_names
-
 
 @dataclass(frozen=True)
 class PlaceRef:
@@ -123,15 +121,7 @@ class Mention:
         if rule and rule not in self.rules:
             self.rules.append(rule)
 
-    def row(self) -> dict:
-        """The mention as a row of the mentions table."""
-        # a shallow read (``asdict`` deep-copies every date): lists are the only mutable values, and are copied
-        row = {name: list(value) if isinstance(value := getattr(self, name), list) else value for name in MENTION_COLUMNS}
-        row["rules"] = sorted(self.rules)
-        return row
 
-
-MENTION_COLUMNS = tuple(column_names("mentions"))
 _SLOTS = tuple((f.name, getattr(Mention, f.name)) for f in fields(Mention))  # each field's slot descriptor
 # Fields whose words recur across reports (kinds of act, sides, rules, place names); a sentence rarely does.
 _WORDS = tuple(slot for name, slot in _SLOTS if name != "sentence" and str(Mention.__annotations__[name]).startswith("str"))
