@@ -195,17 +195,19 @@ Read = Callable[[list[tuple[str, Path]], ingest.Limits], Iterator[tuple[list[dic
 
 def read_through(cache: ExtractionCache, read_files: Read) -> Read:
     """``read_files`` that takes a raw file's article and reject rows from ``cache`` while its bytes are the same,
-    and reads (with ``read_files``) and caches the others. A file that could not be read is not cached."""
+    and reads (with ``read_files``) and caches the others. A file that could not be read is not cached. Entries are
+    read one at a time as their files come up, not all before the first is given."""
 
     def read(inputs: list[tuple[str, Path]], limits: ingest.Limits) -> Iterator[tuple[list[dict], list[dict]]]:
         keys = [cache.file_key(rel, path, limits) for rel, path in inputs]
-        found = {i: hit for i, key in enumerate(keys) if key is not None and (hit := cache.get_file(key)) is not None}
-        fresh = read_files([item for i, item in enumerate(inputs) if i not in found], limits)
-        for i, key in enumerate(keys):
-            if i in found:
-                yield found[i]
+        cached = [key is not None and cache.has(key) for key in keys]
+        fresh = read_files([item for item, hit in zip(inputs, cached, strict=True) if not hit], limits)
+        for item, key, hit in zip(inputs, keys, cached, strict=True):
+            found = cache.get_file(key) if hit else None
+            if found is not None:
+                yield found
                 continue
-            rows, rejects = next(fresh)
+            rows, rejects = next(read_files([item], limits)) if hit else next(fresh)  # (hit: an entry found unusable)
             if key is not None and not any(r["error"].startswith("cannot read") for r in rejects):
                 cache.put_file(key, rows, rejects)
             yield rows, rejects
@@ -258,6 +260,8 @@ def build_tables(
         articles, date_rejects = fill_published(articles, profile=profile, cache=cache)
     with stages.time("extract"):  # and offline geocoding, report by report
         located, dropped, extract_rejects = extract_all(articles, gazetteer, profile, engine=engine, cache=cache, budget=budget)
+        dropped_mentions = dropped_table(dropped)
+        del dropped
     engine.per_report_done()
     failed = {(r["raw_path"], r["line"]) for r in extract_rejects}  # a report is an article or a reject, not both
     keep = [(p, None if pd.isna(n) else int(n)) not in failed for p, n in zip(articles["raw_path"], articles["raw_line"], strict=True)]
@@ -268,6 +272,7 @@ def build_tables(
             place_villages(located, fallback, profile)
     with stages.time("merge"):
         events, mention_table = merge_mentions(located, profile)
+        del located  # in the mentions table now: the objects, the most a build holds, are freed for the stages after
     with stages.time("ceasefires"):
         truces = ceasefire_stage.load_ceasefires(profile.ceasefires_file, profile.party_codes)
         events = ceasefire_stage.link_events(events, truces, zone=profile.zone)
@@ -280,7 +285,7 @@ def build_tables(
             "events": in_schema_order(events, "events"),
             "ceasefires": truces,
             "rejects": rejects.sort_values(["raw_path", "line"], kind="stable", na_position="first").reset_index(drop=True),
-            "dropped_mentions": dropped_table(dropped),
+            "dropped_mentions": dropped_mentions,
             "ceasefire_summary": ceasefire_stage.summarize(events, truces, profile.party_codes, horizon),
             "daily_violations": ceasefire_stage.daily_violations(events),
         }

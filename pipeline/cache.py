@@ -296,6 +296,10 @@ class ExtractionCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.jsonl"
 
+    def has(self, key: str) -> bool:
+        """Whether an entry ``key`` exists (it may still prove unusable when read)."""
+        return self._path(key).is_file()
+
     def _read(self, key: str, decode):
         """``decode`` of the content of the entry ``key``; None when there is none, or when it is unusable."""
         path = self._path(key)

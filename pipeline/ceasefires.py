@@ -424,6 +424,8 @@ def summarize(events: pd.DataFrame, ceasefires: pd.DataFrame, sides: Sequence[st
     if unknown:
         raise ValueError(f"events name ceasefires missing from the table: {', '.join(map(str, unknown))}")
 
+    # only the columns counted: grouping copies what it groups, and an event's evidence can run long
+    events = events[["ceasefire_id", "perpetrator_side", "hours_since_ceasefire_start", "claim_status", "killed", "injured", "civilian_targeting"]]
     side_of = events["perpetrator_side"].where(events["perpetrator_side"].notna(), UNKNOWN_SIDE) if len(events) else events["perpetrator_side"]
     groups = {key: frame for key, frame in events.assign(_side=side_of).groupby(["ceasefire_id", "_side"], sort=False)}
     by_ceasefire = {cid: frame for cid, frame in events.groupby("ceasefire_id", sort=False)}

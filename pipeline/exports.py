@@ -495,7 +495,7 @@ def to_acled(events: pd.DataFrame, profile: Profile, reports: pd.DataFrame, *, i
     scales = outlet_scales(profile)
     unknown_outlets: set[str] = set()
     rows = []
-    for _, row in in_date_order(events).iterrows():
+    for _, row in in_date_order(events.drop(columns="evidence", errors="ignore")).iterrows():  # (long, and not exported)
         iso3 = str(row["country_iso3"])
         day = _date(row["event_date"])
         actor1, inter1 = _acled_actor1(row, profile)

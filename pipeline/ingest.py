@@ -899,48 +899,99 @@ def _too_large(size: int, limits: Limits) -> str:
     return f"file too large: {_size(size)}, the limit is {_size(limits.max_report_bytes)} (PIPELINE_MAX_REPORT_BYTES)"
 
 
-def drop_duplicates(articles: list[dict]) -> tuple[list[dict], list[dict]]:
+class Duplicates:
+    """Keeps the first of each article (in the order offered) by URL and by text, and one article per report id.
+
+    Holds a few fields of each first article, not the article, so a stream of articles can be read without
+    keeping them all."""
+
+    def __init__(self) -> None:
+        self.by_url: dict[str, str] = {}
+        self.by_sha: dict[str, str] = {}
+        self.by_id: dict[str, tuple[str, int | None]] = {}
+
+    def reject(self, row: dict) -> dict | None:
+        """The reject row of ``row`` when it repeats an article offered before, else None (``row`` is then a first)."""
+        key = url_key(row["url"])
+        first = self.by_sha.get(row["content_sha1"]) or (self.by_url.get(key) if key else None)
+        if first is not None:
+            return _reject(row["raw_path"], f"duplicate of {first}", row["raw_line"])
+        clash = self.by_id.get(row["report_id"])
+        if clash is not None:
+            raw_path, raw_line = clash
+            where = raw_path + (f" line {raw_line}" if raw_line else "")
+            return _reject(row["raw_path"], f"report id {row['report_id']!r} is already used by a different text in {where}", row["raw_line"])
+        self.by_sha[row["content_sha1"]] = row["report_id"]
+        if key:
+            self.by_url[key] = row["report_id"]
+        self.by_id[row["report_id"]] = (row["raw_path"], row["raw_line"])
+        return None
+
+
+def drop_duplicates(articles: Iterable[dict]) -> tuple[list[dict], list[dict]]:
     """Keep the first of each article (input order) by URL and by text, and one article per
     report id. Returns (kept, reject rows for the others)."""
+    duplicates = Duplicates()
     kept: list[dict] = []
     rejects: list[dict] = []
-    by_url: dict[str, dict] = {}
-    by_sha: dict[str, dict] = {}
-    by_id: dict[str, dict] = {}
     for row in articles:
-        key = url_key(row["url"])
-        first = by_sha.get(row["content_sha1"]) or (by_url.get(key) if key else None)
-        if first is not None:
-            rejects.append(_reject(row["raw_path"], f"duplicate of {first['report_id']}", row["raw_line"]))
-            continue
-        clash = by_id.get(row["report_id"])
-        if clash is not None:
-            where = clash["raw_path"] + (f" line {clash['raw_line']}" if clash["raw_line"] else "")
-            rejects.append(
-                _reject(
-                    row["raw_path"],
-                    f"report id {row['report_id']!r} is already used by a different text in {where}",
-                    row["raw_line"],
-                )
-            )
-            continue
-        by_sha[row["content_sha1"]] = row
-        if key:
-            by_url[key] = row
-        by_id[row["report_id"]] = row
-        kept.append(row)
+        reject = duplicates.reject(row)
+        if reject is None:
+            kept.append(row)
+        else:
+            rejects.append(reject)
     return kept, rejects
 
 
 def articles_frame(rows: list[dict]) -> pd.DataFrame:
     """Article rows -> a DataFrame with exactly the columns of schema.ARTICLES, sorted by report_id."""
-    df = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
+    return _sorted_articles(_typed_articles(pd.DataFrame(rows, columns=ARTICLE_COLUMNS)))
+
+
+def _typed_articles(df: pd.DataFrame) -> pd.DataFrame:
     df["published"] = pd.to_datetime(df["published"], utc=True).astype("datetime64[us, UTC]")
     df["published_utc_offset_minutes"] = df["published_utc_offset_minutes"].astype("int16")
     df["published_inferred"] = df["published_inferred"].astype("bool")
     df["published_note"] = df["published_note"].astype(object).where(df["published_note"].notna(), None)
     df["raw_line"] = df["raw_line"].astype("Int32")
+    return df
+
+
+def _sorted_articles(df: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values("report_id", kind="stable").reset_index(drop=True)
+
+
+ARTICLE_CHUNK = 2000  # article rows turned into a table at a time while reading
+
+
+class ArticleChunks:
+    """Article rows gathered into tables ``ARTICLE_CHUNK`` rows at a time, so the rows of a large folder (a dict and
+    Python strings each) are not all held at once; :meth:`frame` equals :func:`articles_frame` of all the rows."""
+
+    def __init__(self, size: int = ARTICLE_CHUNK) -> None:
+        self.size = size
+        self.rows: list[dict] = []
+        self.frames: list[pd.DataFrame] = []
+
+    def add(self, row: dict) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= self.size:
+            self.frames.append(_typed_articles(pd.DataFrame(self.rows, columns=ARTICLE_COLUMNS)))
+            self.rows = []
+
+    def frame(self) -> pd.DataFrame:
+        if not self.frames:
+            return articles_frame(self.rows)
+        if self.rows:
+            self.frames.append(_typed_articles(pd.DataFrame(self.rows, columns=ARTICLE_COLUMNS)))
+            self.rows = []
+        frames, self.frames = self.frames, []
+        whole = pd.concat(frames, ignore_index=True)
+        for column in whole.columns:  # a column all null in one chunk is inferred as objects there, as strings elsewhere
+            inferred = {str(f[column].dtype) for f in frames}
+            if str(whole[column].dtype) == "object" and "str" in inferred:
+                whole[column] = whole[column].astype("str")
+        return _sorted_articles(whole)
 
 
 def rejects_frame(rows: list[dict]) -> pd.DataFrame:
@@ -1081,16 +1132,22 @@ def read_raw_folder(
         raise FileNotFoundError(f"raw folder not found: {raw_dir}")
     limits = limits or Limits.from_env()
     scan = scan_raw_folder(raw_dir)
-    articles: list[dict] = []
     rejects: list[dict] = list(scan.rejects)
     if read_files is None:
         results: Iterable[tuple[list[dict], list[dict]]] = (read_report(path, rel, limits=limits) for rel, path in scan.inputs)
     else:
         results = read_files(scan.inputs, limits)
+    seen = Duplicates()
+    kept = ArticleChunks()
+    duplicates: list[dict] = []
     for got, bad in results:
-        articles += got
+        for row in got:
+            reject = seen.reject(row)
+            if reject is None:
+                kept.add(row)
+            else:
+                duplicates.append(reject)
         rejects += bad
-    kept, duplicates = drop_duplicates(articles)
     rejects += duplicates
     rejects.sort(key=lambda r: (r["raw_path"], r["line"] or 0))
     for rel, reason in scan.skipped:
@@ -1100,10 +1157,10 @@ def read_raw_folder(
         log.warning("ingest rejected %s: %s", where, row["error"])
     log.info(
         "ingest: %d inputs -> %d articles, %d rejects (%d duplicates or id clashes); %d entries skipped",
-        len(kept) + len(rejects),
-        len(kept),
+        len(seen.by_id) + len(rejects),
+        len(seen.by_id),
         len(rejects),
         len(duplicates),
         len(scan.skipped),
     )
-    return articles_frame(kept), rejects_frame(rejects)
+    return kept.frame(), rejects_frame(rejects)

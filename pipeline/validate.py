@@ -39,13 +39,14 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline import config, publish, schema
@@ -490,7 +491,7 @@ def _check_structure(
         if isinstance(df, pa.Table):
             if len(set(df.column_names)) == len(df.column_names):
                 unusable[table] = {name for name in target.names if name not in df.column_names} | mistyped.get(table, set())
-                frames[table] = publish.arrow_to_pandas(df)
+                frames[table] = _arrow_frame(df)
                 continue
             df = publish.arrow_to_pandas(df)  # duplicate columns: checked as any table
         if df.columns.duplicated().any():
@@ -508,6 +509,33 @@ def _check_structure(
         typed = publish.arrow_to_pandas(pa.table(arrays)) if arrays else pd.DataFrame(index=range(len(df)))
         frames[table] = pd.DataFrame({c: typed[c] if c in arrays else df[c].reset_index(drop=True) for c in df.columns}, index=typed.index)
     return frames, unusable, failures
+
+
+def _arrow_frame(table: pa.Table) -> pd.DataFrame:
+    """:func:`publish.arrow_to_pandas` of ``table``, but its list columns as tuples (what Great Expectations is given,
+    see :func:`_hashable`) of strings made once per distinct value: as numpy arrays of strings each, the lists of a
+    large mentions table take several times the memory of the rest of it."""
+    listed = [f.name for f in table.schema if pa.types.is_list(f.type)]
+    frame = publish.arrow_to_pandas(table.drop_columns(listed))
+    for name in listed:
+        frame[name] = pd.Series(_tuples(table.column(name)), index=frame.index, dtype=object)
+    return frame[table.column_names]
+
+
+def _tuples(column: pa.ChunkedArray) -> list[tuple | None]:
+    """The lists of an Arrow list column as tuples (None for a null list); equal values are one object."""
+    out: list[tuple | None] = []
+    for chunk in column.chunks:
+        lengths = pc.list_value_length(chunk).fill_null(0).to_numpy()
+        valid = chunk.is_valid().to_numpy(zero_copy_only=False)
+        encoded = pc.dictionary_encode(pc.list_flatten(chunk))
+        values = [*encoded.dictionary.to_pylist(), None]
+        index = encoded.indices.fill_null(len(values) - 1).to_numpy()
+        start = 0
+        for length, is_valid in zip(lengths.tolist(), valid.tolist(), strict=True):
+            out.append(tuple(values[i] for i in index[start : start + length].tolist()) if is_valid else None)
+            start += length
+    return out
 
 
 def _add_derived(frames: dict[str, pd.DataFrame], unusable: dict[str, set[str]], profile: Profile) -> None:
@@ -640,14 +668,61 @@ def _run_gx(frames: dict[str, pd.DataFrame], runs: dict[str, tuple[dict, list[di
         if keys:
             detailed["unexpected_index_column_names"] = keys
         if docs_dir is not None:
-            failed = failed_results(table, batch, frame, data, expectations, detailed, with_docs=True)
-        else:
-            failed = failed_results(table, batch, frame, data, expectations, {"result_format": "BOOLEAN_ONLY"}, with_docs=False)
+            failures += [_failure_from_result(table, r) for r in failed_results(table, batch, frame, data, expectations, detailed, with_docs=True)]
+            continue
+        found = []
+        for part, checks in _parts(frame, expectations, keys):
+            failed = failed_results(table, batch, part, data, checks, {"result_format": "BOOLEAN_ONLY"}, with_docs=False)
             if failed:
                 again = [{"type": r.expectation_config.type, "kwargs": _kwargs(r.expectation_config)} for r in failed]
-                failed = failed_results(f"{table}.failed", batch, frame, data, again, detailed, with_docs=False)
-        failures += [_failure_from_result(table, r) for r in failed]
+                found += [_failure_from_result(table, r) for r in failed_results(f"{table}.failed", batch, part, data, again, detailed, with_docs=False)]
+        failures += _combined(found)
     return failures
+
+
+# Expectations whose outcome on a row depends on that row alone: on a large table they run on batches of rows.
+ROW_WISE = frozenset({
+    "expect_column_values_to_not_be_null", "expect_column_values_to_be_null", "expect_column_values_to_be_in_set",
+    "expect_column_values_to_be_between", "expect_column_pair_values_a_to_be_greater_than_b",
+})
+BATCH_ROWS = 25_000
+
+
+def _parts(frame: pd.DataFrame, expectations: list[dict], keys: list[str]) -> Iterator[tuple[pd.DataFrame, list[dict]]]:
+    """(frame, expectations) to run: the whole table for a small one; for a large one the row-wise expectations on
+    batches of ``BATCH_ROWS`` rows, the others on the columns they read (Great Expectations' work on a table of long
+    texts takes several times the table's memory, so it is given a batch at a time)."""
+    if len(frame) <= BATCH_ROWS:
+        yield frame, expectations
+        return
+    per_row = [e for e in expectations if e["type"] in ROW_WISE]
+    layout = [e for e in expectations if e["type"] == "expect_table_columns_to_match_ordered_list"]
+    whole = [e for e in expectations if e["type"] not in ROW_WISE and e not in layout]
+    if layout:
+        yield frame.iloc[:0], layout
+    if whole:
+        columns = list(dict.fromkeys([*keys, *(c for e in whole for c in _columns_of(e))])) or list(frame.columns[:1])
+        yield frame[columns], whole
+    if per_row:
+        for start in range(0, len(frame), BATCH_ROWS):
+            yield frame.iloc[start : start + BATCH_ROWS], per_row
+
+
+def _combined(failures: list[Failure]) -> list[Failure]:
+    """One failure per expectation: the failures of its batches, with their counts added and their examples joined."""
+    merged: dict[tuple[str, str], Failure] = {}
+    for failure in failures:
+        key = (failure.expectation, json.dumps(failure.kwargs, sort_keys=True, default=str))
+        first = merged.setdefault(key, failure)
+        if first is failure:
+            continue
+        if failure.unexpected_count is not None:
+            first.unexpected_count = (first.unexpected_count or 0) + failure.unexpected_count
+        first.unexpected = (first.unexpected + failure.unexpected)[:MAX_SHOWN]
+        first.rows = (first.rows + failure.rows)[:MAX_SHOWN]
+        first.raised_exception = first.raised_exception or failure.raised_exception
+        first.message = first.message or failure.message
+    return list(merged.values())
 
 
 def validate_tables(

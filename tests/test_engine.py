@@ -171,6 +171,31 @@ def test_a_spoiled_raw_file_entry_is_ignored_and_the_file_read_again(tmp_path, p
     pd.testing.assert_frame_equal(result.tables["articles"], cold.tables["articles"])
 
 
+def test_raw_files_come_from_the_cache_one_at_a_time_beside_files_read_again(tmp_path, profile):
+    """The cached rows of a large folder are not all held at once: each entry is read as its file comes up; a spoiled
+    entry among good ones is read again from its file, in its place."""
+    from pipeline import ingest
+
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLE, raw)
+    store = ExtractionCache.for_profile(profile, tmp_path / "cache")
+    cold = build_tables(raw, cache=store)
+    inputs = ingest.scan_raw_folder(raw).inputs
+    limits = ingest.Limits.from_env()
+    spoiled = store._path(store.file_key(*inputs[1], limits))
+    header, content = _entry(spoiled)
+    spoiled.write_bytes(_lines(header, {**content, "articles": [{**row, "text": "tampered"} for row in content["articles"]]}))
+    again = ExtractionCache.for_profile(profile, tmp_path / "cache")
+    files = build_module.read_through(again, Engine("local", 1).read_files)(inputs, limits)
+    next(files)
+    assert (again.files_hit, again.files_read) == (1, 0)
+    rest = list(files)
+    assert (again.files_hit, again.files_read, again.ignored) == (len(inputs) - 1, 1, 1)
+    assert len(rest) == len(inputs) - 1 and "tampered" not in json.dumps([row["text"] for row in rest[0][0]])
+    warm = build_tables(raw, cache=ExtractionCache.for_profile(profile, tmp_path / "cache"))
+    pd.testing.assert_frame_equal(warm.tables["articles"], cold.tables["articles"])
+
+
 def test_an_inferred_publication_date_is_cached_with_what_it_was_inferred_from(tmp_path, profile):
     articles = pd.DataFrame({"report_id": ["b"], "raw_path": ["b.txt"], "text": [TERTER_UNDATED], "published": [pd.NaT],
                              "published_utc_offset_minutes": [0], "published_inferred": [False], "published_note": ["missing"]})

@@ -675,6 +675,26 @@ def test_inputs_equal_articles_plus_rejects(tmp_path, caplog):
     assert list(rejects.columns) == REJECT_COLUMNS
 
 
+def test_reading_in_chunks_gives_the_same_tables(tmp_path, monkeypatch):
+    """A large folder is turned into a table a few rows at a time; the tables are those of reading it whole, even when a
+    column is null throughout one chunk and a duplicate's first copy sits in an earlier chunk."""
+    from pipeline import ingest
+
+    write(tmp_path, "a.txt", good_txt("r-a", "Tartar shelled.", "https://wire.example/a"))
+    write(tmp_path, "b.txt", good_txt("r-b", "Aghdam shelled."))
+    write(tmp_path, "c.txt", "---\nid: r-c\ntitle: Fuzuli front\n---\nFuzuli front quiet.\n")
+    write(tmp_path, "d.jsonl", "\n".join(json.dumps({"id": f"j{i}", "text": f"Barda hit {i} times."}) for i in range(5)))
+    write(tmp_path, "e.txt", good_txt("r-e", "Tartar shelled.   "))  # the text of a.txt: a duplicate
+    write(tmp_path, "f.txt", good_txt("r-a", "Goranboy quiet."))  # the id of a.txt: a clash
+    whole = read_raw_folder(tmp_path)
+    monkeypatch.setattr(ingest.ArticleChunks.__init__, "__defaults__", (2,))
+    chunked = read_raw_folder(tmp_path)
+    pd.testing.assert_frame_equal(whole[0], chunked[0])
+    pd.testing.assert_frame_equal(whole[1], chunked[1])
+    assert str(chunked[0]["title"].dtype) == str(whole[0]["title"].dtype) == "str"
+    assert chunked[1]["error"].tolist() == ["duplicate of r-a", "report id 'r-a' is already used by a different text in a.txt"]
+
+
 def test_frames_types_and_determinism(tmp_path):
     write(tmp_path, "z.txt", good_txt("zeta", "Aghdam shelled."))
     write(tmp_path, "a.txt", "No front matter here\n\nTerter under fire.")

@@ -458,6 +458,30 @@ def test_render_names_table_column_expectation_and_five_values(good):
     assert unique_line.split("; rows: ")[1].count("event_id=") == 5
 
 
+def test_a_large_table_is_checked_in_batches_with_the_same_failures(good, monkeypatch):
+    """Row-wise expectations run on batches of rows, the others on the whole table: counts add up across batches, a
+    value repeated in two batches is still no unique value, and a column missing from the layout is still found."""
+    tables = copy.deepcopy(good)
+    tables["events"] = pd.concat([tables["events"]] * 4, ignore_index=True)  # 8 rows: event_id repeated
+    tables["events"]["location"] = None
+    whole = validate.validate_tables(tables)
+    monkeypatch.setattr(validate, "BATCH_ROWS", 3)
+    batched = validate.validate_tables(tables)
+    assert [f.render() for f in batched.failures] == [f.render() for f in whole.failures]
+    assert "8 unexpected" in batched.render() and len(batched.failures) == len(whole.failures)
+    tables["events"] = tables["events"].drop(columns="notes")
+    assert failed(validate.validate_tables(tables)) >= {("events", "expect_table_columns_to_match_ordered_list", ())}
+
+
+def test_list_columns_read_back_as_tuples_of_shared_strings():
+    column = pa.chunked_array([pa.array([["a", "b"], None, []], pa.list_(pa.string())), pa.array([["b", None]], pa.list_(pa.string())).slice(0)])
+    tuples = validate._tuples(column)
+    assert tuples == [("a", "b"), None, (), ("b", None)]
+    assert tuples[0][1] is tuples[3][0]
+    sliced = pa.chunked_array([pa.array([["x"], ["y", "z"], ["w"]], pa.list_(pa.string())).slice(1, 2)])
+    assert validate._tuples(sliced) == [("y", "z"), ("w",)]
+
+
 def test_offending_rows_carry_the_row_key(good):
     tables = copy.deepcopy(good)
     put("events", 1, latitude=47.0)(tables)
