@@ -189,6 +189,28 @@ def test_a_build_collects_garbage_less_often_and_leaves_the_setting_as_it_found_
     assert seen == [build_module.YOUNG_GENERATION] and gc.get_threshold() == before
 
 
+def test_a_build_takes_arrow_buffers_from_malloc_and_restores_the_pool_it_found(tmp_path, monkeypatch):
+    import pyarrow as pa
+
+    from pipeline import build as build_module
+
+    seen = []
+    real = build_module.build_tables
+
+    def recording(*args, **kwargs):
+        seen.append(pa.default_memory_pool().backend_name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "build_tables", recording)
+    before = pa.default_memory_pool().backend_name
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "broken.jsonl").write_text('{"id": "no-text"}\n', encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        build_module.release(raw, tmp_path / "out", fork_gate=False)
+    assert seen == ["system"] and pa.default_memory_pool().backend_name == before
+
+
 def test_rejected_reports_leave_a_published_output_and_its_lock_alone(published, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(published, out)
