@@ -928,21 +928,6 @@ class Duplicates:
         return None
 
 
-def drop_duplicates(articles: Iterable[dict]) -> tuple[list[dict], list[dict]]:
-    """Keep the first of each article (input order) by URL and by text, and one article per
-    report id. Returns (kept, reject rows for the others)."""
-    duplicates = Duplicates()
-    kept: list[dict] = []
-    rejects: list[dict] = []
-    for row in articles:
-        reject = duplicates.reject(row)
-        if reject is None:
-            kept.append(row)
-        else:
-            rejects.append(reject)
-    return kept, rejects
-
-
 def articles_frame(rows: list[dict]) -> pd.DataFrame:
     """Article rows -> a DataFrame with exactly the columns of schema.ARTICLES, sorted by report_id."""
     return _sorted_articles(_typed_articles(pd.DataFrame(rows, columns=ARTICLE_COLUMNS)))
