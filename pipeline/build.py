@@ -402,8 +402,8 @@ def arrow_buffers_from_malloc() -> Iterator[None]:
     """Allocate Arrow's buffers with the C library's allocator during a build, instead of Arrow's default pool (mimalloc
     or jemalloc), which keeps what it frees for its own later buffers. A build's stages alternate between Python objects
     and Arrow columns (rows, then tables, then Parquet); with one allocator what one stage frees is what the next one
-    reuses, and large blocks go back to the system. A build of 20,000 reports peaked 6% lower in its main process and
-    14% lower in the gate's. Buffers keep the pool they came from, so the previous pool is safe to restore."""
+    reuses, and large blocks go back to the system (measured in docs/performance.md). Buffers keep the pool they came
+    from, so the previous pool is safe to restore."""
     before = pa.default_memory_pool()
     pa.set_memory_pool(pa.system_memory_pool())
     try:

@@ -961,20 +961,21 @@ class ArticleChunks:
     def add(self, row: dict) -> None:
         self.rows.append(row)
         if len(self.rows) >= self.size:
-            self.frames.append(_typed_articles(pd.DataFrame(self.rows, columns=ARTICLE_COLUMNS)))
-            self.rows = []
+            self._flush()
+
+    def _flush(self) -> None:
+        self.frames.append(_typed_articles(pd.DataFrame(self.rows, columns=ARTICLE_COLUMNS)))
+        self.rows = []
 
     def frame(self) -> pd.DataFrame:
         if not self.frames:
             return articles_frame(self.rows)
         if self.rows:
-            self.frames.append(_typed_articles(pd.DataFrame(self.rows, columns=ARTICLE_COLUMNS)))
-            self.rows = []
+            self._flush()
         frames, self.frames = self.frames, []
         whole = pd.concat(frames, ignore_index=True)
         for column in whole.columns:  # a column all null in one chunk is inferred as objects there, as strings elsewhere
-            inferred = {str(f[column].dtype) for f in frames}
-            if str(whole[column].dtype) == "object" and "str" in inferred:
+            if str(whole[column].dtype) == "object" and any(str(f[column].dtype) == "str" for f in frames):
                 whole[column] = whole[column].astype("str")
         return _sorted_articles(whole)
 

@@ -45,6 +45,8 @@ def opens_a_sentence(text: str, pos: int) -> bool:
     """Whether the word at ``pos`` comes first in its sentence, quotation or bracket (its capital may be the sentence's)."""
     before = text[:pos].rstrip()
     return not before or before[-1] in OPENING_MARKS
+
+
 DATELINE_OR_BYLINE = re.compile(r"^\s*(?:[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,2},\s|(?i:by)\s+[A-Z])")
 
 

@@ -627,7 +627,8 @@ def _run_gx(frames: dict[str, pd.DataFrame], runs: dict[str, tuple[dict, list[di
     """Run each table's suite in one ephemeral context, with Data Docs if ``docs_dir`` is given.
 
     Without Data Docs, a first pass only says which expectations fail (half the time of a
-    full one), and only those are run again for their offending values and rows.
+    full one), and only those are run again for their offending values and rows; a large table
+    is given in parts (:func:`_parts`). With Data Docs every table is run whole, as its pages show it.
     """
     gx = _gx()
     from great_expectations.checkpoint import UpdateDataDocsAction
