@@ -463,8 +463,7 @@ def _build_child(raw: str, out: str, jobs: int, cache: str | None, queue) -> Non
     rss_self, rss_children = own.ru_maxrss / 1024, children.ru_maxrss / 1024
     cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
     queue.put({
-        "seconds": seconds, "stages": dict(result.stages.seconds), "articles": len(result.tables["articles"]), "rejects": len(result.tables["rejects"]),
-        "mentions": len(result.tables["mentions"]), "events": len(result.tables["events"]), "rss_mb": rss_self, "worker_rss_mb": rss_children,
+        "seconds": seconds, "stages": dict(result.stages.seconds), **{name: result.rows[name] for name in ("articles", "rejects", "mentions", "events")}, "rss_mb": rss_self, "worker_rss_mb": rss_children,
         "cache": result.cache, "cpu": cpu, "load": os.getloadavg()[0],
     })
 

@@ -11,7 +11,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +29,7 @@ from pipeline.extract import Mention
 from pipeline.extract.mention import share_words
 from pipeline.gate import Gate
 from pipeline.geocode import get_gazetteer, online_fallback, place_villages
-from pipeline.merge import merge_mentions
+from pipeline.merge import mention_frames, merge_events, merge_mentions
 from pipeline.profile import Profile, ProfileError, load_profile
 from pipeline.schema import column_names
 
@@ -44,20 +44,21 @@ class BuildFailed(RuntimeError):
 
 @dataclass
 class BuildResult:
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]  # in memory, or read from the release's files when asked for (see release)
     seconds: float
     profile: Profile | None = None
     stages: Stages | None = None
     cache: str | None = None  # what the extraction cache gave, when one was used
+    rows: dict[str, int] = field(default_factory=dict)  # rows of each table
+    violations: int = 0  # events during a ceasefire
 
     def summary(self) -> str:
-        events = self.tables["events"]
-        violations = int(events["during_ceasefire"].sum()) if len(events) else 0
+        rows = self.rows
         line = (
-            f"reports read: {len(self.tables['articles']) + len(self.tables['rejects'])}, "
-            f"rejected: {len(self.tables['rejects'])}, mentions: {len(self.tables['mentions'])} "
-            f"(dropped: {len(self.tables['dropped_mentions'])}), "
-            f"events: {len(events)}, ceasefire violations: {violations}, time: {self.seconds:.1f}s"
+            f"reports read: {rows['articles'] + rows['rejects']}, "
+            f"rejected: {rows['rejects']}, mentions: {rows['mentions']} "
+            f"(dropped: {rows['dropped_mentions']}), "
+            f"events: {rows['events']}, ceasefire violations: {self.violations}, time: {self.seconds:.1f}s"
         )
         if self.stages is not None and self.stages.seconds:
             line += f" ({self.stages.render()})"
@@ -243,10 +244,14 @@ def build_tables(
     cache: ExtractionCache | None = None,
     budget: float | None | str = "env",
     stages: Stages | None = None,
+    sink: publish.Staging | None = None,
 ) -> BuildResult:
     """The tables of a raw folder, unvalidated. ``engine`` runs the per-report stages (one process by
     default), ``cache`` keeps their results between builds (none by default), ``budget`` is the time
-    limit per report in seconds (default: ``PIPELINE_REPORT_SECONDS``, else 30; None: no limit)."""
+    limit per report in seconds (default: ``PIPELINE_REPORT_SECONDS``, else 30; None: no limit).
+    With a ``sink``, each table is written into it as soon as it is final and let go (a large build
+    need not hold its reports' texts while it merges their mentions); the result's tables are then read
+    from the sink's folder when asked for."""
     started = time.perf_counter()
     stages = stages if stages is not None else Stages()
     engine = engine or Engine()
@@ -267,30 +272,57 @@ def build_tables(
     failed = {(r["raw_path"], r["line"]) for r in extract_rejects}  # a report is an article or a reject, not both
     keep = [(p, None if pd.isna(n) else int(n)) not in failed for p, n in zip(articles["raw_path"], articles["raw_line"], strict=True)]
     articles = articles[pd.Series(keep, index=articles.index, dtype=bool)]  # (a plain empty list would select no columns)
+    dated = articles["published"].dropna()
+    horizon = dated.max() if len(dated) else None  # undated reports (kept, flagged) say nothing of the horizon
+    tables: dict[str, pd.DataFrame] = {}
+    rows: dict[str, int] = {}
+
+    def done(name: str, table: pd.DataFrame | Iterator[pd.DataFrame], count: int | None = None) -> None:
+        rows[name] = len(table) if count is None else count
+        if sink is None:
+            assert isinstance(table, pd.DataFrame)  # (frames one after the other are for a sink)
+            tables[name] = table
+            return
+        with stages.time("write"):
+            sink.put(name, table)
+
+    done("articles", in_schema_order(articles, "articles"))
+    del articles  # (with a sink: its texts are on disk now, and the memory goes to the stages after)
+    done("dropped_mentions", dropped_mentions)
+    del dropped_mentions
     fallback = online_fallback()
     if fallback is not None:
         with stages.time("geocode"):
             place_villages(located, fallback, profile)
     with stages.time("merge"):
-        events, mention_table = merge_mentions(located, profile)
-        del located  # in the mentions table now: the objects, the most a build holds, are freed for the stages after
+        if sink is None:
+            events, mention_table = merge_mentions(located, profile)
+        else:
+            events, coded = merge_events(located, profile)
+        del located  # emptied: the objects, the most a build holds, go as their rows are made
+    if sink is None:
+        done("mentions", in_schema_order(mention_table, "mentions"))
+        del mention_table
+    else:  # written a row group at a time, each group's mentions let go as it is made
+        done("mentions", mention_frames(coded, publish.ROW_GROUP_ROWS), count=len(coded))
     with stages.time("ceasefires"):
         truces = ceasefire_stage.load_ceasefires(profile.ceasefires_file, profile.party_codes)
         events = ceasefire_stage.link_events(events, truces, zone=profile.zone)
-        dated = articles["published"].dropna()
-        horizon = dated.max() if len(dated) else None  # undated reports (kept, flagged) say nothing of the horizon
         rejects = pd.concat([rejects, pd.DataFrame(date_rejects + extract_rejects, columns=column_names("rejects"))], ignore_index=True)
-        tables = {
-            "articles": in_schema_order(articles, "articles"),
-            "mentions": in_schema_order(mention_table, "mentions"),
-            "events": in_schema_order(events, "events"),
-            "ceasefires": truces,
-            "rejects": rejects.sort_values(["raw_path", "line"], kind="stable", na_position="first").reset_index(drop=True),
-            "dropped_mentions": dropped_mentions,
-            "ceasefire_summary": ceasefire_stage.summarize(events, truces, profile.party_codes, horizon),
-            "daily_violations": ceasefire_stage.daily_violations(events),
-        }
-    return BuildResult(tables, time.perf_counter() - started, profile, stages, cache.stats() if cache is not None else None)
+        summary = ceasefire_stage.summarize(events, truces, profile.party_codes, horizon)
+        daily = ceasefire_stage.daily_violations(events)
+    violations = int(events["during_ceasefire"].sum()) if len(events) else 0
+    done("events", in_schema_order(events, "events"))
+    done("ceasefires", truces)
+    done("rejects", rejects.sort_values(["raw_path", "line"], kind="stable", na_position="first").reset_index(drop=True))
+    done("ceasefire_summary", summary)
+    done("daily_violations", daily)
+    given = publish.TableFiles(sink.finish()) if sink is not None else {name: tables[name] for name in TABLE_ORDER}
+    return BuildResult(given, time.perf_counter() - started, profile, stages, cache.stats() if cache is not None else None, rows, violations)
+
+
+# The order of the tables build_tables gives in memory.
+TABLE_ORDER = ("articles", "mentions", "events", "ceasefires", "rejects", "dropped_mentions", "ceasefire_summary", "daily_violations")
 
 
 def in_schema_order(table: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -352,26 +384,25 @@ def release(
                 if cache:
                     extraction_cache = ExtractionCache.for_profile(profile, None if cache is True else Path(cache))
                     extraction_cache.prune()
-                result = build_tables(raw_dir, profile=profile, engine=runner, cache=extraction_cache, budget=budget, stages=stages)
-                _require_articles(raw_dir, result.tables["rejects"], len(result.tables["articles"]))
                 build_info = {"raw_dir": _shown_path(raw_dir), "conflict": profile.id}
-                with stages.time("write"):
-                    staging = publish.stage_tables(result.tables, out_dir, build_info=build_info, profile=profile)
+                staging = publish.Staging(out_dir, build_info=build_info, profile=profile)
                 try:
-                    gate.start(staging, docs)  # the tables are checked while the exports are written beside them
+                    result = build_tables(raw_dir, profile=profile, engine=runner, cache=extraction_cache, budget=budget, stages=stages, sink=staging)
+                    _require_articles(raw_dir, result.tables["rejects"], result.rows["articles"])
+                    gate.start(staging.path, docs)  # the tables are checked while the exports are written beside them
                     # The ACLED/UCDP/GeoParquet exports are part of the release, published with its tables.
                     with stages.time("exports"):
-                        exports.write_exports(staging, profile)
+                        exports.write_exports(staging.path, profile)
                     with stages.time("validate"):
                         report = gate.report()
-                except Exception:
-                    shutil.rmtree(staging, ignore_errors=True)
+                except BaseException:
+                    staging.discard()
                     raise
                 if not report.success:
-                    _keep_failed_report(report, staging, out_dir)
+                    _keep_failed_report(report, staging.path, out_dir)
                     raise BuildFailed("validation failed, nothing published:\n" + report.render())
                 with stages.time("publish"):
-                    publish.swap_in(staging, out_dir)
+                    result.tables = publish.TableFiles(publish.swap_in(staging.path, out_dir))
     except (publish.BuildLocked, publish.UnsafeOutput, publish.TableSchemaError, ceasefire_stage.CeasefireFileError, ProfileError,
             exports.ExportError, EngineError) as exc:
         raise BuildFailed(str(exc)) from exc

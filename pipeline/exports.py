@@ -890,12 +890,12 @@ def read_reports(folder: Path) -> pd.DataFrame:
 
 def export_files(
     events: pd.DataFrame, reports: pd.DataFrame, profile: Profile, *, inter_codes: bool = False, all_events: bool = False
-) -> dict[str, bytes]:
-    """File name -> bytes of the three exports."""
+) -> dict[str, Callable[[], bytes]]:
+    """File name -> what makes the bytes of that export (called one at a time, so only one file's bytes are held)."""
     return {
-        ACLED_FILE: csv_bytes(to_acled(events, profile, reports, inter_codes=inter_codes)),
-        UCDP_FILE: csv_bytes(to_ucdp(events, profile, reports, all_events=all_events)),
-        GEOPARQUET_FILE: geoparquet_bytes(events),
+        ACLED_FILE: lambda: csv_bytes(to_acled(events, profile, reports, inter_codes=inter_codes)),
+        UCDP_FILE: lambda: csv_bytes(to_ucdp(events, profile, reports, all_events=all_events)),
+        GEOPARQUET_FILE: lambda: geoparquet_bytes(events),
     }
 
 
@@ -917,8 +917,8 @@ def write_exports(
     profile = profile or profile_of_folder(folder)
     files = export_files(publish.read_table(folder, "events"), read_reports(folder), profile, inter_codes=inter_codes, all_events=all_events)
     paths = []
-    for name, data in files.items():
-        _write_bytes(dest / name, data)
+    for name, make in files.items():
+        _write_bytes(dest / name, make())
         paths.append(dest / name)
     return paths
 

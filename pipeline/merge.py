@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterator
 
 import pandas as pd
 
@@ -233,37 +234,52 @@ def summary_sentence(row: dict) -> str:
 
 
 def merge_mentions(mentions: list[Mention], profile: Profile) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Geocoded mentions -> (events, mentions) DataFrames with stable ids, sorted. The mentions are given their ids and
-    events in place: a large build holds hundreds of thousands, and copies would double them at its peak."""
-    mentions = mention_ids(mentions)
+    """Geocoded mentions -> (events, mentions) DataFrames with stable ids, sorted; ``mentions`` is emptied (see
+    :func:`merge_events` and :func:`mention_frames`)."""
+    events, coded = merge_events(mentions, profile)
+    if not coded:
+        return events, pd.DataFrame(columns=column_names("mentions"))
+    return events, next(mention_frames(coded, len(coded)))
+
+
+def merge_events(mentions: list[Mention], profile: Profile) -> tuple[pd.DataFrame, list[Mention]]:
+    """Geocoded mentions -> (events DataFrame, the mentions kept, in the mentions table's order). The mentions are given
+    their ids and events in place, and ``mentions`` is emptied: a large build holds hundreds of thousands, and the
+    caller lets each go once its row is taken (:func:`mention_frames`)."""
+    kept = mention_ids(mentions)
+    mentions.clear()
     events, coded = [], []
-    for group in group_mentions(mentions).values():
+    for group in group_mentions(kept).values():
         event = _event_row(group, profile)
         events.append(event)
         for m in group:
             m.event_id = event["event_id"]
         coded += group
+    del kept
     events_df = _frame(events, "events", sort=["event_date", "location", "sub_event_type", "event_id"])
-    mentions_df = _mention_frame(coded)
-    return events_df, mentions_df
-
-
-def _mention_frame(mentions: list[Mention]) -> pd.DataFrame:
-    """The mentions table, built column by column: a row dict per mention would double a large build's memory."""
-    columns = column_names("mentions")
-    if not mentions:
-        return pd.DataFrame(columns=columns)
     # sorted here, as the table's stable sort on these keys would order it, rather than copied by a sort afterwards
-    mentions = sorted(mentions, key=lambda m: (m.report_id, m.char_start, m.mention_id))
-    table = pd.DataFrame(index=pd.RangeIndex(len(mentions)))
-    for name in columns:  # one column at a time: only one column's values are ever held twice
-        if name == "claimants":
-            table[name] = [list(m.claimants) for m in mentions]  # the rows own their lists
-        elif name == "rules":
-            table[name] = [sorted(m.rules) for m in mentions]
-        else:
-            table[name] = [getattr(m, name) for m in mentions]
-    return table
+    coded.sort(key=lambda m: (m.report_id, m.char_start, m.mention_id))
+    return events_df, coded
+
+
+def mention_frames(mentions: list[Mention], rows: int) -> Iterator[pd.DataFrame]:
+    """The mentions table, ``rows`` rows at a time, from ``mentions`` in order; the list is emptied as the rows are
+    made, so each mention is let go once its row is taken (held beside the table they make, hundreds of thousands of
+    mentions would double a large build's peak). Each frame is built column by column (a row dict per mention
+    would double its memory)."""
+    columns = column_names("mentions")
+    while mentions:
+        taken = mentions[:rows]
+        del mentions[:rows]
+        frame = pd.DataFrame(index=pd.RangeIndex(len(taken)))
+        for name in columns:
+            if name == "claimants":
+                frame[name] = [list(m.claimants) for m in taken]  # the rows own their lists
+            elif name == "rules":
+                frame[name] = [sorted(m.rules) for m in taken]
+            else:
+                frame[name] = [getattr(m, name) for m in taken]
+        yield frame
 
 
 def _frame(rows: list[dict], table: str, sort: list[str]) -> pd.DataFrame:

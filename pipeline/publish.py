@@ -35,7 +35,7 @@ import json
 import math
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -235,18 +235,22 @@ def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas(types_mapper=PANDAS_INT_DTYPES.get, date_as_object=True)
 
 
-def _pandas_metadata(arrow: pa.Table) -> bytes:
+def _pandas_metadata(target: pa.Schema) -> bytes:
     """The pandas block of the metadata, so ``pandas.read_parquet`` restores nullable ints."""
-    empty = arrow_to_pandas(arrow.slice(0, 0))
-    return pa.Table.from_pandas(empty, schema=arrow.schema, preserve_index=False).schema.metadata[b"pandas"]
+    empty = arrow_to_pandas(target.empty_table())
+    return pa.Table.from_pandas(empty, schema=target, preserve_index=False).schema.metadata[b"pandas"]
 
 
-def to_arrow(df: pd.DataFrame, table: str, profile=None) -> pa.Table:
+def _file_metadata(target: pa.Schema) -> dict[bytes, bytes]:
+    return {**target.metadata, b"pandas": _pandas_metadata(target)}
+
+
+def to_arrow(df: pd.DataFrame, table: str, profile=None, *, first_row: int = 0) -> pa.Table:
     """Coerce a DataFrame to ``schema.arrow_schema(table, profile)``.
 
     Columns are put in schema order; each is converted by :func:`column_to_arrow`.
     Raises :class:`TableSchemaError` naming the column on missing or extra columns,
-    values that do not fit the type, or nulls in a non-nullable field.
+    values that do not fit the type, or nulls in a non-nullable field (their rows counted from ``first_row``).
     """
     target = schema.arrow_schema(table, profile)
     check_columns(df, table)
@@ -257,11 +261,10 @@ def to_arrow(df: pd.DataFrame, table: str, profile=None) -> pa.Table:
         except ColumnTypeError as exc:
             raise TableSchemaError(table, field.name, f"expected {field.type}: {exc}", exc.values) from None
         if not field.nullable and array.null_count:
-            rows = [int(i) for i in np.flatnonzero(array.is_null().to_numpy(zero_copy_only=False))[:MAX_SHOWN]]
+            rows = [first_row + int(i) for i in np.flatnonzero(array.is_null().to_numpy(zero_copy_only=False))[:MAX_SHOWN]]
             raise TableSchemaError(table, field.name, f"{array.null_count} null value(s) in a non-nullable field (rows {rows})")
         arrays.append(array)
-    arrow = pa.Table.from_arrays(arrays, schema=target)
-    return arrow.replace_schema_metadata({**target.metadata, b"pandas": _pandas_metadata(arrow)})
+    return pa.Table.from_arrays(arrays, schema=target).replace_schema_metadata(_file_metadata(target))
 
 
 # --- Files ---------------------------------------------------------------------------------
@@ -275,23 +278,51 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def write_table(df: pd.DataFrame, table: str, folder: Path, *, build_info: dict | None = None, profile=None) -> Path:
+def write_table(df: pd.DataFrame | Iterable[pd.DataFrame], table: str, folder: Path, *, build_info: dict | None = None, profile=None) -> Path:
     """Write ``folder/<table>.parquet``; the file's key-value metadata holds ``build_info`` as JSON under ``pipeline``.
 
     The bytes depend only on the data and ``build_info`` (no write time inside), and the
-    file appears complete or not at all (written to a temporary name, then renamed).
+    file appears complete or not at all (written to a temporary name, then renamed). The rows are
+    converted one row group at a time: a large table's list columns would otherwise become millions of
+    Python objects at once. ``df`` may also be the table's rows as frames made one after the other, each
+    of ``ROW_GROUP_ROWS`` rows but the last (the bytes are then those of the table they make up).
     """
-    arrow = to_arrow(df, table, profile)
+    target = schema.arrow_schema(table, profile)
+    metadata = _file_metadata(target)
     if build_info is not None:
-        info = json.dumps(build_info, sort_keys=True, ensure_ascii=False, default=str)
-        arrow = arrow.replace_schema_metadata({**arrow.schema.metadata, b"pipeline": info.encode("utf-8")})
+        metadata[b"pipeline"] = json.dumps(build_info, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{table}.parquet"
     tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(arrow, tmp, row_group_size=ROW_GROUP_ROWS)
+    try:
+        with pq.ParquetWriter(tmp, target.with_metadata(metadata)) as writer:
+            written = 0
+            for group in _row_groups(df, table):
+                converted = to_arrow(group, table, profile, first_row=written)
+                writer.write_table(converted.replace_schema_metadata(metadata), row_group_size=ROW_GROUP_ROWS)
+                written += len(converted)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     _fsync(tmp)
     os.replace(tmp, path)
     return path
+
+
+def _row_groups(df: pd.DataFrame | Iterable[pd.DataFrame], table: str) -> Iterator[pd.DataFrame]:
+    """A table's rows a row group at a time; an empty table as one empty group (as ``pq.write_table`` writes it)."""
+    if isinstance(df, pd.DataFrame):
+        check_columns(df, table)
+        for start in range(0, max(len(df), 1), ROW_GROUP_ROWS):
+            yield df.iloc[start : start + ROW_GROUP_ROWS]
+        return
+    empty = True
+    for group in df:
+        if len(group):
+            empty = False
+            yield group
+    if empty:
+        yield pd.DataFrame(columns=schema.column_names(table))
 
 
 def read_table(folder: Path, table: str) -> pd.DataFrame:
@@ -379,6 +410,32 @@ def check_out_dir(out_dir: Path, raw_dir: Path | None = None) -> None:
         )
 
 
+class Staging:
+    """A release being written: a fresh staging folder of ``out_dir``'s releases (an older one is removed), into which
+    each table is written as soon as it is final, so a build need not hold every table until the end."""
+
+    def __init__(self, out_dir: Path, *, build_info: dict, profile=None) -> None:
+        self.out_dir, self.build_info, self.profile = out_dir, build_info, profile
+        self.path = staging_dir(out_dir)
+        if self.path.exists():
+            shutil.rmtree(self.path)
+        self.path.mkdir(parents=True)
+
+    def put(self, name: str, table: pd.DataFrame | Iterable[pd.DataFrame]) -> None:
+        """Write the table (a DataFrame, or its rows as frames: see :func:`write_table`)."""
+        if name not in schema.TABLES:
+            raise TableSchemaError(name, None, f"not a table of the schema (tables: {list(schema.TABLES)})")
+        write_table(table, name, self.path, build_info=self.build_info, profile=self.profile)
+
+    def finish(self) -> Path:
+        _fsync(self.path)
+        return self.path
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        _remove_if_empty(releases_dir(self.out_dir))
+
+
 def stage_tables(tables: dict[str, pd.DataFrame], out_dir: Path, *, build_info: dict, profile=None) -> Path:
     """Write every table into a fresh staging folder of ``out_dir``'s releases and return the folder.
 
@@ -387,20 +444,36 @@ def stage_tables(tables: dict[str, pd.DataFrame], out_dir: Path, *, build_info: 
     unknown = sorted(set(tables) - set(schema.TABLES))
     if unknown:
         raise TableSchemaError(unknown[0], None, f"not a table of the schema (tables: {list(schema.TABLES)})")
-    staging = staging_dir(out_dir)
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
+    staging = Staging(out_dir, build_info=build_info, profile=profile)
     try:
         for name in schema.TABLES:
             if name in tables:
-                write_table(tables[name], name, staging, build_info=build_info, profile=profile)
-        _fsync(staging)
+                staging.put(name, tables[name])
+        return staging.finish()
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        _remove_if_empty(releases_dir(out_dir))
+        staging.discard()
         raise
-    return staging
+
+
+class TableFiles(Mapping[str, pd.DataFrame]):
+    """The tables of a folder of Parquet files, each read (see :func:`read_table`) when asked for, none kept."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._names():
+            raise KeyError(name)
+        return read_table(self.folder, name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def _names(self) -> list[str]:
+        return [name for name in schema.TABLES if (self.folder / f"{name}.parquet").is_file()]
 
 
 def _remove_if_empty(folder: Path) -> None:

@@ -284,3 +284,33 @@ def test_a_table_already_in_schema_order_is_not_copied():
     ordered = in_schema_order(table, "rejects")
     assert list(ordered.columns) == columns
     assert in_schema_order(ordered, "rejects") is ordered
+
+
+def test_a_release_writes_each_table_once_final_and_hands_them_back_from_its_files(tmp_path, monkeypatch):
+    from pipeline import build as build_module
+    from pipeline import publish
+
+    happened = []
+    put, merge = publish.Staging.put, build_module.merge_events
+    monkeypatch.setattr(publish.Staging, "put", lambda self, name, table: happened.append(name) or put(self, name, table))
+    monkeypatch.setattr(build_module, "merge_events", lambda *args: happened.append("(merge)") or merge(*args))
+    out = tmp_path / "out"
+    result = build_module.release(SAMPLE, out, fork_gate=False)
+    assert happened[:3] == ["articles", "dropped_mentions", "(merge)"]  # the reports' texts are not held while merging
+    assert sorted(happened[3:]) == sorted(set(TABLES) - {"articles", "dropped_mentions"})
+    assert isinstance(result.tables, publish.TableFiles) and result.tables.folder == publish.current_release(out)
+    for name, table in publish.load_release(out).items():
+        pd.testing.assert_frame_equal(result.tables[name], table)
+        assert result.rows[name] == len(table)
+    assert result.summary().startswith("reports read: 11, rejected: 0, mentions: 42 (dropped: 0), events: 35, ceasefire violations: 33, time: ")
+
+
+def test_tables_written_as_they_are_made_are_the_bytes_of_tables_written_at_the_end(tmp_path):
+    from pipeline import publish
+
+    info = {"raw_dir": "data/raw"}
+    at_end = publish.stage_tables(dict(build_tables(SAMPLE).tables), tmp_path / "a", build_info=info)
+    as_made = build_tables(SAMPLE, sink=publish.Staging(tmp_path / "b", build_info=info)).tables
+    assert list(as_made) == list(TABLES)
+    for name in TABLES:
+        assert (as_made.folder / f"{name}.parquet").read_bytes() == (at_end / f"{name}.parquet").read_bytes(), name

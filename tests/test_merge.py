@@ -85,7 +85,7 @@ def test_identity_of_an_incident(second, expected_events):
 
 def test_ids_are_stable_and_independent_of_order():
     mentions = [mention("a-1", "2020-10-11T06:00"), mention("b-1", "2020-10-11T08:00", place="Tartar", geonameid=147310, start=3)]
-    first, _ = merge(mentions)
+    first, _ = merge(list(mentions))
     second, _ = merge(list(reversed(mentions)))
     assert list(first.event_id) == list(second.event_id)
     assert first.event_id.str.match(r"^ev-[0-9a-f]{12}$").all()
@@ -143,10 +143,38 @@ def test_words_of_many_reports_are_shared_and_their_values_kept():
 
 
 def test_the_mentions_table_owns_its_lists_and_the_mentions_get_their_ids_in_place():
-    mentions = [mention("r1-a", "2020-10-11", rules=["b", "a"]), mention("r2-b", "2020-10-12", start=5)]
-    _, table = merge(mentions)
+    given = [mention("r1-a", "2020-10-11", rules=["b", "a"]), mention("r2-b", "2020-10-12", start=5)]
+    mentions = list(given)
+    _, table = merge(given)
+    assert given == []  # let go as the table is made
     assert [m.mention_id for m in mentions] == table["mention_id"].tolist()
     assert [m.event_id for m in mentions] == table["event_id"].tolist()
     assert table["rules"].tolist() == [["a", "b"], []] and mentions[0].rules == ["b", "a"]
     table.loc[0, "claimants"].append("someone else")
     assert mentions[0].claimants == ["Prosecutor General's Office of Azerbaijan"]
+
+
+def test_the_mentions_table_made_a_few_rows_at_a_time_writes_the_same_rows_and_lets_the_mentions_go():
+    import pyarrow as pa
+
+    from pipeline import publish
+    from pipeline.merge import mention_frames, merge_events
+
+    places = [("Ganja", 148565), ("Tartar", 147310), ("Barda", 587057)]
+
+    def made() -> list[Mention]:
+        return [
+            mention(f"r{i % 3}-x", f"2020-10-1{i % 4}T06:00", place=places[i % 3][0], geonameid=places[i % 3][1], start=i * 40, rules=[f"rule.{i}"])
+            for i in range(7)
+        ]
+
+    events_whole, whole = merge(made())
+    events, coded = merge_events(made(), PROFILE)
+    frames = mention_frames(coded, 3)
+    first = next(frames)
+    assert len(first) == 3 and len(coded) == 4  # the first three mentions are let go once their rows are made
+    rest = list(frames)
+    assert [len(f) for f in rest] == [3, 1] and coded == []
+    pd.testing.assert_frame_equal(events, events_whole)
+    in_parts = pa.concat_tables([publish.to_arrow(f, "mentions") for f in [first, *rest]])
+    assert in_parts.equals(publish.to_arrow(whole, "mentions"))

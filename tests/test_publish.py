@@ -213,6 +213,60 @@ def test_to_arrow_names_the_column(table, corrupt, where, why):
     assert str(err.value).startswith(f"{where}:")
 
 
+def _rows_of(table: str, count: int) -> pd.DataFrame:
+    """``count`` rows of the table's sample, every value of a row distinct from the next row's."""
+    two = sample(table)
+    return pd.concat([two] * (count // 2) + [two.head(count % 2)], ignore_index=True)
+
+
+def test_a_table_is_written_a_row_group_at_a_time_with_the_bytes_of_one_write(tmp_path, monkeypatch):
+    monkeypatch.setattr(publish, "ROW_GROUP_ROWS", 3)
+    table = _rows_of("mentions", 8)
+    converted = []
+    to_arrow = publish.to_arrow
+    monkeypatch.setattr(publish, "to_arrow", lambda df, *args, **kw: converted.append(len(df)) or to_arrow(df, *args, **kw))
+    path = publish.write_table(table, "mentions", tmp_path / "groups", build_info=BUILD_INFO)
+    monkeypatch.setattr(publish, "to_arrow", to_arrow)
+    assert converted == [3, 3, 2]  # never the whole table's values at once
+    whole = publish.to_arrow(table, "mentions")
+    info = json.dumps(BUILD_INFO, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
+    pq.write_table(whole.replace_schema_metadata({**whole.schema.metadata, b"pipeline": info}), tmp_path / "one.parquet", row_group_size=3)
+    assert path.read_bytes() == (tmp_path / "one.parquet").read_bytes()
+    assert pq.ParquetFile(path).metadata.num_row_groups == 3
+
+
+def test_a_table_given_as_frames_one_after_the_other_has_the_bytes_of_the_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(publish, "ROW_GROUP_ROWS", 3)
+    table = _rows_of("mentions", 8)
+    whole = publish.write_table(table, "mentions", tmp_path / "whole", build_info=BUILD_INFO)
+    # each frame typed on its own (here: one of plain objects), as frames made from a few rows at a time are
+    frames = iter([table.iloc[0:3], table.iloc[3:6].astype(object), table.head(0), table.iloc[6:8]])
+    assert publish.write_table(frames, "mentions", tmp_path / "parts", build_info=BUILD_INFO).read_bytes() == whole.read_bytes()
+    empty = publish.write_table(table.head(0), "mentions", tmp_path / "empty", build_info=BUILD_INFO)
+    assert publish.write_table(iter([]), "mentions", tmp_path / "none", build_info=BUILD_INFO).read_bytes() == empty.read_bytes()
+
+
+def test_a_bad_value_in_a_later_row_group_names_its_row_and_leaves_no_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(publish, "ROW_GROUP_ROWS", 3)
+    table = _rows_of("events", 8)
+    table["location"] = table["location"].astype(object)
+    table.loc[7, "location"] = None
+    with pytest.raises(publish.TableSchemaError, match=r"events.location: .*\(rows \[7\]\)"):
+        publish.write_table(table, "events", tmp_path, build_info=BUILD_INFO)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_table_files_read_each_table_when_asked(tmp_path):
+    staging = publish.stage_tables(all_samples(), tmp_path / "processed", build_info=BUILD_INFO)
+    files = publish.TableFiles(staging)
+    assert list(files) == list(schema.TABLES) and len(files) == len(schema.TABLES)
+    pd.testing.assert_frame_equal(files["events"], publish.read_table(staging, "events"))
+    (staging / "events.parquet").unlink()
+    assert "events" not in files
+    with pytest.raises(KeyError):
+        files["events"]
+
+
 # --- Releases -----------------------------------------------------------------------------
 
 
