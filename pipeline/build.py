@@ -351,7 +351,9 @@ def release(
     progress: bool = False,
     fork_gate: bool = True,
 ) -> BuildResult:
-    """Build, validate and publish a new release; the previous output stays unless everything passes.
+    """Build, validate and publish a new release; the previous output stays unless everything passes. Each table is
+    written into the release as soon as it is final; the result's tables are read from the published release when asked
+    for, and its ``rows`` count them.
 
     ``jobs``: worker processes of the per-report stages (None: all cores; 1: this process).
     ``engine``/``scheduler``: ``"dask"`` runs extraction on a Dask cluster (a local one without a scheduler).
