@@ -31,7 +31,7 @@ from pipeline.gate import Gate
 from pipeline.geocode import get_gazetteer, online_fallback, place_villages
 from pipeline.merge import mention_frames, merge_events, merge_mentions
 from pipeline.profile import Profile, ProfileError, load_profile
-from pipeline.schema import column_names
+from pipeline.schema import TABLES, column_names
 
 log = logging.getLogger(__name__)
 
@@ -317,12 +317,9 @@ def build_tables(
     done("rejects", rejects.sort_values(["raw_path", "line"], kind="stable", na_position="first").reset_index(drop=True))
     done("ceasefire_summary", summary)
     done("daily_violations", daily)
-    given = publish.TableFiles(sink.finish()) if sink is not None else {name: tables[name] for name in TABLE_ORDER}
+    given = publish.TableFiles(sink.finish()) if sink is not None else {name: tables[name] for name in TABLES}
     return BuildResult(given, time.perf_counter() - started, profile, stages, cache.stats() if cache is not None else None, rows, violations)
 
-
-# The order of the tables build_tables gives in memory.
-TABLE_ORDER = ("articles", "mentions", "events", "ceasefires", "rejects", "dropped_mentions", "ceasefire_summary", "daily_violations")
 
 
 def in_schema_order(table: pd.DataFrame, name: str) -> pd.DataFrame:

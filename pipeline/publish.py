@@ -312,7 +312,6 @@ def write_table(df: pd.DataFrame | Iterable[pd.DataFrame], table: str, folder: P
 def _row_groups(df: pd.DataFrame | Iterable[pd.DataFrame], table: str) -> Iterator[pd.DataFrame]:
     """A table's rows a row group at a time; an empty table as one empty group (as ``pq.write_table`` writes it)."""
     if isinstance(df, pd.DataFrame):
-        check_columns(df, table)
         for start in range(0, max(len(df), 1), ROW_GROUP_ROWS):
             yield df.iloc[start : start + ROW_GROUP_ROWS]
         return
@@ -410,6 +409,12 @@ def check_out_dir(out_dir: Path, raw_dir: Path | None = None) -> None:
         )
 
 
+def _check_known(names: Iterable[str]) -> None:
+    unknown = sorted(set(names) - set(schema.TABLES))
+    if unknown:
+        raise TableSchemaError(unknown[0], None, f"not a table of the schema (tables: {list(schema.TABLES)})")
+
+
 class Staging:
     """A release being written: a fresh staging folder of ``out_dir``'s releases (an older one is removed), into which
     each table is written as soon as it is final, so a build need not hold every table until the end."""
@@ -423,8 +428,7 @@ class Staging:
 
     def put(self, name: str, table: pd.DataFrame | Iterable[pd.DataFrame]) -> None:
         """Write the table (a DataFrame, or its rows as frames: see :func:`write_table`)."""
-        if name not in schema.TABLES:
-            raise TableSchemaError(name, None, f"not a table of the schema (tables: {list(schema.TABLES)})")
+        _check_known([name])
         write_table(table, name, self.path, build_info=self.build_info, profile=self.profile)
 
     def finish(self) -> Path:
@@ -441,9 +445,7 @@ def stage_tables(tables: dict[str, pd.DataFrame], out_dir: Path, *, build_info: 
 
     On any error the staging folder is removed and the error raised (the output is untouched).
     """
-    unknown = sorted(set(tables) - set(schema.TABLES))
-    if unknown:
-        raise TableSchemaError(unknown[0], None, f"not a table of the schema (tables: {list(schema.TABLES)})")
+    _check_known(tables)
     staging = Staging(out_dir, build_info=build_info, profile=profile)
     try:
         for name in schema.TABLES:
