@@ -23,9 +23,11 @@ DATELINE = re.compile(
     r"(?:,\s*\d{4})?(?:\s*\([^)]{1,60}\)\s*(?:[-–—]{1,2}\s+|(?=[A-Z\"\u201c\u2018']))|\s*[-–—]{1,2}\s+|:\s+(?=[A-Z])))(?=\S)"
 )
 
-# "Northtown, (Agency - Name - 1st Sep, 2023 ):" and "Northtown, May 11, (dpa/GNA) -": a city in mixed case, the agency in brackets
+# "Northtown, (Agency - Name - 1st Sep, 2023 ):" and "Northtown, May 11, (dpa/GNA) -": a city in mixed case, the agency in brackets;
+# "Northtown (Valeria), May 11 (Wire/Press) Three ...": its country in brackets too, and with the date no dash needed
 AGENCY_DATELINE = re.compile(
-    r"^(?P<dateline>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s*)?\([^()]{1,80}\)\.?\s*[:\-–—]{1,2}\s*)(?=\S)"
+    r"^(?P<dateline>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?(?:\s*\([A-Z][A-Za-z .'-]{1,30}\))?,\s*"
+    r"(?:(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s*)?\([^()]{1,80}\)\.?\s*[:\-–—]{1,2}\s*|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s*\([^()]{1,80}\)\.?\s+(?=[A-Z\"\u201c\u2018'])))(?=\S)"
 )
 # "Northtown/Southtown In an escalation ...": two cities joined by a slash; "Northtown /Agency/. On ...": a city and its agency
 SLASH_DATELINE = re.compile(

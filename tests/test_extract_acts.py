@@ -747,3 +747,14 @@ def test_a_district_called_liberated_and_operations_before_an_offensive_are_no_c
 def test_explosions_a_monitor_heard_and_impact_sites_are_shelling(text, extract):
     (m,) = extract(text, published=D2021B, conflict="donbas")
     assert (m["location_mention"], m["sub_event_type"]) == ("Zolote", "Shelling/artillery/missile attack")
+
+
+def test_the_next_sentence_names_the_means_of_an_attack_of_unstated_means(extract):
+    lead = "Ukrainian forces carried out an attack on a residential district of Horlivka on Tuesday, the rebels said. "
+    (m,) = extract(lead + "Three people were killed by a single shell.", published=D2021B, conflict="donbas")
+    assert (m["sub_event_type"], m["killed"]) == ("Shelling/artillery/missile attack", 3)
+    assert "acts.means_told_next" in m["rules"]
+    # a sentence about another incident, or one naming a place of its own, does not
+    for other in ("Elsewhere, a soldier was killed by a shell.", "A shell also killed a soldier near Avdiivka."):
+        found = extract(lead + other, published=D2021B, conflict="donbas")
+        assert next(m for m in found if m["location_mention"] == "Horlivka")["sub_event_type"] != "Shelling/artillery/missile attack"

@@ -973,3 +973,54 @@ def test_a_kind_word_in_an_apposition_after_the_place_is_no_target(extract):
             "community, a border village in Syunik, the ministry said.")
     (m,) = extract(text, published=pd.Timestamp("2023-04-11T18:00:00+04:00"))
     assert (m["target"], m["sub_event_type"]) == ("military", "Armed clash")
+
+
+D2016 = pd.Timestamp("2016-05-12T12:00:00+03:00").tz_convert("UTC")  # a Thursday
+
+
+@pytest.mark.parametrize(
+    ("text", "perpetrator", "claimant_side"),
+    [
+        # a side's officials reporting fire on a town the other side holds accuse nobody: no perpetrator by opposition
+        ("Twelve people were killed by shelling in the rebel-held city of Horlivka on Tuesday, Ukrainian officials said.", None, "UKR"),
+        # the governor of an oblast Kyiv administers speaks for Ukraine
+        ("Shells hit the hospital in Krasnohorivka on Tuesday, the Donetsk oblast governor wrote.", "DPR", "UKR"),
+        # separatist militias named with "according to" claim
+        ("Two civilians were killed in Horlivka on Tuesday in an attack by government troops, according to the separatist militias.", "UKR", "DPR"),
+        # a side that "continues to launch" attacks acts
+        ("The rebels continue to launch attacks on the Donetsk airport, the Ukrainian military said on Tuesday.", "DPR", "UKR"),
+    ],
+)
+def test_holders_governors_militias_and_continued_attacks(text, perpetrator, claimant_side, extract):
+    (m,) = extract(text, published=D2016, conflict="donbas")
+    assert (m["perpetrator_side"], m["claimant_side"]) == (perpetrator, claimant_side)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the claim a denial names as "the information spread by X that ...": X claims, and is not the perpetrator
+        "The Defence Ministry of Armenia denied on Tuesday the information spread by Azerbaijan that Armenian forces had fired missiles at Mingachevir.",
+        # "the X side ... declares that": that side speaks
+        "The Azerbaijani side, without offering any proof, declares that Armenian forces fired missiles at Mingachevir on Tuesday.",
+    ],
+)
+def test_a_side_that_spreads_or_declares_a_claim_is_its_claimant(text, extract):
+    found = extract(text)
+    assert found and all((m["perpetrator_side"], m["claimant_side"]) == ("ARM", "AZE") for m in found)
+
+
+def test_the_next_sentence_names_who_fired(extract):
+    lead = "Stanytsia Luhanska came under heavy shelling on Tuesday night. "
+    (m,) = extract(lead + "Fighters of the Luhansk People's Republic used mortars to fire at houses.", published=D2016, conflict="donbas")
+    assert m["perpetrator_side"] == "LPR" and "roles.agent_told_next" in m["rules"]
+    # a reply to the fire is another act: its shooters did not fire the shells
+    (m,) = extract(lead + "Ukrainian troops returned fire with mortars.", published=D2016, conflict="donbas")
+    assert m["perpetrator_side"] != "UKR"
+
+
+def test_a_lead_aimed_at_civilians_gives_its_target_to_the_places_of_the_next_paragraph(extract):
+    text = ("Armenian forces went on shelling residential areas and civilians.\n\n"
+            "Starting in the morning, artillery attacks were launched on the Aghdam, Tartar and Goranboy regions.")
+    found = extract(text)
+    assert len(found) == 3 and {m["target"] for m in found} == {"civilians"}

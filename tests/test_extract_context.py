@@ -122,6 +122,17 @@ def test_a_lead_dated_only_by_its_statement_is_the_act_the_body_dates(extract):
     assert "timeline.dated_in_body" in mentions[0]["rules"]
 
 
+def test_a_lead_that_tallies_the_past_day_keeps_its_day_of_saying(extract):
+    # the body's earlier day is another act at the same place, not the lead's
+    text = (
+        "Eleven people were killed in the past 24 hours by shelling of Horlivka, officials said on Tuesday.\n\n"
+        "The city was still mourning nine residents killed there on Sunday by shelling."
+    )
+    mentions = extract(text, published=pd.Timestamp("2016-05-12T12:00:00Z"), conflict="donbas")
+    assert (str(mentions[0]["event_date"]), mentions[0]["killed"]) == ("2016-05-10", 11)
+    assert "timeline.dated_in_body" not in mentions[0]["rules"]
+
+
 def test_a_toll_with_no_place_dates_the_acts_told_after_it(extract):
     # the lead gives a day and a casualty but no act word and no place; the body's acts happened that day
     text = (

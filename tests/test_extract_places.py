@@ -796,3 +796,24 @@ def test_a_ukrainian_spelling_of_a_city_the_gazetteer_names_otherwise(extract):
     assert (m["location_mention"], m["geo_precision"]) == ("Makiivka", 1)
     (m,) = extract("Two soldiers were wounded in shelling near Novoluganske on Tuesday.", published=D2021, conflict="donbas")
     assert m["location_mention"] == "Novoluganske"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a kind of place before the comma, then a distance from Y: Y only says where the village lies
+        ("The army said separatist gunners shelled Pisky village, 15 km north of Donetsk, on Tuesday.", [("Pisky", 1)]),
+        # "the town located N km north of Y": the town is the one told before, Y only locates it
+        ("Several houses burned when artillery shells hit the town located 40 kilometres (25 miles) north of Donetsk on Tuesday.", []),
+        ("Mortars hit Avdiivka, which lies 10 km north of Donetsk, on Tuesday, the staff said.", [("Avdiivka", 1)]),
+    ],
+)
+def test_a_place_that_only_locates_another_is_no_event_place(text, expected, extract):
+    found = extract(text, published=D2021, conflict="donbas")
+    assert [(m["location_mention"], m["geo_precision"]) for m in found] == expected
+
+
+def test_a_wire_dateline_with_a_country_in_brackets_is_no_event_place(extract):
+    text = "Donetsk (Ukraine), March 9 (Wire/Press) Two civilians were killed on Tuesday in shelling of Horlivka, the rebels said."
+    found = extract(text, published=D2021, conflict="donbas")
+    assert [m["location_mention"] for m in found] == ["Horlivka"]

@@ -86,6 +86,10 @@ def test_offsets_survive_moved_quotes():
         ("NORTHTOWN, JULY 16, VALLEYPRESS. The talks stalled", len("NORTHTOWN, JULY 16, VALLEYPRESS. ")),
         ("NORTHTOWN, SEPTEMBER 16, VALLEYPRESS: \u201cIn the early hours", len("NORTHTOWN, SEPTEMBER 16, VALLEYPRESS: ")),
         ("NATO. The alliance said", 0),
+        # a city in mixed case with its country in brackets, then the day and the agency, and no dash before the text
+        ("Northtown (Valeria), May 11 (Wire/Press) Three civilians were killed", len("Northtown (Valeria), May 11 (Wire/Press) ")),
+        ("Northtown (Valeria), the capital, was shelled", 0),
+        ("Northtown (Valeria), May 11 (the day of the strike) stayed calm", 0),
     ],
 )
 def test_wire_datelines(line, length):

@@ -35,6 +35,15 @@ def means_told_after(sentence: str, lexicon: Lexicon) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a.sub_event_type for a in acts))
 
 
+def means_told_next(sentence: str, lexicon: Lexicon) -> tuple[str, ...]:
+    """Kinds of weapon the sentence after an act of unstated means names, when it goes on about that act ("An attack
+    on X killed three. Three people were killed by a shell."); the caller checks that it names no place of its own.
+    A sentence about other places or incidents ("elsewhere", "separately") names none."""
+    if not sentence or lexicon.rx("figures.elsewhere").search(sentence) or lexicon.rx("acts.another_act").search(sentence):
+        return ()
+    return tuple(dict.fromkeys(value for _, _, value, _ in lexicon.found("weapon", sentence)))
+
+
 def _drop_overlaps(acts: list[Act]) -> list[Act]:
     """The longer of overlapping cues wins, except that a weapon inside fire of unstated means stays ("came under
     mortar fire"): it names the means."""
@@ -99,13 +108,14 @@ def _killing_without_means(clause: Clause, lexicon: Lexicon) -> bool:
 
 def act_types(
     clause: Clause, place: PlaceRef, single_place: bool, lexicon: Lexicon, unstated_fire: str = SHELLING, sentence_weapons: tuple[str, ...] = (),
-    means_after: tuple[str, ...] = (), means_before: tuple[str, ...] = (),
+    means_after: tuple[str, ...] = (), means_before: tuple[str, ...] = (), means_next: tuple[str, ...] = (),
 ) -> list[tuple[str, bool, str]]:
     """(sub_event_type, generic, rule) coded for a place: the governing act, plus the clause's other kinds
     of act when the clause names only this place (a raid and a killing in one sentence). Fire whose means
     the clause does not name ("came under fire") is the profile's ``unstated_fire``, unless a neighbouring sentence
     names them (``means_after``: "They used small arms."), or, for fire and violations, a placeless list of the day's
-    weapons before it names them (``means_before``)."""
+    weapons before it names them (``means_before``); an act of unstated means takes those the next sentence names when
+    it goes on about the act with no place of its own (``means_next``: "Three people were killed by a shell.")."""
     specific = [a for a in clause.acts if a.sub_event_type not in UNSPECIFIC]
     if any(is_remote(a.sub_event_type) for a in specific) or lexicon.rx("acts.remote_means").search(clause.text):
         specific = [a for a in specific if a.sub_event_type != ATTACK]
@@ -146,15 +156,15 @@ def act_types(
         return [(t, True, "acts.killing_without_means") if t == ATTACK and told_by_casualties else (t, False, rule) for t, rule in types]
     act = nearest(clause.acts, place.start)
     fire = [a for a in clause.acts if a.sub_event_type == "fire"]
-    heaviest_named = next((w for w in HEAVIER_FIRST if w in named), None)
+    heaviest_named = next((w for w in HEAVIER_FIRST if w in (named or set(means_next))), None)
     heaviest_told = heaviest_named or next((w for w in HEAVIER_FIRST if w in means_before), None)  # or the day's list before
     if fire:
         # "ordered fire on X: ... sent twelve mortar rounds": the heaviest weapon the clause names is the means
         return [(heaviest_told or unstated_fire, False, nearest(fire, place.start).rule)]
     if act and act.sub_event_type == "violation":
         return [(heaviest_told or CLASH, True, act.rule)]  # the means a neighbouring sentence lists, else a clash
-    if heaviest_named:  # "UAVs ... carried out strikes": the weapons the clause names
-        return [(heaviest_named, True, "acts.clause_weapon")]
+    if heaviest_named:  # "UAVs ... carried out strikes": the weapons the clause names (or the next sentence)
+        return [(heaviest_named, True, "acts.clause_weapon" if named else "acts.means_told_next")]
     if lexicon.rx("acts.ground_agents").search(clause.text) and not lexicon.rx("acts.remote_words").search(clause.text):
         return [(CLASH, True, act.rule if act else "acts.ground_agents")]
     heaviest_earlier = next((w for w in HEAVIER_FIRST if w in sentence_weapons), None)

@@ -205,9 +205,10 @@ def _drop_non_sites(sentence: str, places: list[PlaceRef], lexicon: Lexicon, dro
             dropped.append(replace(p, rule="place.speaker_seat"))
             continue  # "an official of the X city administration said": a speaker
         listed_reference = prev is not None and prev in references and rx("place.list_joiner").match(sentence[prev.end : p.start])
-        if listed_reference or any(q and rx("place.reference_point_gap").match(sentence[q.end : p.start]) for q in (prev, kept[-1] if kept else None)):
+        if listed_reference or any(q and rx("place.reference_point_gap").match(sentence[q.end : p.start]) for q in (prev, kept[-1] if kept else None)) \
+                or rx("place.located_from_before").search(near):
             references.append(p)
-            continue  # "near X, east of Y", "X, a junction between Y and Z": Y and Z only say where X is
+            continue  # "near X, east of Y", "X, a junction between Y and Z", "the town located 45 km north of Y": Y only says where X is
         if i + 1 < len(places) and rx("place.frame_sector").match(after) and rx("place.frame_before").search(before):
             continue  # "In the X sector, positions at Y were shelled"
         if prev and rx("place.container_gap").match(sentence[prev.end : p.start]) and rx("place.precision2_after").match(after):

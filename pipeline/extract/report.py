@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time
 
 from pipeline.coding import ATTACK
 from pipeline.extract import claims, places, roles, timeline
-from pipeline.extract.acts import act_is_real, act_types, find_acts, means_told_after
+from pipeline.extract.acts import UNSPECIFIC, act_is_real, act_types, find_acts, means_told_after, means_told_next
 from pipeline.extract.coded import Coding
 from pipeline.extract.context import Context, Report, open_report
 from pipeline.extract.figures import (
@@ -291,6 +291,10 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     distinct = {(p.location or p.surface).lower() for c in clauses if c.acts for p in c.places}  # the places events are coded at
     weapons = [(start, value) for start, _, value, _ in lexicon.found("weapon", text)]
     means_after = means_told_after(ctx.next_sentence, lexicon) if not weapons else ()
+    unstated = not weapons and not means_after and any(a.sub_event_type in UNSPECIFIC for a in acts)
+    means_next = means_told_next(ctx.next_sentence, lexicon) if unstated else ()
+    if means_next and places.find_places(ctx.next_sentence, report.gazetteer, profile):
+        means_next = ()  # the next sentence names a place of its own: another act
     means_before = ctx.means_before(sentence.line, number) if not weapons else ()
     figures_at = _place_of_figures(text, found_places, lexicon) if len(distinct) > 1 and figures.any() else None
     from_afar = bool(lexicon.rx("acts.fire_from_afar").search(text))
@@ -305,8 +309,8 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
         phase_fire = profile.unstated_fire if from_afar else profile.unstated_fire_on(_day_of(clause_date, sentence_date, ctx))
         earlier = tuple(value for start, value in weapons if start < clause.start)  # "X artillery shelled A ... and hit B"
         for place in clause.places:
-            types = act_types(clause, place, single, lexicon, profile.unstated_fire, earlier, means_after, means_before)
-            phased = act_types(clause, place, single, lexicon, phase_fire, earlier, means_after, means_before) if phase_fire != profile.unstated_fire else types
+            types = act_types(clause, place, single, lexicon, profile.unstated_fire, earlier, means_after, means_before, means_next)
+            phased = act_types(clause, place, single, lexicon, phase_fire, earlier, means_after, means_before, means_next) if phase_fire != profile.unstated_fire else types
             # Casualties told with a raid and a killing belong to the killing; otherwise to the governing act.
             counted = ATTACK if any(t == ATTACK for t, _, _ in phased) else phased[0][0]
             for (sub_event_type, generic, act_rule), (default_type, _, _) in zip(phased, types, strict=True):
@@ -326,7 +330,8 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     ctx.voices += [Actor("claimant", claims.UNNAMED_OFFICE, side, lexicon.rx("claims.unnamed_office")) for side in heard]
     timeline.update_dated(ctx, out, lexicon)
     give_lead_figures(out, ctx, number)
-    roles.give_lead_target(out, ctx, number, sentence.line)
+    roles.give_lead_target(out, ctx, number)
+    roles.agent_told_next(out, ctx.next_sentence, profile, lambda later: bool(places.find_places(later, report.gazetteer, profile)))
     if out:
         ctx.paragraph_mentions.setdefault(sentence.line, []).extend(out)
         ctx.truce_timing = out[-1].truce_timing

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.coding import ATTACK, CLASH, claimant_side, is_remote
+from pipeline.coding import ATTACK, CLASH, claimant_side, is_remote, target_actor
+from pipeline.extract.acts import find_acts
 from pipeline.extract.mention import Act, Clause, Mention, PlaceRef
 from pipeline.lexicon import Actor, Lexicon
 from pipeline.profile import Profile
@@ -30,7 +31,11 @@ def find_sides(text: str, lexicon: Lexicon, speakers: list[tuple[int, int, Actor
         return a <= side[0] < b or 0 <= a - side[1] <= 3 or (b <= side[0] and bool(SPEAKER_OF.fullmatch(text[b : side[0]])))
 
     claim_owner = lexicon.rx("roles.claim_owner_after")  # "X claims that ...": who claims, not who acted
-    return [s for s in sorted(spans) if not any(in_name(s, a, b) for a, b, _ in speakers) and not claim_owner.match(text, s[1])]
+    claim_source = lexicon.rx("roles.claim_source_before")  # "the reports spread by X that ...": likewise
+    return [
+        s for s in sorted(spans)
+        if not any(in_name(s, a, b) for a, b, _ in speakers) and not claim_owner.match(text, s[1]) and not claim_source.search(text[: s[0]])
+    ]
 
 
 def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passive: bool, lexicon: Lexicon) -> tuple[str, str] | None:
@@ -169,8 +174,8 @@ def code_sides(
     if perpetrator is None and target_side:
         perpetrator = other(target_side)
         out.rules.append("roles.opponent_of_target")
-    if perpetrator is None and sub_event_type != CLASH and party_claim:
-        perpetrator = other(claimed_by)
+    if perpetrator is None and sub_event_type != CLASH and party_claim and other(claimed_by) not in _holders(clause.text, sides, lexicon, at_place):
+        perpetrator = other(claimed_by)  # (not where the clause says that side holds the place: "shelling of X-held Y")
         out.rules.append("roles.opponent_of_claimant")
     if perpetrator is None and profile.perpetrator_from_holder and is_remote(sub_event_type) and place.country:
         # "X came under fire", no shooter named: where the profile says who holds what, the holder's opponent fired.
@@ -189,6 +194,12 @@ def code_sides(
             out.rules.append("claims.our_side")
     out.perpetrator, out.target_side = perpetrator, target_side
     return out
+
+
+def _holders(text: str, sides: list[tuple[int, int, str]], lexicon: Lexicon, at_place) -> set[str | None]:
+    """Sides a clause says hold a place ("X-held Y", "a town held by X")."""
+    rx = lexicon.rx
+    return {at_place(side) for s, e, side in sides if rx("roles.control_after").match(text[e:]) or rx("roles.control_by_before").search(text[:s])}
 
 
 def _speakers_own_act(text: str, place_at: int, acts: list[Act], lexicon: Lexicon) -> bool:
@@ -269,21 +280,46 @@ def _describes_a_place(clause: Clause, start: int, end: int, lexicon: Lexicon) -
 
 
 def keep_lead_target(text: str, acts: list[Act], ctx, number: int, line: int, lexicon: Lexicon) -> None:
-    """'X went on shelling residential areas and civilians.' with no place: the next sentence of the paragraph, which
-    names the places ("artillery attacks were launched on A and B regions"), tells the same fire at them."""
+    """'X went on shelling residential areas and civilians.' with no place: the next sentence (in its paragraph or opening
+    the next one), which names the places ("artillery attacks were launched on A and B regions"), tells the same fire at them."""
     first_act = min((a.start for a in acts), default=len(text))
     targets = {v for s, _, v, _ in lexicon.found("target", text) if s > first_act}
     ctx.lead_target = (number, line) if targets == {"civilians"} else None
 
 
-def give_lead_target(mentions: list[Mention], ctx, number: int, line: int) -> None:
+def give_lead_target(mentions: list[Mention], ctx, number: int) -> None:
     if ctx.lead_target is None or not mentions:
         return
-    told, told_line = ctx.lead_target
+    told, _ = ctx.lead_target
     ctx.lead_target = None
-    if number - told != 1 or line != told_line:
+    if number - told != 1:
         return
     for m in mentions:
         if m.target == "unknown" and "roles.no_target" in m.rules and is_remote(m.sub_event_type):
             m.target, m.civilian_targeting = "civilians", True
             m.add_rule("roles.lead_target")
+
+
+def agent_told_next(mentions: list[Mention], next_sentence: str, profile: Profile, names_place) -> None:
+    """'X came under heavy shelling last night. The separatists used mortars to fire at homes.': the next sentence,
+    which names no place of its own (``names_place`` tells) and no other act ("returned fire", "elsewhere"), names
+    who fired; one side only."""
+    todo = [m for m in mentions if m.perpetrator_side is None]
+    lexicon = profile.lexicon
+    if not todo or not next_sentence or lexicon.rx("figures.elsewhere").search(next_sentence) or lexicon.rx("acts.another_act").search(next_sentence):
+        return
+    acts = find_acts(next_sentence, lexicon)
+    if not acts:
+        return
+    agents, _ = side_roles(next_sentence, find_sides(next_sentence, lexicon, []), acts, lexicon)
+    named = {side for _, side, _ in agents}
+    if len(named) != 1 or names_place(next_sentence):
+        return
+    (side,) = named
+    for m in todo:
+        m.perpetrator_side = profile.side_at(side.split("|"), m.place_admin1)
+        m.perpetrator = profile.force_name(m.perpetrator_side)
+        if m.target_side is None:
+            m.target_side = profile.side_at(profile.opponents(m.perpetrator_side), m.place_admin1)
+            m.target_actor = target_actor(m.target, m.target_side, profile)
+        m.add_rule("roles.agent_told_next")

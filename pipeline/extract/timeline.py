@@ -321,8 +321,8 @@ def date_lead_from_body(mentions: list[Mention], lead_end: int, lexicon: Lexicon
     for lead in mentions:
         if lead.char_start >= lead_end or not {"timeline.report_date", "timeline.reported_day"} & set(lead.rules):
             continue
-        if lexicon.rx("timeline.repeated_act").search(lead.sentence):
-            continue  # "X fired on Y for the second time in a week": the body's date is the first time
+        if lexicon.rx("timeline.repeated_act").search(lead.sentence) or lexicon.rx("timeline.past_day").search(lead.sentence):
+            continue  # "X fired on Y for the second time in a week": the body's date is the first time; a day's tally is its own
         days = {
             (m.date_start, m.date_end)
             for m in body
