@@ -33,6 +33,7 @@ import html
 import json
 import logging
 import os
+import pickle
 import re
 import shutil
 import sys
@@ -765,16 +766,65 @@ def _validate(
     for folder in (docs_dir, summary_dir):
         if folder is not None and folder.exists():
             shutil.rmtree(folder)
-    failures += _run_gx(frames, runs, docs_dir)
+    report_dir = docs_dir if docs_dir is not None else summary_dir
+    shown = {t: f[[c for c in f.columns if not c.startswith("_")]] for t, f in frames.items()} if report_dir is not None else {}
+    profiles = None
+    if docs_dir is None and len(runs) > 1 and sum(map(len, frames.values())) >= SPLIT_ROWS:
+        # Two processes: this one checks the largest table, a forked one the others and profiles the columns.
+        largest = max(runs, key=lambda t: len(frames[t]) * len(runs[t][1]))
+        others = {t: run for t, run in runs.items() if t != largest}
+        pending = _elsewhere(lambda: (_run_gx(frames, others, None), {t: _column_profiles(t, f) for t, f in shown.items()}))
+        found = _run_gx(frames, {largest: runs[largest]}, None)
+        found_elsewhere, profiles = pending()
+        failures += [f for t in runs for f in (*found, *found_elsewhere) if f.table == t]
+    else:
+        failures += _run_gx(frames, runs, docs_dir)
     report = ValidationReport(not failures, failures, evaluated, skipped, time.perf_counter() - started)
     if docs_dir is not None:
         report.docs_index = docs_dir / "index.html"
-    report_dir = docs_dir if docs_dir is not None else summary_dir
     if report_dir is not None:
         report.summary_path = report_dir / SUMMARY_PAGE
-        _write_summary(report_dir, report, {t: f[[c for c in f.columns if not c.startswith("_")]] for t, f in frames.items()})
+        _write_summary(report_dir, report, shown, profiles)
         _mark_data_docs(report_dir)
     return report
+
+
+SPLIT_ROWS = 10_000  # tables of this many rows in all are checked in two processes (where one can be forked)
+
+
+def _elsewhere(work: Callable[[], object]) -> Callable[[], object]:
+    """Start ``work`` in a forked process; returns the function that waits for its result. Where no process can be
+    forked, where other threads run (a fork would copy the locks they hold), or when the forked process fails, ``work``
+    runs in this process when its result is asked for. (``os.fork``, not multiprocessing: the validation gate's own
+    process is a daemon, which multiprocessing does not let have children.)"""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return work
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the forked process: send the result, and leave without running this process's exit handlers
+        try:
+            os.close(read_end)
+            try:
+                payload = pickle.dumps((True, work()))
+            except BaseException:  # noqa: BLE001 - the parent does the work again and reports what it raises
+                payload = pickle.dumps((False, None))
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(payload)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+
+    def result() -> object:
+        with os.fdopen(read_end, "rb") as pipe:
+            payload = pipe.read()
+        os.waitpid(pid, 0)
+        try:
+            done, value = pickle.loads(payload) if payload else (False, None)
+        except Exception:
+            done, value = False, None
+        return value if done else work()
+
+    return result
 
 
 # --- The offline report --------------------------------------------------------------------
@@ -860,7 +910,13 @@ def column_profile(values: pd.Series, type_: pa.DataType | None) -> dict:
     return out
 
 
-def _table_section(table: str, frame: pd.DataFrame | None, failed: list[Failure], links: str) -> str:
+def _column_profiles(table: str, frame: pd.DataFrame) -> list[dict]:
+    """:func:`column_profile` of each column of a table as validated."""
+    target = schema.arrow_schema(table)
+    return [column_profile(frame[c], target.field(c).type if c in target.names else None) for c in frame.columns]
+
+
+def _table_section(table: str, frame: pd.DataFrame | None, failed: list[Failure], links: str, profiles: list[dict] | None = None) -> str:
     status = '<span class="passed">passed</span>' if not failed else f'<span class="failed">{len(failed)} failed</span>'
     head = f'<h2 id="{table}">{table}</h2><p>{html.escape(schema.TABLE_DESCRIPTIONS[table])} {status}. {links}</p>'
     details = "".join(f"<li><code>{html.escape(f.render())}</code></li>" for f in failed)
@@ -872,9 +928,9 @@ def _table_section(table: str, frame: pd.DataFrame | None, failed: list[Failure]
     rows = [
         "<tr><th>column</th><th>type</th><th>nulls</th><th>distinct</th><th>values</th></tr>",
     ]
-    for column in frame.columns:
+    for k, column in enumerate(frame.columns):
         type_ = target.field(column).type if column in target.names else None
-        stats = column_profile(frame[column], type_)
+        stats = profiles[k] if profiles is not None else column_profile(frame[column], type_)
         distinct = "" if stats["distinct"] is None else str(stats["distinct"])
         rows.append(
             f"<tr><td><code>{html.escape(str(column))}</code></td><td>{html.escape(str(type_) if type_ else 'not in the schema')}</td>"
@@ -884,8 +940,9 @@ def _table_section(table: str, frame: pd.DataFrame | None, failed: list[Failure]
     return head + f"<p>{len(frame)} rows, {len(frame.columns)} columns.</p><table>{''.join(rows)}</table>"
 
 
-def _write_summary(docs_dir: Path, report: ValidationReport, frames: dict[str, pd.DataFrame]) -> None:
-    """``summary.html``: the outcome, and per table its row count, null rates and value distributions.
+def _write_summary(docs_dir: Path, report: ValidationReport, frames: dict[str, pd.DataFrame], profiles: dict[str, list[dict]] | None = None) -> None:
+    """``summary.html``: the outcome, and per table its row count, null rates and value distributions (``profiles``: those
+    of each table's columns, when profiled already).
 
     One self-contained page (inline CSS, no script, nothing fetched), unlike the Data Docs beside it.
     """
@@ -906,7 +963,8 @@ def _write_summary(docs_dir: Path, report: ValidationReport, frames: dict[str, p
             f'<tr><td><a href="#{table}">{table}</a></td><td class="n">{size[0] or "missing"}</td><td class="n">{size[1]}</td>'
             f"<td>{outcome}</td><td>{' · '.join(docs)}</td></tr>"
         )
-        sections.append(_table_section(table, frame, failed, ("Data Docs: " + " · ".join(docs) + ".") if docs else ""))
+        links = ("Data Docs: " + " · ".join(docs) + ".") if docs else ""
+        sections.append(_table_section(table, frame, failed, links, (profiles or {}).get(table)))
     lines = report.render().splitlines()
     extra = "".join(f"<li>{html.escape(line.strip())}</li>" for line in lines[1:] if not line.startswith("report: "))
     page = (

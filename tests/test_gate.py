@@ -58,3 +58,22 @@ def test_a_build_validated_in_its_own_process_publishes_what_one_validated_in_pl
     assert "validate " in summary
     for table in sorted(release_dir.glob("*.parquet")):
         assert (out / table.name).read_bytes() == table.read_bytes(), table.name
+
+
+def test_the_gate_process_checks_large_tables_in_two_processes(release_dir, tmp_path, profile, monkeypatch):
+    """The gate's own process (a daemon) may still fork the part of the checks it hands out: a broken release gets
+    the report a single process gives."""
+    import re
+
+    from pipeline import validate
+
+    broken = tmp_path / "broken"
+    shutil.copytree(release_dir, broken)
+    (broken / "events.parquet").unlink()
+    alone = validate.validate_folder(broken, profile=profile)
+    monkeypatch.setattr(validate, "SPLIT_ROWS", 0)  # (inherited by the gate's process, forked after this)
+    with Gate(profile) as gate:
+        gate.start(broken, False)
+        split = gate.report()
+    assert [f.render() for f in split.failures] == [f.render() for f in alone.failures] and not split.success
+    assert re.sub(r"in \d+\.\ds", "", split.render()) == re.sub(r"in \d+\.\ds", "", alone.render())

@@ -5,7 +5,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +17,7 @@ import pyarrow as pa
 import pytest
 
 from pipeline import config, publish, schema, validate
+from pipeline.profile import load_profile
 
 D = dt.date
 UTC = "datetime64[us, UTC]"
@@ -473,6 +477,35 @@ def test_a_large_table_is_checked_in_batches_with_the_same_failures(good, monkey
     assert failed(validate.validate_tables(tables)) >= {("events", "expect_table_columns_to_match_ordered_list", ())}
 
 
+def test_large_tables_checked_in_two_processes_report_as_one(good, monkeypatch, tmp_path):
+    """Failures of several tables, checked by two processes, come in the order of one process's run; the offline page
+    is the same page."""
+    tables = copy.deepcopy(good)
+    tables["events"]["location"] = None
+    tables["mentions"]["sentence"] = None
+    tables["articles"].loc[0, "text"] = None
+    pages = {}
+    for split_rows, name in ((10**9, "one"), (0, "two")):
+        monkeypatch.setattr(validate, "SPLIT_ROWS", split_rows)
+        report = validate._validate(tables, profile=load_profile(), docs_dir=None, suites_dir=config.EXPECTATIONS_DIR, summary_dir=tmp_path / name)
+        pages[name] = (re.sub(r"in \d+\.\ds", "", report.render()), re.sub(r"in \d+\.\ds", "", (tmp_path / name / "summary.html").read_text()))
+    assert pages["two"][0].replace(str(tmp_path / "two"), "") == pages["one"][0].replace(str(tmp_path / "one"), "")
+    assert pages["two"][1] == pages["one"][1]
+    assert {"events", "mentions", "articles"} <= {f.table for f in validate.validate_tables(tables).failures}
+
+
+def test_work_handed_to_a_forked_process_comes_back_or_is_done_here():
+    """In a process with no other thread the work runs in a forked process; work that fails there is done again
+    here, so its error is this process's."""
+    code = (
+        "import os\nfrom pipeline.validate import _elsewhere\n"
+        "print(_elsewhere(os.getpid)() != os.getpid())\n"
+        "try:\n    _elsewhere(lambda: 1 / 0)()\nexcept ZeroDivisionError:\n    print('raised here')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=config.ROOT, capture_output=True, text=True, timeout=120)
+    assert done.stdout.split("\n")[:2] == ["True", "raised here"], done.stderr
+
+
 def test_list_columns_read_back_as_tuples_of_shared_strings():
     column = pa.chunked_array([pa.array([["a", "b"], None, []], pa.list_(pa.string())), pa.array([["b", None]], pa.list_(pa.string())).slice(0)])
     tuples = validate._tuples(column)
@@ -609,8 +642,6 @@ def test_validate_folder_builds_data_docs(published, tmp_path):
 
 @pytest.mark.slow
 def test_summary_page_profiles_every_table_offline(published, tmp_path):
-    import re
-
     out = tmp_path / "processed"
     shutil.copytree(published, out)
     validate.validate_folder(out, docs=True)
