@@ -384,7 +384,7 @@ def release(
                     extraction_cache = ExtractionCache.for_profile(profile, None if cache is True else Path(cache))
                     extraction_cache.prune()
                 build_info = {"raw_dir": _shown_path(raw_dir), "conflict": profile.id}
-                staging = publish.Staging(out_dir, build_info=build_info, profile=profile)
+                staging = publish.Staging(out_dir, build_info=build_info, profile=profile, on_table=gate.staged)
                 try:
                     result = build_tables(raw_dir, profile=profile, engine=runner, cache=extraction_cache, budget=budget, stages=stages, sink=staging)
                     _require_articles(raw_dir, result.tables["rejects"], result.rows["articles"])

@@ -1,8 +1,8 @@
 """The validation gate of a build, in a process of its own.
 
 Importing Great Expectations takes seconds. A build forks this process as it starts; the process
-imports it while the build reads and extracts, and validates the staged tables once they are
-written, while the build writes the exports beside them. Where processes cannot be forked (or with
+imports it while the build reads and extracts, reads each table as soon as it is staged, and validates
+them once all are written, while the build writes the exports beside them. Where processes cannot be forked (or with
 ``fork=False``), the gate runs in the build's own process when its result is asked for.
 """
 
@@ -27,15 +27,21 @@ def _serve(conn: Connection, profile: Profile) -> None:
 
     with contextlib.suppress(Exception):  # a failure is reported when the build asks for its report (validate_folder imports it again)
         validate.import_great_expectations()
+    read: dict[str, tuple] = {}  # the tables read as they were staged
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:
+            return
+        if request is None:
+            return
+        if request[0] != "table":
+            break
+        with contextlib.suppress(Exception):  # a table that cannot be read now is read (and reported) with the others
+            read[request[1]] = validate.read_staged(Path(request[1]))
+    _, staging, docs = request
     try:
-        request = conn.recv()
-    except EOFError:
-        return
-    if request is None:
-        return
-    staging, docs = request
-    try:
-        answer = ("report", validate.validate_folder(Path(staging), profile=profile, docs=docs))
+        answer = ("report", validate.validate_folder(Path(staging), profile=profile, docs=docs, read=read))
     except Exception as exc:
         answer = ("error", exc)
     try:
@@ -63,12 +69,18 @@ class Gate:
             child.close()
         return self
 
+    def staged(self, name: str, path: Path) -> None:
+        """A table is staged: the gate's process reads it now, while the build goes on (``publish.Staging``'s ``on_table``)."""
+        if self.conn is not None:
+            with contextlib.suppress(OSError):
+                self.conn.send(("table", str(path)))
+
     def start(self, staging: Path, docs: bool) -> None:
         """Validate the tables staged in ``staging`` (in the background where the gate has a process)."""
         self.request = (staging, docs)
         if self.conn is not None:
             with contextlib.suppress(OSError):  # a process that has ended: report() says so
-                self.conn.send((str(staging), docs))
+                self.conn.send(("validate", str(staging), docs))
 
     def report(self):
         """The :class:`pipeline.validate.ValidationReport` of the staged tables (waits for it)."""

@@ -419,8 +419,9 @@ class Staging:
     """A release being written: a fresh staging folder of ``out_dir``'s releases (an older one is removed), into which
     each table is written as soon as it is final, so a build need not hold every table until the end."""
 
-    def __init__(self, out_dir: Path, *, build_info: dict, profile=None) -> None:
+    def __init__(self, out_dir: Path, *, build_info: dict, profile=None, on_table: Callable[[str, Path], None] | None = None) -> None:
         self.out_dir, self.build_info, self.profile = out_dir, build_info, profile
+        self.on_table = on_table  # told the name and file of each table once it is written
         self.path = staging_dir(out_dir)
         if self.path.exists():
             shutil.rmtree(self.path)
@@ -430,6 +431,8 @@ class Staging:
         """Write the table (a DataFrame, or its rows as frames: see :func:`write_table`)."""
         _check_known([name])
         write_table(table, name, self.path, build_info=self.build_info, profile=self.profile)
+        if self.on_table is not None:
+            self.on_table(name, self.path / f"{name}.parquet")
 
     def finish(self) -> Path:
         _fsync(self.path)

@@ -9,6 +9,7 @@ import pytest
 from pipeline import config
 from pipeline.build import build
 from pipeline.gate import Gate, GateError
+from pipeline.validate import validate_folder
 
 
 @pytest.fixture
@@ -77,3 +78,18 @@ def test_the_gate_process_checks_large_tables_in_two_processes(release_dir, tmp_
         split = gate.report()
     assert [f.render() for f in split.failures] == [f.render() for f in alone.failures] and not split.success
     assert re.sub(r"in \d+\.\ds", "", split.render()) == re.sub(r"in \d+\.\ds", "", alone.render())
+
+
+def test_tables_announced_as_staged_are_read_ahead_and_give_the_same_report(release_dir, tmp_path, profile):
+    broken = tmp_path / "broken"
+    shutil.copytree(release_dir, broken)
+    (broken / "events.parquet").unlink()
+    (broken / "rejects.parquet").write_bytes(b"not parquet")  # a table that cannot be read ahead is read, and reported, with the others
+    alone = validate_folder(broken, profile=profile)
+    with Gate(profile) as gate:
+        for path in sorted(broken.glob("*.parquet")):
+            gate.staged(path.stem, path)
+        gate.start(broken, False)
+        ahead = gate.report()
+    assert [f.render() for f in ahead.failures] == [f.render() for f in alone.failures] and not ahead.success
+    assert any(f.table == "rejects" for f in ahead.failures)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -752,3 +753,18 @@ def test_the_validate_command_reports_a_corrupt_file_and_waits_for_no_build(publ
     with publish.build_lock(out):
         assert main(["-q", "validate", "--out", str(out)]) == 1
     assert "another build is writing" in capsys.readouterr().err
+
+
+def test_a_table_read_ahead_is_validated_while_its_file_is_unchanged(published, tmp_path):
+    out = tmp_path / "processed"
+    shutil.copytree(published, out)
+    path = out / "events.parquet"
+    ahead = validate.read_staged(path)
+    # what was read ahead is what gets checked (here made different from the file, to tell them apart) ...
+    nulls = ahead[1].set_column(ahead[1].schema.get_field_index("location"), "location", pa.nulls(ahead[1].num_rows, pa.string()))
+    report = validate.validate_folder(out, read={str(path): (ahead[0], nulls)})
+    assert ("events", NOT_NULL, ("location",)) in failed(report)
+    # ... until the file changes: then the file is read again
+    path.write_bytes(path.read_bytes())
+    os.utime(path, ns=(ahead[0][1] + 10**9, ahead[0][1] + 10**9))
+    assert validate.validate_folder(out, read={str(path): (ahead[0], nulls)}).success
