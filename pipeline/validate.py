@@ -928,9 +928,8 @@ def _table_section(table: str, frame: pd.DataFrame | None, failed: list[Failure]
     rows = [
         "<tr><th>column</th><th>type</th><th>nulls</th><th>distinct</th><th>values</th></tr>",
     ]
-    for k, column in enumerate(frame.columns):
+    for column, stats in zip(frame.columns, profiles if profiles is not None else _column_profiles(table, frame), strict=True):
         type_ = target.field(column).type if column in target.names else None
-        stats = profiles[k] if profiles is not None else column_profile(frame[column], type_)
         distinct = "" if stats["distinct"] is None else str(stats["distinct"])
         rows.append(
             f"<tr><td><code>{html.escape(str(column))}</code></td><td>{html.escape(str(type_) if type_ else 'not in the schema')}</td>"

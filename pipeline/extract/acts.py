@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipeline.coding import AIR, ATTACK, CLASH, SHELLING, is_remote
 from pipeline.extract.mention import Act, Clause, PlaceRef
+from pipeline.extract.places import find_places
 from pipeline.lexicon import Lexicon
 
 NON_ATTACK_REACH = 80  # characters after an act searched for a purpose that makes it no attack
@@ -35,13 +36,29 @@ def means_told_after(sentence: str, lexicon: Lexicon) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a.sub_event_type for a in acts))
 
 
-def means_told_next(sentence: str, lexicon: Lexicon) -> tuple[str, ...]:
+def tells_another_act(sentence: str, lexicon: Lexicon) -> bool:
+    """Whether a sentence is about other places or incidents ("elsewhere", "separately", "meanwhile", "returned fire"),
+    not about the act told before it."""
+    return bool(lexicon.rx("figures.elsewhere").search(sentence) or lexicon.rx("acts.another_act").search(sentence))
+
+
+def names_a_place(sentence: str, report) -> bool:
+    """Whether a sentence names a place (asked of the next sentence by the rules that carry it back to the one before),
+    found once per sentence of the report."""
+    key = ("names_place", sentence)
+    if key not in report.memo:
+        report.memo[key] = bool(find_places(sentence, report.gazetteer, report.profile))
+    return report.memo[key]
+
+
+def means_told_next(sentence: str, report) -> tuple[str, ...]:
     """Kinds of weapon the sentence after an act of unstated means names, when it goes on about that act ("An attack
-    on X killed three. Three people were killed by a shell."); the caller checks that it names no place of its own.
-    A sentence about other places or incidents ("elsewhere", "separately") names none."""
-    if not sentence or lexicon.rx("figures.elsewhere").search(sentence) or lexicon.rx("acts.another_act").search(sentence):
+    on X killed three. Three people were killed by a shell."): none when it tells another act or names a place of its own."""
+    lexicon = report.lexicon
+    if not sentence or tells_another_act(sentence, lexicon):
         return ()
-    return tuple(dict.fromkeys(value for _, _, value, _ in lexicon.found("weapon", sentence)))
+    kinds = tuple(dict.fromkeys(value for _, _, value, _ in lexicon.found("weapon", sentence)))
+    return () if kinds and names_a_place(sentence, report) else kinds
 
 
 def _drop_overlaps(acts: list[Act]) -> list[Act]:

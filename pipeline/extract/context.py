@@ -45,7 +45,7 @@ class Context:
     recent_sentence: int = -10
     recent_line: int = -10  # the paragraph of the latest event sentence
     lead_figures: tuple[object, int] | None = None  # (figures, sentence no) of a lead that named no place yet
-    lead_target: tuple[int, int] | None = None  # (sentence no, paragraph) of an act at civilians that named no place
+    lead_target: int | None = None  # the sentence number of an act at civilians that named no place
     told: list[tuple[int, list[Mention]]] = field(default_factory=list)  # (sentence no, mentions) of the latest event sentences
     paragraph_mentions: dict[int, list[Mention]] = field(default_factory=dict)
     next_sentence: str = ""  # the sentence after the one being read (within its paragraph or the next one)

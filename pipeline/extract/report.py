@@ -262,7 +262,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
             if own_acts and not found_places and not tally and not lexicon.rx("figures.elsewhere").search(text):
                 keep_lead_figures(figures, ctx, number)
         if own_acts and not found_places and not tally and not question:
-            roles.keep_lead_target(text, own_acts, ctx, number, sentence.line, lexicon)
+            roles.keep_lead_target(text, own_acts, ctx, number, lexicon)
         if tells and not found_places and not tally and not question:
             timeline.remember_unplaced_event(ctx, told_day)
         named_means = tuple(dict.fromkeys(value for _, _, value, _ in lexicon.found("weapon", text)))
@@ -292,9 +292,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     weapons = [(start, value) for start, _, value, _ in lexicon.found("weapon", text)]
     means_after = means_told_after(ctx.next_sentence, lexicon) if not weapons else ()
     unstated = not weapons and not means_after and any(a.sub_event_type in UNSPECIFIC for a in acts)
-    means_next = means_told_next(ctx.next_sentence, lexicon) if unstated else ()
-    if means_next and places.find_places(ctx.next_sentence, report.gazetteer, profile):
-        means_next = ()  # the next sentence names a place of its own: another act
+    means_next = means_told_next(ctx.next_sentence, report) if unstated else ()
     means_before = ctx.means_before(sentence.line, number) if not weapons else ()
     figures_at = _place_of_figures(text, found_places, lexicon) if len(distinct) > 1 and figures.any() else None
     from_afar = bool(lexicon.rx("acts.fire_from_afar").search(text))
@@ -331,7 +329,7 @@ def sentence_mentions(sentence: Sentence, number: int, skip: int, ctx: Context, 
     timeline.update_dated(ctx, out, lexicon)
     give_lead_figures(out, ctx, number)
     roles.give_lead_target(out, ctx, number)
-    roles.agent_told_next(out, ctx.next_sentence, profile, lambda later: bool(places.find_places(later, report.gazetteer, profile)))
+    roles.agent_told_next(out, ctx.next_sentence, report)
     if out:
         ctx.paragraph_mentions.setdefault(sentence.line, []).extend(out)
         ctx.truce_timing = out[-1].truce_timing

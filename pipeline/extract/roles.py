@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.coding import ATTACK, CLASH, claimant_side, is_remote, target_actor
-from pipeline.extract.acts import find_acts
+from pipeline.extract.acts import find_acts, names_a_place, tells_another_act
 from pipeline.extract.mention import Act, Clause, Mention, PlaceRef
 from pipeline.lexicon import Actor, Lexicon
 from pipeline.profile import Profile
@@ -46,7 +46,7 @@ def _side_role(text: str, s: int, e: int, acts: list[Act], first_act: int, passi
         return None  # "the X-Y state border": a pair of names, neither side acted or was hit
     if rx("roles.from_before").search(before) and rx("roles.occupation_after").match(after):
         return "target", "roles.taken_from"  # "villages liberated from X occupation": X held them
-    if rx("roles.control_by_before").search(before) or rx("roles.between_before").search(before) or rx("roles.control_after").match(after):
+    if _names_holder(text, s, e, lexicon) or rx("roles.between_before").search(before):
         return None  # "a city held by X", "fighting between X and Y forces", "X-controlled villages"
     if rx("roles.possessive_agent_after").match(after):
         return "agent", "roles.possessive_agent_after"  # "the X Armed Forces' missile"
@@ -198,8 +198,12 @@ def code_sides(
 
 def _holders(text: str, sides: list[tuple[int, int, str]], lexicon: Lexicon, at_place) -> set[str | None]:
     """Sides a clause says hold a place ("X-held Y", "a town held by X")."""
-    rx = lexicon.rx
-    return {at_place(side) for s, e, side in sides if rx("roles.control_after").match(text[e:]) or rx("roles.control_by_before").search(text[:s])}
+    return {at_place(side) for s, e, side in sides if _names_holder(text, s, e, lexicon)}
+
+
+def _names_holder(text: str, s: int, e: int, lexicon: Lexicon) -> bool:
+    """Whether the side named at s:e is named as holding a place ("X-controlled villages", "a city held by X")."""
+    return bool(lexicon.rx("roles.control_by_before").search(text[:s]) or lexicon.rx("roles.control_after").match(text[e:]))
 
 
 def _speakers_own_act(text: str, place_at: int, acts: list[Act], lexicon: Lexicon) -> bool:
@@ -279,19 +283,18 @@ def _describes_a_place(clause: Clause, start: int, end: int, lexicon: Lexicon) -
     return any(lexicon.rx("place.kind_gap").match(clause.text[end : p.start]) for p in clause.places if 0 <= p.start - end <= 30)
 
 
-def keep_lead_target(text: str, acts: list[Act], ctx, number: int, line: int, lexicon: Lexicon) -> None:
+def keep_lead_target(text: str, acts: list[Act], ctx, number: int, lexicon: Lexicon) -> None:
     """'X went on shelling residential areas and civilians.' with no place: the next sentence (in its paragraph or opening
     the next one), which names the places ("artillery attacks were launched on A and B regions"), tells the same fire at them."""
     first_act = min((a.start for a in acts), default=len(text))
     targets = {v for s, _, v, _ in lexicon.found("target", text) if s > first_act}
-    ctx.lead_target = (number, line) if targets == {"civilians"} else None
+    ctx.lead_target = number if targets == {"civilians"} else None
 
 
 def give_lead_target(mentions: list[Mention], ctx, number: int) -> None:
     if ctx.lead_target is None or not mentions:
         return
-    told, _ = ctx.lead_target
-    ctx.lead_target = None
+    told, ctx.lead_target = ctx.lead_target, None
     if number - told != 1:
         return
     for m in mentions:
@@ -300,20 +303,19 @@ def give_lead_target(mentions: list[Mention], ctx, number: int) -> None:
             m.add_rule("roles.lead_target")
 
 
-def agent_told_next(mentions: list[Mention], next_sentence: str, profile: Profile, names_place) -> None:
+def agent_told_next(mentions: list[Mention], next_sentence: str, report) -> None:
     """'X came under heavy shelling last night. The separatists used mortars to fire at homes.': the next sentence,
-    which names no place of its own (``names_place`` tells) and no other act ("returned fire", "elsewhere"), names
-    who fired; one side only."""
+    which names no place of its own and no other act ("returned fire", "elsewhere"), names who fired; one side only."""
     todo = [m for m in mentions if m.perpetrator_side is None]
-    lexicon = profile.lexicon
-    if not todo or not next_sentence or lexicon.rx("figures.elsewhere").search(next_sentence) or lexicon.rx("acts.another_act").search(next_sentence):
+    profile, lexicon = report.profile, report.lexicon
+    if not todo or not next_sentence or tells_another_act(next_sentence, lexicon):
         return
     acts = find_acts(next_sentence, lexicon)
     if not acts:
         return
     agents, _ = side_roles(next_sentence, find_sides(next_sentence, lexicon, []), acts, lexicon)
     named = {side for _, side, _ in agents}
-    if len(named) != 1 or names_place(next_sentence):
+    if len(named) != 1 or names_a_place(next_sentence, report):
         return
     (side,) = named
     for m in todo:
